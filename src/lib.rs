@@ -1,0 +1,7 @@
+//! zetl-preflight: preflight checks for Aurora → Amazon Redshift zero-ETL integrations.
+//!
+//! Functional core, imperative shell: [`fetch`] reads AWS into a [`model::Snapshot`],
+//! [`rules::evaluate`] turns a snapshot into findings (pure), [`report`] renders them.
+
+pub mod model;
+pub mod rules;

@@ -1,0 +1,10 @@
+//! Plain data: snapshots (what was fetched) and findings (what was concluded).
+
+pub mod arn;
+pub mod fact;
+pub mod finding;
+pub mod snapshot;
+
+pub use fact::{CallError, Fact};
+pub use finding::{Evidence, Finding, Severity, Status, Summary, ValueSource};
+pub use snapshot::*;

@@ -1,0 +1,322 @@
+//! The whole fetched world for one source/target pair. Field names are AWS's own, so a
+//! snapshot reads like the API responses it came from, and rules can name fields the way
+//! the AWS docs do.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::fact::Fact;
+
+/// Version of the snapshot file format. Bump on incompatible changes.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// The zetl-preflight version that wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_version: Option<String>,
+    /// When it was fetched (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    pub source: SourceSnapshot,
+    pub target: TargetSnapshot,
+    /// rds:DescribeIntegrations, every integration in the source's account and Region.
+    pub integrations: Fact<Vec<Integration>>,
+}
+
+// ---------------------------------------------------------------- source (Aurora)
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSnapshot {
+    /// The Region the cluster was read in.
+    pub region: String,
+    /// rds:DescribeDBClusters.
+    pub cluster: DbCluster,
+    /// rds:DescribeDBClusterParameters on the cluster's parameter group.
+    pub parameter_group: Fact<ParameterGroup>,
+    /// rds:DescribeEngineDefaultClusterParameters for the group's family.
+    pub engine_defaults: Fact<EngineDefaults>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbCluster {
+    #[serde(rename = "DBClusterIdentifier")]
+    pub db_cluster_identifier: String,
+    #[serde(rename = "DBClusterArn")]
+    pub db_cluster_arn: String,
+    pub engine: String,
+    pub engine_version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    pub status: String,
+    #[serde(rename = "DBClusterParameterGroup")]
+    pub db_cluster_parameter_group: String,
+    #[serde(rename = "DBClusterMembers", default)]
+    pub db_cluster_members: Vec<ClusterMember>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_window: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_backtrack_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_account_clone: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_scalability_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serverless_v2_scaling_configuration: Option<ServerlessV2Scaling>,
+}
+
+impl DbCluster {
+    pub fn writer(&self) -> Option<&ClusterMember> {
+        self.db_cluster_members.iter().find(|m| m.is_cluster_writer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterMember {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    pub is_cluster_writer: bool,
+    #[serde(
+        rename = "DBClusterParameterGroupStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub db_cluster_parameter_group_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServerlessV2Scaling {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_capacity: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_capacity: Option<f64>,
+}
+
+/// One parameter as DescribeDBClusterParameters / DescribeClusterParameters report it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parameter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_value: Option<String>,
+    /// `user`, `engine-default` or `system`. moto leaves it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `static` or `dynamic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apply_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_modifiable: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterGroup {
+    pub name: String,
+    /// From DescribeDBClusterParameterGroups, when it could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// True for `default.*` groups: they hold engine defaults only and are not read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub defaults_only: bool,
+    pub parameters: BTreeMap<String, Parameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineDefaults {
+    pub family: String,
+    pub parameters: BTreeMap<String, Parameter>,
+}
+
+// ---------------------------------------------------------------- target (Redshift)
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TargetSnapshot {
+    Provisioned(ProvisionedTarget),
+    Serverless(ServerlessTarget),
+}
+
+impl TargetSnapshot {
+    pub fn kind(&self) -> TargetKind {
+        match self {
+            TargetSnapshot::Provisioned(_) => TargetKind::Provisioned,
+            TargetSnapshot::Serverless(_) => TargetKind::Serverless,
+        }
+    }
+
+    pub fn region(&self) -> &str {
+        match self {
+            TargetSnapshot::Provisioned(p) => &p.region,
+            TargetSnapshot::Serverless(s) => &s.region,
+        }
+    }
+
+    /// The namespace ARN, the `TargetArn` of an integration, when known.
+    pub fn namespace_arn(&self) -> Option<&str> {
+        match self {
+            TargetSnapshot::Provisioned(p) => p.cluster.cluster_namespace_arn.as_deref(),
+            TargetSnapshot::Serverless(s) => s.namespace.ok().map(|n| n.namespace_arn.as_str()),
+        }
+    }
+
+    /// A short human name: the cluster identifier or the workgroup name.
+    pub fn display_id(&self) -> &str {
+        match self {
+            TargetSnapshot::Provisioned(p) => &p.cluster.cluster_identifier,
+            TargetSnapshot::Serverless(s) => &s.workgroup.workgroup_name,
+        }
+    }
+
+    pub fn resource_policy(&self) -> &Fact<Option<String>> {
+        match self {
+            TargetSnapshot::Provisioned(p) => &p.resource_policy,
+            TargetSnapshot::Serverless(s) => &s.resource_policy,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Provisioned,
+    Serverless,
+}
+
+impl std::fmt::Display for TargetKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TargetKind::Provisioned => "provisioned",
+            TargetKind::Serverless => "serverless",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvisionedTarget {
+    pub region: String,
+    /// redshift:DescribeClusters.
+    pub cluster: RedshiftCluster,
+    /// redshift:DescribeClusterParameters on the cluster's parameter group.
+    pub parameter_group: Fact<ParameterGroup>,
+    /// redshift:GetResourcePolicy on the namespace ARN; `null` when none is attached.
+    pub resource_policy: Fact<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RedshiftCluster {
+    pub cluster_identifier: String,
+    pub node_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_nodes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<bool>,
+    pub cluster_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_namespace_arn: Option<String>,
+    #[serde(default)]
+    pub cluster_parameter_groups: Vec<ClusterParameterGroupStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_vpc_routing: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_revision_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterParameterGroupStatus {
+    pub parameter_group_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_apply_status: Option<String>,
+    #[serde(default)]
+    pub cluster_parameter_status_list: Vec<ClusterParameterStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ClusterParameterStatus {
+    pub parameter_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_apply_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_apply_error_description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerlessTarget {
+    pub region: String,
+    /// redshift-serverless:GetWorkgroup.
+    pub workgroup: Workgroup,
+    /// redshift-serverless:GetNamespace.
+    pub namespace: Fact<Namespace>,
+    /// redshift:GetResourcePolicy on the namespace ARN; `null` when none is attached.
+    pub resource_policy: Fact<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Workgroup {
+    pub workgroup_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workgroup_arn: Option<String>,
+    pub namespace_name: String,
+    pub status: String,
+    #[serde(default)]
+    pub config_parameters: Vec<ConfigParameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigParameter {
+    pub parameter_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_value: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Namespace {
+    pub namespace_name: String,
+    pub namespace_arn: String,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+}
+
+// ---------------------------------------------------------------- integrations
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Integration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_arn: Option<String>,
+    pub source_arn: String,
+    pub target_arn: String,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<IntegrationError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IntegrationError {
+    pub error_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}

@@ -1,0 +1,142 @@
+//! Existing integrations (rds:DescribeIntegrations) and the documented quotas.
+
+use crate::model::{Evidence, Fact, Integration, Snapshot, ValueSource};
+use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::spec::IntegrationCheck;
+
+pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outcome {
+    let mut ev = Evidence {
+        field: Some("Integrations".into()),
+        ..Default::default()
+    };
+    let list = match &snap.integrations {
+        Fact::Ok(l) => l,
+        Fact::Error(e) => {
+            ev.actual_source = Some(ValueSource::Unknown);
+            ev.failed_call = Some(e.call.clone());
+            return Outcome::unknown(format!("cannot list integrations: {}", e.describe()), ev);
+        }
+    };
+    ev.actual_source = Some(ValueSource::User);
+    let source = snap.source.cluster.db_cluster_arn.as_str();
+    let target = snap.target.namespace_arn();
+    let live = |i: &&Integration| !i.status.eq_ignore_ascii_case("deleting");
+    let on_source: Vec<&Integration> = list.iter().filter(|i| i.source_arn == source).filter(live).collect();
+    let pair = on_source.iter().copied().find(|i| Some(i.target_arn.as_str()) == target);
+    let quota = |n: usize, limit: usize, scope: String| {
+        let mut ev = ev.clone();
+        ev.expected = Some(format!("< {limit}"));
+        ev.actual = Some(n.to_string());
+        if pair.is_some() {
+            Outcome::new(
+                Verdict::Pass,
+                format!("{scope} has {n} integration(s); this pair is already integrated"),
+                ev,
+            )
+        } else if n >= limit {
+            Outcome::new(
+                Verdict::Violation,
+                format!("{scope} already has {n} integration(s); the quota is {limit}"),
+                ev,
+            )
+        } else {
+            Outcome::new(
+                Verdict::Pass,
+                format!("{scope} has {n} of at most {limit} integrations"),
+                ev,
+            )
+        }
+    };
+    match which {
+        IntegrationCheck::SourceQuota => quota(
+            on_source.len(),
+            limit.unwrap_or(5),
+            format!("source {}", snap.source.cluster.db_cluster_identifier),
+        ),
+        IntegrationCheck::AccountQuota => quota(
+            list.iter().filter(live).count(),
+            limit.unwrap_or(100),
+            format!("the account in {}", snap.source.region),
+        ),
+        IntegrationCheck::TargetQuota => {
+            let Some(t) = target else {
+                ev.actual_source = Some(ValueSource::Unknown);
+                return Outcome::unknown(
+                    "the target's namespace ARN is unknown, so its integrations cannot be counted",
+                    ev,
+                );
+            };
+            let n = list.iter().filter(live).filter(|i| i.target_arn == t).count();
+            quota(n, limit.unwrap_or(50), format!("target {}", snap.target.display_id()))
+        }
+        IntegrationCheck::NoConcurrentCreation => {
+            let creating: Vec<String> = on_source
+                .iter()
+                .filter(|i| Some(i.target_arn.as_str()) != target)
+                .filter(|i| i.status.eq_ignore_ascii_case("creating"))
+                .map(|i| name(i))
+                .collect();
+            ev.expected = Some("no other integration in status creating".into());
+            ev.actual = Some(if creating.is_empty() { "none".into() } else { creating.join(", ") });
+            if creating.is_empty() {
+                Outcome::new(Verdict::Pass, "no other integration is being created on this source", ev)
+            } else {
+                Outcome::new(
+                    Verdict::Violation,
+                    format!(
+                        "another integration is being created on this source ({}); wait until it is active",
+                        creating.join(", ")
+                    ),
+                    ev,
+                )
+            }
+        }
+        IntegrationCheck::ExistingHealth => health(pair, ev),
+    }
+}
+
+fn name(i: &Integration) -> String {
+    i.integration_name
+        .clone()
+        .or_else(|| i.integration_arn.clone())
+        .unwrap_or_else(|| i.target_arn.clone())
+}
+
+fn health(pair: Option<&Integration>, mut ev: Evidence) -> Outcome {
+    ev.field = Some("Status".into());
+    ev.expected = Some("active".into());
+    let Some(i) = pair else {
+        ev.actual = Some("(no integration)".into());
+        return Outcome::new(
+            Verdict::NotApplicable,
+            "no integration exists yet between this source and target",
+            ev,
+        );
+    };
+    ev.actual = Some(i.status.clone());
+    let errors: Vec<String> = i
+        .errors
+        .iter()
+        .map(|e| match &e.error_message {
+            Some(m) => format!("{}: {m}", e.error_code),
+            None => e.error_code.clone(),
+        })
+        .collect();
+    let detail = if errors.is_empty() {
+        String::new()
+    } else {
+        format!("; AWS reports: {}", errors.join("; "))
+    };
+    let verdict = match i.status.to_ascii_lowercase().as_str() {
+        "active" if errors.is_empty() => Verdict::Pass,
+        "active" | "creating" | "modifying" | "syncing" | "deleting" => Verdict::Advisory,
+        _ => Verdict::Violation,
+    };
+    let msg = format!("integration {} is {}{detail}", name(i), i.status);
+    let resource = i.integration_arn.clone();
+    let out = Outcome::new(verdict, msg, ev);
+    match resource {
+        Some(r) => out.on(r),
+        None => out,
+    }
+}

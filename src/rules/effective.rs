@@ -1,0 +1,184 @@
+//! Effective parameter values: what is in force, not what is declared.
+//!
+//! The value of a parameter comes from the first of: the group's own value, the engine
+//! default AWS returns, the documented default the rule data carries. Only if none has it is
+//! the value unknown.
+
+use crate::model::{CallError, EngineDefaults, Fact, ParameterGroup, ValueSource};
+
+use super::spec::DocumentedDefault;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    /// `None` when unknown.
+    pub value: Option<String>,
+    pub source: ValueSource,
+    /// The documentation behind a documented default.
+    pub reference: Option<String>,
+}
+
+impl Effective {
+    /// The value with its source, for messages: `ROW (user)`.
+    pub fn describe(&self) -> String {
+        let v = self.value.as_deref().map(super::spec::show).unwrap_or_else(|| "unknown".into());
+        format!("{v} ({})", source_name(self.source))
+    }
+}
+
+pub fn source_name(s: ValueSource) -> &'static str {
+    match s {
+        ValueSource::User => "user",
+        ValueSource::EngineDefault => "engine-default",
+        ValueSource::DocumentedDefault => "documented-default",
+        ValueSource::Unknown => "unknown",
+    }
+}
+
+/// Resolve `name` in `group`, then `defaults` (if this side has engine defaults), then the
+/// documented default. `Err` names the call whose failure left the value unknown.
+pub fn resolve(
+    group: &Fact<ParameterGroup>,
+    defaults: Option<&Fact<EngineDefaults>>,
+    name: &str,
+    documented: Option<&DocumentedDefault>,
+) -> Result<Effective, CallError> {
+    let group = group.as_result().map_err(Clone::clone)?;
+    if let Some(p) = group.parameters.get(name) {
+        if let Some(v) = &p.parameter_value {
+            // moto leaves Source out of the parameters a user set.
+            let source = match p.source.as_deref() {
+                None | Some("user") => ValueSource::User,
+                Some(_) => ValueSource::EngineDefault,
+            };
+            return Ok(Effective {
+                value: Some(v.clone()),
+                source,
+                reference: None,
+            });
+        }
+    }
+    if let Some(Fact::Ok(d)) = defaults {
+        if let Some(v) = d.parameters.get(name).and_then(|p| p.parameter_value.clone()) {
+            return Ok(Effective {
+                value: Some(v),
+                source: ValueSource::EngineDefault,
+                reference: None,
+            });
+        }
+    }
+    if let Some(doc) = documented {
+        return Ok(Effective {
+            value: Some(doc.value.clone()),
+            source: ValueSource::DocumentedDefault,
+            reference: Some(doc.reference.clone()),
+        });
+    }
+    if let Some(Fact::Error(e)) = defaults {
+        return Err(e.clone());
+    }
+    Ok(Effective {
+        value: None,
+        source: ValueSource::Unknown,
+        reference: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Parameter;
+
+    fn group(params: &[(&str, Option<&str>, Option<&str>)]) -> Fact<ParameterGroup> {
+        Fact::Ok(ParameterGroup {
+            name: "g".into(),
+            family: None,
+            defaults_only: false,
+            parameters: params
+                .iter()
+                .map(|(n, v, s)| {
+                    (
+                        n.to_string(),
+                        Parameter {
+                            parameter_value: v.map(str::to_string),
+                            source: s.map(str::to_string),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    fn defaults(params: &[(&str, &str)]) -> Fact<EngineDefaults> {
+        Fact::Ok(EngineDefaults {
+            family: "aurora-mysql8.0".into(),
+            parameters: params
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.to_string(),
+                        Parameter {
+                            parameter_value: Some(v.to_string()),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    fn doc(v: &str) -> DocumentedDefault {
+        DocumentedDefault {
+            value: v.into(),
+            reference: "https://docs.example/x".into(),
+        }
+    }
+
+    #[test]
+    fn group_value_wins() {
+        let e = resolve(
+            &group(&[("p", Some("1"), Some("user"))]),
+            Some(&defaults(&[("p", "0")])),
+            "p",
+            Some(&doc("0")),
+        )
+        .unwrap();
+        assert_eq!(e.value.as_deref(), Some("1"));
+        assert_eq!(e.source, ValueSource::User);
+    }
+
+    #[test]
+    fn unset_falls_back_to_engine_default_then_documented() {
+        let g = group(&[("p", None, Some("engine-default"))]);
+        let e = resolve(&g, Some(&defaults(&[("p", "0")])), "p", Some(&doc("9"))).unwrap();
+        assert_eq!((e.value.as_deref(), e.source), (Some("0"), ValueSource::EngineDefault));
+        let e = resolve(&g, Some(&defaults(&[])), "p", Some(&doc("9"))).unwrap();
+        assert_eq!(
+            (e.value.as_deref(), e.source),
+            (Some("9"), ValueSource::DocumentedDefault)
+        );
+        assert_eq!(e.reference.as_deref(), Some("https://docs.example/x"));
+    }
+
+    #[test]
+    fn unreadable_group_is_an_error_even_with_a_documented_default() {
+        let g: Fact<ParameterGroup> =
+            Fact::Error(CallError::new("rds:DescribeDBClusterParameters", Some("AccessDenied"), "no"));
+        let err = resolve(&g, None, "p", Some(&doc("0"))).unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("AccessDenied"));
+    }
+
+    #[test]
+    fn unknown_without_any_source() {
+        let g = group(&[]);
+        let e = resolve(&g, Some(&defaults(&[])), "p", None).unwrap();
+        assert_eq!(e.source, ValueSource::Unknown);
+        let failed: Fact<EngineDefaults> = Fact::Error(CallError::new(
+            "rds:DescribeEngineDefaultClusterParameters",
+            None,
+            "not implemented",
+        ));
+        let err = resolve(&g, Some(&failed), "p", None).unwrap_err();
+        assert_eq!(err.call, "rds:DescribeEngineDefaultClusterParameters");
+    }
+}

@@ -1,0 +1,130 @@
+//! Snapshot + rules → findings. Pure: no I/O.
+
+use crate::model::{Evidence, Finding, Severity, Snapshot, Status};
+
+use super::checks;
+use super::spec::Rule;
+use super::RuleSet;
+
+/// What a check concluded, before the rule's severity is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// The requirement does not hold: `fail`, or `warn` for a warning-severity rule.
+    Violation,
+    /// Worth a warning whatever the rule's severity (e.g. conflicting docs, partial evidence).
+    Advisory,
+    /// A fact could not be read or determined.
+    Unknown,
+    /// Nothing to check here (e.g. no existing integration).
+    NotApplicable,
+}
+
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub message: String,
+    pub evidence: Evidence,
+    /// Overrides the rule's default resource (its side's ARN).
+    pub resource: Option<String>,
+}
+
+impl Outcome {
+    pub fn new(verdict: Verdict, message: impl Into<String>, evidence: Evidence) -> Self {
+        Outcome {
+            verdict,
+            message: message.into(),
+            evidence,
+            resource: None,
+        }
+    }
+
+    pub fn unknown(message: impl Into<String>, evidence: Evidence) -> Self {
+        Outcome::new(Verdict::Unknown, message, evidence)
+    }
+
+    pub fn on(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+}
+
+/// Does the rule apply to this source engine and target kind?
+pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
+    let a = &rule.applies_to;
+    (a.engines.is_empty() || a.engines.iter().any(|e| *e == snap.source.cluster.engine))
+        && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
+}
+
+/// Evaluate every applicable rule. Findings come in rule-code order.
+pub fn evaluate(snap: &Snapshot, rules: &RuleSet) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = rules
+        .rules
+        .iter()
+        .filter(|r| applies(r, snap))
+        .map(|r| finding(r, checks::run(&r.check, snap), snap))
+        .collect();
+    findings.sort_by(|a, b| a.rule.cmp(&b.rule));
+    findings
+}
+
+fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
+    let status = match outcome.verdict {
+        Verdict::Pass => Status::Pass,
+        Verdict::Violation if rule.severity == Severity::Error => Status::Fail,
+        Verdict::Violation | Verdict::Advisory => Status::Warn,
+        Verdict::Unknown => Status::Error,
+        Verdict::NotApplicable => Status::Skip,
+    };
+    let remediation = matches!(status, Status::Fail | Status::Warn)
+        .then(|| fill_placeholders(&rule.docs.fix, snap));
+    Finding {
+        rule: rule.code.clone(),
+        name: rule.name.clone(),
+        title: rule.title.clone(),
+        status,
+        severity: rule.severity,
+        resource: outcome
+            .resource
+            .unwrap_or_else(|| checks::default_resource(&rule.check, snap)),
+        message: outcome.message,
+        evidence: outcome.evidence,
+        docs: rule.docs_url().to_string(),
+        remediation,
+    }
+}
+
+/// Fill `{placeholders}` in a fix command with this snapshot's names.
+pub fn fill_placeholders(template: &str, snap: &Snapshot) -> String {
+    let c = &snap.source.cluster;
+    let writer = c
+        .writer()
+        .map(|w| w.db_instance_identifier.as_str())
+        .unwrap_or("<writer-instance>");
+    let namespace_arn = snap.target.namespace_arn().unwrap_or("<namespace-arn>");
+    let target_group = match &snap.target {
+        crate::model::TargetSnapshot::Provisioned(p) => p
+            .cluster
+            .cluster_parameter_groups
+            .first()
+            .map(|g| g.parameter_group_name.as_str())
+            .unwrap_or("<parameter-group>"),
+        crate::model::TargetSnapshot::Serverless(_) => "<parameter-group>",
+    };
+    let pairs = [
+        ("{source_id}", c.db_cluster_identifier.as_str()),
+        ("{source_arn}", c.db_cluster_arn.as_str()),
+        ("{parameter_group}", c.db_cluster_parameter_group.as_str()),
+        ("{writer}", writer),
+        ("{region}", snap.source.region.as_str()),
+        ("{target_id}", snap.target.display_id()),
+        ("{target_region}", snap.target.region()),
+        ("{namespace_arn}", namespace_arn),
+        ("{target_parameter_group}", target_group),
+    ];
+    let mut out = template.trim().to_string();
+    for (k, v) in pairs {
+        out = out.replace(k, v);
+    }
+    out
+}

@@ -1,0 +1,184 @@
+//! Rules: data in `rules/*.toml` (embedded at build time), and the engine that runs them.
+
+pub mod checks;
+pub mod effective;
+pub mod engine;
+pub mod spec;
+
+use std::path::Path;
+
+pub use engine::evaluate;
+pub use spec::Rule;
+
+/// The rules files compiled into the binary.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "rules/aurora-cluster.toml",
+        include_str!("../../rules/aurora-cluster.toml"),
+    ),
+    (
+        "rules/aurora-mysql.toml",
+        include_str!("../../rules/aurora-mysql.toml"),
+    ),
+    (
+        "rules/aurora-postgresql.toml",
+        include_str!("../../rules/aurora-postgresql.toml"),
+    ),
+    ("rules/redshift.toml", include_str!("../../rules/redshift.toml")),
+    (
+        "rules/authorization.toml",
+        include_str!("../../rules/authorization.toml"),
+    ),
+    (
+        "rules/integrations.toml",
+        include_str!("../../rules/integrations.toml"),
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("rules file {file}: {message}")]
+pub struct RulesError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The rules shipped with this build.
+    pub fn embedded() -> Result<RuleSet, RulesError> {
+        RuleSet::from_sources(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())))
+    }
+
+    /// The embedded rules, with every `*.toml` in `dir` layered on top: a rule whose code
+    /// matches an embedded one replaces it, any other is added.
+    pub fn embedded_with_dir(dir: &Path) -> Result<RuleSet, RulesError> {
+        let mut set = RuleSet::embedded()?;
+        let io_err = |e: std::io::Error| RulesError {
+            file: dir.display().to_string(),
+            message: format!("cannot read the rules directory: {e}"),
+        };
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io_err)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|e| RulesError {
+                file: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            for rule in parse_file(&path.display().to_string(), &text)? {
+                match set.rules.iter_mut().find(|r| r.code == rule.code) {
+                    Some(slot) => *slot = rule,
+                    None => set.rules.push(rule),
+                }
+            }
+        }
+        set.validate()?;
+        Ok(set)
+    }
+
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RulesError> {
+        let mut rules = Vec::new();
+        for (name, text) in sources {
+            rules.extend(parse_file(&name, &text)?);
+        }
+        let set = RuleSet { rules };
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// Find a rule by code (case-insensitive) or name.
+    pub fn find(&self, key: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+    }
+
+    fn validate(&self) -> Result<(), RulesError> {
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rules {
+            let bad = |message: String| RulesError {
+                file: format!("rule {}", r.code),
+                message,
+            };
+            let code_ok = r.code.len() >= 3
+                && r.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && r.code.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+            if !code_ok {
+                return Err(bad(format!(
+                    "code '{}' must be upper-case letters then digits, like ZM001",
+                    r.code
+                )));
+            }
+            let kebab = !r.name.is_empty()
+                && r.name
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+            if !kebab {
+                return Err(bad(format!("name '{}' must be kebab-case", r.name)));
+            }
+            if !seen.insert(r.code.clone()) || !seen.insert(format!("name:{}", r.name)) {
+                return Err(bad(format!("code or name '{}' is used twice", r.name)));
+            }
+            if r.docs.references.is_empty()
+                || r.docs.references.iter().any(|u| !u.starts_with("https://"))
+            {
+                return Err(bad("docs.references needs at least one https:// URL".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, RulesError> {
+    toml::from_str::<spec::RuleFile>(text)
+        .map(|f| f.rules)
+        .map_err(|e| RulesError {
+            file: name.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load() {
+        let set = RuleSet::embedded().expect("embedded rules are valid");
+        assert!(set.rules.len() >= 30, "only {} rules", set.rules.len());
+    }
+
+    #[test]
+    fn every_rules_file_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = format!(
+                "rules/{}",
+                entry.unwrap().file_name().to_string_lossy()
+            );
+            assert!(
+                EMBEDDED.iter().any(|(n, _)| *n == name),
+                "{name} is not listed in rules::EMBEDDED"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_line() {
+        let text = "[[rule]]\ncode = \"ZX001\"\nnmae = \"x\"\n";
+        let err = RuleSet::from_sources([("bad.toml".to_string(), text.to_string())]).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("bad.toml"), "{msg}");
+        assert!(msg.contains("nmae"), "{msg}");
+        assert!(msg.contains("line 3"), "{msg}");
+    }
+}

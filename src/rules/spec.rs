@@ -1,0 +1,275 @@
+//! The shape of a rule as written in `rules/*.toml`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Severity, TargetKind};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(rename = "rule", default)]
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable code, e.g. `ZM001`. Never reused for another meaning.
+    pub code: String,
+    /// Stable kebab-case name, e.g. `aurora-enhanced-binlog`.
+    pub name: String,
+    /// One line stating the requirement.
+    pub title: String,
+    pub severity: Severity,
+    /// Requirement IDs in the catalog (`AMY-P1`, `RS-T4`, ...).
+    #[serde(default)]
+    pub catalog: Vec<String>,
+    #[serde(default)]
+    pub applies_to: AppliesTo,
+    pub check: Check,
+    pub docs: Docs,
+}
+
+impl Rule {
+    /// The primary documentation URL.
+    pub fn docs_url(&self) -> &str {
+        self.docs.references.first().map(String::as_str).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppliesTo {
+    /// Source engines (`aurora-mysql`, `aurora-postgresql`); empty means all.
+    #[serde(default)]
+    pub engines: Vec<String>,
+    /// Target kinds; empty means all.
+    #[serde(default)]
+    pub targets: Vec<TargetKind>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    /// What the rule checks.
+    pub what: String,
+    /// Why it matters: what breaks when it does not hold.
+    pub why: String,
+    /// How to fix it by hand: an AWS CLI command. `{placeholders}` are filled per finding.
+    pub fix: String,
+    /// AWS documentation URLs; the first is the finding's `docs` link.
+    pub references: Vec<String>,
+    /// Caveats: conflicting docs, inferred defaults, history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// A documented default: the value AWS documents when the API returns none.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentedDefault {
+    pub value: String,
+    /// Where it is documented (URL), or why it is inferred.
+    pub reference: String,
+}
+
+/// Where an `attribute` check reads its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum On {
+    /// The Aurora DB cluster (DescribeDBClusters).
+    SourceCluster,
+    /// The Redshift provisioned cluster (DescribeClusters).
+    TargetCluster,
+    /// The Redshift Serverless workgroup (GetWorkgroup).
+    Workgroup,
+    /// The Redshift Serverless namespace (GetNamespace).
+    Namespace,
+}
+
+/// A check of a typed kind. Simple comparisons are data; analyses live in code and the data
+/// names them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The effective value of a parameter in the source's DB cluster parameter group, and
+    /// whether it is live on the writer.
+    SourceParameter {
+        parameter: String,
+        expect: Condition,
+        #[serde(default)]
+        documented_default: Option<DocumentedDefault>,
+    },
+    /// None of these source parameters may have a value.
+    SourceParametersUnset { parameters: Vec<String> },
+    /// A Redshift parameter: the provisioned cluster's parameter group, or the Serverless
+    /// workgroup's `configParameters`.
+    TargetParameter {
+        parameter: String,
+        expect: Condition,
+        #[serde(default)]
+        documented_default: Option<DocumentedDefault>,
+    },
+    /// A field of a fetched resource, by AWS's name (`NodeType`, `EngineMode`, ...). A dotted
+    /// path reaches into nested structures.
+    Attribute {
+        on: On,
+        field: String,
+        expect: Condition,
+        /// The value to assume when AWS omits the field. Without it, an absent field is an error.
+        #[serde(default)]
+        when_absent: Option<Scalar>,
+    },
+    /// The source engine version is at least this (Aurora MySQL: the `3.MM.PP` part).
+    EngineVersion { minimum: String },
+    /// The writer's DBClusterParameterGroupStatus is `in-sync`.
+    ParametersApplied,
+    /// The cluster has members and exactly one writer.
+    ClusterWriter,
+    /// Source and target are in the same Region.
+    SameRegion,
+    /// The target's namespace ARN is known and well formed.
+    NamespaceArn,
+    /// The namespace resource policy has the statement zero-ETL needs.
+    ResourcePolicy { statement: PolicyStatement },
+    /// Existing integrations and quotas.
+    Integrations {
+        check: IntegrationCheck,
+        #[serde(default)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyStatement {
+    /// Allow `redshift.amazonaws.com` to `redshift:AuthorizeInboundIntegration`, on `aws:SourceArn`.
+    AuthorizeInboundIntegration,
+    /// Allow an AWS principal to `redshift:CreateInboundIntegration`.
+    CreateInboundIntegration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationCheck {
+    SourceQuota,
+    TargetQuota,
+    AccountQuota,
+    NoConcurrentCreation,
+    ExistingHealth,
+}
+
+/// A scalar as written in TOML: string, boolean or number. Compared as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Str(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What the value must satisfy. Text comparisons ignore ASCII case, as AWS does for these
+/// parameter values (`ROW`/`row`, `FULL`/`full`, `true`/`TRUE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    Equals(Scalar),
+    NotEquals(Scalar),
+    OneOf(Vec<Scalar>),
+    NotOneOf(Vec<Scalar>),
+    StartsWith(Vec<String>),
+    NotStartsWith(Vec<String>),
+    AtLeast(f64),
+    GreaterThan(f64),
+}
+
+impl Condition {
+    /// Does `actual` satisfy the condition? `None` means "no value" (unset/empty).
+    pub fn holds(&self, actual: Option<&str>) -> bool {
+        let a = actual.unwrap_or("").trim();
+        let eq = |s: &Scalar| s.to_string().eq_ignore_ascii_case(a);
+        let starts = |p: &String| a.to_ascii_lowercase().starts_with(&p.to_ascii_lowercase());
+        let num = || a.parse::<f64>().ok();
+        match self {
+            Condition::Equals(v) => eq(v),
+            Condition::NotEquals(v) => !eq(v),
+            Condition::OneOf(vs) => vs.iter().any(eq),
+            Condition::NotOneOf(vs) => !vs.iter().any(eq),
+            Condition::StartsWith(ps) => ps.iter().any(starts),
+            Condition::NotStartsWith(ps) => !ps.iter().any(starts),
+            Condition::AtLeast(n) => num().is_some_and(|x| x >= *n),
+            Condition::GreaterThan(n) => num().is_some_and(|x| x > *n),
+        }
+    }
+
+    /// The expectation for people, e.g. `ROW`, `not ON`, `one of: a, b`, `>= 2`.
+    pub fn describe(&self) -> String {
+        let list = |vs: &[Scalar]| {
+            vs.iter()
+                .map(|v| show(&v.to_string()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let prefixes = |ps: &[String]| {
+            ps.iter()
+                .map(|p| format!("{p}*"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        match self {
+            Condition::Equals(v) => show(&v.to_string()),
+            Condition::NotEquals(v) => format!("not {}", show(&v.to_string())),
+            Condition::OneOf(vs) => format!("one of: {}", list(vs)),
+            Condition::NotOneOf(vs) => format!("none of: {}", list(vs)),
+            Condition::StartsWith(ps) => prefixes(ps),
+            Condition::NotStartsWith(ps) => format!("not {}", prefixes(ps)),
+            Condition::AtLeast(n) => format!(">= {n}"),
+            Condition::GreaterThan(n) => format!("> {n}"),
+        }
+    }
+}
+
+/// An empty value shown as `(empty)` so it is visible in tables.
+pub fn show(v: &str) -> String {
+    if v.is_empty() {
+        "(empty)".to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_compare_case_insensitively() {
+        let c = Condition::Equals(Scalar::Str("ROW".into()));
+        assert!(c.holds(Some("row")));
+        assert!(!c.holds(Some("MIXED")));
+        assert!(!c.holds(None));
+        let c = Condition::NotEquals(Scalar::Str("ON".into()));
+        assert!(c.holds(None));
+        assert!(c.holds(Some("OFF")));
+        assert!(!c.holds(Some("on")));
+        let c = Condition::StartsWith(vec!["ra3.".into(), "rg.".into()]);
+        assert!(c.holds(Some("RA3.xlplus")));
+        assert!(!c.holds(Some("dc2.large")));
+        assert!(Condition::AtLeast(2.0).holds(Some("2")));
+        assert!(!Condition::AtLeast(2.0).holds(Some("1")));
+        assert!(!Condition::AtLeast(2.0).holds(Some("many")));
+        assert!(Condition::Equals(Scalar::Bool(false)).holds(Some("false")));
+    }
+}
