@@ -3,5 +3,6 @@
 //! Functional core, imperative shell: [`fetch`] reads AWS into a [`model::Snapshot`],
 //! [`rules::evaluate`] turns a snapshot into findings (pure), [`report`] renders them.
 
+pub mod fetch;
 pub mod model;
 pub mod rules;

@@ -1,0 +1,91 @@
+//! SDK errors → [`CallError`] facts, and the few errors that stop the whole run.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::model::CallError;
+
+/// Turn an SDK error into a fact-level error naming the call.
+pub fn call_error<E, R>(call: &str, err: SdkError<E, R>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let code = err.code().map(str::to_string);
+    let message = match (err.message(), &err) {
+        (Some(m), _) => m.to_string(),
+        (None, SdkError::ServiceError(_)) if code.is_some() => "(no message)".to_string(),
+        (None, _) => DisplayErrorContext(&err).to_string(),
+    };
+    CallError {
+        call: call.to_string(),
+        code,
+        message: one_line(&message),
+    }
+}
+
+/// AWS messages can span lines (HTML error pages from emulators, for instance).
+fn one_line(s: &str) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() > 400 {
+        let cut: String = joined.chars().take(400).collect();
+        format!("{cut}…")
+    } else {
+        joined
+    }
+}
+
+pub fn is_not_found(e: &CallError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some(
+            "DBClusterNotFoundFault"
+                | "ClusterNotFound"
+                | "ClusterNotFoundFault"
+                | "ResourceNotFoundException"
+                | "ResourceNotFoundFault"
+        )
+    )
+}
+
+/// Errors that stop a check: the source or target cannot be identified at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("{what} '{id}' was not found in {region}. {hint}")]
+    NotFound {
+        what: &'static str,
+        id: String,
+        region: String,
+        hint: String,
+    },
+    #[error(
+        "target '{0}' is ambiguous: both a Redshift cluster and a Redshift Serverless workgroup \
+         have that name. Pass the namespace ARN instead (ClusterNamespaceArn, or the Serverless \
+         namespaceArn)"
+    )]
+    Ambiguous(String),
+    #[error("cannot read {what} '{id}': {}. {hint}", .error.describe())]
+    Unreadable {
+        what: &'static str,
+        id: String,
+        error: CallError,
+        hint: String,
+    },
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A hint for a failed call: what to grant or check.
+pub fn hint_for(e: &CallError) -> String {
+    if e.is_access_denied() {
+        format!(
+            "Grant {} to the caller (zetl-preflight iam-policy lists every permission it needs)",
+            e.call
+        )
+    } else if e.code.is_none() {
+        "Check the network, the endpoint URL and the credentials, then try again".to_string()
+    } else {
+        "Try again; if it persists, check the identifier and the Region".to_string()
+    }
+}

@@ -1,0 +1,44 @@
+//! The imperative shell's read side: AWS → [`Snapshot`]. Source and target are read in
+//! parallel, every list call is paginated, and the SDK's standard retries apply. A call that
+//! fails becomes a [`crate::model::CallError`] in the snapshot, never a silent default; only
+//! an unidentifiable source or target stops the run.
+
+pub mod clients;
+pub mod error;
+pub mod refs;
+pub mod source;
+pub mod target;
+
+use crate::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
+
+pub use clients::{AwsOptions, SourceClients, TargetClients};
+pub use error::FetchError;
+pub use refs::{SourceRef, TargetRef};
+
+pub async fn snapshot(
+    src: &SourceClients,
+    tgt: &TargetClients,
+    source: &SourceRef,
+    target: &TargetRef,
+) -> Result<Snapshot, FetchError> {
+    let (s, t, integrations) = tokio::join!(
+        source::fetch(src, source),
+        target::fetch(tgt, target),
+        source::integrations(src)
+    );
+    Ok(Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        captured_at: Some(now_rfc3339()),
+        source: s?,
+        target: t?,
+        integrations,
+    })
+}
+
+/// The current time as RFC 3339 (UTC, seconds).
+pub fn now_rfc3339() -> String {
+    aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}

@@ -1,0 +1,162 @@
+//! What the user named as source and target, parsed and validated before any call.
+
+use crate::model::arn::{Arn, ArnError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    /// What DescribeDBClusters gets: the identifier or the full ARN.
+    pub identifier: String,
+    /// The Region named by an ARN.
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetRef {
+    /// A provisioned cluster identifier or a Serverless workgroup name.
+    Name(String),
+    /// `arn:aws:redshift:R:A:cluster:ID`.
+    ClusterArn { id: String, arn: Arn },
+    /// `arn:aws:redshift:R:A:namespace:UUID`: a provisioned cluster's namespace.
+    ProvisionedNamespace(Arn),
+    /// `arn:aws:redshift-serverless:R:A:namespace/UUID`.
+    ServerlessNamespace(Arn),
+    /// `arn:aws:redshift-serverless:R:A:workgroup/UUID`.
+    ServerlessWorkgroup(Arn),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefError {
+    #[error(transparent)]
+    Arn(#[from] ArnError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn valid_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 255
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl SourceRef {
+    pub fn parse(s: &str) -> Result<SourceRef, RefError> {
+        let s = s.trim();
+        if s.starts_with("arn:") {
+            let arn = Arn::parse(s)?;
+            let (kind, id) = arn.resource_parts();
+            if arn.service != "rds" {
+                return Err(RefError::Invalid(format!(
+                    "--source '{s}' is a {} ARN; give an Aurora DB cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME) or identifier",
+                    arn.service
+                )));
+            }
+            if kind == "db" {
+                return Err(RefError::Invalid(format!(
+                    "--source '{s}' is an RDS DB instance ARN; zetl-preflight checks Aurora DB clusters: give the cluster ARN (…:cluster:NAME) or identifier"
+                )));
+            }
+            if kind != "cluster" || !valid_identifier(id) {
+                return Err(RefError::Invalid(format!(
+                    "--source '{s}' is not an Aurora DB cluster ARN (expected arn:aws:rds:REGION:ACCOUNT:cluster:NAME)"
+                )));
+            }
+            let region = Some(arn.region.clone()).filter(|r| !r.is_empty());
+            return Ok(SourceRef {
+                identifier: s.to_string(),
+                region,
+            });
+        }
+        if !valid_identifier(s) {
+            return Err(RefError::Invalid(format!(
+                "--source '{s}' is neither a DB cluster identifier (letters, digits, hyphens) nor an ARN"
+            )));
+        }
+        Ok(SourceRef {
+            identifier: s.to_string(),
+            region: None,
+        })
+    }
+}
+
+impl TargetRef {
+    pub fn parse(s: &str) -> Result<TargetRef, RefError> {
+        let s = s.trim();
+        if !s.starts_with("arn:") {
+            if !valid_identifier(s) {
+                return Err(RefError::Invalid(format!(
+                    "--target '{s}' is neither a cluster identifier or workgroup name nor an ARN"
+                )));
+            }
+            return Ok(TargetRef::Name(s.to_string()));
+        }
+        let arn = Arn::parse(s)?;
+        let (kind, id) = arn.resource_parts();
+        let id = id.to_string();
+        let colon = arn.resource.starts_with(&format!("{kind}:"));
+        match (arn.service.as_str(), kind, colon) {
+            ("redshift", "cluster", true) if valid_identifier(&id) => Ok(TargetRef::ClusterArn { id, arn }),
+            ("redshift", "namespace", true) if !id.is_empty() => Ok(TargetRef::ProvisionedNamespace(arn)),
+            ("redshift-serverless", "namespace", false) if !id.is_empty() => {
+                Ok(TargetRef::ServerlessNamespace(arn))
+            }
+            ("redshift-serverless", "workgroup", false) if !id.is_empty() => {
+                Ok(TargetRef::ServerlessWorkgroup(arn))
+            }
+            _ => Err(RefError::Invalid(format!(
+                "--target '{s}' is not a Redshift target ARN; expected a namespace ARN \
+                 (arn:aws:redshift:R:A:namespace:ID or arn:aws:redshift-serverless:R:A:namespace/ID), \
+                 a cluster ARN, a workgroup ARN, or a plain cluster or workgroup name"
+            ))),
+        }
+    }
+
+    /// The Region named by an ARN.
+    pub fn region(&self) -> Option<String> {
+        let arn = match self {
+            TargetRef::Name(_) => return None,
+            TargetRef::ClusterArn { arn, .. }
+            | TargetRef::ProvisionedNamespace(arn)
+            | TargetRef::ServerlessNamespace(arn)
+            | TargetRef::ServerlessWorkgroup(arn) => arn,
+        };
+        Some(arn.region.clone()).filter(|r| !r.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_forms() {
+        assert_eq!(SourceRef::parse("my-db").unwrap().region, None);
+        let r = SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:cluster:my-db").unwrap();
+        assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        assert!(SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:db:inst").is_err());
+        assert!(SourceRef::parse("arn:aws:rds:eu-west-1").is_err());
+        assert!(SourceRef::parse("my db!").is_err());
+    }
+
+    #[test]
+    fn target_forms() {
+        assert!(matches!(TargetRef::parse("wg").unwrap(), TargetRef::Name(_)));
+        assert!(matches!(
+            TargetRef::parse("arn:aws:redshift:us-east-1:123456789012:namespace:abc").unwrap(),
+            TargetRef::ProvisionedNamespace(_)
+        ));
+        assert!(matches!(
+            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:namespace/abc").unwrap(),
+            TargetRef::ServerlessNamespace(_)
+        ));
+        assert!(matches!(
+            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:workgroup/abc").unwrap(),
+            TargetRef::ServerlessWorkgroup(_)
+        ));
+        assert!(matches!(
+            TargetRef::parse("arn:aws:redshift:us-east-1:123456789012:cluster:c1").unwrap(),
+            TargetRef::ClusterArn { .. }
+        ));
+        assert!(TargetRef::parse("arn:aws:s3:::bucket").is_err());
+        assert!(TargetRef::parse("arn:aws:redshift-serverless:us-east-1:1:namespace:abc").is_err());
+    }
+}

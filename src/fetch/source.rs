@@ -1,0 +1,267 @@
+//! The Aurora side: the cluster, its parameter group, the engine defaults, integrations.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_rds::types as rds;
+
+use crate::model::{
+    CallError, ClusterMember, DbCluster, EngineDefaults, Fact, Integration, IntegrationError,
+    Parameter, ParameterGroup, ServerlessV2Scaling, SourceSnapshot,
+};
+
+use super::clients::SourceClients;
+use super::error::{call_error, hint_for, is_not_found, FetchError};
+use super::refs::SourceRef;
+
+const SUPPORTED_ENGINES: [&str; 2] = ["aurora-mysql", "aurora-postgresql"];
+
+pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
+    let region = c.region();
+    let cluster = describe_cluster(c, source, &region).await?;
+    let group = cluster.db_cluster_parameter_group.clone();
+    let (family, parameters) = tokio::join!(
+        group_family(c, &group, &cluster),
+        group_parameters(c, &group)
+    );
+    let engine_defaults = engine_defaults(c, &family).await;
+    let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
+        name: group.clone(),
+        family: Some(family.clone()),
+        defaults_only,
+        parameters,
+    });
+    Ok(SourceSnapshot {
+        region,
+        cluster,
+        parameter_group: parameter_group.into(),
+        engine_defaults: engine_defaults.into(),
+    })
+}
+
+async fn describe_cluster(
+    c: &SourceClients,
+    source: &SourceRef,
+    region: &str,
+) -> Result<DbCluster, FetchError> {
+    const CALL: &str = "rds:DescribeDBClusters";
+    let out = c
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier(&source.identifier)
+        .send()
+        .await
+        .map_err(|e| call_error(CALL, e));
+    let out = match out {
+        Ok(o) => o,
+        Err(e) if is_not_found(&e) => {
+            return Err(FetchError::NotFound {
+                what: "Aurora DB cluster",
+                id: source.identifier.clone(),
+                region: region.to_string(),
+                hint: "Check the identifier and --region (aws rds describe-db-clusters lists them)"
+                    .into(),
+            })
+        }
+        Err(e) => {
+            let hint = hint_for(&e);
+            return Err(FetchError::Unreadable {
+                what: "Aurora DB cluster",
+                id: source.identifier.clone(),
+                error: e,
+                hint,
+            });
+        }
+    };
+    let Some(cl) = out.db_clusters().first() else {
+        return Err(FetchError::NotFound {
+            what: "Aurora DB cluster",
+            id: source.identifier.clone(),
+            region: region.to_string(),
+            hint: "DescribeDBClusters returned no cluster".into(),
+        });
+    };
+    let cluster = convert_cluster(cl);
+    if !SUPPORTED_ENGINES.contains(&cluster.engine.as_str()) {
+        return Err(FetchError::Unsupported(format!(
+            "DB cluster '{}' runs engine '{}'; zetl-preflight checks Aurora MySQL and Aurora \
+             PostgreSQL clusters (aurora-mysql, aurora-postgresql)",
+            cluster.db_cluster_identifier, cluster.engine
+        )));
+    }
+    Ok(cluster)
+}
+
+fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
+    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    DbCluster {
+        db_cluster_identifier: s(cl.db_cluster_identifier()),
+        db_cluster_arn: s(cl.db_cluster_arn()),
+        engine: s(cl.engine()),
+        engine_version: s(cl.engine_version()),
+        engine_mode: cl.engine_mode().map(str::to_string),
+        status: s(cl.status()),
+        db_cluster_parameter_group: s(cl.db_cluster_parameter_group()),
+        db_cluster_members: cl
+            .db_cluster_members()
+            .iter()
+            .map(|m| ClusterMember {
+                db_instance_identifier: s(m.db_instance_identifier()),
+                is_cluster_writer: m.is_cluster_writer().unwrap_or(false),
+                db_cluster_parameter_group_status: m
+                    .db_cluster_parameter_group_status()
+                    .map(str::to_string),
+            })
+            .collect(),
+        backtrack_window: cl.backtrack_window(),
+        earliest_backtrack_time: cl.earliest_backtrack_time().map(|t| t.to_string()),
+        cross_account_clone: cl.cross_account_clone(),
+        cluster_scalability_type: cl.cluster_scalability_type().map(|t| t.as_str().to_string()),
+        serverless_v2_scaling_configuration: cl.serverless_v2_scaling_configuration().map(|v| {
+            ServerlessV2Scaling {
+                min_capacity: v.min_capacity(),
+                max_capacity: v.max_capacity(),
+            }
+        }),
+    }
+}
+
+/// The family of a cluster parameter group, as AWS names them.
+pub fn family_for(engine: &str, version: &str) -> String {
+    let major: Vec<&str> = version.split('.').collect();
+    match engine {
+        "aurora-mysql" => format!(
+            "aurora-mysql{}.{}",
+            major.first().unwrap_or(&"8"),
+            major.get(1).unwrap_or(&"0")
+        ),
+        _ => format!("{engine}{}", major.first().unwrap_or(&"")),
+    }
+}
+
+/// The group's family from DescribeDBClusterParameterGroups; derived from the engine version
+/// when that call fails (it does for default groups on some emulators).
+async fn group_family(c: &SourceClients, group: &str, cluster: &DbCluster) -> String {
+    let derived = family_for(&cluster.engine, &cluster.engine_version);
+    let out = c
+        .rds
+        .describe_db_cluster_parameter_groups()
+        .db_cluster_parameter_group_name(group)
+        .send()
+        .await;
+    match out {
+        Ok(o) => o
+            .db_cluster_parameter_groups()
+            .first()
+            .and_then(|g| g.db_parameter_group_family())
+            .map(str::to_string)
+            .unwrap_or(derived),
+        Err(e) => {
+            tracing::debug!(
+                "DescribeDBClusterParameterGroups({group}) failed, using family {derived}: {}",
+                call_error("rds:DescribeDBClusterParameterGroups", e).describe()
+            );
+            derived
+        }
+    }
+}
+
+fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> {
+    params
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.parameter_name()?.to_string(),
+                Parameter {
+                    parameter_value: p.parameter_value().map(str::to_string),
+                    source: p.source().map(str::to_string),
+                    apply_type: p.apply_type().map(str::to_string),
+                    is_modifiable: p.is_modifiable(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every parameter of the group, all pages. A `default.*` group holds engine defaults only,
+/// so it is not read (some emulators cannot describe it); the engine defaults stand for it.
+async fn group_parameters(
+    c: &SourceClients,
+    group: &str,
+) -> Result<(bool, BTreeMap<String, Parameter>), CallError> {
+    if group.starts_with("default.") {
+        return Ok((true, BTreeMap::new()));
+    }
+    let params: Vec<rds::Parameter> = c
+        .rds
+        .describe_db_cluster_parameters()
+        .db_cluster_parameter_group_name(group)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error("rds:DescribeDBClusterParameters", e))?;
+    Ok((false, convert_parameters(&params)))
+}
+
+async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
+    let params: Vec<rds::Parameter> = c
+        .rds
+        .describe_engine_default_cluster_parameters()
+        .db_parameter_group_family(family)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error("rds:DescribeEngineDefaultClusterParameters", e))?;
+    Ok(EngineDefaults {
+        family: family.to_string(),
+        parameters: convert_parameters(&params),
+    })
+}
+
+/// Every integration in the account and Region, all pages.
+pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
+    let all: Result<Vec<rds::Integration>, _> = c
+        .rds
+        .describe_integrations()
+        .into_paginator()
+        .items()
+        .send()
+        .collect()
+        .await;
+    let all = all.map_err(|e| call_error("rds:DescribeIntegrations", e));
+    all.map(|list| {
+        list.iter()
+            .map(|i| Integration {
+                integration_name: i.integration_name().map(str::to_string),
+                integration_arn: i.integration_arn().map(str::to_string),
+                source_arn: i.source_arn().unwrap_or_default().to_string(),
+                target_arn: i.target_arn().unwrap_or_default().to_string(),
+                status: i.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                data_filter: i.data_filter().map(str::to_string),
+                errors: i
+                    .errors()
+                    .iter()
+                    .map(|e| IntegrationError {
+                        error_code: e.error_code().unwrap_or_default().to_string(),
+                        error_message: e.error_message().map(str::to_string),
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::family_for;
+
+    #[test]
+    fn families() {
+        assert_eq!(family_for("aurora-mysql", "8.0.mysql_aurora.3.05.2"), "aurora-mysql8.0");
+        assert_eq!(family_for("aurora-postgresql", "16.4"), "aurora-postgresql16");
+    }
+}

@@ -1,0 +1,313 @@
+//! The Redshift side: resolve what the user named, then read it.
+
+use aws_sdk_redshift::types as rs;
+use aws_sdk_redshiftserverless::types as rss;
+
+use crate::model::{
+    CallError, ClusterParameterGroupStatus, ClusterParameterStatus, ConfigParameter, Fact,
+    Namespace, Parameter, ParameterGroup, ProvisionedTarget, RedshiftCluster, ServerlessTarget,
+    TargetSnapshot, Workgroup,
+};
+
+use super::clients::TargetClients;
+use super::error::{call_error, hint_for, is_not_found, FetchError};
+use super::refs::TargetRef;
+
+enum Resolved {
+    Cluster(Box<rs::Cluster>),
+    Workgroup(Box<rss::Workgroup>),
+}
+
+pub async fn fetch(c: &TargetClients, target: &TargetRef) -> Result<TargetSnapshot, FetchError> {
+    let region = c.region();
+    match resolve(c, target, &region).await? {
+        Resolved::Cluster(cl) => Ok(TargetSnapshot::Provisioned(provisioned(c, &cl, region).await)),
+        Resolved::Workgroup(wg) => Ok(TargetSnapshot::Serverless(serverless(c, &wg, region).await)),
+    }
+}
+
+fn not_found(id: &str, region: &str, what: &'static str) -> FetchError {
+    FetchError::NotFound {
+        what,
+        id: id.to_string(),
+        region: region.to_string(),
+        hint: "Check the name and --region (aws redshift describe-clusters, aws redshift-serverless list-workgroups)".into(),
+    }
+}
+
+fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
+    let hint = hint_for(&e);
+    FetchError::Unreadable {
+        what,
+        id: id.to_string(),
+        error: e,
+        hint,
+    }
+}
+
+async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster>, CallError> {
+    let out = c.redshift.describe_clusters().cluster_identifier(id).send().await;
+    match out.map_err(|e| call_error("redshift:DescribeClusters", e)) {
+        Ok(o) => Ok(o.clusters().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn workgroup_by_name(c: &TargetClients, name: &str) -> Result<Option<rss::Workgroup>, CallError> {
+    let out = c.serverless.get_workgroup().workgroup_name(name).send().await;
+    match out.map_err(|e| call_error("redshift-serverless:GetWorkgroup", e)) {
+        Ok(o) => Ok(o.workgroup().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
+    c.serverless
+        .list_workgroups()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error("redshift-serverless:ListWorkgroups", e))
+}
+
+async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<Resolved, FetchError> {
+    match target {
+        TargetRef::Name(name) => {
+            let (cluster, workgroup) = tokio::join!(cluster_by_id(c, name), workgroup_by_name(c, name));
+            match (cluster, workgroup) {
+                (Ok(Some(_)), Ok(Some(_))) => Err(FetchError::Ambiguous(name.clone())),
+                (Ok(Some(cl)), other) => {
+                    if let Err(e) = other {
+                        tracing::warn!("assuming a provisioned cluster; could not rule out a workgroup named {name}: {}", e.describe());
+                    }
+                    Ok(Resolved::Cluster(Box::new(cl)))
+                }
+                (other, Ok(Some(wg))) => {
+                    if let Err(e) = other {
+                        tracing::warn!("assuming a Serverless workgroup; could not rule out a cluster named {name}: {}", e.describe());
+                    }
+                    Ok(Resolved::Workgroup(Box::new(wg)))
+                }
+                (Ok(None), Ok(None)) => Err(not_found(name, region, "Redshift cluster or Serverless workgroup")),
+                (Err(e), _) | (_, Err(e)) => Err(unreadable(name, "Redshift target", e)),
+            }
+        }
+        TargetRef::ClusterArn { id, .. } => match cluster_by_id(c, id).await {
+            Ok(Some(cl)) => Ok(Resolved::Cluster(Box::new(cl))),
+            Ok(None) => Err(not_found(id, region, "Redshift cluster")),
+            Err(e) => Err(unreadable(id, "Redshift cluster", e)),
+        },
+        TargetRef::ProvisionedNamespace(arn) => {
+            let id = arn.to_string();
+            let all = c
+                .redshift
+                .describe_clusters()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| unreadable(&id, "Redshift namespace", call_error("redshift:DescribeClusters", e)))?;
+            all.into_iter()
+                .find(|cl| cl.cluster_namespace_arn() == Some(id.as_str()))
+                .map(|cl| Resolved::Cluster(Box::new(cl)))
+                .ok_or_else(|| not_found(&id, region, "Redshift cluster with namespace"))
+        }
+        TargetRef::ServerlessNamespace(arn) => {
+            let id = arn.to_string();
+            let namespaces = c
+                .serverless
+                .list_namespaces()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| unreadable(&id, "Redshift Serverless namespace", call_error("redshift-serverless:ListNamespaces", e)))?;
+            let ns = namespaces
+                .iter()
+                .find(|n| n.namespace_arn() == Some(id.as_str()))
+                .and_then(|n| n.namespace_name().map(str::to_string))
+                .ok_or_else(|| not_found(&id, region, "Redshift Serverless namespace"))?;
+            let wgs = all_workgroups(c).await.map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
+            wgs.into_iter()
+                .find(|w| w.namespace_name() == Some(ns.as_str()))
+                .map(|w| Resolved::Workgroup(Box::new(w)))
+                .ok_or_else(|| FetchError::NotFound {
+                    what: "workgroup for Redshift Serverless namespace",
+                    id: ns,
+                    region: region.to_string(),
+                    hint: "A Serverless target needs a workgroup; create one for the namespace".into(),
+                })
+        }
+        TargetRef::ServerlessWorkgroup(arn) => {
+            let id = arn.to_string();
+            let wgs = all_workgroups(c).await.map_err(|e| unreadable(&id, "Redshift Serverless workgroup", e))?;
+            wgs.into_iter()
+                .find(|w| w.workgroup_arn() == Some(id.as_str()))
+                .map(|w| Resolved::Workgroup(Box::new(w)))
+                .ok_or_else(|| not_found(&id, region, "Redshift Serverless workgroup"))
+        }
+    }
+}
+
+fn convert_cluster(cl: &rs::Cluster) -> RedshiftCluster {
+    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    RedshiftCluster {
+        cluster_identifier: s(cl.cluster_identifier()),
+        node_type: s(cl.node_type()),
+        number_of_nodes: cl.number_of_nodes().map(i64::from),
+        encrypted: cl.encrypted(),
+        cluster_status: s(cl.cluster_status()),
+        cluster_namespace_arn: cl.cluster_namespace_arn().map(str::to_string),
+        cluster_parameter_groups: cl
+            .cluster_parameter_groups()
+            .iter()
+            .map(|g| ClusterParameterGroupStatus {
+                parameter_group_name: s(g.parameter_group_name()),
+                parameter_apply_status: g.parameter_apply_status().map(str::to_string),
+                cluster_parameter_status_list: g
+                    .cluster_parameter_status_list()
+                    .iter()
+                    .map(|p| ClusterParameterStatus {
+                        parameter_name: s(p.parameter_name()),
+                        parameter_apply_status: p.parameter_apply_status().map(str::to_string),
+                        parameter_apply_error_description: p
+                            .parameter_apply_error_description()
+                            .map(str::to_string),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        enhanced_vpc_routing: cl.enhanced_vpc_routing(),
+        cluster_version: cl.cluster_version().map(str::to_string),
+        cluster_revision_number: cl.cluster_revision_number().map(str::to_string),
+    }
+}
+
+async fn provisioned(c: &TargetClients, cl: &rs::Cluster, region: String) -> ProvisionedTarget {
+    let cluster = convert_cluster(cl);
+    let group = cluster.cluster_parameter_groups.first().map(|g| g.parameter_group_name.clone());
+    let (parameter_group, resource_policy) = tokio::join!(
+        cluster_parameters(c, group.as_deref()),
+        resource_policy(c, cluster.cluster_namespace_arn.as_deref(), "ClusterNamespaceArn")
+    );
+    ProvisionedTarget {
+        region,
+        cluster,
+        parameter_group: parameter_group.into(),
+        resource_policy: resource_policy.into(),
+    }
+}
+
+async fn cluster_parameters(c: &TargetClients, group: Option<&str>) -> Result<ParameterGroup, CallError> {
+    const CALL: &str = "redshift:DescribeClusterParameters";
+    let Some(group) = group else {
+        return Err(CallError::new(CALL, None, "not called: the cluster reports no parameter group"));
+    };
+    let params = c
+        .redshift
+        .describe_cluster_parameters()
+        .parameter_group_name(group)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(CALL, e))?;
+    Ok(ParameterGroup {
+        name: group.to_string(),
+        family: None,
+        defaults_only: false,
+        parameters: params
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.parameter_name()?.to_string(),
+                    Parameter {
+                        parameter_value: p.parameter_value().map(str::to_string),
+                        source: p.source().map(str::to_string),
+                        apply_type: p.apply_type().map(|t| t.as_str().to_string()),
+                        is_modifiable: p.is_modifiable(),
+                    },
+                ))
+            })
+            .collect(),
+    })
+}
+
+/// The namespace resource policy; `Ok(None)` when none is attached.
+async fn resource_policy(c: &TargetClients, namespace_arn: Option<&str>, field: &str) -> Result<Option<String>, CallError> {
+    const CALL: &str = "redshift:GetResourcePolicy";
+    let Some(arn) = namespace_arn else {
+        return Err(CallError::new(
+            CALL,
+            None,
+            format!("not called: AWS returned no {field}, so the namespace ARN is unknown"),
+        ));
+    };
+    match c.redshift.get_resource_policy().resource_arn(arn).send().await {
+        Ok(o) => Ok(o.resource_policy().and_then(|p| p.policy()).map(str::to_string)),
+        Err(e) => {
+            let e = call_error(CALL, e);
+            if is_not_found(&e) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+fn convert_workgroup(w: &rss::Workgroup) -> Workgroup {
+    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+    Workgroup {
+        workgroup_name: s(w.workgroup_name()),
+        workgroup_arn: w.workgroup_arn().map(str::to_string),
+        namespace_name: s(w.namespace_name()),
+        status: w.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+        config_parameters: w
+            .config_parameters()
+            .iter()
+            .map(|p| ConfigParameter {
+                parameter_key: s(p.parameter_key()),
+                parameter_value: p.parameter_value().map(str::to_string),
+            })
+            .collect(),
+    }
+}
+
+async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> ServerlessTarget {
+    let workgroup = convert_workgroup(wg);
+    let namespace: Fact<Namespace> = c
+        .serverless
+        .get_namespace()
+        .namespace_name(&workgroup.namespace_name)
+        .send()
+        .await
+        .map_err(|e| call_error("redshift-serverless:GetNamespace", e))
+        .and_then(|o| {
+            let n = o.namespace().ok_or_else(|| {
+                CallError::new("redshift-serverless:GetNamespace", None, "the response has no namespace")
+            })?;
+            Ok(Namespace {
+                namespace_name: n.namespace_name().unwrap_or_default().to_string(),
+                namespace_arn: n.namespace_arn().unwrap_or_default().to_string(),
+                status: n.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                kms_key_id: n.kms_key_id().map(str::to_string),
+            })
+        })
+        .into();
+    let arn = namespace.ok().map(|n| n.namespace_arn.clone()).filter(|a| !a.is_empty());
+    let resource_policy = resource_policy(c, arn.as_deref(), "namespaceArn").await.into();
+    ServerlessTarget {
+        region,
+        workgroup,
+        namespace,
+        resource_policy,
+    }
+}
