@@ -3,6 +3,8 @@
 //! Functional core, imperative shell: [`fetch`] reads AWS into a [`model::Snapshot`],
 //! [`rules::evaluate`] turns a snapshot into findings (pure), [`report`] renders them.
 
+pub mod cli;
 pub mod fetch;
 pub mod model;
+pub mod report;
 pub mod rules;

@@ -35,7 +35,8 @@ pub enum RefError {
 fn valid_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 255
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 impl SourceRef {
@@ -139,17 +140,22 @@ mod tests {
 
     #[test]
     fn target_forms() {
-        assert!(matches!(TargetRef::parse("wg").unwrap(), TargetRef::Name(_)));
+        assert!(matches!(
+            TargetRef::parse("wg").unwrap(),
+            TargetRef::Name(_)
+        ));
         assert!(matches!(
             TargetRef::parse("arn:aws:redshift:us-east-1:123456789012:namespace:abc").unwrap(),
             TargetRef::ProvisionedNamespace(_)
         ));
         assert!(matches!(
-            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:namespace/abc").unwrap(),
+            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:namespace/abc")
+                .unwrap(),
             TargetRef::ServerlessNamespace(_)
         ));
         assert!(matches!(
-            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:workgroup/abc").unwrap(),
+            TargetRef::parse("arn:aws:redshift-serverless:us-east-1:123456789012:workgroup/abc")
+                .unwrap(),
             TargetRef::ServerlessWorkgroup(_)
         ));
         assert!(matches!(

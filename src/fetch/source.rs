@@ -51,27 +51,26 @@ async fn describe_cluster(
         .send()
         .await
         .map_err(|e| call_error(CALL, e));
-    let out = match out {
-        Ok(o) => o,
-        Err(e) if is_not_found(&e) => {
-            return Err(FetchError::NotFound {
+    let out =
+        match out {
+            Ok(o) => o,
+            Err(e) if is_not_found(&e) => return Err(FetchError::NotFound {
                 what: "Aurora DB cluster",
                 id: source.identifier.clone(),
                 region: region.to_string(),
                 hint: "Check the identifier and --region (aws rds describe-db-clusters lists them)"
                     .into(),
-            })
-        }
-        Err(e) => {
-            let hint = hint_for(&e);
-            return Err(FetchError::Unreadable {
-                what: "Aurora DB cluster",
-                id: source.identifier.clone(),
-                error: e,
-                hint,
-            });
-        }
-    };
+            }),
+            Err(e) => {
+                let hint = hint_for(&e);
+                return Err(FetchError::Unreadable {
+                    what: "Aurora DB cluster",
+                    id: source.identifier.clone(),
+                    error: e,
+                    hint,
+                });
+            }
+        };
     let Some(cl) = out.db_clusters().first() else {
         return Err(FetchError::NotFound {
             what: "Aurora DB cluster",
@@ -115,7 +114,9 @@ fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
         backtrack_window: cl.backtrack_window(),
         earliest_backtrack_time: cl.earliest_backtrack_time().map(|t| t.to_string()),
         cross_account_clone: cl.cross_account_clone(),
-        cluster_scalability_type: cl.cluster_scalability_type().map(|t| t.as_str().to_string()),
+        cluster_scalability_type: cl
+            .cluster_scalability_type()
+            .map(|t| t.as_str().to_string()),
         serverless_v2_scaling_configuration: cl.serverless_v2_scaling_configuration().map(|v| {
             ServerlessV2Scaling {
                 min_capacity: v.min_capacity(),
@@ -239,7 +240,10 @@ pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
                 integration_arn: i.integration_arn().map(str::to_string),
                 source_arn: i.source_arn().unwrap_or_default().to_string(),
                 target_arn: i.target_arn().unwrap_or_default().to_string(),
-                status: i.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                status: i
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
                 data_filter: i.data_filter().map(str::to_string),
                 errors: i
                     .errors()
@@ -261,7 +265,13 @@ mod tests {
 
     #[test]
     fn families() {
-        assert_eq!(family_for("aurora-mysql", "8.0.mysql_aurora.3.05.2"), "aurora-mysql8.0");
-        assert_eq!(family_for("aurora-postgresql", "16.4"), "aurora-postgresql16");
+        assert_eq!(
+            family_for("aurora-mysql", "8.0.mysql_aurora.3.05.2"),
+            "aurora-mysql8.0"
+        );
+        assert_eq!(
+            family_for("aurora-postgresql", "16.4"),
+            "aurora-postgresql16"
+        );
     }
 }

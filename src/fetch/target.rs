@@ -21,7 +21,9 @@ enum Resolved {
 pub async fn fetch(c: &TargetClients, target: &TargetRef) -> Result<TargetSnapshot, FetchError> {
     let region = c.region();
     match resolve(c, target, &region).await? {
-        Resolved::Cluster(cl) => Ok(TargetSnapshot::Provisioned(provisioned(c, &cl, region).await)),
+        Resolved::Cluster(cl) => Ok(TargetSnapshot::Provisioned(
+            provisioned(c, &cl, region).await,
+        )),
         Resolved::Workgroup(wg) => Ok(TargetSnapshot::Serverless(serverless(c, &wg, region).await)),
     }
 }
@@ -46,7 +48,12 @@ fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
 }
 
 async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster>, CallError> {
-    let out = c.redshift.describe_clusters().cluster_identifier(id).send().await;
+    let out = c
+        .redshift
+        .describe_clusters()
+        .cluster_identifier(id)
+        .send()
+        .await;
     match out.map_err(|e| call_error("redshift:DescribeClusters", e)) {
         Ok(o) => Ok(o.clusters().first().cloned()),
         Err(e) if is_not_found(&e) => Ok(None),
@@ -54,8 +61,16 @@ async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster
     }
 }
 
-async fn workgroup_by_name(c: &TargetClients, name: &str) -> Result<Option<rss::Workgroup>, CallError> {
-    let out = c.serverless.get_workgroup().workgroup_name(name).send().await;
+async fn workgroup_by_name(
+    c: &TargetClients,
+    name: &str,
+) -> Result<Option<rss::Workgroup>, CallError> {
+    let out = c
+        .serverless
+        .get_workgroup()
+        .workgroup_name(name)
+        .send()
+        .await;
     match out.map_err(|e| call_error("redshift-serverless:GetWorkgroup", e)) {
         Ok(o) => Ok(o.workgroup().cloned()),
         Err(e) if is_not_found(&e) => Ok(None),
@@ -74,10 +89,15 @@ async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallEr
         .map_err(|e| call_error("redshift-serverless:ListWorkgroups", e))
 }
 
-async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<Resolved, FetchError> {
+async fn resolve(
+    c: &TargetClients,
+    target: &TargetRef,
+    region: &str,
+) -> Result<Resolved, FetchError> {
     match target {
         TargetRef::Name(name) => {
-            let (cluster, workgroup) = tokio::join!(cluster_by_id(c, name), workgroup_by_name(c, name));
+            let (cluster, workgroup) =
+                tokio::join!(cluster_by_id(c, name), workgroup_by_name(c, name));
             match (cluster, workgroup) {
                 (Ok(Some(_)), Ok(Some(_))) => Err(FetchError::Ambiguous(name.clone())),
                 (Ok(Some(cl)), other) => {
@@ -92,7 +112,11 @@ async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<
                     }
                     Ok(Resolved::Workgroup(Box::new(wg)))
                 }
-                (Ok(None), Ok(None)) => Err(not_found(name, region, "Redshift cluster or Serverless workgroup")),
+                (Ok(None), Ok(None)) => Err(not_found(
+                    name,
+                    region,
+                    "Redshift cluster or Serverless workgroup",
+                )),
                 (Err(e), _) | (_, Err(e)) => Err(unreadable(name, "Redshift target", e)),
             }
         }
@@ -111,7 +135,13 @@ async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<
                 .send()
                 .collect::<Result<Vec<_>, _>>()
                 .await
-                .map_err(|e| unreadable(&id, "Redshift namespace", call_error("redshift:DescribeClusters", e)))?;
+                .map_err(|e| {
+                    unreadable(
+                        &id,
+                        "Redshift namespace",
+                        call_error("redshift:DescribeClusters", e),
+                    )
+                })?;
             all.into_iter()
                 .find(|cl| cl.cluster_namespace_arn() == Some(id.as_str()))
                 .map(|cl| Resolved::Cluster(Box::new(cl)))
@@ -127,13 +157,21 @@ async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<
                 .send()
                 .collect::<Result<Vec<_>, _>>()
                 .await
-                .map_err(|e| unreadable(&id, "Redshift Serverless namespace", call_error("redshift-serverless:ListNamespaces", e)))?;
+                .map_err(|e| {
+                    unreadable(
+                        &id,
+                        "Redshift Serverless namespace",
+                        call_error("redshift-serverless:ListNamespaces", e),
+                    )
+                })?;
             let ns = namespaces
                 .iter()
                 .find(|n| n.namespace_arn() == Some(id.as_str()))
                 .and_then(|n| n.namespace_name().map(str::to_string))
                 .ok_or_else(|| not_found(&id, region, "Redshift Serverless namespace"))?;
-            let wgs = all_workgroups(c).await.map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
+            let wgs = all_workgroups(c)
+                .await
+                .map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
             wgs.into_iter()
                 .find(|w| w.namespace_name() == Some(ns.as_str()))
                 .map(|w| Resolved::Workgroup(Box::new(w)))
@@ -141,12 +179,15 @@ async fn resolve(c: &TargetClients, target: &TargetRef, region: &str) -> Result<
                     what: "workgroup for Redshift Serverless namespace",
                     id: ns,
                     region: region.to_string(),
-                    hint: "A Serverless target needs a workgroup; create one for the namespace".into(),
+                    hint: "A Serverless target needs a workgroup; create one for the namespace"
+                        .into(),
                 })
         }
         TargetRef::ServerlessWorkgroup(arn) => {
             let id = arn.to_string();
-            let wgs = all_workgroups(c).await.map_err(|e| unreadable(&id, "Redshift Serverless workgroup", e))?;
+            let wgs = all_workgroups(c)
+                .await
+                .map_err(|e| unreadable(&id, "Redshift Serverless workgroup", e))?;
             wgs.into_iter()
                 .find(|w| w.workgroup_arn() == Some(id.as_str()))
                 .map(|w| Resolved::Workgroup(Box::new(w)))
@@ -191,10 +232,17 @@ fn convert_cluster(cl: &rs::Cluster) -> RedshiftCluster {
 
 async fn provisioned(c: &TargetClients, cl: &rs::Cluster, region: String) -> ProvisionedTarget {
     let cluster = convert_cluster(cl);
-    let group = cluster.cluster_parameter_groups.first().map(|g| g.parameter_group_name.clone());
+    let group = cluster
+        .cluster_parameter_groups
+        .first()
+        .map(|g| g.parameter_group_name.clone());
     let (parameter_group, resource_policy) = tokio::join!(
         cluster_parameters(c, group.as_deref()),
-        resource_policy(c, cluster.cluster_namespace_arn.as_deref(), "ClusterNamespaceArn")
+        resource_policy(
+            c,
+            cluster.cluster_namespace_arn.as_deref(),
+            "ClusterNamespaceArn"
+        )
     );
     ProvisionedTarget {
         region,
@@ -204,10 +252,17 @@ async fn provisioned(c: &TargetClients, cl: &rs::Cluster, region: String) -> Pro
     }
 }
 
-async fn cluster_parameters(c: &TargetClients, group: Option<&str>) -> Result<ParameterGroup, CallError> {
+async fn cluster_parameters(
+    c: &TargetClients,
+    group: Option<&str>,
+) -> Result<ParameterGroup, CallError> {
     const CALL: &str = "redshift:DescribeClusterParameters";
     let Some(group) = group else {
-        return Err(CallError::new(CALL, None, "not called: the cluster reports no parameter group"));
+        return Err(CallError::new(
+            CALL,
+            None,
+            "not called: the cluster reports no parameter group",
+        ));
     };
     let params = c
         .redshift
@@ -241,7 +296,11 @@ async fn cluster_parameters(c: &TargetClients, group: Option<&str>) -> Result<Pa
 }
 
 /// The namespace resource policy; `Ok(None)` when none is attached.
-async fn resource_policy(c: &TargetClients, namespace_arn: Option<&str>, field: &str) -> Result<Option<String>, CallError> {
+async fn resource_policy(
+    c: &TargetClients,
+    namespace_arn: Option<&str>,
+    field: &str,
+) -> Result<Option<String>, CallError> {
     const CALL: &str = "redshift:GetResourcePolicy";
     let Some(arn) = namespace_arn else {
         return Err(CallError::new(
@@ -250,8 +309,17 @@ async fn resource_policy(c: &TargetClients, namespace_arn: Option<&str>, field: 
             format!("not called: AWS returned no {field}, so the namespace ARN is unknown"),
         ));
     };
-    match c.redshift.get_resource_policy().resource_arn(arn).send().await {
-        Ok(o) => Ok(o.resource_policy().and_then(|p| p.policy()).map(str::to_string)),
+    match c
+        .redshift
+        .get_resource_policy()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
+        Ok(o) => Ok(o
+            .resource_policy()
+            .and_then(|p| p.policy())
+            .map(str::to_string)),
         Err(e) => {
             let e = call_error(CALL, e);
             if is_not_found(&e) {
@@ -269,7 +337,10 @@ fn convert_workgroup(w: &rss::Workgroup) -> Workgroup {
         workgroup_name: s(w.workgroup_name()),
         workgroup_arn: w.workgroup_arn().map(str::to_string),
         namespace_name: s(w.namespace_name()),
-        status: w.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+        status: w
+            .status()
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
         config_parameters: w
             .config_parameters()
             .iter()
@@ -292,18 +363,30 @@ async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> S
         .map_err(|e| call_error("redshift-serverless:GetNamespace", e))
         .and_then(|o| {
             let n = o.namespace().ok_or_else(|| {
-                CallError::new("redshift-serverless:GetNamespace", None, "the response has no namespace")
+                CallError::new(
+                    "redshift-serverless:GetNamespace",
+                    None,
+                    "the response has no namespace",
+                )
             })?;
             Ok(Namespace {
                 namespace_name: n.namespace_name().unwrap_or_default().to_string(),
                 namespace_arn: n.namespace_arn().unwrap_or_default().to_string(),
-                status: n.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+                status: n
+                    .status()
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
                 kms_key_id: n.kms_key_id().map(str::to_string),
             })
         })
         .into();
-    let arn = namespace.ok().map(|n| n.namespace_arn.clone()).filter(|a| !a.is_empty());
-    let resource_policy = resource_policy(c, arn.as_deref(), "namespaceArn").await.into();
+    let arn = namespace
+        .ok()
+        .map(|n| n.namespace_arn.clone())
+        .filter(|a| !a.is_empty());
+    let resource_policy = resource_policy(c, arn.as_deref(), "namespaceArn")
+        .await
+        .into();
     ServerlessTarget {
         region,
         workgroup,

@@ -73,12 +73,18 @@ impl fmt::Display for Arn {
 
 /// Region of an ARN, if the string is one.
 pub fn region_of(arn: &str) -> Option<String> {
-    Arn::parse(arn).ok().map(|a| a.region).filter(|r| !r.is_empty())
+    Arn::parse(arn)
+        .ok()
+        .map(|a| a.region)
+        .filter(|r| !r.is_empty())
 }
 
 /// Account of an ARN, if the string is one.
 pub fn account_of(arn: &str) -> Option<String> {
-    Arn::parse(arn).ok().map(|a| a.account).filter(|a| !a.is_empty())
+    Arn::parse(arn)
+        .ok()
+        .map(|a| a.account)
+        .filter(|a| !a.is_empty())
 }
 
 #[cfg(test)]

@@ -20,7 +20,11 @@ pub struct Effective {
 impl Effective {
     /// The value with its source, for messages: `ROW (user)`.
     pub fn describe(&self) -> String {
-        let v = self.value.as_deref().map(super::spec::show).unwrap_or_else(|| "unknown".into());
+        let v = self
+            .value
+            .as_deref()
+            .map(super::spec::show)
+            .unwrap_or_else(|| "unknown".into());
         format!("{v} ({})", source_name(self.source))
     }
 }
@@ -58,7 +62,11 @@ pub fn resolve(
         }
     }
     if let Some(Fact::Ok(d)) = defaults {
-        if let Some(v) = d.parameters.get(name).and_then(|p| p.parameter_value.clone()) {
+        if let Some(v) = d
+            .parameters
+            .get(name)
+            .and_then(|p| p.parameter_value.clone())
+        {
             return Ok(Effective {
                 value: Some(v),
                 source: ValueSource::EngineDefault,
@@ -151,7 +159,10 @@ mod tests {
     fn unset_falls_back_to_engine_default_then_documented() {
         let g = group(&[("p", None, Some("engine-default"))]);
         let e = resolve(&g, Some(&defaults(&[("p", "0")])), "p", Some(&doc("9"))).unwrap();
-        assert_eq!((e.value.as_deref(), e.source), (Some("0"), ValueSource::EngineDefault));
+        assert_eq!(
+            (e.value.as_deref(), e.source),
+            (Some("0"), ValueSource::EngineDefault)
+        );
         let e = resolve(&g, Some(&defaults(&[])), "p", Some(&doc("9"))).unwrap();
         assert_eq!(
             (e.value.as_deref(), e.source),
@@ -162,8 +173,11 @@ mod tests {
 
     #[test]
     fn unreadable_group_is_an_error_even_with_a_documented_default() {
-        let g: Fact<ParameterGroup> =
-            Fact::Error(CallError::new("rds:DescribeDBClusterParameters", Some("AccessDenied"), "no"));
+        let g: Fact<ParameterGroup> = Fact::Error(CallError::new(
+            "rds:DescribeDBClusterParameters",
+            Some("AccessDenied"),
+            "no",
+        ));
         let err = resolve(&g, None, "p", Some(&doc("0"))).unwrap_err();
         assert_eq!(err.code.as_deref(), Some("AccessDenied"));
     }

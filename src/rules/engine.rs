@@ -27,6 +27,8 @@ pub struct Outcome {
     pub evidence: Evidence,
     /// Overrides the rule's default resource (its side's ARN).
     pub resource: Option<String>,
+    /// Overrides the rule's fix template when this outcome needs a different remedy.
+    pub fix: Option<&'static str>,
 }
 
 impl Outcome {
@@ -36,11 +38,17 @@ impl Outcome {
             message: message.into(),
             evidence,
             resource: None,
+            fix: None,
         }
     }
 
     pub fn unknown(message: impl Into<String>, evidence: Evidence) -> Self {
         Outcome::new(Verdict::Unknown, message, evidence)
+    }
+
+    pub fn fix(mut self, template: &'static str) -> Self {
+        self.fix = Some(template);
+        self
     }
 
     pub fn on(mut self, resource: impl Into<String>) -> Self {
@@ -76,8 +84,10 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         Verdict::Unknown => Status::Error,
         Verdict::NotApplicable => Status::Skip,
     };
-    let remediation = matches!(status, Status::Fail | Status::Warn)
-        .then(|| fill_placeholders(&rule.docs.fix, snap));
+    let remediation = matches!(status, Status::Fail | Status::Warn).then(|| match outcome.fix {
+        Some(template) => super::fix_text::fill(template, snap),
+        None => super::fix_text::remediation(rule, snap),
+    });
     Finding {
         rule: rule.code.clone(),
         name: rule.name.clone(),
@@ -92,39 +102,4 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         docs: rule.docs_url().to_string(),
         remediation,
     }
-}
-
-/// Fill `{placeholders}` in a fix command with this snapshot's names.
-pub fn fill_placeholders(template: &str, snap: &Snapshot) -> String {
-    let c = &snap.source.cluster;
-    let writer = c
-        .writer()
-        .map(|w| w.db_instance_identifier.as_str())
-        .unwrap_or("<writer-instance>");
-    let namespace_arn = snap.target.namespace_arn().unwrap_or("<namespace-arn>");
-    let target_group = match &snap.target {
-        crate::model::TargetSnapshot::Provisioned(p) => p
-            .cluster
-            .cluster_parameter_groups
-            .first()
-            .map(|g| g.parameter_group_name.as_str())
-            .unwrap_or("<parameter-group>"),
-        crate::model::TargetSnapshot::Serverless(_) => "<parameter-group>",
-    };
-    let pairs = [
-        ("{source_id}", c.db_cluster_identifier.as_str()),
-        ("{source_arn}", c.db_cluster_arn.as_str()),
-        ("{parameter_group}", c.db_cluster_parameter_group.as_str()),
-        ("{writer}", writer),
-        ("{region}", snap.source.region.as_str()),
-        ("{target_id}", snap.target.display_id()),
-        ("{target_region}", snap.target.region()),
-        ("{namespace_arn}", namespace_arn),
-        ("{target_parameter_group}", target_group),
-    ];
-    let mut out = template.trim().to_string();
-    for (k, v) in pairs {
-        out = out.replace(k, v);
-    }
-    out
 }

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod effective;
 pub mod engine;
+pub mod fix_text;
 pub mod spec;
 
 use std::path::Path;
@@ -24,7 +25,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "rules/aurora-postgresql.toml",
         include_str!("../../rules/aurora-postgresql.toml"),
     ),
-    ("rules/redshift.toml", include_str!("../../rules/redshift.toml")),
+    (
+        "rules/redshift.toml",
+        include_str!("../../rules/redshift.toml"),
+    ),
     (
         "rules/authorization.toml",
         include_str!("../../rules/authorization.toml"),
@@ -110,8 +114,13 @@ impl RuleSet {
                 message,
             };
             let code_ok = r.code.len() >= 3
-                && r.code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                && r.code.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+                && r.code
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && r.code
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase());
             if !code_ok {
                 return Err(bad(format!(
                     "code '{}' must be upper-case letters then digits, like ZM001",
@@ -119,9 +128,11 @@ impl RuleSet {
                 )));
             }
             let kebab = !r.name.is_empty()
-                && r.name
-                    .split('-')
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+                && r.name.split('-').all(|p| {
+                    !p.is_empty()
+                        && p.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                });
             if !kebab {
                 return Err(bad(format!("name '{}' must be kebab-case", r.name)));
             }
@@ -161,10 +172,7 @@ mod tests {
     fn every_rules_file_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
         for entry in std::fs::read_dir(dir).unwrap() {
-            let name = format!(
-                "rules/{}",
-                entry.unwrap().file_name().to_string_lossy()
-            );
+            let name = format!("rules/{}", entry.unwrap().file_name().to_string_lossy());
             assert!(
                 EMBEDDED.iter().any(|(n, _)| *n == name),
                 "{name} is not listed in rules::EMBEDDED"

@@ -33,7 +33,11 @@ pub struct Rule {
 impl Rule {
     /// The primary documentation URL.
     pub fn docs_url(&self) -> &str {
-        self.docs.references.first().map(String::as_str).unwrap_or("")
+        self.docs
+            .references
+            .first()
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -57,6 +61,9 @@ pub struct Docs {
     pub why: String,
     /// How to fix it by hand: an AWS CLI command. `{placeholders}` are filled per finding.
     pub fix: String,
+    /// The fix when the target is Redshift Serverless, where it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_serverless: Option<String>,
     /// AWS documentation URLs; the first is the finding's `docs` link.
     pub references: Vec<String>,
     /// Caveats: conflicting docs, inferred defaults, history.

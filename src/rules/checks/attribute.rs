@@ -47,7 +47,10 @@ pub fn check(
     } else {
         Outcome::new(
             Verdict::Violation,
-            format!("{field} of {what} is {shown}; expected {}", expect.describe()),
+            format!(
+                "{field} of {what} is {shown}; expected {}",
+                expect.describe()
+            ),
             ev,
         )
     }

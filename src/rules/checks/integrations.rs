@@ -21,8 +21,15 @@ pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> 
     let source = snap.source.cluster.db_cluster_arn.as_str();
     let target = snap.target.namespace_arn();
     let live = |i: &&Integration| !i.status.eq_ignore_ascii_case("deleting");
-    let on_source: Vec<&Integration> = list.iter().filter(|i| i.source_arn == source).filter(live).collect();
-    let pair = on_source.iter().copied().find(|i| Some(i.target_arn.as_str()) == target);
+    let on_source: Vec<&Integration> = list
+        .iter()
+        .filter(|i| i.source_arn == source)
+        .filter(live)
+        .collect();
+    let pair = on_source
+        .iter()
+        .copied()
+        .find(|i| Some(i.target_arn.as_str()) == target);
     let quota = |n: usize, limit: usize, scope: String| {
         let mut ev = ev.clone();
         ev.expected = Some(format!("< {limit}"));
@@ -66,8 +73,16 @@ pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> 
                     ev,
                 );
             };
-            let n = list.iter().filter(live).filter(|i| i.target_arn == t).count();
-            quota(n, limit.unwrap_or(50), format!("target {}", snap.target.display_id()))
+            let n = list
+                .iter()
+                .filter(live)
+                .filter(|i| i.target_arn == t)
+                .count();
+            quota(
+                n,
+                limit.unwrap_or(50),
+                format!("target {}", snap.target.display_id()),
+            )
         }
         IntegrationCheck::NoConcurrentCreation => {
             let creating: Vec<String> = on_source
@@ -77,9 +92,17 @@ pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> 
                 .map(|i| name(i))
                 .collect();
             ev.expected = Some("no other integration in status creating".into());
-            ev.actual = Some(if creating.is_empty() { "none".into() } else { creating.join(", ") });
+            ev.actual = Some(if creating.is_empty() {
+                "none".into()
+            } else {
+                creating.join(", ")
+            });
             if creating.is_empty() {
-                Outcome::new(Verdict::Pass, "no other integration is being created on this source", ev)
+                Outcome::new(
+                    Verdict::Pass,
+                    "no other integration is being created on this source",
+                    ev,
+                )
             } else {
                 Outcome::new(
                     Verdict::Violation,

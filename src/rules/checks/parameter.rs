@@ -6,6 +6,9 @@ use crate::rules::engine::{Outcome, Verdict};
 use crate::rules::spec::{Condition, DocumentedDefault};
 
 const IN_SYNC: &str = "in-sync";
+/// What to do when the value is right but not live yet: only the reboot.
+const REBOOT_WRITER: &str = "aws rds reboot-db-instance --db-instance-identifier {writer}";
+const REBOOT_CLUSTER: &str = "aws redshift reboot-cluster --cluster-identifier {target_id}";
 
 /// A parameter of the source's DB cluster parameter group.
 pub fn source(
@@ -43,16 +46,24 @@ pub fn source(
         )),
         _ => None,
     };
-    judge(name, group, expect, resolved, not_live, ev)
+    judge(
+        name,
+        group,
+        expect,
+        resolved,
+        not_live.map(|w| (w, REBOOT_WRITER)),
+        ev,
+    )
 }
 
-/// Shared by source and target parameter checks.
+/// Shared by source and target parameter checks. `not_live` is why the group's values are
+/// not in force yet, with the command that makes them so.
 fn judge(
     name: &str,
     group: &str,
     expect: &Condition,
     resolved: Result<Effective, crate::model::CallError>,
-    not_live: Option<String>,
+    not_live: Option<(String, &'static str)>,
     mut ev: Evidence,
 ) -> Outcome {
     let eff = match resolved {
@@ -88,14 +99,15 @@ fn judge(
     let holds = expect.holds(Some(value));
     match (holds, not_live) {
         (true, None) => Outcome::new(Verdict::Pass, format!("{name} is {shown}"), ev),
-        (true, Some(why)) => Outcome::new(
+        (true, Some((why, reboot))) => Outcome::new(
             Verdict::Violation,
             format!("{name} is {shown}, but it is not live yet: {why}"),
             ev,
-        ),
+        )
+        .fix(reboot),
         (false, live) => {
             let mut msg = format!("{name} is {shown}; expected {}", expect.describe());
-            if let Some(why) = live {
+            if let Some((why, _)) = live {
                 msg.push_str(&format!(" (also: {why})"));
             }
             Outcome::new(Verdict::Violation, msg, ev)
@@ -149,7 +161,11 @@ pub fn source_unset(snap: &Snapshot, names: &[String]) -> Outcome {
     } else {
         Outcome::new(
             Verdict::Violation,
-            format!("{} set in {group_name}: {}", plural(set.len()), set.join(", ")),
+            format!(
+                "{} set in {group_name}: {}",
+                plural(set.len()),
+                set.join(", ")
+            ),
             Evidence {
                 actual: Some(set.join(", ")),
                 actual_source: Some(ValueSource::User),
@@ -198,7 +214,9 @@ pub fn target(
                         "cluster {} reports {s}; reboot it to apply the group",
                         p.cluster.cluster_identifier
                     );
-                    if let Some(d) = param_status.and_then(|x| x.parameter_apply_error_description.as_deref()) {
+                    if let Some(d) =
+                        param_status.and_then(|x| x.parameter_apply_error_description.as_deref())
+                    {
                         why.push_str(&format!(" ({d})"));
                     }
                     why
@@ -211,7 +229,14 @@ pub fn target(
                 ..Default::default()
             };
             let resolved = effective::resolve(&p.parameter_group, None, name, documented);
-            judge(name, &group, expect, resolved, not_live, ev)
+            judge(
+                name,
+                &group,
+                expect,
+                resolved,
+                not_live.map(|w| (w, REBOOT_CLUSTER)),
+                ev,
+            )
         }
         TargetSnapshot::Serverless(s) => {
             let wg = &s.workgroup;
@@ -298,7 +323,9 @@ pub fn applied(snap: &Snapshot) -> Outcome {
             format!(
                 "{} ({})",
                 m.db_instance_identifier,
-                m.db_cluster_parameter_group_status.as_deref().unwrap_or("unknown")
+                m.db_cluster_parameter_group_status
+                    .as_deref()
+                    .unwrap_or("unknown")
             )
         })
         .collect();

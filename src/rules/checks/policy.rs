@@ -33,7 +33,10 @@ pub struct Stmt {
 
 impl Stmt {
     fn label(&self) -> String {
-        self.sid.as_ref().map(|s| format!("statement '{s}'")).unwrap_or_else(|| "a statement".into())
+        self.sid
+            .as_ref()
+            .map(|s| format!("statement '{s}'"))
+            .unwrap_or_else(|| "a statement".into())
     }
 
     fn grants(&self, action: &str) -> bool {
@@ -55,7 +58,10 @@ pub fn parse(policy: &str) -> Result<Vec<Stmt>, String> {
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => vec![],
     }
 }
@@ -128,13 +134,20 @@ pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
         }),
         ..Default::default()
     };
-    let namespace = snap.target.namespace_arn().unwrap_or(snap.target.display_id()).to_string();
+    let namespace = snap
+        .target
+        .namespace_arn()
+        .unwrap_or(snap.target.display_id())
+        .to_string();
     let policy = match snap.target.resource_policy() {
         Fact::Error(e) => {
             ev.actual_source = Some(ValueSource::Unknown);
             ev.failed_call = Some(e.call.clone());
             return Outcome::unknown(
-                format!("cannot read the resource policy of {namespace}: {}", e.describe()),
+                format!(
+                    "cannot read the resource policy of {namespace}: {}",
+                    e.describe()
+                ),
                 ev,
             );
         }
@@ -160,14 +173,20 @@ pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
         Ok(s) => s,
         Err(why) => {
             ev.actual_source = Some(ValueSource::Unknown);
-            return Outcome::unknown(format!("cannot analyse the resource policy of {namespace}: {why}"), ev);
+            return Outcome::unknown(
+                format!("cannot analyse the resource policy of {namespace}: {why}"),
+                ev,
+            );
         }
     };
     if let Some(deny) = stmts.iter().find(|s| !s.allow && s.grants(action)) {
         ev.actual = Some(format!("Deny in {}", deny.label()));
         return Outcome::new(
             Verdict::Violation,
-            format!("{} of the policy on {namespace} denies {action}", deny.label()),
+            format!(
+                "{} of the policy on {namespace} denies {action}",
+                deny.label()
+            ),
             ev,
         );
     }
@@ -188,7 +207,10 @@ enum Match {
 
 fn classify(s: &Stmt, source: &str) -> Match {
     if s.source_arn.is_empty() {
-        return Match::Broad(format!("{} has no aws:SourceArn condition, so it authorizes any source", s.label()));
+        return Match::Broad(format!(
+            "{} has no aws:SourceArn condition, so it authorizes any source",
+            s.label()
+        ));
     }
     let mut others = Vec::new();
     for (op, values) in &s.source_arn {
@@ -199,7 +221,10 @@ fn classify(s: &Stmt, source: &str) -> Match {
                 return Match::Exact;
             }
             if like && glob(v, source) {
-                return Match::Broad(format!("{} matches the source only through the pattern '{v}' ({op})", s.label()));
+                return Match::Broad(format!(
+                    "{} matches the source only through the pattern '{v}' ({op})",
+                    s.label()
+                ));
             }
             if !like && v.contains('*') && glob(v, source) {
                 return Match::LiteralWildcard(format!(
@@ -282,8 +307,16 @@ fn create(snap: &Snapshot, stmts: &[Stmt], mut ev: Evidence) -> Outcome {
         .iter()
         .filter(|s| s.allow && !s.negated && s.grants(CREATE))
         .collect();
-    if let Some(s) = candidates.iter().find(|s| s.aws.iter().any(|p| in_account(p))) {
-        let p = s.aws.iter().find(|p| in_account(p)).cloned().unwrap_or_default();
+    if let Some(s) = candidates
+        .iter()
+        .find(|s| s.aws.iter().any(|p| in_account(p)))
+    {
+        let p = s
+            .aws
+            .iter()
+            .find(|p| in_account(p))
+            .cloned()
+            .unwrap_or_default();
         ev.actual = Some(format!("{} allows {p}", s.label()));
         return Outcome::new(
             Verdict::Pass,
@@ -291,11 +324,17 @@ fn create(snap: &Snapshot, stmts: &[Stmt], mut ev: Evidence) -> Outcome {
             ev,
         );
     }
-    if let Some(s) = candidates.iter().find(|s| s.anyone || s.aws.iter().any(|p| p == "*")) {
+    if let Some(s) = candidates
+        .iter()
+        .find(|s| s.anyone || s.aws.iter().any(|p| p == "*"))
+    {
         ev.actual = Some(format!("{} allows any principal", s.label()));
         return Outcome::new(
             Verdict::Advisory,
-            format!("{} allows any principal to {CREATE}; name the source account instead", s.label()),
+            format!(
+                "{} allows any principal to {CREATE}; name the source account instead",
+                s.label()
+            ),
             ev,
         );
     }
@@ -353,8 +392,14 @@ mod tests {
         assert!(glob("*", CREATE));
         assert!(glob("Redshift:authorize*", AUTHORIZE));
         assert!(!glob("redshift:Create*", AUTHORIZE));
-        assert!(glob("arn:aws:rds:*:123:cluster:*", "arn:aws:rds:us-east-1:123:cluster:db"));
-        assert!(!glob("arn:aws:rds:*:999:cluster:*", "arn:aws:rds:us-east-1:123:cluster:db"));
+        assert!(glob(
+            "arn:aws:rds:*:123:cluster:*",
+            "arn:aws:rds:us-east-1:123:cluster:db"
+        ));
+        assert!(!glob(
+            "arn:aws:rds:*:999:cluster:*",
+            "arn:aws:rds:us-east-1:123:cluster:db"
+        ));
     }
 
     #[test]
@@ -366,7 +411,10 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert!(s[0].allow && s[0].grants(AUTHORIZE));
         assert_eq!(s[0].services, vec![SERVICE]);
-        assert_eq!(s[0].source_arn[0].1, vec!["arn:aws:rds:us-east-1:1:cluster:a"]);
+        assert_eq!(
+            s[0].source_arn[0].1,
+            vec!["arn:aws:rds:us-east-1:1:cluster:a"]
+        );
         assert!(parse("{").is_err());
         assert!(parse("{}").is_err());
     }

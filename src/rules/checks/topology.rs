@@ -77,7 +77,11 @@ pub fn cluster_writer(snap: &Snapshot) -> Outcome {
         actual: Some(format!(
             "{} member(s), writer: {}",
             c.db_cluster_members.len(),
-            if writers.is_empty() { "none".to_string() } else { writers.join(", ") }
+            if writers.is_empty() {
+                "none".to_string()
+            } else {
+                writers.join(", ")
+            }
         )),
         actual_source: Some(ValueSource::User),
         ..Default::default()
@@ -99,7 +103,10 @@ pub fn cluster_writer(snap: &Snapshot) -> Outcome {
         ),
         _ => Outcome::new(
             Verdict::Violation,
-            format!("cluster {} reports several writers", c.db_cluster_identifier),
+            format!(
+                "cluster {} reports several writers",
+                c.db_cluster_identifier
+            ),
             ev,
         ),
     }
@@ -121,11 +128,17 @@ pub fn same_region(snap: &Snapshot) -> Outcome {
         ..Default::default()
     };
     if source == target {
-        Outcome::new(Verdict::Pass, format!("source and target are both in {source}"), ev)
+        Outcome::new(
+            Verdict::Pass,
+            format!("source and target are both in {source}"),
+            ev,
+        )
     } else {
         Outcome::new(
             Verdict::Violation,
-            format!("source is in {source} but target is in {target}; zero-ETL works within one Region"),
+            format!(
+                "source is in {source} but target is in {target}; zero-ETL works within one Region"
+            ),
             ev,
         )
     }
@@ -161,7 +174,11 @@ pub fn namespace_arn(snap: &Snapshot) -> Outcome {
                 ev.actual_source = Some(ValueSource::Unknown);
                 ev.failed_call = Some(e.call.clone());
                 return Outcome::unknown(
-                    format!("cannot read namespace {}: {}", s.workgroup.namespace_name, e.describe()),
+                    format!(
+                        "cannot read namespace {}: {}",
+                        s.workgroup.namespace_name,
+                        e.describe()
+                    ),
                     ev,
                 );
             }
@@ -197,7 +214,9 @@ pub fn is_namespace_arn(s: &str) -> bool {
         && a.account.len() == 12
         && !a.region.is_empty()
         && !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 #[cfg(test)]
@@ -206,7 +225,10 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(parse_version("8.0.mysql_aurora.3.05.2"), Some(vec![3, 5, 2]));
+        assert_eq!(
+            parse_version("8.0.mysql_aurora.3.05.2"),
+            Some(vec![3, 5, 2])
+        );
         assert_eq!(parse_version("16.4"), Some(vec![16, 4]));
         assert_eq!(parse_version("16.4.aurora-postgresql"), Some(vec![16, 4]));
         assert_eq!(parse_version("abc"), None);

@@ -1,0 +1,156 @@
+//! The command line: arguments (clap), and the commands that tie fetch, rules and report
+//! together. Everything here is the imperative shell.
+
+mod check;
+mod error;
+mod rules_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use error::CliError;
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zetl-preflight",
+    version,
+    about = "Preflight checks for Amazon Aurora -> Amazon Redshift zero-ETL integrations",
+    long_about = "Checks every documented prerequisite of an Aurora -> Redshift zero-ETL \
+                  integration against live AWS configuration (or a saved snapshot), and \
+                  reports what fails and how to fix it.\n\n\
+                  Exit codes: 0 nothing fails or is unverified (warnings allowed); 1 something \
+                  fails or could not be verified; 2 the tool could not do the job."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// AWS Region (default: the standard chain: AWS_REGION, the profile, ...).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Named profile from ~/.aws/config (default: AWS_PROFILE, then "default").
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Endpoint URL for every AWS service (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>
+    /// also work), e.g. a local emulator.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Log to stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a source/target pair (live, or from a saved snapshot).
+    Check(CheckArgs),
+    /// List every rule: code, name, severity, what it applies to.
+    Rules(RulesArgs),
+    /// Print one rule's full documentation.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The Aurora DB cluster: identifier or ARN.
+    #[arg(long, value_name = "CLUSTER")]
+    pub source: Option<String>,
+    /// The Redshift target: provisioned cluster identifier, Serverless workgroup name,
+    /// or a namespace, cluster or workgroup ARN.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Evaluate a saved snapshot instead of calling AWS.
+    #[arg(long, value_name = "FILE", conflicts_with = "save_snapshot")]
+    pub snapshot: Option<PathBuf>,
+    /// Write the fetched configuration to FILE (versioned JSON) before evaluating it.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+    /// List passing and skipped checks too (table format).
+    #[arg(long)]
+    pub show_passes: bool,
+    #[command(flatten)]
+    pub rules: RulesSource,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesSource {
+    /// Layer every *.toml in DIR over the built-in rules (same code replaces, new code adds).
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub rules: RulesSource,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule code (ZM001) or name (aurora-enhanced-binlog).
+    #[arg(value_name = "CODE|NAME")]
+    pub key: String,
+    #[command(flatten)]
+    pub rules: RulesSource,
+}
+
+/// Run the parsed command. `Ok(true)` means findings that fail the run (exit 1).
+pub fn run(cli: Cli) -> Result<bool, CliError> {
+    match cli.command {
+        Command::Check(args) => check::run(&cli.global, &args),
+        Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
+        Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
+    }
+}
+
+/// Parse, run, and map the result to the documented exit codes.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.global.verbose);
+    match run(cli) {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let level = match verbose {
+        0 => "warn",
+        1 => "zetl_preflight=info",
+        2 => "zetl_preflight=debug,aws_config=debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+impl RulesSource {
+    pub fn load(&self) -> Result<crate::rules::RuleSet, CliError> {
+        let set = match &self.rules_dir {
+            Some(dir) => crate::rules::RuleSet::embedded_with_dir(dir)?,
+            None => crate::rules::RuleSet::embedded()?,
+        };
+        Ok(set)
+    }
+}

@@ -1,0 +1,252 @@
+//! The table report (`--format table`, the default): one table per resource, then how to fix
+//! each problem, then one summary line.
+
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+
+use crate::model::{Finding, Status};
+
+use super::Report;
+
+/// Width used when stdout is not a terminal, so piped output is stable.
+pub const PIPE_WIDTH: u16 = 120;
+
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions {
+    /// ANSI colours (only on a terminal, and never with `NO_COLOR`).
+    pub color: bool,
+    /// Show passing (and skipped) checks too.
+    pub show_passes: bool,
+    /// Total width; `None` lets comfy-table measure the terminal.
+    pub width: Option<u16>,
+}
+
+impl TableOptions {
+    /// Plain output at the pipe width: what tests and files get.
+    pub fn plain() -> TableOptions {
+        TableOptions {
+            color: false,
+            show_passes: false,
+            width: Some(PIPE_WIDTH),
+        }
+    }
+}
+
+fn label(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::Warn => "WARN",
+        Status::Error => "ERROR",
+        Status::Skip => "SKIP",
+    }
+}
+
+fn color(status: Status) -> Color {
+    match status {
+        Status::Pass => Color::Green,
+        Status::Fail => Color::Red,
+        Status::Warn => Color::Yellow,
+        Status::Error => Color::Magenta,
+        Status::Skip => Color::DarkGrey,
+    }
+}
+
+/// Wrap `text` in an ANSI SGR sequence when colour is on.
+fn paint(text: &str, sgr: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn shown(f: &Finding, opts: &TableOptions) -> bool {
+    opts.show_passes || !matches!(f.status, Status::Pass | Status::Skip)
+}
+
+/// Resources in report order: the source first, then the others as they first appear.
+fn resources(report: &Report) -> Vec<&str> {
+    let mut out: Vec<&str> = vec![report.source.arn.as_str()];
+    for f in &report.findings {
+        if !out.contains(&f.resource.as_str()) {
+            out.push(&f.resource);
+        }
+    }
+    out
+}
+
+fn heading(report: &Report, resource: &str) -> String {
+    let s = &report.source;
+    let t = &report.target;
+    if resource == s.arn {
+        format!(
+            "Source  {} ({} {}, {})",
+            s.arn, s.engine, s.engine_version, s.region
+        )
+    } else if Some(resource) == t.namespace_arn.as_deref() {
+        format!("Target namespace  {resource}")
+    } else if Some(resource) == t.arn.as_deref() || resource == t.id {
+        format!("Target {}  {resource} ({})", t.kind, t.region)
+    } else {
+        format!("Resource  {resource}")
+    }
+}
+
+/// The message, then expected and actual values where the message does not already say them.
+fn details(f: &Finding) -> String {
+    let e = &f.evidence;
+    let mut lines = vec![f.message.clone()];
+    if let Some(expected) = e
+        .expected
+        .as_ref()
+        .filter(|x| !f.message.contains(x.as_str()))
+    {
+        lines.push(format!("expected: {expected}"));
+    }
+    if let Some(actual) = e
+        .actual
+        .as_ref()
+        .filter(|x| !f.message.contains(x.as_str()))
+    {
+        let source = e
+            .actual_source
+            .map(|s| format!(" ({})", crate::rules::effective::source_name(s)))
+            .unwrap_or_default();
+        lines.push(format!("actual:   {actual}{source}"));
+    }
+    lines.join("\n")
+}
+
+fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    if let Some(w) = opts.width {
+        t.set_width(w);
+    }
+    t.set_header(vec!["Status", "Rule", "Details"]);
+    for f in rows {
+        let mut status = Cell::new(label(f.status));
+        if opts.color {
+            status = status.fg(color(f.status)).add_attribute(Attribute::Bold);
+        }
+        let what = match &f.evidence.parameter {
+            Some(p) => format!("{} {}\n{}", f.rule, f.name, p),
+            None => match &f.evidence.field {
+                Some(field) => format!("{} {}\n{}", f.rule, f.name, field),
+                None => format!("{} {}", f.rule, f.name),
+            },
+        };
+        t.add_row(vec![status, Cell::new(what), Cell::new(details(f))]);
+    }
+    t
+}
+
+fn summary_line(report: &Report, color: bool) -> String {
+    let s = &report.summary;
+    let mut parts = Vec::new();
+    for (n, word, st) in [
+        (s.fail, "failed", Status::Fail),
+        (s.error, "unverified", Status::Error),
+        (s.warn, "warnings", Status::Warn),
+        (s.pass, "passed", Status::Pass),
+        (s.skip, "skipped", Status::Skip),
+    ] {
+        let text = format!("{n} {word}");
+        parts.push(if n > 0 {
+            paint(&text, status_sgr(st), color)
+        } else {
+            text
+        });
+    }
+    let verdict = if s.has_failures() {
+        paint("NOT READY", "1;31", color)
+    } else if s.warn > 0 {
+        paint("READY, with warnings", "1;33", color)
+    } else {
+        paint("READY", "1;32", color)
+    };
+    format!(
+        "{verdict}: {} ({} checks on {} → {})",
+        parts.join(", "),
+        report.findings.len(),
+        report.source.id,
+        report.target.id
+    )
+}
+
+/// Render the whole table report, ending with a newline.
+pub fn render(report: &Report, opts: &TableOptions) -> String {
+    let mut out = String::new();
+    for resource in resources(report) {
+        let all: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.resource == resource)
+            .collect();
+        if all.is_empty() {
+            continue;
+        }
+        out.push_str(&paint(&heading(report, resource), "1", opts.color));
+        out.push('\n');
+        let rows: Vec<&Finding> = all.iter().copied().filter(|f| shown(f, opts)).collect();
+        if rows.is_empty() {
+            out.push_str(&format!(
+                "  all {} checks pass (--show-passes lists them)\n\n",
+                all.len()
+            ));
+            continue;
+        }
+        out.push_str(&findings_table(&rows, opts).to_string());
+        out.push_str("\n\n");
+    }
+    let fixes: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.remediation.is_some())
+        .collect();
+    if !fixes.is_empty() {
+        out.push_str(&paint("How to fix", "1", opts.color));
+        out.push('\n');
+        for f in fixes {
+            let tag = paint(label(f.status), status_sgr(f.status), opts.color);
+            out.push_str(&format!("{tag} {} {}: {}\n", f.rule, f.name, f.title));
+            for line in f.remediation.as_deref().unwrap_or_default().lines() {
+                out.push_str(&format!("    {line}\n"));
+            }
+            out.push_str(&format!("    docs: {}\n", f.docs));
+        }
+        out.push('\n');
+    }
+    let errors: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .collect();
+    if !errors.is_empty() {
+        out.push_str(&paint("Could not verify", "1", opts.color));
+        out.push('\n');
+        for f in errors {
+            out.push_str(&format!("ERROR {} {}: {}\n", f.rule, f.name, f.message));
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(report, opts.color));
+    out.push('\n');
+    out
+}
+
+fn status_sgr(status: Status) -> &'static str {
+    match status {
+        Status::Fail => "1;31",
+        Status::Error => "1;35",
+        Status::Warn => "1;33",
+        Status::Pass => "32",
+        Status::Skip => "2",
+    }
+}

@@ -1,0 +1,149 @@
+//! A rule's "how to fix" text with this snapshot's names filled in, so a person can copy
+//! the command. Placeholders are documented in the README ("Rules data").
+
+use crate::model::arn::account_of;
+use crate::model::{Snapshot, TargetSnapshot};
+
+use super::spec::Rule;
+
+const CASE_SENSITIVE: &str = "enable_case_sensitive_identifier";
+
+/// The remediation for a failing finding of `rule`.
+pub fn remediation(rule: &Rule, snap: &Snapshot) -> String {
+    let template = match (&snap.target, &rule.docs.fix_serverless) {
+        (TargetSnapshot::Serverless(_), Some(t)) => t,
+        _ => &rule.docs.fix,
+    };
+    fill(template, snap)
+}
+
+/// Fill `{placeholders}` in `template`. A command that would modify a `default.*` parameter
+/// group (which AWS refuses) names a custom group instead, after the steps that create it.
+pub fn fill(template: &str, snap: &Snapshot) -> String {
+    let c = &snap.source.cluster;
+    let id = c.db_cluster_identifier.as_str();
+    let writer = c
+        .writer()
+        .map(|w| w.db_instance_identifier.as_str())
+        .unwrap_or("<writer-instance>");
+    let group = c.db_cluster_parameter_group.as_str();
+    let mut preamble = Vec::new();
+    let writable_group = if template.contains("{writable_parameter_group}") && is_default(group) {
+        let new = format!("{id}-zetl");
+        preamble.extend(source_group_steps(snap, group, &new));
+        new
+    } else {
+        group.to_string()
+    };
+    let target_group = target_group(snap).unwrap_or("<parameter-group>");
+    let writable_target_group =
+        if template.contains("{writable_target_parameter_group}") && is_default(target_group) {
+            let new = format!("{}-zetl", snap.target.display_id());
+            preamble.extend(target_group_steps(snap, target_group, &new));
+            new
+        } else {
+            target_group.to_string()
+        };
+    let namespace_name = match &snap.target {
+        TargetSnapshot::Serverless(s) => s.workgroup.namespace_name.as_str(),
+        TargetSnapshot::Provisioned(_) => "<namespace>",
+    };
+    let source_account = account_of(&c.db_cluster_arn).unwrap_or_else(|| "<source-account>".into());
+    let pairs = [
+        ("{source_id}", id.to_string()),
+        ("{source_arn}", c.db_cluster_arn.clone()),
+        ("{source_account}", source_account),
+        ("{engine}", c.engine.clone()),
+        ("{parameter_group}", group.to_string()),
+        ("{writable_parameter_group}", writable_group),
+        ("{writer}", writer.to_string()),
+        ("{region}", snap.source.region.clone()),
+        ("{target_id}", snap.target.display_id().to_string()),
+        ("{target_region}", snap.target.region().to_string()),
+        (
+            "{namespace_arn}",
+            snap.target
+                .namespace_arn()
+                .unwrap_or("<namespace-arn>")
+                .to_string(),
+        ),
+        ("{namespace}", namespace_name.to_string()),
+        ("{target_parameter_group}", target_group.to_string()),
+        ("{writable_target_parameter_group}", writable_target_group),
+        (
+            "{workgroup_config_parameters}",
+            workgroup_config_parameters(snap),
+        ),
+    ];
+    let mut out = template.trim().to_string();
+    for (k, v) in pairs {
+        out = out.replace(k, &v);
+    }
+    if preamble.is_empty() {
+        out
+    } else {
+        format!("{}\n{out}", preamble.join("\n"))
+    }
+}
+
+fn is_default(group: &str) -> bool {
+    group.starts_with("default.")
+}
+
+fn target_group(snap: &Snapshot) -> Option<&str> {
+    match &snap.target {
+        TargetSnapshot::Provisioned(p) => p
+            .cluster
+            .cluster_parameter_groups
+            .first()
+            .map(|g| g.parameter_group_name.as_str()),
+        TargetSnapshot::Serverless(_) => None,
+    }
+}
+
+fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
+    let family = snap
+        .source
+        .parameter_group
+        .ok()
+        .and_then(|g| g.family.clone())
+        .or_else(|| snap.source.engine_defaults.ok().map(|d| d.family.clone()))
+        .unwrap_or_else(|| "<family>".into());
+    let id = &snap.source.cluster.db_cluster_identifier;
+    vec![
+        format!("# {group} is a default group, which AWS does not let you modify: create {new} and attach it first"),
+        format!("aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name {new} --db-parameter-group-family {family} --description \"zero-ETL parameters for {id}\""),
+        format!("aws rds modify-db-cluster --db-cluster-identifier {id} --db-cluster-parameter-group-name {new} --apply-immediately"),
+    ]
+}
+
+fn target_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
+    let id = snap.target.display_id();
+    vec![
+        format!("# {group} is a default group, which AWS does not let you modify: create {new} and attach it first"),
+        format!("aws redshift create-cluster-parameter-group --parameter-group-name {new} --parameter-group-family redshift-2.0 --description \"zero-ETL parameters for {id}\""),
+        format!("aws redshift modify-cluster --cluster-identifier {id} --cluster-parameter-group-name {new}"),
+    ]
+}
+
+/// The workgroup's current `configParameters` (all but the case-sensitivity one) in AWS CLI
+/// shorthand, because UpdateWorkgroup replaces the whole list.
+fn workgroup_config_parameters(snap: &Snapshot) -> String {
+    let TargetSnapshot::Serverless(s) = &snap.target else {
+        return String::new();
+    };
+    s.workgroup
+        .config_parameters
+        .iter()
+        .filter(|p| p.parameter_key != CASE_SENSITIVE)
+        .map(|p| {
+            let v = p.parameter_value.as_deref().unwrap_or_default();
+            if v.contains([',', ' ', '$', '"', '\'']) {
+                format!("'parameterKey={},parameterValue=\"{v}\"'", p.parameter_key)
+            } else {
+                format!("parameterKey={},parameterValue={v}", p.parameter_key)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
