@@ -93,8 +93,12 @@ fn heading(report: &Report, resource: &str) -> String {
 }
 
 /// The message, then expected and actual values where the message does not already say them.
+/// A fact that could not be read is named briefly; "Could not verify" below says why.
 fn details(f: &Finding) -> String {
     let e = &f.evidence;
+    if let (Status::Error, Some(call)) = (f.status, &e.failed_call) {
+        return format!("could not be verified: {call} failed (see below)");
+    }
     let mut lines = vec![f.message.clone()];
     if let Some(expected) = e
         .expected
@@ -213,30 +217,72 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
     if !fixes.is_empty() {
         out.push_str(&paint("How to fix", "1", opts.color));
         out.push('\n');
+        // Several findings often share a command (one modify call sets three parameters):
+        // print each command once, where it first applies.
+        let mut printed = std::collections::HashSet::new();
         for f in fixes {
             let tag = paint(label(f.status), status_sgr(f.status), opts.color);
             out.push_str(&format!("{tag} {} {}: {}\n", f.rule, f.name, f.title));
+            let mut fresh = 0;
             for line in f.remediation.as_deref().unwrap_or_default().lines() {
-                out.push_str(&format!("    {line}\n"));
+                if printed.insert(line) {
+                    out.push_str(&format!("    {line}\n"));
+                    fresh += 1;
+                }
+            }
+            if fresh == 0 {
+                out.push_str("    (the commands above fix this too)\n");
             }
             out.push_str(&format!("    docs: {}\n", f.docs));
         }
         out.push('\n');
     }
+    out.push_str(&unverified(report, opts.color));
+    out.push_str(&summary_line(report, opts.color));
+    out.push('\n');
+    out
+}
+
+/// Unverified findings grouped by the call that failed, each with what to do.
+fn unverified(report: &Report, color: bool) -> String {
     let errors: Vec<&Finding> = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Error)
         .collect();
-    if !errors.is_empty() {
-        out.push_str(&paint("Could not verify", "1", opts.color));
-        out.push('\n');
-        for f in errors {
-            out.push_str(&format!("ERROR {} {}: {}\n", f.rule, f.name, f.message));
-        }
-        out.push('\n');
+    if errors.is_empty() {
+        return String::new();
     }
-    out.push_str(&summary_line(report, opts.color));
+    let mut out = paint("Could not verify", "1", color);
+    out.push('\n');
+    let mut calls: Vec<&str> = Vec::new();
+    for f in &errors {
+        match &f.evidence.failed_call {
+            Some(call) if !calls.contains(&call.as_str()) => calls.push(call),
+            Some(_) => {}
+            None => out.push_str(&format!("ERROR {} {}: {}\n", f.rule, f.name, f.message)),
+        }
+    }
+    for call in calls {
+        let affected: Vec<&Finding> = errors
+            .iter()
+            .copied()
+            .filter(|f| f.evidence.failed_call.as_deref() == Some(call))
+            .collect();
+        let codes: Vec<&str> = affected.iter().map(|f| f.rule.as_str()).collect();
+        out.push_str(&format!(
+            "ERROR {call} failed; affects {}\n",
+            codes.join(", ")
+        ));
+        out.push_str(&format!("    {}\n", affected[0].message));
+        let denied = affected[0].message.contains("AccessDenied")
+            || affected[0].message.contains("not authorized");
+        if denied {
+            out.push_str(&format!(
+                "    grant {call} to the caller (README: IAM permissions), then run the check again\n"
+            ));
+        }
+    }
     out.push('\n');
     out
 }

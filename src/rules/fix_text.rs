@@ -101,18 +101,12 @@ fn target_group(snap: &Snapshot) -> Option<&str> {
     }
 }
 
+/// The same commands as ZC006's fix, so the report prints them once.
 fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
-    let family = snap
-        .source
-        .parameter_group
-        .ok()
-        .and_then(|g| g.family.clone())
-        .or_else(|| snap.source.engine_defaults.ok().map(|d| d.family.clone()))
-        .unwrap_or_else(|| "<family>".into());
     let id = &snap.source.cluster.db_cluster_identifier;
     vec![
-        format!("# {group} is a default group, which AWS does not let you modify: create {new} and attach it first"),
-        format!("aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name {new} --db-parameter-group-family {family} --description \"zero-ETL parameters for {id}\""),
+        format!("# {group} is a default group, which AWS does not let you modify: copy it to {new} and attach that first"),
+        format!("aws rds copy-db-cluster-parameter-group --source-db-cluster-parameter-group-identifier {group} --target-db-cluster-parameter-group-identifier {new} --target-db-cluster-parameter-group-description \"zero-ETL parameters for {id}\""),
         format!("aws rds modify-db-cluster --db-cluster-identifier {id} --db-cluster-parameter-group-name {new} --apply-immediately"),
     ]
 }

@@ -1,0 +1,166 @@
+//! The rules on the bundled fixtures: JSON and table output pinned with insta, and a
+//! coverage test that every rule both passes and fails somewhere in `fixtures/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use zetl_preflight::model::{Finding, Snapshot, Status};
+use zetl_preflight::report::{json, table, Report};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "fixtures missing: {files:?}");
+    files
+}
+
+fn load(path: &Path) -> Snapshot {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn name(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+fn report(path: &Path) -> Report {
+    let snap = load(path);
+    let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
+    Report::new(&snap, findings)
+}
+
+#[test]
+fn json_reports() {
+    for path in fixtures() {
+        let out = json::render(&report(&path));
+        // The document must parse back: it is the machine interface.
+        let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+        insta::assert_snapshot!(format!("json__{}", name(&path)), out);
+    }
+}
+
+#[test]
+fn table_reports() {
+    for path in fixtures() {
+        let out = table::render(&report(&path), &table::TableOptions::plain());
+        assert!(!out.contains('\x1b'), "plain output has ANSI escapes");
+        insta::assert_snapshot!(format!("table__{}", name(&path)), out);
+    }
+}
+
+#[test]
+fn table_with_passes_lists_every_finding() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json");
+    let r = report(&path);
+    let opts = table::TableOptions {
+        show_passes: true,
+        ..table::TableOptions::plain()
+    };
+    let out = table::render(&r, &opts);
+    for f in &r.findings {
+        assert!(
+            out.contains(&f.rule),
+            "{} missing from --show-passes output",
+            f.rule
+        );
+    }
+    let quiet = table::render(&r, &table::TableOptions::plain());
+    assert!(
+        !quiet.contains("PASS"),
+        "passes shown without --show-passes"
+    );
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
+    let opts = table::TableOptions {
+        color: true,
+        ..table::TableOptions::plain()
+    };
+    let out = table::render(&report(&path), &opts);
+    assert!(
+        out.contains("\x1b[31m") || out.contains("\x1b[1;31m"),
+        "no red in coloured output"
+    );
+}
+
+/// Every rule passes in at least one fixture and fails (or warns) in at least one, so each
+/// check is seen both ways.
+#[test]
+fn every_rule_passes_and_fails_somewhere() {
+    let rules = RuleSet::embedded().unwrap();
+    let mut seen: BTreeMap<String, BTreeSet<Status>> = BTreeMap::new();
+    for path in fixtures() {
+        for f in report(&path).findings {
+            seen.entry(f.rule).or_default().insert(f.status);
+        }
+    }
+    let mut missing = Vec::new();
+    for r in &rules.rules {
+        let st = seen.get(&r.code).cloned().unwrap_or_default();
+        if !st.contains(&Status::Pass) {
+            missing.push(format!("{} never passes", r.code));
+        }
+        if !st.contains(&Status::Fail) && !st.contains(&Status::Warn) {
+            missing.push(format!("{} never fails", r.code));
+        }
+    }
+    assert!(missing.is_empty(), "fixture coverage gaps: {missing:#?}");
+}
+
+/// The two correct scenarios are clean: nothing fails, warns or errors.
+#[test]
+fn correct_scenarios_are_clean() {
+    for stem in ["mysql-provisioned-ok", "postgres-serverless-ok"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/{stem}.json"));
+        let r = report(&path);
+        let bad: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Error))
+            .collect();
+        assert!(bad.is_empty(), "{stem}: {bad:#?}");
+    }
+}
+
+/// AccessDenied on a call turns exactly the rules that need that fact into `error`; every
+/// other rule still runs and reaches a verdict.
+#[test]
+fn access_denied_is_error_not_pass() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/access-denied.json");
+    let r = report(&path);
+    for f in &r.findings {
+        let needs_denied_fact = f.rule.starts_with("ZM0")
+            && !matches!(f.rule.as_str(), "ZM010" | "ZM011")
+            || f.rule.starts_with("ZA")
+            || f.rule.starts_with("ZI")
+            || f.rule == "ZR007";
+        if needs_denied_fact {
+            assert_eq!(f.status, Status::Error, "{}: {}", f.rule, f.message);
+            assert!(
+                f.evidence.failed_call.is_some(),
+                "{} names no failed call",
+                f.rule
+            );
+        } else {
+            assert_ne!(f.status, Status::Error, "{}: {}", f.rule, f.message);
+        }
+    }
+}
+
+/// Save → load gives the same findings (the offline mode's promise).
+#[test]
+fn snapshot_round_trip() {
+    for path in fixtures() {
+        let snap = load(&path);
+        let again: Snapshot = serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+        assert_eq!(snap, again, "{}", path.display());
+    }
+}
