@@ -171,9 +171,8 @@ fn confirm_pair(snap: &Snapshot, args: &CheckArgs) -> Result<(), CliError> {
 
 fn table_options(show_passes: bool) -> TableOptions {
     let tty = std::io::stdout().is_terminal();
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     TableOptions {
-        color: tty && !no_color,
+        color: tty && !super::no_color(),
         show_passes,
         width: if tty {
             None

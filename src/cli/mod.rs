@@ -132,7 +132,7 @@ pub fn main() -> ExitCode {
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let level = match verbose {
-        0 => "warn",
+        0 => "zetl_preflight=warn",
         1 => "zetl_preflight=info",
         2 => "zetl_preflight=debug,aws_config=debug",
         _ => "trace",
@@ -141,8 +141,14 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()) && !no_color())
         .with_target(false)
         .try_init();
+}
+
+/// `NO_COLOR` set to anything non-empty turns colour off (https://no-color.org).
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 impl RulesSource {

@@ -1,5 +1,6 @@
 //! SDK errors → [`CallError`] facts, and the few errors that stop the whole run.
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -7,15 +8,21 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use crate::model::CallError;
 
 /// Turn an SDK error into a fact-level error naming the call.
-pub fn call_error<E, R>(call: &str, err: SdkError<E, R>) -> CallError
+pub fn call_error<E>(call: &str, err: SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let code = err.code().map(str::to_string);
     let message = match (err.message(), &err) {
         (Some(m), _) => m.to_string(),
         (None, SdkError::ServiceError(_)) if code.is_some() => "(no message)".to_string(),
+        // Not an AWS error document at all: an emulator without this API, a proxy, a wrong
+        // endpoint. The status says more than the parser's complaint.
+        (None, SdkError::ServiceError(ctx)) => format!(
+            "HTTP {} with a response that is not an AWS API error; is this API available at \
+             the endpoint?",
+            ctx.raw().status().as_u16()
+        ),
         (None, _) => DisplayErrorContext(&err).to_string(),
     };
     CallError {
