@@ -81,10 +81,15 @@ async fn fetch_live(
         .credentials_provider()
         .ok_or_else(|| CliError::Aws("no AWS credentials provider is configured".into()))?;
     if let Err(e) = provider.provide_credentials().await {
+        // The chain's report lists every provider on its own line; the first line says it.
+        let full = e.to_string();
+        let first = full.lines().next().unwrap_or_default();
+        let first = first.trim_end().trim_end_matches("Attempted:").trim_end();
+        tracing::debug!("credentials: {}", DisplayErrorContext(&e));
         return Err(CliError::Aws(format!(
-            "no usable AWS credentials: {}. Set AWS_PROFILE or --profile, run `aws sso login`, \
-             or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            DisplayErrorContext(&e)
+            "no usable AWS credentials ({first}). Set AWS_PROFILE or --profile, run \
+             `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
+             (-vv shows each provider tried)"
         )));
     }
     let src = SourceClients::new(&config, source_region.as_deref());

@@ -15,7 +15,7 @@ pub enum CliError {
     #[error(transparent)]
     Ref(#[from] RefError),
     #[error(transparent)]
-    Fetch(#[from] FetchError),
+    Fetch(Box<FetchError>),
     #[error("snapshot {}: {message}", .path.display())]
     Snapshot { path: PathBuf, message: String },
     #[error("cannot write {}: {source}", .path.display())]
@@ -25,4 +25,10 @@ pub enum CliError {
     },
     #[error("{0}")]
     Aws(String),
+}
+
+impl From<FetchError> for CliError {
+    fn from(e: FetchError) -> Self {
+        CliError::Fetch(Box::new(e))
+    }
 }

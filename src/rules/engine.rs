@@ -60,7 +60,7 @@ impl Outcome {
 /// Does the rule apply to this source engine and target kind?
 pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
     let a = &rule.applies_to;
-    (a.engines.is_empty() || a.engines.iter().any(|e| *e == snap.source.cluster.engine))
+    (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
 }
 

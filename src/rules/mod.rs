@@ -154,8 +154,22 @@ fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, RulesError> {
         .map(|f| f.rules)
         .map_err(|e| RulesError {
             file: name.to_string(),
-            message: e.to_string().trim_end().to_string(),
+            message: one_line_toml_error(text, &e),
         })
+}
+
+/// `line L, column C: message`, on one line (toml's own rendering spans several).
+pub fn one_line_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
 }
 
 #[cfg(test)]

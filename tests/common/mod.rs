@@ -26,15 +26,24 @@ impl Moto {
             .and_then(|l| l.local_addr())
             .expect("a free loopback port")
             .port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+        let port_s = port.to_string();
+        let args = ["-H", "127.0.0.1", "-p", port_s.as_str()];
+        // The console script when it is on PATH, else the module (pip --user installs put
+        // scripts in a directory that may not be on PATH).
+        let spawn = |program: &str, pre: &[&str]| {
+            Command::new(program)
+                .args(pre)
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+        };
+        let child = spawn("moto_server", &[])
+            .or_else(|_| spawn("python3", &["-m", "moto.server"]))
             .unwrap_or_else(|e| {
                 panic!(
-                    "cannot start moto_server ({e}). Run the tests with scripts/test, which \
-                     installs moto[server] when it is missing"
+                    "cannot start moto ({e}). Run the tests with scripts/test, which installs \
+                     moto[server] when it is missing"
                 )
             });
         let mut moto = Moto { child, port };

@@ -1,0 +1,323 @@
+//! The binary end to end, offline: exit codes 0, 1 and 2, and one clear line for bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The binary with no AWS configuration reachable: no profile files, no instance metadata.
+fn zetl(args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+    for v in common::AWS_VARS_TO_CLEAR {
+        cmd.env_remove(v);
+    }
+    for v in [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ENDPOINT_URL",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/zetl-preflight-test")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/zetl-preflight-test",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Exit 2 with exactly one `error:` line that contains every `needle`, and nothing on stdout.
+#[track_caller]
+fn assert_tool_error(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "want one line, got: {err}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    for n in needles {
+        assert!(lines[0].contains(n), "'{n}' missing from: {err}");
+    }
+    assert!(
+        o.stdout.is_empty(),
+        "stdout: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn clean_snapshot_exits_0() {
+    let o = zetl(&["check", "--snapshot", &fixture("mysql-provisioned-ok.json")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("READY"), "{out}");
+    assert!(!out.contains('\x1b'));
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    // A clean setup with only a warning-severity finding: auto-pause at 0 ACU.
+    let text = std::fs::read_to_string(fixture("postgres-serverless-ok.json")).unwrap();
+    let text = text.replace("\"MinCapacity\": 0.5", "\"MinCapacity\": 0.0");
+    let path = temp("warn-only.json", &text);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["warn"], 1);
+    assert_eq!(doc["summary"]["fail"], 0);
+}
+
+#[test]
+fn failing_snapshot_exits_1() {
+    let o = zetl(&["check", "--snapshot", &fixture("seed-default-groups.json")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("NOT READY"));
+}
+
+#[test]
+fn unverified_facts_exit_1() {
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("access-denied.json"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["fail"], 0);
+    assert!(doc["summary"]["error"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("postgres-serverless-ok.json"),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["tool"]["name"], "zetl-preflight");
+    assert_eq!(doc["target"]["kind"], "serverless");
+    let f = &doc["findings"][0];
+    for key in [
+        "rule", "name", "title", "status", "severity", "resource", "message", "evidence", "docs",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+    }
+}
+
+#[test]
+fn malformed_arn_is_exit_2() {
+    let o = zetl(&[
+        "check",
+        "--source",
+        "arn:aws:rds:us-east-1",
+        "--target",
+        "wg",
+        "--region",
+        "us-east-1",
+    ]);
+    assert_tool_error(&o, &["arn:aws:rds:us-east-1"]);
+    let o = zetl(&[
+        "check",
+        "--source",
+        "arn:aws:rds:us-east-1:123456789012:db:instance-1",
+        "--target",
+        "wg",
+    ]);
+    assert_tool_error(&o, &["DB instance", "cluster"]);
+    let o = zetl(&["check", "--source", "db", "--target", "arn:aws:s3:::bucket"]);
+    assert_tool_error(&o, &["arn:aws:s3:::bucket", "namespace ARN"]);
+}
+
+#[test]
+fn corrupt_snapshot_is_exit_2() {
+    let path = temp("corrupt.json", "{\"schema_version\": 1, \"source\": ");
+    let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
+    assert_tool_error(
+        &o,
+        &[
+            "corrupt.json",
+            "not a valid zetl-preflight snapshot",
+            "line 1",
+        ],
+    );
+
+    let path = temp("future.json", "{\"schema_version\": 99}");
+    let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
+    assert_tool_error(&o, &["schema_version 99"]);
+
+    let o = zetl(&["check", "--snapshot", "/nonexistent/snap.json"]);
+    assert_tool_error(&o, &["/nonexistent/snap.json", "cannot read"]);
+}
+
+#[test]
+fn snapshot_must_match_named_pair() {
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("mysql-provisioned-ok.json"),
+        "--source",
+        "other-db",
+    ]);
+    assert_tool_error(&o, &["other-db", "orders-db"]);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("mysql-provisioned-ok.json"),
+        "--source",
+        "arn:aws:rds:us-east-1:123456789012:cluster:orders-db",
+        "--target",
+        "analytics",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_arguments_are_exit_2() {
+    let o = zetl(&["check"]);
+    assert_tool_error(&o, &["--source", "--snapshot"]);
+    // clap's own usage errors use exit code 2 as well.
+    let o = zetl(&["check", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn no_region_is_exit_2_before_any_call() {
+    let o = zetl(&["check", "--source", "db", "--target", "wg"]);
+    assert_tool_error(&o, &["no AWS Region", "--region"]);
+}
+
+#[test]
+fn no_credentials_is_exit_2() {
+    let o = zetl(&[
+        "check",
+        "--source",
+        "db",
+        "--target",
+        "wg",
+        "--region",
+        "us-east-1",
+    ]);
+    assert_tool_error(&o, &["credentials"]);
+}
+
+#[test]
+fn rules_and_rule_docs() {
+    let o = zetl(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for code in ["ZC001", "ZM001", "ZP001", "ZR007", "ZA001", "ZI001"] {
+        assert!(out.contains(code), "{code} missing");
+    }
+    let o = zetl(&["rule", "ZM001"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    for part in [
+        "aurora-enhanced-binlog",
+        "## Why it matters",
+        "## How to fix",
+        "https://docs.aws.amazon.com",
+    ] {
+        assert!(out.contains(part), "{part} missing:\n{out}");
+    }
+    let by_name = zetl(&["rule", "aurora-enhanced-binlog"]);
+    assert_eq!(by_name.stdout, o.stdout);
+    let o = zetl(&["rule", "ZX999"]);
+    assert_tool_error(&o, &["ZX999", "zetl-preflight rules"]);
+    let o = zetl(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.as_array().unwrap().len() >= 37);
+}
+
+#[test]
+fn rules_dir_overrides_and_bad_rules_file() {
+    let dir = temp_dir("rules-override");
+    std::fs::write(
+        dir.join("mine.toml"),
+        r#"
+[[rule]]
+code = "ZM010"
+name = "mysql-engine-version"
+title = "Aurora MySQL is version 3.08.0 or later (our policy)"
+severity = "error"
+applies_to = { engines = ["aurora-mysql"] }
+check = { kind = "engine_version", minimum = "3.08.0" }
+[rule.docs]
+what = "Our minimum."
+why = "Our reasons."
+fix = "aws rds modify-db-cluster --db-cluster-identifier {source_id} --engine-version 8.0.mysql_aurora.3.08.0"
+references = ["https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.html"]
+"#,
+    )
+    .unwrap();
+    let ok = fixture("mysql-provisioned-ok.json");
+    let o = zetl(&["check", "--snapshot", &ok]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &ok,
+        "--rules-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the stricter minimum fails 3.05.2"
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3.08.0"));
+
+    std::fs::write(
+        dir.join("mine.toml"),
+        "[[rule]]\ncode = \"ZM010\"\nseverity = \"fatal\"\n",
+    )
+    .unwrap();
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &ok,
+        "--rules-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert_tool_error(&o, &["mine.toml"]);
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("zetl-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let path = temp_dir("files").join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
