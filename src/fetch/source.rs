@@ -9,6 +9,7 @@ use crate::model::{
     Parameter, ParameterGroup, ServerlessV2Scaling, SourceSnapshot,
 };
 
+use super::calls;
 use super::clients::SourceClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
 use super::refs::SourceRef;
@@ -43,7 +44,7 @@ async fn describe_cluster(
     source: &SourceRef,
     region: &str,
 ) -> Result<DbCluster, FetchError> {
-    const CALL: &str = "rds:DescribeDBClusters";
+    const CALL: &str = calls::DESCRIBE_DB_CLUSTERS;
     let out = c
         .rds
         .describe_db_clusters()
@@ -159,7 +160,7 @@ async fn group_family(c: &SourceClients, group: &str, cluster: &DbCluster) -> St
         Err(e) => {
             tracing::debug!(
                 "DescribeDBClusterParameterGroups({group}) failed, using family {derived}: {}",
-                call_error("rds:DescribeDBClusterParameterGroups", e).describe()
+                call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e).describe()
             );
             derived
         }
@@ -201,7 +202,7 @@ async fn group_parameters(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| call_error("rds:DescribeDBClusterParameters", e))?;
+        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETERS, e))?;
     Ok((false, convert_parameters(&params)))
 }
 
@@ -215,7 +216,7 @@ async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaul
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| call_error("rds:DescribeEngineDefaultClusterParameters", e))?;
+        .map_err(|e| call_error(calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS, e))?;
     Ok(EngineDefaults {
         family: family.to_string(),
         parameters: convert_parameters(&params),
@@ -232,7 +233,7 @@ pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
         .send()
         .collect()
         .await;
-    let all = all.map_err(|e| call_error("rds:DescribeIntegrations", e));
+    let all = all.map_err(|e| call_error(calls::DESCRIBE_INTEGRATIONS, e));
     all.map(|list| {
         list.iter()
             .map(|i| Integration {

@@ -9,6 +9,7 @@ use crate::model::{
     TargetSnapshot, Workgroup,
 };
 
+use super::calls;
 use super::clients::TargetClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
 use super::refs::TargetRef;
@@ -54,7 +55,7 @@ async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster
         .cluster_identifier(id)
         .send()
         .await;
-    match out.map_err(|e| call_error("redshift:DescribeClusters", e)) {
+    match out.map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e)) {
         Ok(o) => Ok(o.clusters().first().cloned()),
         Err(e) if is_not_found(&e) => Ok(None),
         Err(e) => Err(e),
@@ -71,7 +72,7 @@ async fn workgroup_by_name(
         .workgroup_name(name)
         .send()
         .await;
-    match out.map_err(|e| call_error("redshift-serverless:GetWorkgroup", e)) {
+    match out.map_err(|e| call_error(calls::GET_WORKGROUP, e)) {
         Ok(o) => Ok(o.workgroup().cloned()),
         Err(e) if is_not_found(&e) => Ok(None),
         Err(e) => Err(e),
@@ -86,7 +87,7 @@ async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallEr
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| call_error("redshift-serverless:ListWorkgroups", e))
+        .map_err(|e| call_error(calls::LIST_WORKGROUPS, e))
 }
 
 async fn resolve(
@@ -139,7 +140,7 @@ async fn resolve(
                     unreadable(
                         &id,
                         "Redshift namespace",
-                        call_error("redshift:DescribeClusters", e),
+                        call_error(calls::DESCRIBE_CLUSTERS, e),
                     )
                 })?;
             all.into_iter()
@@ -161,7 +162,7 @@ async fn resolve(
                     unreadable(
                         &id,
                         "Redshift Serverless namespace",
-                        call_error("redshift-serverless:ListNamespaces", e),
+                        call_error(calls::LIST_NAMESPACES, e),
                     )
                 })?;
             let ns = namespaces
@@ -256,7 +257,7 @@ async fn cluster_parameters(
     c: &TargetClients,
     group: Option<&str>,
 ) -> Result<ParameterGroup, CallError> {
-    const CALL: &str = "redshift:DescribeClusterParameters";
+    const CALL: &str = calls::DESCRIBE_CLUSTER_PARAMETERS;
     let Some(group) = group else {
         return Err(CallError::new(
             CALL,
@@ -301,7 +302,7 @@ async fn resource_policy(
     namespace_arn: Option<&str>,
     field: &str,
 ) -> Result<Option<String>, CallError> {
-    const CALL: &str = "redshift:GetResourcePolicy";
+    const CALL: &str = calls::GET_RESOURCE_POLICY;
     let Some(arn) = namespace_arn else {
         return Err(CallError::new(
             CALL,
@@ -360,14 +361,10 @@ async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> S
         .namespace_name(&workgroup.namespace_name)
         .send()
         .await
-        .map_err(|e| call_error("redshift-serverless:GetNamespace", e))
+        .map_err(|e| call_error(calls::GET_NAMESPACE, e))
         .and_then(|o| {
             let n = o.namespace().ok_or_else(|| {
-                CallError::new(
-                    "redshift-serverless:GetNamespace",
-                    None,
-                    "the response has no namespace",
-                )
+                CallError::new(calls::GET_NAMESPACE, None, "the response has no namespace")
             })?;
             Ok(Namespace {
                 namespace_name: n.namespace_name().unwrap_or_default().to_string(),
