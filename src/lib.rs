@@ -4,6 +4,7 @@
 //! [`rules::evaluate`] turns a snapshot into findings (pure), [`report`] renders them.
 
 pub mod cli;
+pub mod config;
 pub mod fetch;
 pub mod model;
 pub mod report;

@@ -2,41 +2,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
+use common::fixture;
 
-/// The binary with no AWS configuration reachable: no profile files, no instance metadata.
 fn zetl(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
-    for v in common::AWS_VARS_TO_CLEAR {
-        cmd.env_remove(v);
-    }
-    for v in [
-        "AWS_REGION",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_ENDPOINT_URL",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/zetl-preflight-test")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/zetl-preflight-test",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
+    common::zetl_in(None, args)
 }
 
 fn stderr(o: &Output) -> String {
@@ -311,13 +283,11 @@ references = ["https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zetl-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch_dir(name)
 }
 
 fn temp(name: &str, text: &str) -> PathBuf {
-    let path = temp_dir("files").join(name);
+    let path = common::scratch_dir(&format!("file-{name}")).join(name);
     std::fs::write(&path, text).unwrap();
     path
 }

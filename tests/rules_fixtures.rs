@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use zetl_preflight::model::{Finding, Snapshot, Status};
-use zetl_preflight::report::{json, table, Report};
+use zetl_preflight::report::{self, json, table, Document, Format, Report};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -35,42 +35,64 @@ fn report(path: &Path) -> Report {
     Report::new(&snap, findings)
 }
 
+fn document(path: &Path) -> Document {
+    Document::new(vec![report(path)], &RuleSet::embedded().unwrap())
+}
+
+/// Every output format on every fixture, pinned.
 #[test]
-fn json_reports() {
+fn every_format_on_every_fixture() {
+    let formats = [
+        (Format::Table, "table"),
+        (Format::Json, "json"),
+        (Format::Sarif, "sarif"),
+        (Format::Junit, "junit"),
+        (Format::Github, "github"),
+        (Format::Markdown, "markdown"),
+    ];
     for path in fixtures() {
-        let out = json::render(&report(&path));
-        // The document must parse back: it is the machine interface.
-        let _: serde_json::Value = serde_json::from_str(&out).unwrap();
-        insta::assert_snapshot!(format!("json__{}", name(&path)), out);
+        let doc = document(&path);
+        for (format, label) in formats {
+            let out = report::render(&doc, format, &table::TableOptions::plain());
+            assert!(
+                !out.contains('\x1b'),
+                "{label}: plain output has ANSI escapes"
+            );
+            if matches!(format, Format::Json | Format::Sarif) {
+                let _: serde_json::Value = serde_json::from_str(&out).unwrap();
+            }
+            insta::assert_snapshot!(format!("{label}__{}", name(&path)), out);
+        }
     }
 }
 
 #[test]
-fn table_reports() {
-    for path in fixtures() {
-        let out = table::render(&report(&path), &table::TableOptions::plain());
-        assert!(!out.contains('\x1b'), "plain output has ANSI escapes");
-        insta::assert_snapshot!(format!("table__{}", name(&path)), out);
-    }
+fn json_is_the_documented_single_pair_shape() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
+    let v: serde_json::Value = serde_json::from_str(&json::render(&document(&path))).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["source"]["id"], "shop-db");
+    assert!(v["findings"].is_array());
+    assert!(v.get("checks").is_none());
 }
 
 #[test]
 fn table_with_passes_lists_every_finding() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json");
-    let r = report(&path);
+    let doc = document(&path);
     let opts = table::TableOptions {
         show_passes: true,
         ..table::TableOptions::plain()
     };
-    let out = table::render(&r, &opts);
-    for f in &r.findings {
+    let out = table::render(&doc, &opts);
+    for f in doc.findings() {
         assert!(
             out.contains(&f.rule),
             "{} missing from --show-passes output",
             f.rule
         );
     }
-    let quiet = table::render(&r, &table::TableOptions::plain());
+    let quiet = table::render(&doc, &table::TableOptions::plain());
     assert!(
         !quiet.contains("PASS"),
         "passes shown without --show-passes"
@@ -84,7 +106,7 @@ fn colour_only_when_asked() {
         color: true,
         ..table::TableOptions::plain()
     };
-    let out = table::render(&report(&path), &opts);
+    let out = table::render(&document(&path), &opts);
     assert!(
         out.contains("\x1b[31m") || out.contains("\x1b[1;31m"),
         "no red in coloured output"

@@ -1,4 +1,4 @@
-//! `zetl-preflight check`: fetch (or load) a snapshot, evaluate it, report.
+//! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -6,44 +6,106 @@ use std::path::Path;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
+use crate::config::file::{Loaded, Pair};
+use crate::config::suppress;
 use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
 use crate::model::{Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION};
-use crate::report::{self, table::TableOptions, Format, Report};
+use crate::report::{self, table::TableOptions, Document, Gate, Report};
 
 use super::{CheckArgs, CliError, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
-    let rules = args.rules.load()?;
-    let snap = match &args.snapshot {
+    let config = super::load_config(global)?;
+    let rules = args.rules.load(&config)?;
+    let snapshots = match &args.snapshot {
         Some(path) => {
             let snap = load_snapshot(path)?;
             confirm_pair(&snap, args)?;
-            snap
+            vec![snap]
         }
         None => {
-            let (source, target) = refs(args)?;
-            let snap = runtime()?.block_on(fetch_live(global, &source, &target))?;
-            if let Some(path) = &args.save_snapshot {
-                save_snapshot(path, &snap)?;
+            let pairs = pairs(args, &config)?;
+            if pairs.len() > 1 && args.save_snapshot.is_some() {
+                return Err(CliError::Usage(format!(
+                    "--save-snapshot writes one pair, but the config file lists {}; pass --source and --target",
+                    pairs.len()
+                )));
             }
-            snap
+            let snaps = runtime()?.block_on(fetch_all(global, &config, &pairs))?;
+            if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
+                save_snapshot(path, snap)?;
+            }
+            snaps
         }
     };
-    let findings = crate::rules::evaluate(&snap, &rules);
-    let report = Report::new(&snap, findings);
-    let text = match global.format {
-        Format::Json => report::json::render(&report),
-        Format::Table => report::table::render(&report, &table_options(args.show_passes)),
+    let mut reports: Vec<Report> = snapshots
+        .iter()
+        .map(|s| Report::new(s, crate::rules::evaluate(s, &rules)))
+        .collect();
+    let notes = suppress::apply(
+        reports.iter_mut().flat_map(|r| r.findings.iter_mut()),
+        &config.file.suppressions,
+        &suppress::today(),
+    );
+    let mut doc = Document::new(reports, &rules);
+    doc.suppressions = notes;
+    doc.gate = Gate {
+        fail_on: args.fail_on.unwrap_or_default(),
+        allow_unverified: args.allow_unverified,
     };
-    emit(&text);
-    Ok(report.summary.has_failures())
+    doc.artifact = artifact(&config);
+    match &args.output {
+        Some(path) => {
+            let plain = TableOptions {
+                show_passes: args.show_passes,
+                ..TableOptions::plain()
+            };
+            let text = report::render(&doc, global.format, &plain);
+            std::fs::write(path, text).map_err(|source| CliError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let color = std::io::stderr().is_terminal() && !super::no_color();
+            for r in &doc.reports {
+                eprintln!("{}", report::table::summary_line(r, color));
+            }
+            eprintln!("report written to {}", path.display());
+        }
+        None => emit(&report::render(
+            &doc,
+            global.format,
+            &table_options(args.show_passes),
+        )),
+    }
+    Ok(doc.fails())
 }
 
-fn refs(args: &CheckArgs) -> Result<(SourceRef, TargetRef), CliError> {
+/// What SARIF and GitHub annotations point at: the config file, relative to here.
+fn artifact(config: &Loaded) -> String {
+    let Some(path) = &config.path else {
+        return crate::config::FILE_NAME.to_string();
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The pairs to check: `--source`/`--target`, else the config file's `[[pair]]`s.
+fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
     match (&args.source, &args.target) {
-        (Some(s), Some(t)) => Ok((SourceRef::parse(s)?, TargetRef::parse(t)?)),
-        _ => Err(CliError::Usage(
-            "check needs --source CLUSTER and --target TARGET (or --snapshot FILE to check a saved snapshot)"
+        (Some(s), Some(t)) => Ok(vec![Pair {
+            source: s.clone(),
+            target: t.clone(),
+        }]),
+        (None, None) if !config.file.pairs.is_empty() => Ok(config.file.pairs.clone()),
+        (Some(_), None) | (None, Some(_)) => Err(CliError::Usage(
+            "give both --source and --target (or neither, to check the config file's pairs)".into(),
+        )),
+        (None, None) => Err(CliError::Usage(
+            "check needs --source CLUSTER and --target TARGET, a [[pair]] in zetl-preflight.toml, \
+             or --snapshot FILE to check a saved snapshot"
                 .into(),
         )),
     }
@@ -57,27 +119,67 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))
 }
 
-async fn fetch_live(
+async fn fetch_all(
     global: &GlobalArgs,
-    source: &SourceRef,
-    target: &TargetRef,
-) -> Result<Snapshot, CliError> {
+    config: &Loaded,
+    pairs: &[Pair],
+) -> Result<Vec<Snapshot>, CliError> {
+    let refs = pairs
+        .iter()
+        .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    // The command line wins over the config file, which wins over the standard chain.
     let opts = AwsOptions {
-        region: global.region.clone(),
-        profile: global.profile.clone(),
-        endpoint_url: global.endpoint_url.clone(),
+        region: global.region.clone().or_else(|| config.file.region.clone()),
+        profile: global
+            .profile
+            .clone()
+            .or_else(|| config.file.profile.clone()),
+        endpoint_url: global
+            .endpoint_url
+            .clone()
+            .or_else(|| config.file.endpoint_url.clone()),
     };
-    let config = fetch::clients::load(&opts).await;
-    let source_region = source.region.clone();
-    let target_region = target.region();
-    if config.region().is_none() && (source_region.is_none() || target_region.is_none()) {
+    let sdk = fetch::clients::load(&opts).await;
+    let arns_name_regions = refs
+        .iter()
+        .all(|(s, t)| s.region.is_some() && t.region().is_some());
+    if sdk.region().is_none() && !arns_name_regions {
         return Err(CliError::Usage(
-            "no AWS Region: pass --region, set AWS_REGION, or set a region in the profile \
-             (or give both --source and --target as ARNs)"
+            "no AWS Region: pass --region, set AWS_REGION, set a region in the profile or in \
+             zetl-preflight.toml (or give --source and --target as ARNs)"
                 .into(),
         ));
     }
-    let provider = config
+    check_credentials(&sdk).await?;
+    let mut out = Vec::new();
+    for (source, target) in &refs {
+        let src = SourceClients::new(&sdk, source.region.as_deref());
+        let tgt = TargetClients::new(&sdk, target.region().as_deref());
+        tracing::info!(source = %source.identifier, region = %src.region(), "fetching");
+        let _progress = super::progress::Progress::start(format!(
+            "reading {} and {} in {}",
+            source.identifier,
+            target_label(target),
+            src.region()
+        ));
+        out.push(fetch::snapshot(&src, &tgt, source, target).await?);
+    }
+    Ok(out)
+}
+
+fn target_label(t: &TargetRef) -> String {
+    match t {
+        TargetRef::Name(n) => n.clone(),
+        TargetRef::ClusterArn { id, .. } => id.clone(),
+        TargetRef::ProvisionedNamespace(a)
+        | TargetRef::ServerlessNamespace(a)
+        | TargetRef::ServerlessWorkgroup(a) => a.to_string(),
+    }
+}
+
+async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), CliError> {
+    let provider = sdk
         .credentials_provider()
         .ok_or_else(|| CliError::Aws("no AWS credentials provider is configured".into()))?;
     if let Err(e) = provider.provide_credentials().await {
@@ -92,10 +194,7 @@ async fn fetch_live(
              (-vv shows each provider tried)"
         )));
     }
-    let src = SourceClients::new(&config, source_region.as_deref());
-    let tgt = TargetClients::new(&config, target_region.as_deref());
-    tracing::info!(source = %source.identifier, region = %src.region(), "fetching");
-    Ok(fetch::snapshot(&src, &tgt, source, target).await?)
+    Ok(())
 }
 
 fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {

@@ -13,6 +13,8 @@ pub enum CliError {
     #[error(transparent)]
     Rules(#[from] RulesError),
     #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
     Ref(#[from] RefError),
     #[error(transparent)]
     Fetch(Box<FetchError>),

@@ -3,6 +3,8 @@
 
 mod check;
 mod error;
+mod extras;
+mod progress;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -12,7 +14,8 @@ use clap::{Args, Parser, Subcommand};
 
 pub use error::CliError;
 
-use crate::report::Format;
+use crate::report::{FailOn, Format};
+use crate::rules::RuleSet;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +50,9 @@ pub struct GlobalArgs {
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Config file (default: zetl-preflight.toml in this directory or a parent).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Log to stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -60,6 +66,23 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print one rule's full documentation.
     Rule(RuleArgs),
+    /// Write a commented starter zetl-preflight.toml in this directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the least-privilege IAM policy for `check` (or, with --fix, for fixing too).
+    IamPolicy {
+        /// Include the permissions `check --fix` needs.
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +103,15 @@ pub struct CheckArgs {
     /// List passing and skipped checks too (table format).
     #[arg(long)]
     pub show_passes: bool,
+    /// Exit 1 on findings at this level or above.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Unverified checks (status `error`) do not fail the run.
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Write the report to FILE; a one-line summary still goes to stderr.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesSource,
 }
@@ -112,6 +144,15 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
         Command::Check(args) => check::run(&cli.global, &args),
         Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
+        Command::Init { force } => extras::init(force).map(|()| false),
+        Command::IamPolicy { fix } => {
+            extras::iam_policy(fix);
+            Ok(false)
+        }
+        Command::Completions { shell } => {
+            extras::completions(shell);
+            Ok(false)
+        }
     }
 }
 
@@ -152,11 +193,28 @@ pub fn no_color() -> bool {
 }
 
 impl RulesSource {
-    pub fn load(&self) -> Result<crate::rules::RuleSet, CliError> {
-        let set = match &self.rules_dir {
-            Some(dir) => crate::rules::RuleSet::embedded_with_dir(dir)?,
-            None => crate::rules::RuleSet::embedded()?,
+    /// The built-in rules, layered with `--rules-dir` (or the config's `[rules].dir`), then
+    /// configured by the config file's `[rules]` and `[override.*]`.
+    pub fn load(&self, config: &crate::config::file::Loaded) -> Result<RuleSet, CliError> {
+        let dir = self.rules_dir.clone().or_else(|| config.rules_dir());
+        let set = match dir {
+            Some(dir) => RuleSet::embedded_with_dir(&dir)?,
+            None => RuleSet::embedded()?,
         };
-        Ok(set)
+        let file = &config.file;
+        Ok(crate::config::rules::configure(
+            set,
+            &file.rules,
+            &file.overrides,
+        )?)
     }
+}
+
+/// The config file named by `--config`, or found from the current directory upwards.
+pub fn load_config(global: &GlobalArgs) -> Result<crate::config::file::Loaded, CliError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Ok(crate::config::file::Loaded::find(
+        global.config.as_deref(),
+        &cwd,
+    )?)
 }

@@ -28,7 +28,7 @@ fn applies_to(rule: &Rule) -> String {
 }
 
 pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
-    let set = source.load()?;
+    let set = source.load(&super::load_config(global)?)?;
     if global.format == Format::Json {
         let mut text = serde_json::to_string_pretty(&set.rules).expect("rules serialize");
         text.push('\n');
@@ -47,6 +47,7 @@ pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
         "Name",
         "Severity",
         "Applies to",
+        "Fix",
         "Catalog",
         "Title",
     ]);
@@ -56,6 +57,7 @@ pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
             r.name.clone(),
             r.severity.as_str().to_string(),
             applies_to(r),
+            r.applicability.as_str().to_string(),
             r.catalog.join(" "),
             r.title.clone(),
         ]);
@@ -65,7 +67,7 @@ pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
 }
 
 pub fn show(global: &GlobalArgs, source: &RulesSource, key: &str) -> Result<(), CliError> {
-    let set = source.load()?;
+    let set = source.load(&super::load_config(global)?)?;
     let rule = set.find(key).ok_or_else(|| {
         CliError::Usage(format!(
             "unknown rule '{key}'; `zetl-preflight rules` lists every code and name"
@@ -86,7 +88,7 @@ pub fn render_docs(rule: &Rule) -> String {
     let d = &rule.docs;
     let check = toml::to_string(&rule.check).unwrap_or_default();
     let mut out = format!(
-        "# {} ({})\n\n{}\n\nSeverity: {}. Applies to: {}. Catalog: {}.\n\n\
+        "# {} ({})\n\n{}\n\nSeverity: {}. Applies to: {}. Fix: {}. Catalog: {}.\n\n\
          ## What it checks\n{}\n\n## Why it matters\n{}\n\n## How to fix\n```sh\n{}\n```\n\n\
          ## Check (rules data)\n```toml\n{}```\n",
         rule.name,
@@ -94,6 +96,7 @@ pub fn render_docs(rule: &Rule) -> String {
         rule.title,
         rule.severity.as_str(),
         applies_to(rule),
+        rule.applicability.as_str(),
         if rule.catalog.is_empty() {
             "-".to_string()
         } else {

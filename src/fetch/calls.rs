@@ -32,9 +32,116 @@ pub const READ: &[&str] = &[
     LIST_NAMESPACES,
 ];
 
+/// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.
+pub const FIX: &[&str] = &[
+    "rds:DescribeDBInstances",
+    "rds:CreateDBClusterParameterGroup",
+    "rds:ModifyDBClusterParameterGroup",
+    "rds:ModifyDBCluster",
+    "rds:RebootDBInstance",
+    "redshift:CreateClusterParameterGroup",
+    "redshift:ModifyClusterParameterGroup",
+    "redshift:ModifyCluster",
+    "redshift:RebootCluster",
+    "redshift:PutResourcePolicy",
+    "redshift-serverless:UpdateWorkgroup",
+];
+
+/// The least-privilege IAM policy document for checking, or for checking and fixing.
+pub fn iam_policy(fix: bool) -> serde_json::Value {
+    let mut statements = vec![serde_json::json!({
+        "Sid": "ZetlPreflightRead",
+        "Effect": "Allow",
+        "Action": READ,
+        "Resource": "*",
+    })];
+    if fix {
+        statements.push(serde_json::json!({
+            "Sid": "ZetlPreflightFix",
+            "Effect": "Allow",
+            "Action": FIX,
+            "Resource": "*",
+        }));
+    }
+    serde_json::json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::READ;
+    use super::{iam_policy, READ};
+
+    /// Every SDK operation called anywhere in `src/` (`.rds.op()`, `.redshift.op()`,
+    /// `.serverless.op()`) is granted by `iam-policy --fix`; the read-only ones by `iam-policy`.
+    #[test]
+    fn policy_covers_every_operation_the_code_calls() {
+        let granted = |fix: bool| -> Vec<String> {
+            iam_policy(fix)["Statement"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|s| s["Action"].as_array().unwrap().clone())
+                .map(|a| {
+                    a.as_str()
+                        .unwrap()
+                        .split(':')
+                        .nth(1)
+                        .unwrap()
+                        .to_ascii_lowercase()
+                })
+                .collect()
+        };
+        let all = granted(true);
+        let mut seen = 0;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.ends_with("fetch/calls.rs") {
+                    continue;
+                }
+                let text: String = std::fs::read_to_string(&path)
+                    .unwrap()
+                    .split_whitespace()
+                    .collect();
+                for client in [".rds.", ".redshift.", ".serverless."] {
+                    for (i, _) in text.match_indices(client) {
+                        let rest = &text[i + client.len()..];
+                        let op: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                            .collect();
+                        if op.is_empty() || !rest[op.len()..].starts_with("()") || op == "config" {
+                            continue;
+                        }
+                        seen += 1;
+                        let action = op.replace('_', "");
+                        assert!(
+                            all.contains(&action),
+                            "{} calls {op}, which iam-policy --fix does not grant",
+                            path.display()
+                        );
+                        if path.starts_with(
+                            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/fetch"),
+                        ) {
+                            assert!(
+                                granted(false).contains(&action),
+                                "fetch calls {op}, which iam-policy does not grant"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            seen >= 10,
+            "found only {seen} SDK calls: the scan is broken"
+        );
+    }
 
     /// The fetch code names no call except through these constants.
     #[test]

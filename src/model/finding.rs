@@ -105,9 +105,20 @@ pub struct Finding {
     /// How to fix it by hand, for failing findings, with this resource's names filled in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
+    /// Set when a suppression in the config file accepts this finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppressed>,
 }
 
-/// Counts per status, in a fixed order.
+/// Why a finding is accepted as a known risk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppressed {
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// Counts per status, in a fixed order. Suppressed findings are counted apart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub pass: usize,
@@ -115,13 +126,23 @@ pub struct Summary {
     pub warn: usize,
     pub error: usize,
     pub skip: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding]) -> Summary {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
         let mut s = Summary::default();
         for f in findings {
-            *s.slot(f.status) += 1;
+            if f.suppressed.is_some() {
+                s.suppressed += 1;
+            } else {
+                *s.slot(f.status) += 1;
+            }
         }
         s
     }
@@ -139,10 +160,5 @@ impl Summary {
     pub fn get(&self, status: Status) -> usize {
         let mut copy = self.clone();
         *copy.slot(status)
-    }
-
-    /// Exit status 1 is due when anything failed or could not be verified.
-    pub fn has_failures(&self) -> bool {
-        self.fail > 0 || self.error > 0
     }
 }

@@ -6,5 +6,5 @@ pub mod finding;
 pub mod snapshot;
 
 pub use fact::{CallError, Fact};
-pub use finding::{Evidence, Finding, Severity, Status, Summary, ValueSource};
+pub use finding::{Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource};
 pub use snapshot::*;

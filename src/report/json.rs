@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use crate::config::suppress::SuppressionNote;
 use crate::model::{Finding, Summary};
 
-use super::{Report, SourceInfo, TargetInfo, REPORT_SCHEMA_VERSION};
+use super::{Document, Report, SourceInfo, TargetInfo, REPORT_SCHEMA_VERSION};
 
 #[derive(Serialize)]
 struct Tool {
@@ -12,44 +13,88 @@ struct Tool {
     version: &'static str,
 }
 
-#[derive(Serialize)]
-struct Counts<'a> {
-    total: usize,
-    #[serde(flatten)]
-    per_status: &'a Summary,
-}
+const TOOL: Tool = Tool {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+};
 
 #[derive(Serialize)]
-struct Document<'a> {
-    schema_version: u32,
-    tool: Tool,
+struct Counts {
+    total: usize,
+    #[serde(flatten)]
+    per_status: Summary,
+}
+
+/// One checked pair.
+#[derive(Serialize)]
+struct Check<'a> {
     source: &'a SourceInfo,
     target: &'a TargetInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
     captured_at: Option<&'a str>,
-    summary: Counts<'a>,
+    summary: Counts,
     findings: &'a [Finding],
 }
 
-/// The report as pretty-printed JSON, with a trailing newline.
-pub fn render(report: &Report) -> String {
-    let doc = Document {
-        schema_version: REPORT_SCHEMA_VERSION,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        source: &report.source,
-        target: &report.target,
-        captured_at: report.captured_at.as_deref(),
-        summary: Counts {
-            total: report.findings.len(),
-            per_status: &report.summary,
-        },
-        findings: &report.findings,
-    };
+impl<'a> Check<'a> {
+    fn of(r: &'a Report) -> Check<'a> {
+        Check {
+            source: &r.source,
+            target: &r.target,
+            captured_at: r.captured_at.as_deref(),
+            summary: Counts {
+                total: r.findings.len(),
+                per_status: r.summary(),
+            },
+            findings: &r.findings,
+        }
+    }
+}
+
+/// One pair: the check's fields at the top level.
+#[derive(Serialize)]
+struct Single<'a> {
+    schema_version: u32,
+    tool: Tool,
+    #[serde(flatten)]
+    check: Check<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressions: &'a [SuppressionNote],
+}
+
+/// Several pairs (from the config file): totals, then one entry per pair.
+#[derive(Serialize)]
+struct Multi<'a> {
+    schema_version: u32,
+    tool: Tool,
+    summary: Counts,
+    checks: Vec<Check<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    suppressions: &'a [SuppressionNote],
+}
+
+/// The document as pretty-printed JSON, with a trailing newline.
+pub fn render(doc: &Document) -> String {
     // Serializing plain data with string keys cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).expect("report serializes");
+    let mut out = match doc.reports.as_slice() {
+        [one] => serde_json::to_string_pretty(&Single {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: TOOL,
+            check: Check::of(one),
+            suppressions: &doc.suppressions,
+        }),
+        many => serde_json::to_string_pretty(&Multi {
+            schema_version: REPORT_SCHEMA_VERSION,
+            tool: TOOL,
+            summary: Counts {
+                total: doc.findings().count(),
+                per_status: doc.summary(),
+            },
+            checks: many.iter().map(Check::of).collect(),
+            suppressions: &doc.suppressions,
+        }),
+    }
+    .expect("report serializes");
     out.push('\n');
     out
 }

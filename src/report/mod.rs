@@ -1,11 +1,21 @@
-//! Findings → output for people (tables) and machines (JSON). Pure: returns strings.
+//! Findings → output for people (tables, Markdown), machines (JSON) and CI (SARIF, JUnit,
+//! GitHub annotations). Pure: every renderer returns a string.
 
+pub mod gate;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod table;
+
+pub use gate::{FailOn, Gate};
 
 use serde::Serialize;
 
+use crate::config::suppress::SuppressionNote;
 use crate::model::{Finding, Snapshot, Summary, TargetSnapshot};
+use crate::rules::Rule;
 
 /// Version of the JSON report format. Bump on incompatible changes.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
@@ -41,7 +51,6 @@ pub struct Report {
     pub target: TargetInfo,
     pub captured_at: Option<String>,
     pub findings: Vec<Finding>,
-    pub summary: Summary,
 }
 
 impl Report {
@@ -65,14 +74,73 @@ impl Report {
             namespace_arn: snap.target.namespace_arn().map(str::to_string),
             region: snap.target.region().to_string(),
         };
-        let summary = Summary::of(&findings);
         Report {
             source,
             target,
             captured_at: snap.captured_at.clone(),
             findings,
-            summary,
         }
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.findings)
+    }
+
+    /// `source → target`, for headings.
+    pub fn pair(&self) -> String {
+        format!("{} → {}", self.source.id, self.target.id)
+    }
+}
+
+/// Everything one run produced: a report per checked pair, what became of each suppression,
+/// and the exit threshold.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub reports: Vec<Report>,
+    pub suppressions: Vec<SuppressionNote>,
+    pub gate: Gate,
+    /// The file SARIF results point at (GitHub code scanning needs a file location): the
+    /// config file when there is one.
+    pub artifact: String,
+    /// The rules that ran, for rule metadata (SARIF).
+    pub rules: Vec<Rule>,
+}
+
+impl Document {
+    pub fn new(reports: Vec<Report>, rules: &crate::rules::RuleSet) -> Document {
+        Document {
+            reports,
+            suppressions: Vec::new(),
+            gate: Gate::default(),
+            artifact: crate::config::FILE_NAME.to_string(),
+            rules: rules.rules.clone(),
+        }
+    }
+
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.reports.iter().flat_map(|r| r.findings.iter())
+    }
+
+    /// Counts over every pair.
+    pub fn summary(&self) -> Summary {
+        Summary::of(self.findings())
+    }
+
+    /// Whether the run exits 1.
+    pub fn fails(&self) -> bool {
+        self.gate.fails(&self.summary())
+    }
+}
+
+/// Render `doc` in `format`.
+pub fn render(doc: &Document, format: Format, table: &table::TableOptions) -> String {
+    match format {
+        Format::Table => table::render(doc, table),
+        Format::Json => json::render(doc),
+        Format::Sarif => sarif::render(doc),
+        Format::Junit => junit::render(doc),
+        Format::Github => github::render(doc),
+        Format::Markdown => markdown::render(doc),
     }
 }
 
@@ -83,4 +151,12 @@ pub enum Format {
     Table,
     /// One versioned JSON document (schema in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML: one test case per rule and resource.
+    Junit,
+    /// GitHub Actions workflow commands (::error / ::warning annotations).
+    Github,
+    /// Markdown, for $GITHUB_STEP_SUMMARY and PR comments.
+    Markdown,
 }

@@ -5,7 +5,9 @@ use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use crate::model::{Finding, Status};
 
-use super::Report;
+use crate::config::suppress::{SuppressionNote, SuppressionState};
+
+use super::{Document, Report};
 
 /// Width used when stdout is not a terminal, so piped output is stable.
 pub const PIPE_WIDTH: u16 = 120;
@@ -64,6 +66,13 @@ fn shown(f: &Finding, opts: &TableOptions) -> bool {
     opts.show_passes || !matches!(f.status, Status::Pass | Status::Skip)
 }
 
+fn label_of(f: &Finding) -> String {
+    match &f.suppressed {
+        Some(_) => format!("{} (suppressed)", label(f.status)),
+        None => label(f.status).to_string(),
+    }
+}
+
 /// Resources in report order: the source first, then the others as they first appear.
 fn resources(report: &Report) -> Vec<&str> {
     let mut out: Vec<&str> = vec![report.source.arn.as_str()];
@@ -96,6 +105,9 @@ fn heading(report: &Report, resource: &str) -> String {
 /// A fact that could not be read is named briefly; "Could not verify" below says why.
 fn details(f: &Finding) -> String {
     let e = &f.evidence;
+    if let Some(s) = &f.suppressed {
+        return format!("{}\nsuppressed: {}", f.message, s.reason);
+    }
     if let (Status::Error, Some(call)) = (f.status, &e.failed_call) {
         return format!("could not be verified: {call} failed (see below)");
     }
@@ -135,7 +147,7 @@ fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
     }
     t.set_header(vec!["Status", "Rule", "Details"]);
     for f in rows {
-        let mut status = Cell::new(label(f.status));
+        let mut status = Cell::new(label_of(f));
         if opts.color {
             status = status.fg(color(f.status)).add_attribute(Attribute::Bold);
         }
@@ -151,8 +163,9 @@ fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
     t
 }
 
-fn summary_line(report: &Report, color: bool) -> String {
-    let s = &report.summary;
+/// The one-line verdict for a pair.
+pub fn summary_line(report: &Report, color: bool) -> String {
+    let s = &report.summary();
     let mut parts = Vec::new();
     for (n, word, st) in [
         (s.fail, "failed", Status::Fail),
@@ -168,7 +181,10 @@ fn summary_line(report: &Report, color: bool) -> String {
             text
         });
     }
-    let verdict = if s.has_failures() {
+    if s.suppressed > 0 {
+        parts.push(format!("{} suppressed", s.suppressed));
+    }
+    let verdict = if s.fail > 0 || s.error > 0 {
         paint("NOT READY", "1;31", color)
     } else if s.warn > 0 {
         paint("READY, with warnings", "1;33", color)
@@ -184,8 +200,50 @@ fn summary_line(report: &Report, color: bool) -> String {
     )
 }
 
-/// Render the whole table report, ending with a newline.
-pub fn render(report: &Report, opts: &TableOptions) -> String {
+/// Render the whole document: each pair, then what became of the suppressions.
+pub fn render(doc: &Document, opts: &TableOptions) -> String {
+    let many = doc.reports.len() > 1;
+    let mut out = String::new();
+    for r in &doc.reports {
+        if many {
+            out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
+            out.push_str("\n\n");
+        }
+        out.push_str(&render_report(r, opts));
+        if many {
+            out.push('\n');
+        }
+    }
+    out.push_str(&suppression_notes(&doc.suppressions));
+    out
+}
+
+fn suppression_notes(notes: &[SuppressionNote]) -> String {
+    let mut out = String::new();
+    for n in notes {
+        let until = n
+            .expires
+            .as_deref()
+            .map(|e| format!(" until {e}"))
+            .unwrap_or_default();
+        let line = match n.state {
+            SuppressionState::Applied => continue,
+            SuppressionState::Unused => format!(
+                "suppression of {} on {} matched no finding: remove it or correct its rule or resource",
+                n.rule, n.resource
+            ),
+            SuppressionState::Expired => format!(
+                "suppression of {} on {} expired{until}: its findings count again",
+                n.rule, n.resource
+            ),
+        };
+        out.push_str(&format!("warning: {line}\n"));
+    }
+    out
+}
+
+/// One pair's tables, fixes and summary line.
+fn render_report(report: &Report, opts: &TableOptions) -> String {
     let mut out = String::new();
     for resource in resources(report) {
         let all: Vec<&Finding> = report
@@ -212,7 +270,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
     let fixes: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.remediation.is_some())
+        .filter(|f| f.remediation.is_some() && f.suppressed.is_none())
         .collect();
     if !fixes.is_empty() {
         out.push_str(&paint("How to fix", "1", opts.color));
@@ -248,7 +306,7 @@ fn unverified(report: &Report, color: bool) -> String {
     let errors: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.status == Status::Error)
+        .filter(|f| f.status == Status::Error && f.suppressed.is_none())
         .collect();
     if errors.is_empty() {
         return String::new();

@@ -101,5 +101,6 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         evidence: outcome.evidence,
         docs: rule.docs_url().to_string(),
         remediation,
+        suppressed: None,
     }
 }

@@ -106,7 +106,7 @@ impl RuleSet {
             .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
     }
 
-    fn validate(&self) -> Result<(), RulesError> {
+    pub(crate) fn validate(&self) -> Result<(), RulesError> {
         let mut seen = std::collections::HashSet::new();
         for r in &self.rules {
             let bad = |message: String| RulesError {

@@ -26,8 +26,35 @@ pub struct Rule {
     pub catalog: Vec<String>,
     #[serde(default)]
     pub applies_to: AppliesTo,
+    /// How `check --fix` treats a failure of this rule.
+    #[serde(default)]
+    pub applicability: Applicability,
     pub check: Check,
     pub docs: Docs,
+}
+
+/// Fix applicability, as ruff has it: what `--fix` may do about a failure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applicability {
+    /// No restart and no effect on other resources: applied by `--fix`.
+    Safe,
+    /// Needs a reboot, swaps a parameter group, or is felt by other consumers: applied only
+    /// with `--unsafe-fixes`. (A safe fix can become unsafe in context, e.g. a shared group.)
+    Unsafe,
+    /// Not automated: the plan shows the command for a person to run.
+    #[default]
+    Manual,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::Manual => "manual",
+        }
+    }
 }
 
 impl Rule {

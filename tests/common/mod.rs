@@ -124,3 +124,50 @@ pub const AWS_VARS_TO_CLEAR: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 ];
+
+/// The binary, in `dir`, with no AWS configuration reachable: no profile files, no instance
+/// metadata, no credentials or Region from the developer's shell.
+pub fn zetl_in(dir: Option<&std::path::Path>, args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+    for v in AWS_VARS_TO_CLEAR {
+        cmd.env_remove(v);
+    }
+    for v in [
+        "AWS_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_ENDPOINT_URL",
+    ] {
+        cmd.env_remove(v);
+    }
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/zetl-preflight-test")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/zetl-preflight-test",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zetl-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A bundled fixture's absolute path.
+pub fn fixture(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}

@@ -1,0 +1,87 @@
+//! Suppressions: accept one rule's finding on one resource, with a reason and an optional
+//! expiry. Stale and expired suppressions are reported, never silently ignored.
+
+use serde::Serialize;
+
+use crate::model::{Finding, Status, Suppressed};
+
+use super::file::Suppression;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionState {
+    /// It matched at least one finding and was applied.
+    Applied,
+    /// It matched no failing, warning or unverified finding: remove it, or fix its name.
+    Unused,
+    /// Its date has passed: the finding counts again.
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuppressionNote {
+    pub rule: String,
+    pub resource: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub state: SuppressionState,
+    /// How many findings it matched.
+    pub matched: usize,
+}
+
+fn resource_matches(wanted: &str, resource: &str) -> bool {
+    resource == wanted
+        || resource.ends_with(&format!(":{wanted}"))
+        || resource.ends_with(&format!("/{wanted}"))
+}
+
+/// Mark matching findings as suppressed; `today` is `YYYY-MM-DD` (UTC).
+pub fn apply<'a>(
+    findings: impl IntoIterator<Item = &'a mut Finding>,
+    suppressions: &[Suppression],
+    today: &str,
+) -> Vec<SuppressionNote> {
+    let mut findings: Vec<&mut Finding> = findings.into_iter().collect();
+    suppressions
+        .iter()
+        .map(|s| {
+            let expires = s.expires.and_then(|d| d.date).map(|d| d.to_string());
+            let expired = expires.as_deref().is_some_and(|e| e < today);
+            let mut matched = 0;
+            for f in findings.iter_mut() {
+                let relevant = matches!(f.status, Status::Fail | Status::Warn | Status::Error);
+                let named = f.rule.eq_ignore_ascii_case(&s.rule) || f.name == s.rule;
+                if relevant && named && resource_matches(&s.resource, &f.resource) {
+                    matched += 1;
+                    if !expired {
+                        f.suppressed = Some(Suppressed {
+                            reason: s.reason.clone(),
+                            expires: expires.clone(),
+                        });
+                    }
+                }
+            }
+            let state = if expired {
+                SuppressionState::Expired
+            } else if matched == 0 {
+                SuppressionState::Unused
+            } else {
+                SuppressionState::Applied
+            };
+            SuppressionNote {
+                rule: s.rule.clone(),
+                resource: s.resource.clone(),
+                reason: s.reason.clone(),
+                expires,
+                state,
+                matched,
+            }
+        })
+        .collect()
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+pub fn today() -> String {
+    crate::fetch::now_rfc3339().chars().take(10).collect()
+}

@@ -1,0 +1,61 @@
+//! GitHub Actions workflow commands (`--format github`): one `::error` or `::warning` line
+//! per finding, shown as annotations on the run.
+
+use crate::model::{Finding, Status};
+
+use super::Document;
+
+/// Escape workflow-command data (`%`, CR, LF).
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a workflow-command property value (also `:` and `,`).
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(doc: &Document, f: &Finding) -> Option<&'static str> {
+    if f.suppressed.is_some() {
+        return None;
+    }
+    match f.status {
+        Status::Pass | Status::Skip => None,
+        _ if doc.gate.finding_fails(f) => Some("error"),
+        _ => Some("warning"),
+    }
+}
+
+pub fn render(doc: &Document) -> String {
+    let mut out = String::new();
+    for r in &doc.reports {
+        for f in &r.findings {
+            let Some(cmd) = command(doc, f) else { continue };
+            let verb = if f.status == Status::Error {
+                "could not verify"
+            } else {
+                f.status.as_str()
+            };
+            let title = format!("{} {} ({verb}) on {}", f.rule, f.name, r.pair());
+            let mut body = format!("{}\nresource: {}", f.message, f.resource);
+            if let Some(fix) = &f.remediation {
+                body.push_str(&format!("\nfix: {fix}"));
+            }
+            body.push_str(&format!("\ndocs: {}", f.docs));
+            out.push_str(&format!(
+                "::{cmd} file={},line=1,title={}::{}\n",
+                property(&doc.artifact),
+                property(&title),
+                data(&body)
+            ));
+        }
+    }
+    let s = doc.summary();
+    out.push_str(&format!(
+        "::notice title=zetl-preflight::{} failed, {} unverified, {} warnings, {} passed, {} skipped, {} suppressed\n",
+        s.fail, s.error, s.warn, s.pass, s.skip, s.suppressed
+    ));
+    out
+}

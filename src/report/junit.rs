@@ -1,0 +1,127 @@
+//! JUnit XML (`--format junit`): a test suite per pair, a test case per rule and resource.
+//! `fail` is a failure, `error` (unverified) an error, `skip` and suppressed findings are
+//! skipped; warnings pass with the warning in `system-out`, unless `--fail-on warning`.
+
+use quick_xml::escape::escape;
+
+use crate::model::{Finding, Status};
+
+use super::{Document, Report};
+
+fn attr(s: &str) -> String {
+    escape(s).into_owned()
+}
+
+fn case(doc: &Document, f: &Finding) -> String {
+    let attrs = format!(
+        "classname=\"{}\" name=\"{}\"",
+        attr(&f.resource),
+        attr(&format!("{} {}: {}", f.rule, f.name, f.title))
+    );
+    let mut detail = f.message.clone();
+    if let Some(e) = &f.evidence.expected {
+        detail.push_str(&format!("\nexpected: {e}"));
+    }
+    if let Some(a) = &f.evidence.actual {
+        detail.push_str(&format!("\nactual: {a}"));
+    }
+    if let Some(fix) = &f.remediation {
+        detail.push_str(&format!("\nfix: {fix}"));
+    }
+    detail.push_str(&format!("\ndocs: {}", f.docs));
+    let body = if let Some(s) = &f.suppressed {
+        format!(
+            "<skipped message=\"{}\"/>",
+            attr(&format!("suppressed: {}", s.reason))
+        )
+    } else {
+        match f.status {
+            Status::Pass => String::new(),
+            Status::Skip => format!("<skipped message=\"{}\"/>", attr(&f.message)),
+            Status::Error if doc.gate.status_fails(Status::Error) => format!(
+                "<error message=\"{}\" type=\"unverified\">{}</error>",
+                attr(&f.message),
+                escape(&detail)
+            ),
+            Status::Fail | Status::Warn | Status::Error if doc.gate.status_fails(f.status) => {
+                format!(
+                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
+                    attr(&f.message),
+                    f.status.as_str(),
+                    escape(&detail)
+                )
+            }
+            _ => format!(
+                "<system-out>{}: {}</system-out>",
+                f.status.as_str(),
+                escape(&detail)
+            ),
+        }
+    };
+    if body.is_empty() {
+        format!("    <testcase {attrs}/>\n")
+    } else {
+        format!("    <testcase {attrs}>\n      {body}\n    </testcase>\n")
+    }
+}
+
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+fn counts<'a>(doc: &Document, findings: impl Iterator<Item = &'a Finding>) -> Counts {
+    let mut c = Counts {
+        tests: 0,
+        failures: 0,
+        errors: 0,
+        skipped: 0,
+    };
+    for f in findings {
+        c.tests += 1;
+        if f.suppressed.is_some() || f.status == Status::Skip {
+            c.skipped += 1;
+        } else if f.status == Status::Error && doc.gate.status_fails(Status::Error) {
+            c.errors += 1;
+        } else if doc.gate.status_fails(f.status) {
+            c.failures += 1;
+        }
+    }
+    c
+}
+
+fn suite(doc: &Document, r: &Report) -> String {
+    let c = counts(doc, r.findings.iter());
+    let mut out = format!(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"{}>\n",
+        attr(&format!("zetl-preflight {}", r.pair())),
+        c.tests,
+        c.failures,
+        c.errors,
+        c.skipped,
+        r.captured_at
+            .as_deref()
+            .map(|t| format!(" timestamp=\"{}\"", attr(t.trim_end_matches('Z'))))
+            .unwrap_or_default()
+    );
+    for f in &r.findings {
+        out.push_str(&case(doc, f));
+    }
+    out.push_str("  </testsuite>\n");
+    out
+}
+
+pub fn render(doc: &Document) -> String {
+    let c = counts(doc, doc.findings());
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"zetl-preflight\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
+        c.tests, c.failures, c.errors, c.skipped
+    );
+    for r in &doc.reports {
+        out.push_str(&suite(doc, r));
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

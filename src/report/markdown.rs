@@ -1,0 +1,133 @@
+//! Markdown (`--format markdown`) for `$GITHUB_STEP_SUMMARY` and pull-request comments.
+
+use crate::config::suppress::SuppressionState;
+use crate::model::{Finding, Status};
+
+use super::{Document, Report};
+
+/// Make text safe inside a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+fn icon(f: &Finding) -> &'static str {
+    if f.suppressed.is_some() {
+        return "🔕 suppressed";
+    }
+    match f.status {
+        Status::Pass => "✅ pass",
+        Status::Fail => "❌ fail",
+        Status::Warn => "⚠️ warn",
+        Status::Error => "❓ unverified",
+        Status::Skip => "➖ skip",
+    }
+}
+
+fn section(r: &Report) -> String {
+    let s = r.summary();
+    let verdict = if s.fail > 0 || s.error > 0 {
+        "❌ not ready"
+    } else if s.warn > 0 {
+        "⚠️ ready, with warnings"
+    } else {
+        "✅ ready"
+    };
+    let mut out = format!(
+        "### {}: {verdict}\n\nSource `{}` ({} {}, {}) → target `{}` ({}).\n\n\
+         | fail | unverified | warn | pass | skip | suppressed |\n|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {} | {} | {} | {} | {} |\n\n",
+        r.pair(),
+        r.source.arn,
+        r.source.engine,
+        r.source.engine_version,
+        r.source.region,
+        r.target.namespace_arn.as_deref().unwrap_or(&r.target.id),
+        r.target.kind,
+        s.fail,
+        s.error,
+        s.warn,
+        s.pass,
+        s.skip,
+        s.suppressed,
+    );
+    let problems: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| !matches!(f.status, Status::Pass | Status::Skip))
+        .collect();
+    if problems.is_empty() {
+        out.push_str("Every check passes.\n\n");
+        return out;
+    }
+    out.push_str(
+        "| status | rule | resource | finding | expected | actual |\n|---|---|---|---|---|---|\n",
+    );
+    for f in &problems {
+        out.push_str(&format!(
+            "| {} | [{}]({}) `{}` | `{}` | {} | {} | {} |\n",
+            icon(f),
+            f.rule,
+            f.docs,
+            f.name,
+            cell(&f.resource),
+            cell(&f.message),
+            cell(f.evidence.expected.as_deref().unwrap_or("")),
+            cell(f.evidence.actual.as_deref().unwrap_or("")),
+        ));
+    }
+    let fixes: Vec<&&Finding> = problems
+        .iter()
+        .filter(|f| f.remediation.is_some() && f.suppressed.is_none())
+        .collect();
+    if !fixes.is_empty() {
+        out.push_str("\n<details><summary>How to fix</summary>\n\n");
+        for f in fixes {
+            out.push_str(&format!(
+                "**{} {}**: {}\n\n```sh\n{}\n```\n\n",
+                f.rule,
+                f.name,
+                f.title,
+                f.remediation.as_deref().unwrap_or_default()
+            ));
+        }
+        out.push_str("</details>\n\n");
+    }
+    out
+}
+
+pub fn render(doc: &Document) -> String {
+    let verdict = if doc.fails() {
+        "❌ failed"
+    } else {
+        "✅ passed"
+    };
+    let mut out = format!("## zetl-preflight: {verdict}\n\n");
+    for r in &doc.reports {
+        out.push_str(&section(r));
+    }
+    let notes: Vec<_> = doc
+        .suppressions
+        .iter()
+        .filter(|n| n.state != SuppressionState::Applied)
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("#### Suppressions to review\n\n");
+        for n in notes {
+            let what = match n.state {
+                SuppressionState::Unused => "matched no finding".to_string(),
+                SuppressionState::Expired => {
+                    format!("expired on {}", n.expires.as_deref().unwrap_or("?"))
+                }
+                SuppressionState::Applied => continue,
+            };
+            out.push_str(&format!(
+                "- `{}` on `{}` {what}: {}\n",
+                n.rule,
+                n.resource,
+                cell(&n.reason)
+            ));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,139 @@
+//! SARIF 2.1.0 (`--format sarif`) for GitHub code scanning and other viewers.
+//!
+//! Cloud resources have no source file, and GitHub needs one: each result points at the
+//! config file (`Document::artifact`, line 1) and names the resource ARN as a logical
+//! location and in its properties. One run holds every pair, since GitHub rejects several
+//! runs of one tool in one upload.
+
+use serde_json::{json, Value};
+
+use crate::model::{Finding, Status};
+use crate::rules::Rule;
+
+use super::Document;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(doc: &Document, f: &Finding) -> &'static str {
+    // Suppressed results keep their level; their `suppressions` entry dismisses them.
+    if doc.gate.status_fails(f.status) {
+        "error"
+    } else if matches!(f.status, Status::Warn | Status::Error) {
+        "warning"
+    } else {
+        "note"
+    }
+}
+
+fn help_markdown(r: &Rule) -> String {
+    let mut md = format!(
+        "**{}**\n\n{}\n\n**Why it matters.** {}\n\n**How to fix.**\n\n```sh\n{}\n```\n",
+        r.title,
+        r.docs.what.trim(),
+        r.docs.why.trim(),
+        r.docs.fix.trim()
+    );
+    if let Some(n) = &r.docs.notes {
+        md.push_str(&format!("\n**Notes.** {}\n", n.trim()));
+    }
+    md.push_str("\n**References.**\n\n");
+    for u in &r.docs.references {
+        md.push_str(&format!("- {u}\n"));
+    }
+    md
+}
+
+fn descriptor(r: &Rule) -> Value {
+    let mut tags = vec!["zero-etl".to_string()];
+    tags.extend(r.catalog.iter().cloned());
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": r.docs.what.trim() },
+        "help": {
+            "text": format!("{}\n\nWhy: {}\n\nFix: {}", r.docs.what.trim(), r.docs.why.trim(), r.docs.fix.trim()),
+            "markdown": help_markdown(r),
+        },
+        "helpUri": r.docs_url(),
+        "defaultConfiguration": { "level": match r.severity {
+            crate::model::Severity::Error => "error",
+            crate::model::Severity::Warning => "warning",
+        } },
+        "properties": { "tags": tags, "precision": "very-high" },
+    })
+}
+
+fn message(f: &Finding) -> String {
+    let mut text = match f.status {
+        Status::Error => format!("Could not verify {} ({}): {}", f.rule, f.name, f.message),
+        _ => format!("{} ({}): {}", f.rule, f.name, f.message),
+    };
+    if let Some(fix) = &f.remediation {
+        text.push_str(&format!("\nFix: {fix}"));
+    }
+    text
+}
+
+fn result(doc: &Document, f: &Finding, index: Option<usize>) -> Value {
+    let mut r = json!({
+        "ruleId": f.rule,
+        "level": level(doc, f),
+        "kind": "fail",
+        "message": { "text": message(f) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": doc.artifact },
+                "region": { "startLine": 1 }
+            },
+            "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
+        }],
+        "partialFingerprints": { "zetlPreflightFinding/v1": format!("{}:{}", f.rule, f.resource) },
+        "properties": {
+            "resource": f.resource,
+            "status": f.status.as_str(),
+            "evidence": f.evidence,
+            "docs": f.docs,
+        },
+    });
+    if let Some(i) = index {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(s) = &f.suppressed {
+        r["suppressions"] = json!([{ "kind": "external", "justification": s.reason }]);
+    }
+    r
+}
+
+/// The SARIF log, pretty-printed, with a trailing newline. Passing and skipped checks are
+/// not results; failing, warning and unverified ones are.
+pub fn render(doc: &Document) -> String {
+    let results: Vec<Value> = doc
+        .findings()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Error))
+        .map(|f| result(doc, f, doc.rules.iter().position(|r| r.code == f.rule)))
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": env!("CARGO_PKG_NAME"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.html",
+                "rules": doc.rules.iter().map(descriptor).collect::<Vec<_>>(),
+            } },
+            "results": results,
+            "properties": {
+                "pairs": doc.reports.iter().map(|r| json!({
+                    "source": r.source.arn,
+                    "target": r.target.namespace_arn.as_deref().unwrap_or(&r.target.id),
+                })).collect::<Vec<_>>(),
+            },
+        }],
+    });
+    let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
+    out.push('\n');
+    out
+}
