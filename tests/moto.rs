@@ -388,3 +388,194 @@ async fn unknown_cluster_is_exit_2_with_one_clear_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no-such-target"), "{err}");
 }
+
+/// Region precedence: the command line over the config file over the environment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn region_comes_from_cli_then_config_then_environment() {
+    let moto = Moto::start();
+    let base = moto.config();
+    let paris =
+        |b: aws_sdk_rds::config::Builder| b.region(aws_config::Region::new("eu-west-3")).build();
+    let rds = aws_sdk_rds::Client::from_conf(paris(aws_sdk_rds::config::Builder::from(&base)));
+    let redshift = aws_sdk_redshift::Client::from_conf(
+        aws_sdk_redshift::config::Builder::from(&base)
+            .region(aws_config::Region::new("eu-west-3"))
+            .build(),
+    );
+    rds.create_db_cluster()
+        .db_cluster_identifier("paris-db")
+        .engine("aurora-mysql")
+        .engine_version("8.0.mysql_aurora.3.05.2")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
+    redshift
+        .create_cluster()
+        .cluster_identifier("paris-dw")
+        .node_type("ra3.xlplus")
+        .number_of_nodes(2)
+        .master_username("admin")
+        .master_user_password("NotASecret1")
+        .send()
+        .await
+        .unwrap();
+    let dir = common::scratch_dir(&format!("region-{}", moto.port));
+    std::fs::write(dir.join("zetl-preflight.toml"), "region = \"eu-west-3\"\n").unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+        for v in AWS_VARS_TO_CLEAR {
+            cmd.env_remove(v);
+        }
+        // The environment says us-east-1; the config file says eu-west-3.
+        cmd.envs(aws_env(&moto.url()))
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let pair = [
+        "check", "--source", "paris-db", "--target", "paris-dw", "--format", "json",
+    ];
+    let o = run(&pair);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["source"]["region"], "eu-west-3");
+    let mut with_flag = pair.to_vec();
+    with_flag.extend(["--region", "us-east-1"]);
+    let o = run(&with_flag);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("paris-db") && err.contains("us-east-1"),
+        "{err}"
+    );
+    std::fs::remove_file(dir.join("zetl-preflight.toml")).unwrap();
+    let o = run(&pair);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "without the config file the environment's us-east-1 applies"
+    );
+}
+
+/// The commands of the README's CI examples, run as written in a scratch repository against
+/// moto: they produce a valid SARIF file, a JUnit file and a Markdown summary, and the gate
+/// exits as `--fail-on` says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ci_examples_run_as_written_against_moto() {
+    let moto = Moto::start();
+    World::new(&moto).misconfigured().await;
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_zetl-preflight"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci");
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+
+    for (file, prefix) in [
+        ("github-actions.yml", "run: zetl-preflight "),
+        ("gitlab-ci.yml", "- zetl-preflight "),
+    ] {
+        let yaml = std::fs::read_to_string(examples.join(file)).unwrap();
+        assert!(
+            readme.contains(yaml.trim()),
+            "README does not show examples/ci/{file} as it is"
+        );
+        let repo = common::scratch_dir(&format!("ci-{file}-{}", moto.port));
+        std::fs::write(
+            repo.join("zetl-preflight.toml"),
+            "[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n",
+        )
+        .unwrap();
+        let summary = repo.join("step-summary.md");
+        let commands: Vec<String> = yaml
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix(prefix)
+                    .map(|rest| format!("zetl-preflight {rest}"))
+            })
+            .collect();
+        assert!(commands.len() >= 3, "{file}: found {commands:?}");
+        let sh = |command: &str| {
+            let mut cmd = std::process::Command::new("sh");
+            for v in AWS_VARS_TO_CLEAR {
+                cmd.env_remove(v);
+            }
+            cmd.envs(aws_env(&moto.url()))
+                .env("PATH", &path)
+                .env("GITHUB_STEP_SUMMARY", &summary)
+                .current_dir(&repo)
+                .args(["-c", command])
+                .output()
+                .unwrap()
+        };
+        for command in &commands {
+            let o = sh(command);
+            let want = if command.contains("--fail-on error") {
+                1
+            } else {
+                0
+            };
+            assert_eq!(
+                o.status.code(),
+                Some(want),
+                "{file}: `{command}`: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        let sarif: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(repo.join("zetl.sarif")).unwrap())
+                .unwrap();
+        let errors: Vec<String> = common::sarif_validator()
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+        assert!(sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "ZM010"));
+        if let Ok(junit) = std::fs::read_to_string(repo.join("zetl-junit.xml")) {
+            let xml = roxmltree::Document::parse(&junit).unwrap();
+            assert!(xml.descendants().any(|n| n.has_tag_name("failure")));
+        } else {
+            panic!("{file}: no JUnit file");
+        }
+        let md = std::fs::read_to_string(if file.starts_with("github") {
+            summary.clone()
+        } else {
+            repo.join("zetl-summary.md")
+        })
+        .unwrap();
+        assert!(md.starts_with("## zetl-preflight: ❌ failed"), "{md}");
+        // The gate under each threshold, on the same live setup.
+        for (fail_on, want) in [("error", 1), ("warning", 1), ("never", 0)] {
+            let o = sh(&format!(
+                "zetl-preflight check --format github --fail-on {fail_on}"
+            ));
+            assert_eq!(o.status.code(), Some(want), "--fail-on {fail_on}");
+        }
+        let o = sh("zetl-preflight check --format github --fail-on error --allow-unverified");
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "real failures still fail with --allow-unverified"
+        );
+    }
+}

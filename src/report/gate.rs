@@ -36,6 +36,18 @@ impl Gate {
         }
     }
 
+    /// The gate a report's content follows: `--fail-on never` only silences the exit code,
+    /// so failures still read as failures in JUnit, SARIF and annotations.
+    pub fn content(&self) -> Gate {
+        Gate {
+            fail_on: match self.fail_on {
+                FailOn::Never => FailOn::Error,
+                other => other,
+            },
+            ..*self
+        }
+    }
+
     pub fn finding_fails(&self, f: &Finding) -> bool {
         f.suppressed.is_none() && self.status_fails(f.status)
     }

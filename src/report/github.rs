@@ -23,7 +23,7 @@ fn command(doc: &Document, f: &Finding) -> Option<&'static str> {
     }
     match f.status {
         Status::Pass | Status::Skip => None,
-        _ if doc.gate.finding_fails(f) => Some("error"),
+        _ if doc.gate.content().finding_fails(f) => Some("error"),
         _ => Some("warning"),
     }
 }

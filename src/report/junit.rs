@@ -38,12 +38,14 @@ fn case(doc: &Document, f: &Finding) -> String {
         match f.status {
             Status::Pass => String::new(),
             Status::Skip => format!("<skipped message=\"{}\"/>", attr(&f.message)),
-            Status::Error if doc.gate.status_fails(Status::Error) => format!(
+            Status::Error if doc.gate.content().status_fails(Status::Error) => format!(
                 "<error message=\"{}\" type=\"unverified\">{}</error>",
                 attr(&f.message),
                 escape(&detail)
             ),
-            Status::Fail | Status::Warn | Status::Error if doc.gate.status_fails(f.status) => {
+            Status::Fail | Status::Warn | Status::Error
+                if doc.gate.content().status_fails(f.status) =>
+            {
                 format!(
                     "<failure message=\"{}\" type=\"{}\">{}</failure>",
                     attr(&f.message),
@@ -83,9 +85,9 @@ fn counts<'a>(doc: &Document, findings: impl Iterator<Item = &'a Finding>) -> Co
         c.tests += 1;
         if f.suppressed.is_some() || f.status == Status::Skip {
             c.skipped += 1;
-        } else if f.status == Status::Error && doc.gate.status_fails(Status::Error) {
+        } else if f.status == Status::Error && doc.gate.content().status_fails(Status::Error) {
             c.errors += 1;
-        } else if doc.gate.status_fails(f.status) {
+        } else if doc.gate.content().status_fails(f.status) {
             c.failures += 1;
         }
     }

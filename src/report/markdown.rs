@@ -96,7 +96,7 @@ fn section(r: &Report) -> String {
 }
 
 pub fn render(doc: &Document) -> String {
-    let verdict = if doc.fails() {
+    let verdict = if doc.gate.content().fails(&doc.summary()) {
         "❌ failed"
     } else {
         "✅ passed"

@@ -16,7 +16,7 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 fn level(doc: &Document, f: &Finding) -> &'static str {
     // Suppressed results keep their level; their `suppressions` entry dismisses them.
-    if doc.gate.status_fails(f.status) {
+    if doc.gate.content().status_fails(f.status) {
         "error"
     } else if matches!(f.status, Status::Warn | Status::Error) {
         "warning"
