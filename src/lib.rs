@@ -6,6 +6,8 @@
 pub mod cli;
 pub mod config;
 pub mod fetch;
+pub mod fix;
 pub mod model;
+pub mod progress;
 pub mod report;
 pub mod rules;

@@ -17,6 +17,9 @@ use super::{CheckArgs, CliError, GlobalArgs};
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     let config = super::load_config(global)?;
     let rules = args.rules.load(&config)?;
+    if args.fix.fix {
+        return super::fix_cmd::run(global, args, &config, &rules);
+    }
     let snapshots = match &args.snapshot {
         Some(path) => {
             let snap = load_snapshot(path)?;
@@ -38,29 +41,50 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             snaps
         }
     };
+    let doc = document(&snapshots, &rules, &config, args);
+    output(global, args, &doc)?;
+    Ok(doc.fails())
+}
+
+/// Evaluate snapshots into a document: findings, suppressions, gate.
+pub(super) fn document(
+    snapshots: &[Snapshot],
+    rules: &crate::rules::RuleSet,
+    config: &Loaded,
+    args: &CheckArgs,
+) -> Document {
     let mut reports: Vec<Report> = snapshots
         .iter()
-        .map(|s| Report::new(s, crate::rules::evaluate(s, &rules)))
+        .map(|s| Report::new(s, crate::rules::evaluate(s, rules)))
         .collect();
     let notes = suppress::apply(
         reports.iter_mut().flat_map(|r| r.findings.iter_mut()),
         &config.file.suppressions,
         &suppress::today(),
     );
-    let mut doc = Document::new(reports, &rules);
+    let mut doc = Document::new(reports, rules);
     doc.suppressions = notes;
     doc.gate = Gate {
         fail_on: args.fail_on.unwrap_or_default(),
         allow_unverified: args.allow_unverified,
     };
-    doc.artifact = artifact(&config);
+    doc.artifact = artifact(config);
+    doc
+}
+
+/// Print the document, or write it to `--output` with a summary on stderr.
+pub(super) fn output(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    doc: &Document,
+) -> Result<(), CliError> {
     match &args.output {
         Some(path) => {
             let plain = TableOptions {
                 show_passes: args.show_passes,
                 ..TableOptions::plain()
             };
-            let text = report::render(&doc, global.format, &plain);
+            let text = report::render(doc, global.format, &plain);
             std::fs::write(path, text).map_err(|source| CliError::Write {
                 path: path.to_path_buf(),
                 source,
@@ -72,16 +96,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             eprintln!("report written to {}", path.display());
         }
         None => emit(&report::render(
-            &doc,
+            doc,
             global.format,
             &table_options(args.show_passes),
         )),
     }
-    Ok(doc.fails())
+    Ok(())
 }
 
 /// What SARIF and GitHub annotations point at: the config file, relative to here.
-fn artifact(config: &Loaded) -> String {
+pub(super) fn artifact(config: &Loaded) -> String {
     let Some(path) = &config.path else {
         return crate::config::FILE_NAME.to_string();
     };
@@ -93,7 +117,7 @@ fn artifact(config: &Loaded) -> String {
 }
 
 /// The pairs to check: `--source`/`--target`, else the config file's `[[pair]]`s.
-fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
+pub(super) fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
     match (&args.source, &args.target) {
         (Some(s), Some(t)) => Ok(vec![Pair {
             source: s.clone(),
@@ -111,7 +135,7 @@ fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -119,16 +143,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))
 }
 
-async fn fetch_all(
+/// Load the AWS configuration (command line over config file over the standard chain) and
+/// make sure a Region and credentials are there before any call.
+pub(super) async fn connect(
     global: &GlobalArgs,
     config: &Loaded,
-    pairs: &[Pair],
-) -> Result<Vec<Snapshot>, CliError> {
-    let refs = pairs
-        .iter()
-        .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
-        .collect::<Result<Vec<_>, CliError>>()?;
-    // The command line wins over the config file, which wins over the standard chain.
+    refs: &[(SourceRef, TargetRef)],
+) -> Result<aws_config::SdkConfig, CliError> {
     let opts = AwsOptions {
         region: global.region.clone().or_else(|| config.file.region.clone()),
         profile: global
@@ -152,18 +173,56 @@ async fn fetch_all(
         ));
     }
     check_credentials(&sdk).await?;
+    Ok(sdk)
+}
+
+pub(super) fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
+    pairs
+        .iter()
+        .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
+        .collect()
+}
+
+/// Clients for one pair, each in its ARN's Region when the ARN names one.
+pub(super) fn clients(
+    sdk: &aws_config::SdkConfig,
+    source: &SourceRef,
+    target: &TargetRef,
+) -> (SourceClients, TargetClients) {
+    (
+        SourceClients::new(sdk, source.region.as_deref()),
+        TargetClients::new(sdk, target.region().as_deref()),
+    )
+}
+
+/// Fetch one pair's snapshot, with a progress line on a terminal.
+pub(super) async fn fetch_one(
+    src: &SourceClients,
+    tgt: &TargetClients,
+    source: &SourceRef,
+    target: &TargetRef,
+) -> Result<Snapshot, CliError> {
+    tracing::info!(source = %source.identifier, region = %src.region(), "fetching");
+    let _progress = crate::progress::Progress::start(format!(
+        "reading {} and {} in {}",
+        source.identifier,
+        target_label(target),
+        src.region()
+    ));
+    Ok(fetch::snapshot(src, tgt, source, target).await?)
+}
+
+async fn fetch_all(
+    global: &GlobalArgs,
+    config: &Loaded,
+    pairs: &[Pair],
+) -> Result<Vec<Snapshot>, CliError> {
+    let refs = parse_pairs(pairs)?;
+    let sdk = connect(global, config, &refs).await?;
     let mut out = Vec::new();
     for (source, target) in &refs {
-        let src = SourceClients::new(&sdk, source.region.as_deref());
-        let tgt = TargetClients::new(&sdk, target.region().as_deref());
-        tracing::info!(source = %source.identifier, region = %src.region(), "fetching");
-        let _progress = super::progress::Progress::start(format!(
-            "reading {} and {} in {}",
-            source.identifier,
-            target_label(target),
-            src.region()
-        ));
-        out.push(fetch::snapshot(&src, &tgt, source, target).await?);
+        let (src, tgt) = clients(&sdk, source, target);
+        out.push(fetch_one(&src, &tgt, source, target).await?);
     }
     Ok(out)
 }
@@ -232,7 +291,7 @@ fn version_message(found: u32) -> String {
     )
 }
 
-fn save_snapshot(path: &Path, snap: &Snapshot) -> Result<(), CliError> {
+pub(super) fn save_snapshot(path: &Path, snap: &Snapshot) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(snap).expect("snapshot serializes");
     text.push('\n');
     std::fs::write(path, text).map_err(|source| CliError::Write {
@@ -273,7 +332,7 @@ fn confirm_pair(snap: &Snapshot, args: &CheckArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn table_options(show_passes: bool) -> TableOptions {
+pub(super) fn table_options(show_passes: bool) -> TableOptions {
     let tty = std::io::stdout().is_terminal();
     TableOptions {
         color: tty && !super::no_color(),

@@ -4,7 +4,7 @@
 mod check;
 mod error;
 mod extras;
-mod progress;
+mod fix_cmd;
 mod rules_cmd;
 
 use std::path::PathBuf;
@@ -114,6 +114,32 @@ pub struct CheckArgs {
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesSource,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Fixing")]
+pub struct FixArgs {
+    /// Plan corrections for the failing findings, show them, and apply them with consent.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: show the plan and change nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+    /// With --fix: apply without asking (required when stdin is not a terminal).
+    #[arg(long, short = 'y', requires = "fix")]
+    pub yes: bool,
+    /// With --fix: also apply unsafe actions (reboots, parameter-group swaps, static
+    /// parameters, changes other consumers feel).
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// With --fix: append a JSON line per change to FILE [default: zetl-preflight-journal.jsonl].
+    #[arg(long, value_name = "FILE", requires = "fix")]
+    pub journal: Option<PathBuf>,
+    /// With --fix: how long to wait for a rebooted or modified resource to be available.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1200, requires = "fix")]
+    pub wait_timeout: u64,
 }
 
 #[derive(Debug, Args)]

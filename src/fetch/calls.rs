@@ -15,6 +15,8 @@ pub const GET_WORKGROUP: &str = "redshift-serverless:GetWorkgroup";
 pub const GET_NAMESPACE: &str = "redshift-serverless:GetNamespace";
 pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
+/// Used by `check --fix` only, to find a free name for a new group.
+pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
 /// Everything `check` may call.
 pub const READ: &[&str] = &[
@@ -37,8 +39,10 @@ pub const FIX: &[&str] = &[
     "rds:DescribeDBInstances",
     "rds:CreateDBClusterParameterGroup",
     "rds:ModifyDBClusterParameterGroup",
+    "rds:ResetDBClusterParameterGroup",
     "rds:ModifyDBCluster",
     "rds:RebootDBInstance",
+    DESCRIBE_CLUSTER_PARAMETER_GROUPS,
     "redshift:CreateClusterParameterGroup",
     "redshift:ModifyClusterParameterGroup",
     "redshift:ModifyCluster",

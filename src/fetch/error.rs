@@ -52,6 +52,10 @@ pub fn is_not_found(e: &CallError) -> bool {
                 | "ClusterNotFoundFault"
                 | "ResourceNotFoundException"
                 | "ResourceNotFoundFault"
+                | "DBParameterGroupNotFound"
+                | "DBClusterParameterGroupNotFound"
+                | "ClusterParameterGroupNotFound"
+                | "ClusterParameterGroupNotFoundFault"
         )
     )
 }

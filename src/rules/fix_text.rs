@@ -115,7 +115,10 @@ fn target_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
     let id = snap.target.display_id();
     vec![
         format!("# {group} is a default group, which AWS does not let you modify: create {new} and attach it first"),
-        format!("aws redshift create-cluster-parameter-group --parameter-group-name {new} --parameter-group-family redshift-2.0 --description \"zero-ETL parameters for {id}\""),
+        format!(
+            "aws redshift create-cluster-parameter-group --parameter-group-name {new} --parameter-group-family {} --description \"zero-ETL parameters for {id}\"",
+            group.strip_prefix("default.").unwrap_or("redshift-2.0")
+        ),
         format!("aws redshift modify-cluster --cluster-identifier {id} --cluster-parameter-group-name {new}"),
     ]
 }

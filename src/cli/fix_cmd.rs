@@ -1,0 +1,191 @@
+//! `check --fix`: show the plan, ask, apply, journal, then check again.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config::file::Loaded;
+use crate::fix::{self, apply, flow, render, Plan};
+use crate::report::{self, Format};
+use crate::rules::RuleSet;
+
+use super::check::{self, emit};
+use super::{CheckArgs, CliError, GlobalArgs};
+
+pub fn run(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    config: &Loaded,
+    rules: &RuleSet,
+) -> Result<bool, CliError> {
+    if args.snapshot.is_some() {
+        return Err(CliError::Usage(
+            "--fix changes live resources and needs live AWS, not --snapshot; use --fix --dry-run against the account to see the plan".into(),
+        ));
+    }
+    if args.save_snapshot.is_some() {
+        return Err(CliError::Usage(
+            "--save-snapshot and --fix do not go together; save the snapshot with a plain check"
+                .into(),
+        ));
+    }
+    let pairs = check::pairs(args, config)?;
+    if pairs.len() != 1 {
+        return Err(CliError::Usage(format!(
+            "--fix works on one pair at a time, and the config file lists {}; pass --source and --target",
+            pairs.len()
+        )));
+    }
+    let refs = check::parse_pairs(&pairs)?;
+    let (source, target) = &refs[0];
+    let json = global.format == Format::Json;
+    let width = (!std::io::stdout().is_terminal()).then_some(report::table::PIPE_WIDTH);
+    let unsafe_fixes = args.fix.unsafe_fixes;
+    let opts = flow::FlowOptions {
+        dry_run: args.fix.dry_run,
+        apply: apply::ApplyOptions {
+            unsafe_fixes,
+            wait_timeout: Duration::from_secs(args.fix.wait_timeout),
+            poll: poll_interval(),
+        },
+        journal: args
+            .fix
+            .journal
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(fix::journal::DEFAULT_PATH)),
+    };
+    let document = |snap: &crate::model::Snapshot| {
+        check::document(std::slice::from_ref(snap), rules, config, args)
+    };
+    let mut confirm_error = None;
+    let result = check::runtime()?.block_on(async {
+        let sdk = check::connect(global, config, &refs).await?;
+        let (src, tgt) = check::clients(&sdk, source, target);
+        let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
+        let confirm = |plan: &Plan| {
+            if !json {
+                emit(&render::plan_table(plan, width, unsafe_fixes));
+            }
+            match confirm(args, flow::applicable(plan, unsafe_fixes)) {
+                Ok(()) => true,
+                Err(e) => {
+                    confirm_error = Some(e);
+                    false
+                }
+            }
+        };
+        Ok::<_, CliError>(
+            flow::run(
+                &src,
+                &tgt,
+                source,
+                target,
+                rules,
+                findings_of,
+                &opts,
+                confirm,
+            )
+            .await?,
+        )
+    })?;
+    if let Some(e) = confirm_error {
+        return Err(e);
+    }
+    let before = document(&result.before);
+    let Some(outcomes) = &result.outcomes else {
+        // Dry run, or nothing to apply: the plan was not shown yet.
+        if json {
+            emit(&fix_json(&result.plan, None, None, &before));
+        } else {
+            emit(&render::plan_table(&result.plan, width, unsafe_fixes));
+            emit(if args.fix.dry_run {
+                "Dry run: nothing was changed.\n"
+            } else {
+                "Nothing to apply.\n"
+            });
+        }
+        return Ok(before.fails());
+    };
+    let after = document(
+        result
+            .after
+            .as_ref()
+            .expect("applied runs read the state again"),
+    );
+    let journal = &result.journal;
+    let journal_note = (journal.written() > 0).then(|| journal.path().display().to_string());
+    if json {
+        emit(&fix_json(
+            &result.plan,
+            Some(outcomes),
+            journal_note.as_deref(),
+            &after,
+        ));
+    } else {
+        emit(&render::outcomes(&result.plan, outcomes));
+        emit("\nAfter the fix:\n");
+        check::output(global, args, &after)?;
+        if let Some(p) = &journal_note {
+            emit(&format!(
+                "Journal: {} change(s) applied, {} failed, recorded in {p}\n",
+                journal.applied(),
+                journal.written() - journal.applied()
+            ));
+        }
+    }
+    Ok(after.fails())
+}
+
+/// Ask on a terminal; without one, `--yes` is required.
+fn confirm(args: &CheckArgs, applicable: usize) -> Result<(), CliError> {
+    if args.fix.yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::Usage(
+            "--fix changes AWS resources: pass --yes to apply without a terminal, or --dry-run to only see the plan".into(),
+        ));
+    }
+    eprint!("Apply {applicable} action(s) to AWS? Type 'yes' to continue: ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    if answer.trim().eq_ignore_ascii_case("yes") || answer.trim().eq_ignore_ascii_case("y") {
+        Ok(())
+    } else {
+        Err(CliError::Usage("not confirmed: nothing was changed".into()))
+    }
+}
+
+/// Time between status polls while waiting; `ZETL_PREFLIGHT_POLL_MS` shortens it in tests.
+fn poll_interval() -> Duration {
+    std::env::var("ZETL_PREFLIGHT_POLL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(5))
+}
+
+fn fix_json(
+    plan: &Plan,
+    outcomes: Option<&[apply::Outcome]>,
+    journal: Option<&str>,
+    check: &report::Document,
+) -> String {
+    let check_doc: serde_json::Value =
+        serde_json::from_str(&report::json::render(check)).expect("the report is JSON");
+    let doc = serde_json::json!({
+        "schema_version": report::REPORT_SCHEMA_VERSION,
+        "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },
+        "plan": plan,
+        "apply": outcomes,
+        "journal": journal,
+        "check": check_doc,
+    });
+    let mut out = serde_json::to_string_pretty(&doc).expect("fix report serializes");
+    out.push('\n');
+    out
+}

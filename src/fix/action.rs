@@ -1,0 +1,152 @@
+//! What a fix plan is made of: actions with an applicability, a readable diff, and the one
+//! AWS call each makes.
+
+use serde::Serialize;
+
+use crate::rules::spec::Applicability;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    pub actions: Vec<Action>,
+}
+
+impl Plan {
+    /// True when there is nothing to apply (manual actions are advice, not changes).
+    pub fn is_empty(&self) -> bool {
+        self.actions
+            .iter()
+            .all(|a| a.applicability == Applicability::Manual)
+    }
+
+    pub fn push(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    pub applicability: Applicability,
+    /// The resource it changes (ARN or name).
+    pub resource: String,
+    /// One line: what it does.
+    pub summary: String,
+    /// Why it is unsafe, or why it is manual.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The rule codes it addresses.
+    pub rules: Vec<String>,
+    /// Before → after, field by field.
+    pub changes: Vec<Change>,
+    /// The call it makes; `Manual` shows `command` instead.
+    pub op: Op,
+    /// For manual actions: the command for a person to run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl Change {
+    pub fn new(field: impl Into<String>, before: Option<&str>, after: Option<&str>) -> Change {
+        Change {
+            field: field.into(),
+            before: before.map(str::to_string),
+            after: after.map(str::to_string),
+        }
+    }
+}
+
+/// A parameter value to set, with how AWS applies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamSet {
+    pub name: String,
+    pub value: String,
+    /// `immediate` or `pending-reboot` (RDS); Redshift applies on reboot when static.
+    pub apply_method: String,
+}
+
+/// Exactly one AWS call, with everything it sends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "call")]
+pub enum Op {
+    #[serde(rename = "rds:CreateDBClusterParameterGroup")]
+    CreateDbClusterParameterGroup {
+        name: String,
+        family: String,
+        description: String,
+    },
+    #[serde(rename = "rds:ModifyDBClusterParameterGroup")]
+    ModifyDbClusterParameterGroup {
+        group: String,
+        parameters: Vec<ParamSet>,
+    },
+    #[serde(rename = "rds:ResetDBClusterParameterGroup")]
+    ResetDbClusterParameterGroup {
+        group: String,
+        /// (name, apply method)
+        parameters: Vec<ParamSet>,
+    },
+    #[serde(rename = "rds:ModifyDBCluster")]
+    ModifyDbCluster {
+        cluster: String,
+        parameter_group: String,
+    },
+    #[serde(rename = "rds:RebootDBInstance")]
+    RebootDbInstance { instance: String },
+    #[serde(rename = "redshift:CreateClusterParameterGroup")]
+    CreateClusterParameterGroup {
+        name: String,
+        family: String,
+        description: String,
+    },
+    #[serde(rename = "redshift:ModifyClusterParameterGroup")]
+    ModifyClusterParameterGroup {
+        group: String,
+        parameters: Vec<ParamSet>,
+    },
+    #[serde(rename = "redshift:ModifyCluster")]
+    ModifyCluster {
+        cluster: String,
+        parameter_group: String,
+    },
+    #[serde(rename = "redshift:RebootCluster")]
+    RebootCluster { cluster: String },
+    #[serde(rename = "redshift:PutResourcePolicy")]
+    PutResourcePolicy {
+        resource_arn: String,
+        policy: String,
+    },
+    #[serde(rename = "redshift-serverless:UpdateWorkgroup")]
+    UpdateWorkgroup {
+        workgroup: String,
+        /// The complete list: UpdateWorkgroup replaces it.
+        config_parameters: Vec<(String, String)>,
+    },
+    #[serde(rename = "manual")]
+    Manual,
+}
+
+impl Op {
+    /// The IAM action name of the call (`manual` for none).
+    pub fn call(&self) -> &'static str {
+        match self {
+            Op::CreateDbClusterParameterGroup { .. } => "rds:CreateDBClusterParameterGroup",
+            Op::ModifyDbClusterParameterGroup { .. } => "rds:ModifyDBClusterParameterGroup",
+            Op::ResetDbClusterParameterGroup { .. } => "rds:ResetDBClusterParameterGroup",
+            Op::ModifyDbCluster { .. } => "rds:ModifyDBCluster",
+            Op::RebootDbInstance { .. } => "rds:RebootDBInstance",
+            Op::CreateClusterParameterGroup { .. } => "redshift:CreateClusterParameterGroup",
+            Op::ModifyClusterParameterGroup { .. } => "redshift:ModifyClusterParameterGroup",
+            Op::ModifyCluster { .. } => "redshift:ModifyCluster",
+            Op::RebootCluster { .. } => "redshift:RebootCluster",
+            Op::PutResourcePolicy { .. } => "redshift:PutResourcePolicy",
+            Op::UpdateWorkgroup { .. } => "redshift-serverless:UpdateWorkgroup",
+            Op::Manual => "manual",
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! The imperative half of fixing: run a plan's actions in order against AWS, stop at the
+//! first failed call, journal each change, and wait (bounded) for rebooted or modified
+//! resources to be available again.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::fetch::error::call_error;
+use crate::fetch::{SourceClients, TargetClients};
+use crate::model::CallError;
+use crate::progress::Progress;
+use crate::rules::spec::Applicability;
+
+use super::action::{Action, Op, ParamSet, Plan};
+use super::journal::Journal;
+
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Apply unsafe actions too.
+    pub unsafe_fixes: bool,
+    /// How long to wait for a resource to be available again.
+    pub wait_timeout: Duration,
+    /// Time between status polls (and before the first one).
+    pub poll: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    /// Not applied, and why (`needs --unsafe-fixes`, `manual`).
+    Skipped {
+        why: String,
+    },
+    Failed {
+        error: CallError,
+    },
+    /// After a failure: not tried.
+    NotAttempted,
+}
+
+/// Apply `plan`. Returns one outcome per action, in order.
+pub async fn apply(
+    plan: &Plan,
+    src: &SourceClients,
+    tgt: &TargetClients,
+    opts: &ApplyOptions,
+    journal: &mut Journal,
+) -> Vec<Outcome> {
+    let mut out = Vec::with_capacity(plan.actions.len());
+    let mut failed = false;
+    for (i, a) in plan.actions.iter().enumerate() {
+        match a.applicability {
+            Applicability::Manual => {
+                out.push(Outcome::Skipped {
+                    why: "manual: run the command shown".into(),
+                });
+                continue;
+            }
+            _ if failed => {
+                out.push(Outcome::NotAttempted);
+                continue;
+            }
+            Applicability::Unsafe if !opts.unsafe_fixes => {
+                out.push(Outcome::Skipped {
+                    why: "unsafe: needs --unsafe-fixes".into(),
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let _progress =
+            Progress::start(format!("[{}/{}] {}", i + 1, plan.actions.len(), a.summary));
+        let result = run(a, src, tgt, opts).await;
+        if let Err(e) = journal.append(i + 1, a, result.as_ref().err()) {
+            out.push(Outcome::Failed {
+                error: CallError::new(
+                    "journal",
+                    None,
+                    format!(
+                        "the change was made but cannot be journaled in {}: {e}",
+                        journal.path().display()
+                    ),
+                ),
+            });
+            failed = true;
+            continue;
+        }
+        match result {
+            Ok(()) => out.push(Outcome::Applied),
+            Err(error) => {
+                out.push(Outcome::Failed { error });
+                failed = true;
+            }
+        }
+    }
+    out
+}
+
+fn rds_params(ps: &[ParamSet], with_values: bool) -> Vec<aws_sdk_rds::types::Parameter> {
+    ps.iter()
+        .map(|p| {
+            let b = aws_sdk_rds::types::Parameter::builder()
+                .parameter_name(&p.name)
+                .apply_method(aws_sdk_rds::types::ApplyMethod::from(
+                    p.apply_method.as_str(),
+                ));
+            if with_values {
+                b.parameter_value(&p.value)
+            } else {
+                b
+            }
+            .build()
+        })
+        .collect()
+}
+
+async fn run(
+    a: &Action,
+    src: &SourceClients,
+    tgt: &TargetClients,
+    opts: &ApplyOptions,
+) -> Result<(), CallError> {
+    let call = a.op.call();
+    match &a.op {
+        Op::CreateDbClusterParameterGroup {
+            name,
+            family,
+            description,
+        } => src
+            .rds
+            .create_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(name)
+            .db_parameter_group_family(family)
+            .description(description)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::ModifyDbClusterParameterGroup { group, parameters } => src
+            .rds
+            .modify_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(group)
+            .set_parameters(Some(rds_params(parameters, true)))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::ResetDbClusterParameterGroup { group, parameters } => src
+            .rds
+            .reset_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(group)
+            .reset_all_parameters(false)
+            .set_parameters(Some(rds_params(parameters, false)))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::ModifyDbCluster {
+            cluster,
+            parameter_group,
+        } => {
+            src.rds
+                .modify_db_cluster()
+                .db_cluster_identifier(cluster)
+                .db_cluster_parameter_group_name(parameter_group)
+                .apply_immediately(true)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, &format!("DB cluster {cluster}"), || {
+                db_cluster_status(src, cluster)
+            })
+            .await
+        }
+        Op::RebootDbInstance { instance } => {
+            src.rds
+                .reboot_db_instance()
+                .db_instance_identifier(instance)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, &format!("DB instance {instance}"), || {
+                db_instance_status(src, instance)
+            })
+            .await
+        }
+        Op::CreateClusterParameterGroup {
+            name,
+            family,
+            description,
+        } => tgt
+            .redshift
+            .create_cluster_parameter_group()
+            .parameter_group_name(name)
+            .parameter_group_family(family)
+            .description(description)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::ModifyClusterParameterGroup { group, parameters } => tgt
+            .redshift
+            .modify_cluster_parameter_group()
+            .parameter_group_name(group)
+            .set_parameters(Some(
+                parameters
+                    .iter()
+                    .map(|p| {
+                        aws_sdk_redshift::types::Parameter::builder()
+                            .parameter_name(&p.name)
+                            .parameter_value(&p.value)
+                            .build()
+                    })
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::ModifyCluster {
+            cluster,
+            parameter_group,
+        } => {
+            tgt.redshift
+                .modify_cluster()
+                .cluster_identifier(cluster)
+                .cluster_parameter_group_name(parameter_group)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, &format!("Redshift cluster {cluster}"), || {
+                redshift_status(tgt, cluster)
+            })
+            .await
+        }
+        Op::RebootCluster { cluster } => {
+            tgt.redshift
+                .reboot_cluster()
+                .cluster_identifier(cluster)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, &format!("Redshift cluster {cluster}"), || {
+                redshift_status(tgt, cluster)
+            })
+            .await
+        }
+        Op::PutResourcePolicy {
+            resource_arn,
+            policy,
+        } => tgt
+            .redshift
+            .put_resource_policy()
+            .resource_arn(resource_arn)
+            .policy(policy)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| call_error(call, e)),
+        Op::UpdateWorkgroup {
+            workgroup,
+            config_parameters,
+        } => {
+            tgt.serverless
+                .update_workgroup()
+                .workgroup_name(workgroup)
+                .set_config_parameters(Some(
+                    config_parameters
+                        .iter()
+                        .map(|(k, v)| {
+                            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                                .parameter_key(k)
+                                .parameter_value(v)
+                                .build()
+                        })
+                        .collect(),
+                ))
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, &format!("workgroup {workgroup}"), || {
+                workgroup_status(tgt, workgroup)
+            })
+            .await
+        }
+        Op::Manual => Ok(()),
+    }
+}
+
+/// Poll `status` until it says available, within the timeout.
+async fn wait<F, Fut>(opts: &ApplyOptions, what: &str, status: F) -> Result<(), CallError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<String, CallError>>,
+{
+    let started = Instant::now();
+    loop {
+        tokio::time::sleep(opts.poll).await;
+        let s = status().await?;
+        if s.eq_ignore_ascii_case("available") {
+            return Ok(());
+        }
+        if started.elapsed() >= opts.wait_timeout {
+            return Err(CallError::new(
+                "wait",
+                Some("Timeout"),
+                format!(
+                    "{what} is still '{s}' after {} s (--wait-timeout); the change was made, check it and run again",
+                    opts.wait_timeout.as_secs()
+                ),
+            ));
+        }
+    }
+}
+
+async fn db_instance_status(src: &SourceClients, id: &str) -> Result<String, CallError> {
+    let o = src
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .map_err(|e| call_error("rds:DescribeDBInstances", e))?;
+    Ok(o.db_instances()
+        .first()
+        .and_then(|i| i.db_instance_status())
+        .unwrap_or_default()
+        .to_string())
+}
+
+async fn db_cluster_status(src: &SourceClients, id: &str) -> Result<String, CallError> {
+    let o = src
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| call_error(crate::fetch::calls::DESCRIBE_DB_CLUSTERS, e))?;
+    Ok(o.db_clusters()
+        .first()
+        .and_then(|c| c.status())
+        .unwrap_or_default()
+        .to_string())
+}
+
+async fn redshift_status(tgt: &TargetClients, id: &str) -> Result<String, CallError> {
+    let o = tgt
+        .redshift
+        .describe_clusters()
+        .cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| call_error(crate::fetch::calls::DESCRIBE_CLUSTERS, e))?;
+    Ok(o.clusters()
+        .first()
+        .and_then(|c| c.cluster_status())
+        .unwrap_or_default()
+        .to_string())
+}
+
+async fn workgroup_status(tgt: &TargetClients, name: &str) -> Result<String, CallError> {
+    let o = tgt
+        .serverless
+        .get_workgroup()
+        .workgroup_name(name)
+        .send()
+        .await
+        .map_err(|e| call_error(crate::fetch::calls::GET_WORKGROUP, e))?;
+    Ok(o.workgroup()
+        .and_then(|w| w.status())
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}

@@ -1,0 +1,230 @@
+//! What planning needs beyond the snapshot: who else uses each parameter group, and a name
+//! for a new group. Read from AWS by [`fetch`]; a failed read is kept as an error, and the
+//! planner then takes the cautious path (copy, never edit in place).
+
+use crate::fetch::calls;
+use crate::fetch::error::{call_error, is_not_found};
+use crate::fetch::{SourceClients, TargetClients};
+use crate::model::{CallError, Fact, Snapshot, TargetSnapshot};
+
+/// Marks the groups this tool creates, so a later run can reuse an unused one.
+pub const MARK: &str = "(zetl-preflight)";
+
+/// Where a new group's values go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGroup {
+    pub name: String,
+    /// An unused group an earlier run created: reuse it instead of creating another.
+    pub reuse: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FixContext {
+    /// Other DB clusters whose DBClusterParameterGroup is the source's group.
+    pub source_group_users: Fact<Vec<String>>,
+    /// `<cluster>-zetl`, else with a suffix.
+    pub source_new_group: Fact<NewGroup>,
+    /// Other Redshift clusters using the target cluster's parameter group (provisioned only).
+    pub target_group_users: Fact<Vec<String>>,
+    pub target_new_group: Fact<NewGroup>,
+}
+
+impl FixContext {
+    /// For tests and offline planning: nothing shared, default names free.
+    pub fn assume_unshared(snap: &Snapshot) -> FixContext {
+        let new = |id: &str| {
+            Fact::Ok(NewGroup {
+                name: format!("{id}-zetl"),
+                reuse: false,
+            })
+        };
+        FixContext {
+            source_group_users: Fact::Ok(vec![]),
+            source_new_group: new(&snap.source.cluster.db_cluster_identifier),
+            target_group_users: Fact::Ok(vec![]),
+            target_new_group: new(snap.target.display_id()),
+        }
+    }
+}
+
+fn candidates(base: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(format!("{base}-zetl")).chain((2..=9).map(move |i| format!("{base}-zetl-{i}")))
+}
+
+/// (cluster, group) for every cluster, or the error.
+type Usage = Result<Vec<(String, String)>, CallError>;
+
+/// The first candidate that is free, or ours and unused by any cluster.
+fn pick(
+    base: &str,
+    usage: &Usage,
+    describe: impl Fn(&str) -> Result<Option<String>, CallError>,
+) -> Result<NewGroup, CallError> {
+    for name in candidates(base) {
+        match describe(&name)? {
+            None => return Ok(NewGroup { name, reuse: false }),
+            Some(description) => {
+                let unused = usage
+                    .as_ref()
+                    .is_ok_and(|u| u.iter().all(|(_, g)| *g != name));
+                if description.contains(MARK) && unused {
+                    return Ok(NewGroup { name, reuse: true });
+                }
+            }
+        }
+    }
+    Err(CallError::new(
+        "plan",
+        None,
+        format!("{base}-zetl through -zetl-9 are all taken"),
+    ))
+}
+
+fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
+    match usage {
+        Ok(u) => Fact::Ok(
+            u.iter()
+                .filter(|(c, g)| g == group && c != me)
+                .map(|(c, _)| c.clone())
+                .collect(),
+        ),
+        Err(e) => Fact::Error(e.clone()),
+    }
+}
+
+pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) -> FixContext {
+    let c = &snap.source.cluster;
+    let rds_usage: Usage = src
+        .rds
+        .describe_db_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map(|all| {
+            all.iter()
+                .map(|x| {
+                    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+                    (
+                        s(x.db_cluster_identifier()),
+                        s(x.db_cluster_parameter_group()),
+                    )
+                })
+                .collect()
+        })
+        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e));
+    let mut rds_groups = Vec::new();
+    for name in candidates(&c.db_cluster_identifier) {
+        let r = src
+            .rds
+            .describe_db_cluster_parameter_groups()
+            .db_cluster_parameter_group_name(&name)
+            .send()
+            .await
+            .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e));
+        let found = match r {
+            Ok(o) => Ok(o
+                .db_cluster_parameter_groups()
+                .first()
+                .map(|g| g.description().unwrap_or_default().to_string())),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        };
+        let stop = !matches!(&found, Ok(Some(_)));
+        rds_groups.push((name, found));
+        if stop {
+            break;
+        }
+    }
+    let lookup = |groups: &Vec<(String, Result<Option<String>, CallError>)>, name: &str| {
+        groups
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or(Ok(Some(String::new())))
+    };
+    let source_new_group = pick(&c.db_cluster_identifier, &rds_usage, |n| {
+        lookup(&rds_groups, n)
+    })
+    .into();
+    let source_group_users = users(
+        &rds_usage,
+        &c.db_cluster_parameter_group,
+        &c.db_cluster_identifier,
+    );
+
+    let (target_group_users, target_new_group) = match &snap.target {
+        TargetSnapshot::Provisioned(p) => {
+            let id = &p.cluster.cluster_identifier;
+            let group = p
+                .cluster
+                .cluster_parameter_groups
+                .first()
+                .map(|g| g.parameter_group_name.clone())
+                .unwrap_or_default();
+            let rs_usage: Usage = tgt
+                .redshift
+                .describe_clusters()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map(|all| {
+                    all.iter()
+                        .flat_map(|x| {
+                            let id = x.cluster_identifier().unwrap_or_default().to_string();
+                            x.cluster_parameter_groups().iter().map(move |g| {
+                                (
+                                    id.clone(),
+                                    g.parameter_group_name().unwrap_or_default().to_string(),
+                                )
+                            })
+                        })
+                        .collect()
+                })
+                .map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e));
+            let mut rs_groups = Vec::new();
+            for name in candidates(id) {
+                let r = tgt
+                    .redshift
+                    .describe_cluster_parameter_groups()
+                    .parameter_group_name(&name)
+                    .send()
+                    .await
+                    .map_err(|e| call_error(calls::DESCRIBE_CLUSTER_PARAMETER_GROUPS, e));
+                let found = match r {
+                    Ok(o) => Ok(o
+                        .parameter_groups()
+                        .first()
+                        .map(|g| g.description().unwrap_or_default().to_string())),
+                    Err(e) if is_not_found(&e) => Ok(None),
+                    Err(e) => Err(e),
+                };
+                let stop = !matches!(&found, Ok(Some(_)));
+                rs_groups.push((name, found));
+                if stop {
+                    break;
+                }
+            }
+            (
+                users(&rs_usage, &group, id),
+                pick(id, &rs_usage, |n| lookup(&rs_groups, n)).into(),
+            )
+        }
+        TargetSnapshot::Serverless(_) => (
+            Fact::Ok(vec![]),
+            Fact::Ok(NewGroup {
+                name: String::new(),
+                reuse: false,
+            }),
+        ),
+    };
+    FixContext {
+        source_group_users,
+        source_new_group,
+        target_group_users,
+        target_new_group,
+    }
+}

@@ -1,0 +1,83 @@
+//! The whole fix, as the CLI runs it, with the printing and asking left to the caller:
+//! fetch → evaluate → context → plan → (confirm) → apply → fetch again.
+
+use std::path::PathBuf;
+
+use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::model::{Finding, Snapshot};
+use crate::rules::spec::Applicability;
+use crate::rules::RuleSet;
+
+use super::apply::{self, ApplyOptions, Outcome};
+use super::journal::Journal;
+use super::{context, plan, Plan};
+
+#[derive(Debug, Clone)]
+pub struct FlowOptions {
+    pub dry_run: bool,
+    pub apply: ApplyOptions,
+    pub journal: PathBuf,
+}
+
+/// What happened, step by step.
+#[derive(Debug)]
+pub struct FlowResult {
+    pub before: Snapshot,
+    pub plan: Plan,
+    /// `None` for a dry run, when nothing was applicable, or when not confirmed.
+    pub outcomes: Option<Vec<Outcome>>,
+    /// The state read again after applying.
+    pub after: Option<Snapshot>,
+    pub journal: Journal,
+}
+
+/// How many actions this run would apply.
+pub fn applicable(plan: &Plan, unsafe_fixes: bool) -> usize {
+    plan.actions
+        .iter()
+        .filter(|a| match a.applicability {
+            Applicability::Safe => true,
+            Applicability::Unsafe => unsafe_fixes,
+            Applicability::Manual => false,
+        })
+        .count()
+}
+
+/// Run the fix. `findings_of` evaluates a snapshot (with the config's rule selection and
+/// suppressions); `confirm` sees the plan and says whether to go on (it is not asked for a
+/// dry run or an empty plan).
+pub async fn run(
+    src: &SourceClients,
+    tgt: &TargetClients,
+    source: &SourceRef,
+    target: &TargetRef,
+    rules: &RuleSet,
+    findings_of: impl Fn(&Snapshot) -> Vec<Finding>,
+    opts: &FlowOptions,
+    confirm: impl FnOnce(&Plan) -> bool,
+) -> Result<FlowResult, FetchError> {
+    let before = fetch::snapshot(src, tgt, source, target).await?;
+    let findings = findings_of(&before);
+    let ctx = context::fetch(src, tgt, &before).await;
+    let plan = plan(&before, &findings, rules, &ctx);
+    let mut journal = Journal::new(&opts.journal);
+    let go = !opts.dry_run && applicable(&plan, opts.apply.unsafe_fixes) > 0 && confirm(&plan);
+    if !go {
+        return Ok(FlowResult {
+            before,
+            plan,
+            outcomes: None,
+            after: None,
+            journal,
+        });
+    }
+    let outcomes = apply::apply(&plan, src, tgt, &opts.apply, &mut journal).await;
+    let after = fetch::snapshot(src, tgt, source, target).await?;
+    Ok(FlowResult {
+        before,
+        plan,
+        outcomes: Some(outcomes),
+        after: Some(after),
+        journal,
+    })
+}

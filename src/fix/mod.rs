@@ -1,0 +1,17 @@
+//! `check --fix`: failing findings → a [`Plan`] (pure), shown as a diff; then, with consent,
+//! applied in order (stopping at the first failed call), journaled, and verified by a fresh
+//! check. Like `terraform apply`: it changes exactly what it showed.
+
+pub mod action;
+pub mod apply;
+pub mod context;
+pub mod flow;
+pub mod journal;
+pub mod params;
+pub mod plan;
+pub mod policy;
+pub mod render;
+
+pub use action::{Action, Change, Op, Plan};
+pub use context::FixContext;
+pub use plan::plan;

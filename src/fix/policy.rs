@@ -1,0 +1,149 @@
+//! Merging the zero-ETL statements into a namespace resource policy. PutResourcePolicy
+//! replaces the whole policy, so the merge keeps every existing statement as it is (same
+//! JSON values, same order) and only appends what is missing.
+
+use serde_json::{json, Value};
+
+pub const AUTHORIZE_SID: &str = "ZeroEtlAuthorizeInboundIntegration";
+pub const CREATE_SID: &str = "ZeroEtlCreateInboundIntegration";
+
+/// What to add.
+#[derive(Debug, Clone, Default)]
+pub struct Additions<'a> {
+    /// Authorize `redshift.amazonaws.com` for this source ARN.
+    pub authorize_source: Option<&'a str>,
+    /// Let this account's root principal create integrations.
+    pub create_for_account: Option<&'a str>,
+}
+
+fn unique_sid(existing: &[Value], base: &str) -> String {
+    let taken = |sid: &str| {
+        existing
+            .iter()
+            .any(|s| s.get("Sid").and_then(Value::as_str) == Some(sid))
+    };
+    if !taken(base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|i| format!("{base}{i}"))
+        .find(|s| !taken(s))
+        .expect("some suffix is free")
+}
+
+/// The policy with the missing statements appended. `Err` when the existing policy is not
+/// a JSON object with a `Statement`.
+pub fn merge(
+    existing: Option<&str>,
+    namespace_arn: &str,
+    add: &Additions,
+) -> Result<String, String> {
+    let mut doc: Value = match existing {
+        Some(text) => {
+            serde_json::from_str(text).map_err(|e| format!("the policy is not valid JSON: {e}"))?
+        }
+        None => json!({ "Version": "2012-10-17", "Statement": [] }),
+    };
+    let obj = doc
+        .as_object_mut()
+        .ok_or("the policy is not a JSON object")?;
+    let statements = obj.entry("Statement").or_insert_with(|| json!([]));
+    // A single statement object is the same policy as a one-element list.
+    if statements.is_object() {
+        *statements = Value::Array(vec![statements.take()]);
+    }
+    let list = statements
+        .as_array_mut()
+        .ok_or("Statement is neither a list nor an object")?;
+    if let Some(source) = add.authorize_source {
+        let sid = unique_sid(list, AUTHORIZE_SID);
+        list.push(json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": { "Service": "redshift.amazonaws.com" },
+            "Action": "redshift:AuthorizeInboundIntegration",
+            "Resource": namespace_arn,
+            "Condition": { "StringEquals": { "aws:SourceArn": source } },
+        }));
+    }
+    if let Some(account) = add.create_for_account {
+        let sid = unique_sid(list, CREATE_SID);
+        list.push(json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
+            "Action": "redshift:CreateInboundIntegration",
+            "Resource": namespace_arn,
+        }));
+    }
+    Ok(serde_json::to_string(&doc).expect("policy serializes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS: &str = "arn:aws:redshift:us-east-1:123456789012:namespace:abc";
+
+    #[test]
+    fn keeps_existing_statements_and_appends() {
+        let existing = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:role/x"},"Action":"redshift:CreateInboundIntegration","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+        let out = merge(
+            Some(existing),
+            NS,
+            &Additions {
+                authorize_source: Some("arn:aws:rds:us-east-1:123456789012:cluster:db"),
+                create_for_account: None,
+            },
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let before: Value = serde_json::from_str(existing).unwrap();
+        assert_eq!(
+            v["Statement"][0], before["Statement"][0],
+            "existing statement changed"
+        );
+        assert_eq!(v["Statement"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            v["Statement"][1]["Condition"]["StringEquals"]["aws:SourceArn"],
+            "arn:aws:rds:us-east-1:123456789012:cluster:db"
+        );
+    }
+
+    #[test]
+    fn single_statement_object_and_sid_clash() {
+        let existing = r#"{"Version":"2012-10-17","Statement":{"Sid":"ZeroEtlCreateInboundIntegration","Effect":"Deny","Principal":"*","Action":"redshift:DeleteNamespace","Resource":"*"}}"#;
+        let out = merge(
+            Some(existing),
+            NS,
+            &Additions {
+                authorize_source: None,
+                create_for_account: Some("123456789012"),
+            },
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["Statement"][0]["Effect"], "Deny");
+        assert_eq!(v["Statement"][1]["Sid"], "ZeroEtlCreateInboundIntegration2");
+        assert_eq!(
+            v["Statement"][1]["Principal"]["AWS"],
+            "arn:aws:iam::123456789012:root"
+        );
+    }
+
+    #[test]
+    fn no_policy_starts_one_and_garbage_is_refused() {
+        let out = merge(
+            None,
+            NS,
+            &Additions {
+                authorize_source: Some("arn:x"),
+                create_for_account: Some("1"),
+            },
+        )
+        .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["Statement"].as_array().unwrap().len(), 2);
+        assert!(merge(Some("not json"), NS, &Additions::default()).is_err());
+    }
+}
