@@ -6,10 +6,9 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::world::{run_cli, World};
 use common::{aws_env, Moto, AWS_VARS_TO_CLEAR};
-use zetl_preflight::fetch::{self, SourceClients, SourceRef, TargetClients, TargetRef};
-use zetl_preflight::model::{Finding, Snapshot, Status, ValueSource};
-use zetl_preflight::rules::{evaluate, RuleSet};
+use zetl_preflight::model::{Finding, Status, ValueSource};
 
 const ZETL_MYSQL: [(&str, &str, &str); 6] = [
     ("aurora_enhanced_binlog", "1", "pending-reboot"),
@@ -19,77 +18,6 @@ const ZETL_MYSQL: [(&str, &str, &str); 6] = [
     ("binlog_row_image", "full", "immediate"),
     ("binlog_row_metadata", "full", "immediate"),
 ];
-
-struct World {
-    rds: aws_sdk_rds::Client,
-    redshift: aws_sdk_redshift::Client,
-    config: aws_config::SdkConfig,
-}
-
-impl World {
-    fn new(moto: &Moto) -> World {
-        let config = moto.config();
-        World {
-            rds: aws_sdk_rds::Client::new(&config),
-            redshift: aws_sdk_redshift::Client::new(&config),
-            config,
-        }
-    }
-
-    /// The seed: Aurora MySQL 3.04.1 on its default group, one writer; a single-node dc2
-    /// cluster, unencrypted.
-    async fn misconfigured(&self) {
-        self.rds
-            .create_db_cluster()
-            .db_cluster_identifier("shop-db")
-            .engine("aurora-mysql")
-            .engine_version("8.0.mysql_aurora.3.04.1")
-            .master_username("admin")
-            .master_user_password("not-a-secret-1")
-            .send()
-            .await
-            .unwrap();
-        self.rds
-            .create_db_instance()
-            .db_instance_identifier("shop-db-1")
-            .db_cluster_identifier("shop-db")
-            .engine("aurora-mysql")
-            .db_instance_class("db.r6g.large")
-            .send()
-            .await
-            .unwrap();
-        self.redshift
-            .create_cluster()
-            .cluster_identifier("warehouse")
-            .node_type("dc2.large")
-            .cluster_type("single-node")
-            .master_username("admin")
-            .master_user_password("NotASecret1")
-            .encrypted(false)
-            .send()
-            .await
-            .unwrap();
-    }
-
-    async fn check(&self) -> BTreeMap<String, Finding> {
-        let snap = self.snapshot().await;
-        evaluate(&snap, &RuleSet::embedded().unwrap())
-            .into_iter()
-            .map(|f| (f.rule.clone(), f))
-            .collect()
-    }
-
-    async fn snapshot(&self) -> Snapshot {
-        fetch::snapshot(
-            &SourceClients::new(&self.config, None),
-            &TargetClients::new(&self.config, None),
-            &SourceRef::parse("shop-db").unwrap(),
-            &TargetRef::parse("warehouse").unwrap(),
-        )
-        .await
-        .expect("fetch succeeds")
-    }
-}
 
 fn status(findings: &BTreeMap<String, Finding>, code: &str) -> Status {
     findings
@@ -296,13 +224,6 @@ async fn misconfigured_setup_fails_then_each_fix_turns_to_pass() {
     }
 }
 
-fn run_cli(moto: &Moto, args: &[&str]) -> std::process::Output {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
-    for v in AWS_VARS_TO_CLEAR {
-        cmd.env_remove(v);
-    }
-    cmd.envs(aws_env(&moto.url())).args(args).output().unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_against_moto_exits_1_and_snapshot_replays_the_same_findings() {
