@@ -6,8 +6,17 @@ use common::world::{run_cli_in, World};
 use common::{scratch_dir, Moto};
 
 async fn cluster_group(w: &World, id: &str) -> String {
-    let o = w.rds.describe_db_clusters().db_cluster_identifier(id).send().await.unwrap();
-    o.db_clusters()[0].db_cluster_parameter_group().unwrap().to_string()
+    let o = w
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    o.db_clusters()[0]
+        .db_cluster_parameter_group()
+        .unwrap()
+        .to_string()
 }
 
 async fn group_values(w: &World, group: &str) -> Vec<(String, String)> {
@@ -20,7 +29,12 @@ async fn group_values(w: &World, group: &str) -> Vec<(String, String)> {
         .unwrap();
     o.parameters()
         .iter()
-        .map(|p| (p.parameter_name().unwrap().to_string(), p.parameter_value().unwrap_or_default().to_string()))
+        .map(|p| {
+            (
+                p.parameter_name().unwrap().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -40,7 +54,10 @@ fn journal_calls(dir: &std::path::Path) -> Vec<(String, String)> {
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["call"].as_str().unwrap().to_string(), v["result"].as_str().unwrap().to_string())
+            (
+                v["call"].as_str().unwrap().to_string(),
+                v["result"].as_str().unwrap().to_string(),
+            )
         })
         .collect()
 }
@@ -99,7 +116,14 @@ async fn default_group_gets_a_custom_copy_and_the_writer_reboots_only_with_unsaf
     let w = World::new(&moto);
     w.misconfigured().await;
     let dir = scratch_dir(&format!("fix-seed-{}", moto.port));
-    let pair = ["check", "--source", "shop-db", "--target", "warehouse", "--fix"];
+    let pair = [
+        "check",
+        "--source",
+        "shop-db",
+        "--target",
+        "warehouse",
+        "--fix",
+    ];
     let run = |extra: &[&str]| {
         let mut args = pair.to_vec();
         args.extend_from_slice(extra);
@@ -110,46 +134,92 @@ async fn default_group_gets_a_custom_copy_and_the_writer_reboots_only_with_unsaf
     let o = run(&["--dry-run"]);
     let plan = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1));
-    for needle in ["Create DB cluster parameter group shop-db-zetl", "default.aurora8.0 → shop-db-zetl", "Reboot the writer shop-db-1", "Dry run: nothing was changed"] {
-        assert!(plan.contains(needle), "{needle} missing from the plan:\n{plan}");
+    for needle in [
+        "Create DB cluster parameter group shop-db-zetl",
+        "default.aurora8.0 → shop-db-zetl",
+        "Reboot the writer shop-db-1",
+        "Dry run: nothing was changed",
+    ] {
+        assert!(
+            plan.contains(needle),
+            "{needle} missing from the plan:\n{plan}"
+        );
     }
     assert_eq!(cluster_group(&w, "shop-db").await, "default.aurora8.0");
     assert!(!group_exists(&w, "shop-db-zetl").await);
 
     // Without a terminal, --yes is required.
     let o = run(&["--unsafe-fixes"]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("--yes"));
 
     // Without --unsafe-fixes every action here is unsafe: nothing is applied, no reboot.
     let o = run(&["--yes", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(doc["apply"].is_null(), "nothing applicable, nothing applied: {doc}");
+    assert!(
+        doc["apply"].is_null(),
+        "nothing applicable, nothing applied: {doc}"
+    );
     assert!(journal_calls(&dir).is_empty());
     assert_eq!(cluster_group(&w, "shop-db").await, "default.aurora8.0");
 
     // With it: applied in order, the Redshift part stops where moto lacks the API.
     let o = run(&["--yes", "--unsafe-fixes", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let results: Vec<&str> = doc["apply"].as_array().unwrap().iter().map(|r| r["result"].as_str().unwrap()).collect();
-    let calls: Vec<&str> = doc["plan"]["actions"].as_array().unwrap().iter().map(|a| a["op"]["call"].as_str().unwrap()).collect();
-    let failed = results.iter().position(|r| *r == "failed").expect("moto has no ModifyClusterParameterGroup");
+    let results: Vec<&str> = doc["apply"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap())
+        .collect();
+    let calls: Vec<&str> = doc["plan"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["op"]["call"].as_str().unwrap())
+        .collect();
+    let failed = results
+        .iter()
+        .position(|r| *r == "failed")
+        .expect("moto has no ModifyClusterParameterGroup");
     assert_eq!(calls[failed], "redshift:ModifyClusterParameterGroup");
-    assert!(results[failed + 1..].iter().zip(&calls[failed + 1..]).all(|(r, c)| *r == "not_attempted" || *c == "manual"));
+    assert!(results[failed + 1..]
+        .iter()
+        .zip(&calls[failed + 1..])
+        .all(|(r, c)| *r == "not_attempted" || *c == "manual"));
     assert!(calls[..failed].contains(&"rds:RebootDBInstance"));
 
     // Read back: the new group holds the required values and the cluster uses it.
     assert_eq!(cluster_group(&w, "shop-db").await, "shop-db-zetl");
     let values = group_values(&w, "shop-db-zetl").await;
-    for (k, v) in [("aurora_enhanced_binlog", "1"), ("binlog_backup", "0"), ("binlog_replication_globaldb", "0"), ("binlog_format", "ROW"), ("binlog_row_metadata", "full")] {
-        assert!(values.contains(&(k.into(), v.into())), "{k}={v} missing: {values:?}");
+    for (k, v) in [
+        ("aurora_enhanced_binlog", "1"),
+        ("binlog_backup", "0"),
+        ("binlog_replication_globaldb", "0"),
+        ("binlog_format", "ROW"),
+        ("binlog_row_metadata", "full"),
+    ] {
+        assert!(
+            values.contains(&(k.into(), v.into())),
+            "{k}={v} missing: {values:?}"
+        );
     }
     // The journal lists exactly the changes attempted, in order, with the failure last.
     let journal = journal_calls(&dir);
     let expected: Vec<(String, String)> = calls[..=failed]
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.to_string(), if i == failed { "failed" } else { "applied" }.to_string()))
+        .map(|(i, c)| {
+            (
+                c.to_string(),
+                if i == failed { "failed" } else { "applied" }.to_string(),
+            )
+        })
         .collect();
     assert_eq!(journal, expected);
     // After the fix, every rule moto can represent on the source passes.
@@ -174,27 +244,69 @@ async fn shared_group_is_copied_and_exclusive_group_is_edited() {
     cluster_on(&w, "app-c", "solo-params").await;
     let dir = scratch_dir(&format!("fix-shared-{}", moto.port));
     // moto cannot represent the Redshift side: leave ZR007 out of this test.
-    std::fs::write(dir.join("zetl-preflight.toml"), "[rules]\nignore = [\"ZR007\"]\n").unwrap();
+    std::fs::write(
+        dir.join("zetl-preflight.toml"),
+        "[rules]\nignore = [\"ZR007\"]\n",
+    )
+    .unwrap();
     let fix = |source: &str| {
-        run_cli_in(&moto, Some(&dir), &["check", "--source", source, "--target", "warehouse", "--fix", "--yes", "--unsafe-fixes"])
+        run_cli_in(
+            &moto,
+            Some(&dir),
+            &[
+                "check",
+                "--source",
+                source,
+                "--target",
+                "warehouse",
+                "--fix",
+                "--yes",
+                "--unsafe-fixes",
+            ],
+        )
     };
 
     let o = fix("app-a");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("shared-params is shared with app-b"), "the plan names the other cluster:\n{out}");
+    assert!(
+        out.contains("shared-params is shared with app-b"),
+        "the plan names the other cluster:\n{out}"
+    );
     assert_eq!(cluster_group(&w, "app-a").await, "app-a-zetl");
-    assert_eq!(cluster_group(&w, "app-b").await, "shared-params", "the other cluster keeps its group");
+    assert_eq!(
+        cluster_group(&w, "app-b").await,
+        "shared-params",
+        "the other cluster keeps its group"
+    );
     let shared = group_values(&w, "shared-params").await;
-    assert!(shared.contains(&("binlog_format".into(), "MIXED".into())), "the shared group was edited: {shared:?}");
-    assert!(group_values(&w, "app-a-zetl").await.contains(&("binlog_format".into(), "ROW".into())));
+    assert!(
+        shared.contains(&("binlog_format".into(), "MIXED".into())),
+        "the shared group was edited: {shared:?}"
+    );
+    assert!(group_values(&w, "app-a-zetl")
+        .await
+        .contains(&("binlog_format".into(), "ROW".into())));
 
     let o = fix("app-c");
     assert!(o.status.code().is_some());
-    assert_eq!(cluster_group(&w, "app-c").await, "solo-params", "an exclusive group stays");
-    assert!(!group_exists(&w, "app-c-zetl").await, "no copy for an exclusive group");
+    assert_eq!(
+        cluster_group(&w, "app-c").await,
+        "solo-params",
+        "an exclusive group stays"
+    );
+    assert!(
+        !group_exists(&w, "app-c-zetl").await,
+        "no copy for an exclusive group"
+    );
     let solo = group_values(&w, "solo-params").await;
-    assert!(solo.contains(&("binlog_format".into(), "ROW".into())), "{solo:?}");
-    assert!(solo.contains(&("aurora_enhanced_binlog".into(), "1".into())), "{solo:?}");
+    assert!(
+        solo.contains(&("binlog_format".into(), "ROW".into())),
+        "{solo:?}"
+    );
+    assert!(
+        solo.contains(&("aurora_enhanced_binlog".into(), "1".into())),
+        "{solo:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,15 +327,45 @@ async fn a_second_fix_plans_nothing_and_exits_0() {
         .await
         .unwrap();
     let dir = scratch_dir(&format!("fix-twice-{}", moto.port));
-    std::fs::write(dir.join("zetl-preflight.toml"), "[rules]\nignore = [\"ZR007\"]\n").unwrap();
-    let args = ["check", "--source", "ready-db", "--target", "ready-dw", "--fix", "--yes", "--unsafe-fixes", "--allow-unverified"];
+    std::fs::write(
+        dir.join("zetl-preflight.toml"),
+        "[rules]\nignore = [\"ZR007\"]\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--source",
+        "ready-db",
+        "--target",
+        "ready-dw",
+        "--fix",
+        "--yes",
+        "--unsafe-fixes",
+        "--allow-unverified",
+    ];
     let first = run_cli_in(&moto, Some(&dir), &args);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stdout));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
     let applied = journal_calls(&dir).len();
-    assert!(applied >= 4, "create, set, associate, reboot: {:?}", journal_calls(&dir));
+    assert!(
+        applied >= 4,
+        "create, set, associate, reboot: {:?}",
+        journal_calls(&dir)
+    );
     let second = run_cli_in(&moto, Some(&dir), &args);
     let out = String::from_utf8_lossy(&second.stdout);
     assert_eq!(second.status.code(), Some(0), "{out}");
-    assert!(out.contains("Plan: nothing to change") && out.contains("Nothing to apply"), "{out}");
-    assert_eq!(journal_calls(&dir).len(), applied, "the second run changed nothing");
+    assert!(
+        out.contains("Plan: nothing to change") && out.contains("Nothing to apply"),
+        "{out}"
+    );
+    assert_eq!(
+        journal_calls(&dir).len(),
+        applied,
+        "the second run changed nothing"
+    );
 }

@@ -10,7 +10,9 @@ use zetl_preflight::rules::spec::Applicability;
 use zetl_preflight::rules::{evaluate, RuleSet};
 
 fn snap(name: &str) -> Snapshot {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -52,30 +54,49 @@ fn default_group_is_copied_never_edited() {
     let p = plan_for(&s, &FixContext::assume_unshared(&s));
     for a in &p.actions {
         match &a.op {
-            Op::ModifyDbClusterParameterGroup { group, .. } | Op::ResetDbClusterParameterGroup { group, .. } => {
+            Op::ModifyDbClusterParameterGroup { group, .. }
+            | Op::ResetDbClusterParameterGroup { group, .. } => {
                 assert!(!group.starts_with("default."), "edits {group}")
             }
-            Op::ModifyClusterParameterGroup { group, .. } => assert!(!group.starts_with("default."), "edits {group}"),
+            Op::ModifyClusterParameterGroup { group, .. } => {
+                assert!(!group.starts_with("default."), "edits {group}")
+            }
             _ => {}
         }
     }
     let c = calls(&p);
-    let create = c.iter().position(|c| *c == "rds:CreateDBClusterParameterGroup").unwrap();
-    let modify = c.iter().position(|c| *c == "rds:ModifyDBClusterParameterGroup").unwrap();
+    let create = c
+        .iter()
+        .position(|c| *c == "rds:CreateDBClusterParameterGroup")
+        .unwrap();
+    let modify = c
+        .iter()
+        .position(|c| *c == "rds:ModifyDBClusterParameterGroup")
+        .unwrap();
     let assoc = c.iter().position(|c| *c == "rds:ModifyDBCluster").unwrap();
     let reboot = c.iter().position(|c| *c == "rds:RebootDBInstance").unwrap();
     assert!(create < modify && modify < assoc && assoc < reboot, "{c:?}");
     // The three enhanced-binlog parameters go in one request.
-    let Op::ModifyDbClusterParameterGroup { parameters, group } = &p.actions[modify].op else { panic!() };
+    let Op::ModifyDbClusterParameterGroup { parameters, group } = &p.actions[modify].op else {
+        panic!()
+    };
     assert_eq!(group, "shop-db-zetl");
-    for name in ["aurora_enhanced_binlog", "binlog_backup", "binlog_replication_globaldb"] {
+    for name in [
+        "aurora_enhanced_binlog",
+        "binlog_backup",
+        "binlog_replication_globaldb",
+    ] {
         let x = parameters.iter().find(|x| x.name == name).unwrap();
         assert_eq!(x.apply_method, "pending-reboot", "{name} is static");
     }
     // Manual steps carry the command for a person.
     let manual = p.actions.iter().find(|a| a.rules == ["ZM010"]).unwrap();
     assert_eq!(manual.applicability, Applicability::Manual);
-    assert!(manual.command.as_deref().unwrap().contains("modify-db-cluster"));
+    assert!(manual
+        .command
+        .as_deref()
+        .unwrap()
+        .contains("modify-db-cluster"));
 }
 
 #[test]
@@ -97,12 +118,28 @@ fn shared_group_is_copied_and_exclusive_group_edited_in_place() {
     let c = calls(&shared);
     assert!(c.contains(&"rds:CreateDBClusterParameterGroup"), "{c:?}");
     for a in &shared.actions {
-        if let Op::ModifyDbClusterParameterGroup { group, .. } | Op::ResetDbClusterParameterGroup { group, .. } = &a.op {
-            assert_eq!(group, "billing-db-zetl", "the shared group must not be edited");
+        if let Op::ModifyDbClusterParameterGroup { group, .. }
+        | Op::ResetDbClusterParameterGroup { group, .. } = &a.op
+        {
+            assert_eq!(
+                group, "billing-db-zetl",
+                "the shared group must not be edited"
+            );
         }
     }
-    let create = shared.actions.iter().find(|a| a.op.call() == "rds:CreateDBClusterParameterGroup").unwrap();
-    assert!(create.reason.as_deref().unwrap().contains("billing-db-replica"), "the plan names the other clusters");
+    let create = shared
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "rds:CreateDBClusterParameterGroup")
+        .unwrap();
+    assert!(
+        create
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("billing-db-replica"),
+        "the plan names the other clusters"
+    );
     // The copy carries the group's other user-set values, with the bad ones fixed or dropped.
     let set: Vec<(String, String)> = shared
         .actions
@@ -114,12 +151,26 @@ fn shared_group_is_copied_and_exclusive_group_edited_in_place() {
         .flatten()
         .map(|p| (p.name, p.value))
         .collect();
-    assert!(set.contains(&("binlog_row_image".into(), "full".into())), "{set:?}");
-    assert!(set.contains(&("aurora_enhanced_binlog".into(), "1".into())), "{set:?}");
-    assert!(!set.iter().any(|(n, _)| n == "binlog-do-db" || n == "binlog_row_value_options"), "{set:?}");
+    assert!(
+        set.contains(&("binlog_row_image".into(), "full".into())),
+        "{set:?}"
+    );
+    assert!(
+        set.contains(&("aurora_enhanced_binlog".into(), "1".into())),
+        "{set:?}"
+    );
+    assert!(
+        !set.iter()
+            .any(|(n, _)| n == "binlog-do-db" || n == "binlog_row_value_options"),
+        "{set:?}"
+    );
 
     // Unknown sharing is treated as shared.
-    ctx.source_group_users = Fact::Error(zetl_preflight::model::CallError::new("rds:DescribeDBClusters", Some("AccessDenied"), "no"));
+    ctx.source_group_users = Fact::Error(zetl_preflight::model::CallError::new(
+        "rds:DescribeDBClusters",
+        Some("AccessDenied"),
+        "no",
+    ));
     assert!(calls(&plan_for(&s, &ctx)).contains(&"rds:CreateDBClusterParameterGroup"));
 }
 
@@ -127,7 +178,10 @@ fn shared_group_is_copied_and_exclusive_group_edited_in_place() {
 fn an_unused_group_from_an_earlier_run_is_reused() {
     let s = snap("seed-default-groups.json");
     let mut ctx = FixContext::assume_unshared(&s);
-    ctx.source_new_group = Fact::Ok(NewGroup { name: "shop-db-zetl".into(), reuse: true });
+    ctx.source_new_group = Fact::Ok(NewGroup {
+        name: "shop-db-zetl".into(),
+        reuse: true,
+    });
     let c = calls(&plan_for(&s, &ctx));
     assert!(!c.contains(&"rds:CreateDBClusterParameterGroup"), "{c:?}");
     assert!(c.contains(&"rds:ModifyDBClusterParameterGroup"));
@@ -137,22 +191,53 @@ fn an_unused_group_from_an_earlier_run_is_reused() {
 fn serverless_keeps_config_parameters_and_policy_keeps_statements() {
     let s = snap("postgres-serverless-broken.json");
     let p = plan_for(&s, &FixContext::assume_unshared(&s));
-    let wg = p.actions.iter().find(|a| a.op.call() == "redshift-serverless:UpdateWorkgroup").unwrap();
+    let wg = p
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "redshift-serverless:UpdateWorkgroup")
+        .unwrap();
     assert_eq!(wg.applicability, Applicability::Safe);
-    let Op::UpdateWorkgroup { config_parameters, .. } = &wg.op else { panic!() };
+    let Op::UpdateWorkgroup {
+        config_parameters, ..
+    } = &wg.op
+    else {
+        panic!()
+    };
     let keys: Vec<&str> = config_parameters.iter().map(|(k, _)| k.as_str()).collect();
-    for k in ["auto_mv", "datestyle", "search_path", "require_ssl", "enable_case_sensitive_identifier"] {
+    for k in [
+        "auto_mv",
+        "datestyle",
+        "search_path",
+        "require_ssl",
+        "enable_case_sensitive_identifier",
+    ] {
         assert!(keys.contains(&k), "{k} dropped: {keys:?}");
     }
-    let pol = p.actions.iter().find(|a| a.op.call() == "redshift:PutResourcePolicy").unwrap();
+    let pol = p
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "redshift:PutResourcePolicy")
+        .unwrap();
     assert_eq!(pol.applicability, Applicability::Safe);
-    let Op::PutResourcePolicy { policy, .. } = &pol.op else { panic!() };
+    let Op::PutResourcePolicy { policy, .. } = &pol.op else {
+        panic!()
+    };
     let new: serde_json::Value = serde_json::from_str(policy).unwrap();
-    let zetl_preflight::model::TargetSnapshot::Serverless(t) = &s.target else { panic!() };
-    let old: serde_json::Value = serde_json::from_str(t.resource_policy.ok().unwrap().as_deref().unwrap()).unwrap();
+    let zetl_preflight::model::TargetSnapshot::Serverless(t) = &s.target else {
+        panic!()
+    };
+    let old: serde_json::Value =
+        serde_json::from_str(t.resource_policy.ok().unwrap().as_deref().unwrap()).unwrap();
     let old_n = old["Statement"].as_array().unwrap().len();
-    assert_eq!(new["Statement"].as_array().unwrap()[..old_n], old["Statement"].as_array().unwrap()[..]);
-    assert_eq!(new["Statement"].as_array().unwrap().len(), old_n + 2, "authorize + create added");
+    assert_eq!(
+        new["Statement"].as_array().unwrap()[..old_n],
+        old["Statement"].as_array().unwrap()[..]
+    );
+    assert_eq!(
+        new["Statement"].as_array().unwrap().len(),
+        old_n + 2,
+        "authorize + create added"
+    );
 }
 
 #[test]
@@ -165,7 +250,11 @@ fn enhanced_logical_replication_is_unsafe_even_in_place() {
         .find(|a| matches!(&a.op, Op::ModifyDbClusterParameterGroup { parameters, .. } if parameters.iter().any(|x| x.name == "aurora.enhanced_logical_replication")))
         .unwrap();
     assert_eq!(a.applicability, Applicability::Unsafe);
-    assert!(a.reason.as_deref().unwrap().contains("replication slot"), "{:?}", a.reason);
+    assert!(
+        a.reason.as_deref().unwrap().contains("replication slot"),
+        "{:?}",
+        a.reason
+    );
 }
 
 #[test]

@@ -224,7 +224,6 @@ async fn misconfigured_setup_fails_then_each_fix_turns_to_pass() {
     }
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_against_moto_exits_1_and_snapshot_replays_the_same_findings() {
     let moto = Moto::start();

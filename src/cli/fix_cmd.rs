@@ -76,10 +76,12 @@ pub fn run(
         };
         Ok::<_, CliError>(
             flow::run(
-                &src,
-                &tgt,
-                source,
-                target,
+                flow::Pair {
+                    src: &src,
+                    tgt: &tgt,
+                    source,
+                    target,
+                },
                 rules,
                 findings_of,
                 &opts,

@@ -43,19 +43,31 @@ pub fn applicable(plan: &Plan, unsafe_fixes: bool) -> usize {
         .count()
 }
 
+/// The pair to fix, and the clients to reach it.
+#[derive(Debug, Clone, Copy)]
+pub struct Pair<'a> {
+    pub src: &'a SourceClients,
+    pub tgt: &'a TargetClients,
+    pub source: &'a SourceRef,
+    pub target: &'a TargetRef,
+}
+
 /// Run the fix. `findings_of` evaluates a snapshot (with the config's rule selection and
 /// suppressions); `confirm` sees the plan and says whether to go on (it is not asked for a
 /// dry run or an empty plan).
 pub async fn run(
-    src: &SourceClients,
-    tgt: &TargetClients,
-    source: &SourceRef,
-    target: &TargetRef,
+    pair: Pair<'_>,
     rules: &RuleSet,
     findings_of: impl Fn(&Snapshot) -> Vec<Finding>,
     opts: &FlowOptions,
     confirm: impl FnOnce(&Plan) -> bool,
 ) -> Result<FlowResult, FetchError> {
+    let Pair {
+        src,
+        tgt,
+        source,
+        target,
+    } = pair;
     let before = fetch::snapshot(src, tgt, source, target).await?;
     let findings = findings_of(&before);
     let ctx = context::fetch(src, tgt, &before).await;

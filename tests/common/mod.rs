@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod aws_mocks;
 pub mod world;
 
 use std::net::{TcpListener, TcpStream};

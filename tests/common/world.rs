@@ -79,9 +79,12 @@ impl World {
     }
 }
 
-
 /// The binary against moto, in `dir` when given.
-pub fn run_cli_in(moto: &Moto, dir: Option<&std::path::Path>, args: &[&str]) -> std::process::Output {
+pub fn run_cli_in(
+    moto: &Moto,
+    dir: Option<&std::path::Path>,
+    args: &[&str],
+) -> std::process::Output {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
     for v in AWS_VARS_TO_CLEAR {
         cmd.env_remove(v);

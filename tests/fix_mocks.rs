@@ -1,0 +1,348 @@
+//! `--fix` on aws-smithy-mocks, for what moto lacks: Redshift ModifyClusterParameterGroup,
+//! the resource-policy merge, Serverless UpdateWorkgroup, a call failing halfway through a
+//! plan, and a dry run that makes no mutating call (checked on the mocks' call counts).
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_redshift::operation::describe_cluster_parameters::DescribeClusterParametersOutput;
+use aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput;
+use aws_sdk_redshift::operation::get_resource_policy::GetResourcePolicyOutput;
+use aws_sdk_redshift::operation::modify_cluster_parameter_group::ModifyClusterParameterGroupOutput;
+use aws_sdk_redshift::operation::put_resource_policy::PutResourcePolicyOutput;
+use aws_sdk_redshift::operation::reboot_cluster::RebootClusterOutput;
+use aws_sdk_redshiftserverless::operation::get_workgroup::GetWorkgroupOutput;
+use aws_sdk_redshiftserverless::operation::update_workgroup::{
+    UpdateWorkgroupError, UpdateWorkgroupOutput,
+};
+use aws_smithy_mocks::{mock, Rule};
+
+use common::aws_mocks::*;
+use zetl_preflight::fetch::{SourceRef, TargetRef};
+use zetl_preflight::fix::apply::{ApplyOptions, Outcome};
+use zetl_preflight::fix::flow::{self, FlowOptions, FlowResult};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+/// The existing policy: a statement of the user's that must survive, byte for byte in meaning.
+const THEIR_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TheirAudit","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/audit"},"Action":["redshift:DescribeInboundIntegrations"],"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
+
+fn workgroup_without_case_sensitivity() -> Rule {
+    mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_output(|| {
+        let p = |k: &str, v: &str| {
+            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                .parameter_key(k)
+                .parameter_value(v)
+                .build()
+        };
+        GetWorkgroupOutput::builder()
+            .workgroup(
+                aws_sdk_redshiftserverless::types::Workgroup::builder()
+                    .workgroup_name("analytics-wg")
+                    .namespace_name("analytics-ns")
+                    .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
+                    .config_parameters(p("require_ssl", "true"))
+                    .config_parameters(p("search_path", "$user, public"))
+                    .build(),
+            )
+            .build()
+    })
+}
+
+fn their_policy() -> Rule {
+    mock!(aws_sdk_redshift::Client::get_resource_policy).then_output(|| {
+        GetResourcePolicyOutput::builder()
+            .resource_policy(
+                aws_sdk_redshift::types::ResourcePolicy::builder()
+                    .resource_arn(NS_ARN)
+                    .policy(THEIR_POLICY)
+                    .build(),
+            )
+            .build()
+    })
+}
+
+type Log = Arc<Mutex<Vec<String>>>;
+
+fn update_workgroup(log: Log) -> Rule {
+    mock!(aws_sdk_redshiftserverless::Client::update_workgroup).then_compute_output(move |req| {
+        let params: Vec<String> = req
+            .config_parameters()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p.parameter_key().unwrap_or_default(),
+                    p.parameter_value().unwrap_or_default()
+                )
+            })
+            .collect();
+        log.lock().unwrap().push(params.join(";"));
+        UpdateWorkgroupOutput::builder().build()
+    })
+}
+
+fn put_policy(log: Log) -> Rule {
+    mock!(aws_sdk_redshift::Client::put_resource_policy).then_compute_output(move |req| {
+        log.lock()
+            .unwrap()
+            .push(req.policy().unwrap_or_default().to_string());
+        PutResourcePolicyOutput::builder().build()
+    })
+}
+
+/// Source fine; Serverless target missing case sensitivity and the zero-ETL policy statements.
+fn side(update: Rule, put: Rule) -> Side {
+    Side {
+        rds: rds_rules(),
+        redshift: vec![no_cluster(), their_policy(), put],
+        serverless: vec![workgroup_without_case_sensitivity(), namespace_ok(), update],
+    }
+}
+
+fn options(dir: &std::path::Path, dry_run: bool) -> FlowOptions {
+    FlowOptions {
+        dry_run,
+        apply: ApplyOptions {
+            unsafe_fixes: false,
+            wait_timeout: Duration::from_secs(5),
+            poll: Duration::from_millis(1),
+        },
+        journal: dir.join("journal.jsonl"),
+    }
+}
+
+async fn run(side: &Side, opts: &FlowOptions) -> FlowResult {
+    let rules = RuleSet::embedded().unwrap();
+    let (src, tgt) = side.clients();
+    let (source, target) = (
+        SourceRef::parse("events-pg").unwrap(),
+        TargetRef::parse("analytics-wg").unwrap(),
+    );
+    flow::run(
+        flow::Pair {
+            src: &src,
+            tgt: &tgt,
+            source: &source,
+            target: &target,
+        },
+        &rules,
+        |s| evaluate(s, &rules),
+        opts,
+        |_| true,
+    )
+    .await
+    .unwrap()
+}
+
+fn journal(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(dir.join("journal.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn dry_run_makes_no_mutating_call() {
+    let (wl, pl) = (Log::default(), Log::default());
+    let s = side(update_workgroup(wl.clone()), put_policy(pl.clone()));
+    let dir = common::scratch_dir("fix-mocks-dry");
+    let r = run(&s, &options(&dir, true)).await;
+    assert_eq!(r.plan.actions.len(), 2, "{:#?}", r.plan.actions);
+    assert!(r.outcomes.is_none());
+    assert_eq!(s.serverless[2].num_calls(), 0, "UpdateWorkgroup was called");
+    assert_eq!(s.redshift[2].num_calls(), 0, "PutResourcePolicy was called");
+    assert!(journal(&dir).is_empty());
+}
+
+#[tokio::test]
+async fn safe_fixes_keep_config_parameters_and_existing_policy_statements() {
+    let (wl, pl) = (Log::default(), Log::default());
+    let s = side(update_workgroup(wl.clone()), put_policy(pl.clone()));
+    let dir = common::scratch_dir("fix-mocks-safe");
+    let r = run(&s, &options(&dir, false)).await;
+    assert_eq!(
+        r.outcomes.as_deref(),
+        Some(&[Outcome::Applied, Outcome::Applied][..])
+    );
+    // UpdateWorkgroup replaces the list: the workgroup's other parameters are sent too.
+    let sent = wl.lock().unwrap().clone();
+    assert_eq!(
+        sent,
+        ["require_ssl=true;search_path=$user, public;enable_case_sensitive_identifier=true"]
+    );
+    // PutResourcePolicy replaces the policy: the user's statement is kept as it was.
+    let policy: serde_json::Value = serde_json::from_str(&pl.lock().unwrap()[0]).unwrap();
+    let theirs: serde_json::Value = serde_json::from_str(THEIR_POLICY).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    assert_eq!(statements[0], theirs["Statement"][0]);
+    assert_eq!(statements.len(), 3);
+    assert_eq!(
+        statements[1]["Condition"]["StringEquals"]["aws:SourceArn"],
+        PG_ARN
+    );
+    assert_eq!(
+        statements[2]["Principal"]["AWS"],
+        "arn:aws:iam::123456789012:root"
+    );
+    // The journal has both changes, with their before and after values.
+    let j = journal(&dir);
+    assert_eq!(j.len(), 2);
+    assert_eq!(j[0]["call"], "redshift-serverless:UpdateWorkgroup");
+    assert_eq!(j[0]["changes"][0]["after"], "true");
+    assert_eq!(j[1]["call"], "redshift:PutResourcePolicy");
+    assert_eq!(j[1]["changes"][0]["before"], THEIR_POLICY);
+    assert!(j
+        .iter()
+        .all(|r| r["result"] == "applied" && r["time"].is_string()));
+}
+
+#[tokio::test]
+async fn a_failure_halfway_stops_the_plan_and_is_journaled() {
+    let pl = Log::default();
+    let failing = mock!(aws_sdk_redshiftserverless::Client::update_workgroup).then_error(|| {
+        UpdateWorkgroupError::generic(
+            aws_smithy_types::error::ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("not authorized to perform redshift-serverless:UpdateWorkgroup")
+                .build(),
+        )
+    });
+    let s = side(failing, put_policy(pl.clone()));
+    let dir = common::scratch_dir("fix-mocks-fail");
+    let r = run(&s, &options(&dir, false)).await;
+    let outcomes = r.outcomes.unwrap();
+    let Outcome::Failed { error } = &outcomes[0] else {
+        panic!("{outcomes:?}")
+    };
+    assert_eq!(error.code.as_deref(), Some("AccessDeniedException"));
+    assert_eq!(outcomes[1], Outcome::NotAttempted);
+    assert_eq!(
+        s.redshift[2].num_calls(),
+        0,
+        "a later step ran after the failure"
+    );
+    let j = journal(&dir);
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0]["result"], "failed");
+    assert_eq!(j[0]["error"]["code"], "AccessDeniedException");
+    // The state was read again for the report.
+    assert!(r.after.is_some());
+}
+
+/// No group of the probed name exists (the planner looks for a free name).
+fn no_group_named() -> Rule {
+    mock!(aws_sdk_redshift::Client::describe_cluster_parameter_groups).then_error(|| {
+        aws_sdk_redshift::operation::describe_cluster_parameter_groups::DescribeClusterParameterGroupsError::ClusterParameterGroupNotFoundFault(
+            aws_sdk_redshift::types::error::ClusterParameterGroupNotFoundFault::builder()
+                .meta(meta("ClusterParameterGroupNotFound", "not found"))
+                .build(),
+        )
+    })
+}
+
+#[tokio::test]
+async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots() {
+    let cluster = |apply: &str| {
+        aws_sdk_redshift::types::Cluster::builder()
+            .cluster_identifier("analytics")
+            .node_type("ra3.xlplus")
+            .number_of_nodes(2)
+            .encrypted(true)
+            .cluster_status("available")
+            .cluster_namespace_arn(PROV_NS_ARN)
+            .cluster_parameter_groups(
+                aws_sdk_redshift::types::ClusterParameterGroupStatus::builder()
+                    .parameter_group_name("analytics-params")
+                    .parameter_apply_status(apply)
+                    .build(),
+            )
+            .build()
+    };
+    let describe = mock!(aws_sdk_redshift::Client::describe_clusters).then_output(move || {
+        DescribeClustersOutput::builder()
+            .clusters(cluster("in-sync"))
+            .build()
+    });
+    let params = mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(|| {
+        DescribeClusterParametersOutput::builder()
+            .parameters(
+                aws_sdk_redshift::types::Parameter::builder()
+                    .parameter_name("enable_case_sensitive_identifier")
+                    .parameter_value("false")
+                    .source("user")
+                    .build(),
+            )
+            .build()
+    });
+    let sent = Log::default();
+    let log = sent.clone();
+    let modify = mock!(aws_sdk_redshift::Client::modify_cluster_parameter_group)
+        .then_compute_output(move |req| {
+            for p in req.parameters() {
+                log.lock().unwrap().push(format!(
+                    "{}:{}={}",
+                    req.parameter_group_name().unwrap_or_default(),
+                    p.parameter_name().unwrap_or_default(),
+                    p.parameter_value().unwrap_or_default()
+                ));
+            }
+            ModifyClusterParameterGroupOutput::builder().build()
+        });
+    let reboot = mock!(aws_sdk_redshift::Client::reboot_cluster)
+        .then_output(|| RebootClusterOutput::builder().build());
+    let policy = mock!(aws_sdk_redshift::Client::get_resource_policy).then_output(|| {
+        GetResourcePolicyOutput::builder()
+            .resource_policy(
+                aws_sdk_redshift::types::ResourcePolicy::builder()
+                    .policy(format!(
+                        r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:root"}},"Action":"redshift:CreateInboundIntegration","Resource":"*"}},{{"Effect":"Allow","Principal":{{"Service":"redshift.amazonaws.com"}},"Action":"redshift:AuthorizeInboundIntegration","Resource":"*","Condition":{{"StringEquals":{{"aws:SourceArn":"{PG_ARN}"}}}}}}]}}"#
+                    ))
+                    .build(),
+            )
+            .build()
+    });
+    let s = Side {
+        rds: rds_rules(),
+        redshift: vec![describe, params, modify, reboot, policy, no_group_named()],
+        serverless: vec![],
+    };
+    let dir = common::scratch_dir("fix-mocks-provisioned");
+    let mut opts = options(&dir, false);
+    let rules = RuleSet::embedded().unwrap();
+    let (src, tgt) = s.clients();
+    let target = TargetRef::parse(PROV_NS_ARN).unwrap();
+    let source = SourceRef::parse("events-pg").unwrap();
+    let pair = flow::Pair {
+        src: &src,
+        tgt: &tgt,
+        source: &source,
+        target: &target,
+    };
+    // Safe fixes only: modifying a group and rebooting are unsafe, so nothing is applied.
+    let r = flow::run(pair, &rules, |x| evaluate(x, &rules), &opts, |_| true)
+        .await
+        .unwrap();
+    assert!(r.outcomes.is_none());
+    assert_eq!(s.redshift[2].num_calls() + s.redshift[3].num_calls(), 0);
+    opts.apply.unsafe_fixes = true;
+    let r = flow::run(pair, &rules, |x| evaluate(x, &rules), &opts, |_| true)
+        .await
+        .unwrap();
+    let calls: Vec<&str> = r.plan.actions.iter().map(|a| a.op.call()).collect();
+    assert_eq!(
+        calls,
+        [
+            "redshift:ModifyClusterParameterGroup",
+            "redshift:RebootCluster"
+        ]
+    );
+    assert_eq!(r.outcomes.unwrap(), [Outcome::Applied, Outcome::Applied]);
+    assert_eq!(
+        *sent.lock().unwrap(),
+        ["analytics-params:enable_case_sensitive_identifier=true"]
+    );
+    assert_eq!(s.redshift[3].num_calls(), 1, "one reboot");
+}
