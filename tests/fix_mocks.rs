@@ -13,7 +13,6 @@ use aws_sdk_redshift::operation::get_resource_policy::GetResourcePolicyOutput;
 use aws_sdk_redshift::operation::modify_cluster_parameter_group::ModifyClusterParameterGroupOutput;
 use aws_sdk_redshift::operation::put_resource_policy::PutResourcePolicyOutput;
 use aws_sdk_redshift::operation::reboot_cluster::RebootClusterOutput;
-use aws_sdk_redshiftserverless::operation::get_workgroup::GetWorkgroupOutput;
 use aws_sdk_redshiftserverless::operation::update_workgroup::{
     UpdateWorkgroupError, UpdateWorkgroupOutput,
 };
@@ -29,25 +28,7 @@ use zetl_preflight::rules::{evaluate, RuleSet};
 const THEIR_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"TheirAudit","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/audit"},"Action":["redshift:DescribeInboundIntegrations"],"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#;
 
 fn workgroup_without_case_sensitivity() -> Rule {
-    mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_output(|| {
-        let p = |k: &str, v: &str| {
-            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                .parameter_key(k)
-                .parameter_value(v)
-                .build()
-        };
-        GetWorkgroupOutput::builder()
-            .workgroup(
-                aws_sdk_redshiftserverless::types::Workgroup::builder()
-                    .workgroup_name("analytics-wg")
-                    .namespace_name("analytics-ns")
-                    .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
-                    .config_parameters(p("require_ssl", "true"))
-                    .config_parameters(p("search_path", "$user, public"))
-                    .build(),
-            )
-            .build()
-    })
+    workgroup_with(&[("require_ssl", "true"), ("search_path", "$user, public")])
 }
 
 fn their_policy() -> Rule {
@@ -245,25 +226,9 @@ fn no_group_named() -> Rule {
 
 #[tokio::test]
 async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots() {
-    let cluster = |apply: &str| {
-        aws_sdk_redshift::types::Cluster::builder()
-            .cluster_identifier("analytics")
-            .node_type("ra3.xlplus")
-            .number_of_nodes(2)
-            .encrypted(true)
-            .cluster_status("available")
-            .cluster_namespace_arn(PROV_NS_ARN)
-            .cluster_parameter_groups(
-                aws_sdk_redshift::types::ClusterParameterGroupStatus::builder()
-                    .parameter_group_name("analytics-params")
-                    .parameter_apply_status(apply)
-                    .build(),
-            )
-            .build()
-    };
     let describe = mock!(aws_sdk_redshift::Client::describe_clusters).then_output(move || {
         DescribeClustersOutput::builder()
-            .clusters(cluster("in-sync"))
+            .clusters(provisioned_cluster("analytics-params", "in-sync"))
             .build()
     });
     let params = mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(|| {

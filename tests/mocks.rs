@@ -140,23 +140,6 @@ async fn no_resource_policy_fails_authorization() {
     assert_eq!(st["ZA002"], Status::Warn, "same account: a warning");
 }
 
-fn provisioned_cluster(apply: &str) -> aws_sdk_redshift::types::Cluster {
-    aws_sdk_redshift::types::Cluster::builder()
-        .cluster_identifier("analytics")
-        .node_type("ra3.xlplus")
-        .number_of_nodes(2)
-        .encrypted(true)
-        .cluster_status("available")
-        .cluster_namespace_arn(PROV_NS_ARN)
-        .cluster_parameter_groups(
-            aws_sdk_redshift::types::ClusterParameterGroupStatus::builder()
-                .parameter_group_name("analytics-zetl")
-                .parameter_apply_status(apply)
-                .build(),
-        )
-        .build()
-}
-
 #[tokio::test]
 async fn provisioned_target_by_namespace_arn_across_pages_with_pending_reboot() {
     let page1 = mock!(aws_sdk_redshift::Client::describe_clusters)
@@ -175,7 +158,7 @@ async fn provisioned_target_by_namespace_arn_across_pages_with_pending_reboot() 
         .match_requests(|r| r.marker() == Some("m2"))
         .then_output(|| {
             DescribeClustersOutput::builder()
-                .clusters(provisioned_cluster("pending-reboot"))
+                .clusters(provisioned_cluster("analytics-zetl", "pending-reboot"))
                 .build()
         });
     let params = mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(|| {
@@ -224,7 +207,7 @@ async fn provisioned_target_by_namespace_arn_across_pages_with_pending_reboot() 
 async fn a_name_that_is_both_a_cluster_and_a_workgroup_is_ambiguous() {
     let cluster = mock!(aws_sdk_redshift::Client::describe_clusters).then_output(|| {
         DescribeClustersOutput::builder()
-            .clusters(provisioned_cluster("in-sync"))
+            .clusters(provisioned_cluster("analytics-zetl", "in-sync"))
             .build()
     });
     let side = Side {

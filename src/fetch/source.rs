@@ -223,6 +223,18 @@ async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaul
     })
 }
 
+/// Every DB cluster in the Region, all pages.
+pub async fn all_clusters(c: &SourceClients) -> Result<Vec<rds::DbCluster>, CallError> {
+    c.rds
+        .describe_db_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e))
+}
+
 /// Every integration in the account and Region, all pages.
 pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
     let all: Result<Vec<rds::Integration>, _> = c

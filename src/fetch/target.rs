@@ -79,6 +79,18 @@ async fn workgroup_by_name(
     }
 }
 
+/// Every provisioned cluster in the Region, all pages.
+pub async fn all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallError> {
+    c.redshift
+        .describe_clusters()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e))
+}
+
 async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
     c.serverless
         .list_workgroups()
@@ -128,21 +140,9 @@ async fn resolve(
         },
         TargetRef::ProvisionedNamespace(arn) => {
             let id = arn.to_string();
-            let all = c
-                .redshift
-                .describe_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
+            let all = all_clusters(c)
                 .await
-                .map_err(|e| {
-                    unreadable(
-                        &id,
-                        "Redshift namespace",
-                        call_error(calls::DESCRIBE_CLUSTERS, e),
-                    )
-                })?;
+                .map_err(|e| unreadable(&id, "Redshift namespace", e))?;
             all.into_iter()
                 .find(|cl| cl.cluster_namespace_arn() == Some(id.as_str()))
                 .map(|cl| Resolved::Cluster(Box::new(cl)))

@@ -54,14 +54,16 @@ fn candidates(base: &str) -> impl Iterator<Item = String> + '_ {
 /// (cluster, group) for every cluster, or the error.
 type Usage = Result<Vec<(String, String)>, CallError>;
 
-/// The first candidate that is free, or ours and unused by any cluster.
-fn pick(
-    base: &str,
-    usage: &Usage,
-    describe: impl Fn(&str) -> Result<Option<String>, CallError>,
-) -> Result<NewGroup, CallError> {
+/// The first candidate name that is free, or that an earlier run created (its description
+/// carries [`MARK`]) and no cluster uses. `describe` says whether a group of that name exists
+/// and gives its description.
+async fn free_name<F, Fut>(base: &str, usage: &Usage, describe: F) -> Result<NewGroup, CallError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>, CallError>>,
+{
     for name in candidates(base) {
-        match describe(&name)? {
+        match describe(name.clone()).await? {
             None => return Ok(NewGroup { name, reuse: false }),
             Some(description) => {
                 let unused = usage
@@ -80,6 +82,14 @@ fn pick(
     ))
 }
 
+/// A not-found error means the name is free.
+fn found(r: Result<Option<String>, CallError>) -> Result<Option<String>, CallError> {
+    match r {
+        Err(e) if is_not_found(&e) => Ok(None),
+        other => other,
+    }
+}
+
 fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
     match usage {
         Ok(u) => Fact::Ok(
@@ -94,59 +104,33 @@ fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
 
 pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) -> FixContext {
     let c = &snap.source.cluster;
-    let rds_usage: Usage = src
-        .rds
-        .describe_db_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map(|all| {
-            all.iter()
-                .map(|x| {
-                    let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-                    (
-                        s(x.db_cluster_identifier()),
-                        s(x.db_cluster_parameter_group()),
-                    )
+    let rds_usage: Usage = crate::fetch::source::all_clusters(src).await.map(|all| {
+        all.iter()
+            .map(|x| {
+                let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+                (
+                    s(x.db_cluster_identifier()),
+                    s(x.db_cluster_parameter_group()),
+                )
+            })
+            .collect()
+    });
+    let source_new_group = free_name(&c.db_cluster_identifier, &rds_usage, |name| async move {
+        found(
+            src.rds
+                .describe_db_cluster_parameter_groups()
+                .db_cluster_parameter_group_name(name)
+                .send()
+                .await
+                .map(|o| {
+                    o.db_cluster_parameter_groups()
+                        .first()
+                        .map(|g| g.description().unwrap_or_default().to_string())
                 })
-                .collect()
-        })
-        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e));
-    let mut rds_groups = Vec::new();
-    for name in candidates(&c.db_cluster_identifier) {
-        let r = src
-            .rds
-            .describe_db_cluster_parameter_groups()
-            .db_cluster_parameter_group_name(&name)
-            .send()
-            .await
-            .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e));
-        let found = match r {
-            Ok(o) => Ok(o
-                .db_cluster_parameter_groups()
-                .first()
-                .map(|g| g.description().unwrap_or_default().to_string())),
-            Err(e) if is_not_found(&e) => Ok(None),
-            Err(e) => Err(e),
-        };
-        let stop = !matches!(&found, Ok(Some(_)));
-        rds_groups.push((name, found));
-        if stop {
-            break;
-        }
-    }
-    let lookup = |groups: &Vec<(String, Result<Option<String>, CallError>)>, name: &str| {
-        groups
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, r)| r.clone())
-            .unwrap_or(Ok(Some(String::new())))
-    };
-    let source_new_group = pick(&c.db_cluster_identifier, &rds_usage, |n| {
-        lookup(&rds_groups, n)
+                .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e)),
+        )
     })
+    .await
     .into();
     let source_group_users = users(
         &rds_usage,
@@ -163,55 +147,36 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
                 .first()
                 .map(|g| g.parameter_group_name.clone())
                 .unwrap_or_default();
-            let rs_usage: Usage = tgt
-                .redshift
-                .describe_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map(|all| {
-                    all.iter()
-                        .flat_map(|x| {
-                            let id = x.cluster_identifier().unwrap_or_default().to_string();
-                            x.cluster_parameter_groups().iter().map(move |g| {
-                                (
-                                    id.clone(),
-                                    g.parameter_group_name().unwrap_or_default().to_string(),
-                                )
-                            })
+            let rs_usage: Usage = crate::fetch::target::all_clusters(tgt).await.map(|all| {
+                all.iter()
+                    .flat_map(|x| {
+                        let id = x.cluster_identifier().unwrap_or_default().to_string();
+                        x.cluster_parameter_groups().iter().map(move |g| {
+                            (
+                                id.clone(),
+                                g.parameter_group_name().unwrap_or_default().to_string(),
+                            )
                         })
-                        .collect()
-                })
-                .map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e));
-            let mut rs_groups = Vec::new();
-            for name in candidates(id) {
-                let r = tgt
-                    .redshift
-                    .describe_cluster_parameter_groups()
-                    .parameter_group_name(&name)
-                    .send()
-                    .await
-                    .map_err(|e| call_error(calls::DESCRIBE_CLUSTER_PARAMETER_GROUPS, e));
-                let found = match r {
-                    Ok(o) => Ok(o
-                        .parameter_groups()
-                        .first()
-                        .map(|g| g.description().unwrap_or_default().to_string())),
-                    Err(e) if is_not_found(&e) => Ok(None),
-                    Err(e) => Err(e),
-                };
-                let stop = !matches!(&found, Ok(Some(_)));
-                rs_groups.push((name, found));
-                if stop {
-                    break;
-                }
-            }
-            (
-                users(&rs_usage, &group, id),
-                pick(id, &rs_usage, |n| lookup(&rs_groups, n)).into(),
-            )
+                    })
+                    .collect()
+            });
+            let new = free_name(id, &rs_usage, |name| async move {
+                found(
+                    tgt.redshift
+                        .describe_cluster_parameter_groups()
+                        .parameter_group_name(name)
+                        .send()
+                        .await
+                        .map(|o| {
+                            o.parameter_groups()
+                                .first()
+                                .map(|g| g.description().unwrap_or_default().to_string())
+                        })
+                        .map_err(|e| call_error(calls::DESCRIBE_CLUSTER_PARAMETER_GROUPS, e)),
+                )
+            })
+            .await;
+            (users(&rs_usage, &group, id), new.into())
         }
         TargetSnapshot::Serverless(_) => (
             Fact::Ok(vec![]),

@@ -9,6 +9,8 @@ pub mod flow;
 pub mod journal;
 pub mod params;
 pub mod plan;
+mod plan_source;
+mod plan_target;
 pub mod policy;
 pub mod render;
 

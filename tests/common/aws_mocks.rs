@@ -167,26 +167,58 @@ pub fn no_cluster() -> Rule {
     })
 }
 
-pub fn workgroup_ok() -> Rule {
-    mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_output(|| {
-        let p = |k: &str, v: &str| {
-            aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                .parameter_key(k)
-                .parameter_value(v)
-                .build()
-        };
+/// The workgroup `analytics-wg` with these `configParameters`.
+pub fn workgroup_with(params: &[(&str, &str)]) -> Rule {
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_output(move || {
+        let config = params
+            .iter()
+            .map(|(k, v)| {
+                aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                    .parameter_key(k)
+                    .parameter_value(v)
+                    .build()
+            })
+            .collect();
         GetWorkgroupOutput::builder()
             .workgroup(
                 aws_sdk_redshiftserverless::types::Workgroup::builder()
                     .workgroup_name("analytics-wg")
                     .namespace_name("analytics-ns")
                     .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
-                    .config_parameters(p("enable_case_sensitive_identifier", "true"))
-                    .config_parameters(p("require_ssl", "true"))
+                    .set_config_parameters(Some(config))
                     .build(),
             )
             .build()
     })
+}
+
+pub fn workgroup_ok() -> Rule {
+    workgroup_with(&[
+        ("enable_case_sensitive_identifier", "true"),
+        ("require_ssl", "true"),
+    ])
+}
+
+/// The provisioned cluster `analytics` on `group`, with that apply status.
+pub fn provisioned_cluster(group: &str, apply: &str) -> aws_sdk_redshift::types::Cluster {
+    aws_sdk_redshift::types::Cluster::builder()
+        .cluster_identifier("analytics")
+        .node_type("ra3.xlplus")
+        .number_of_nodes(2)
+        .encrypted(true)
+        .cluster_status("available")
+        .cluster_namespace_arn(PROV_NS_ARN)
+        .cluster_parameter_groups(
+            aws_sdk_redshift::types::ClusterParameterGroupStatus::builder()
+                .parameter_group_name(group)
+                .parameter_apply_status(apply)
+                .build(),
+        )
+        .build()
 }
 
 pub fn namespace_output() -> GetNamespaceOutput {
