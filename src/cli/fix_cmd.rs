@@ -63,8 +63,12 @@ pub fn run(
         let (src, tgt) = check::clients(&sdk, source, target);
         let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
         let confirm = |plan: &Plan| {
+            let table = render::plan_table(plan, width, unsafe_fixes);
             if !json {
-                emit(&render::plan_table(plan, width, unsafe_fixes));
+                emit(&table);
+            } else if !args.fix.yes {
+                // stdout carries the JSON document: show the plan being confirmed on stderr.
+                eprint!("{table}");
             }
             match confirm(args, flow::applicable(plan, unsafe_fixes)) {
                 Ok(()) => true,
