@@ -71,7 +71,7 @@ pub fn run(
                 eprint!("{table}");
             }
             match confirm(args, flow::applicable(plan, unsafe_fixes)) {
-                Ok(()) => true,
+                Ok(yes) => yes,
                 Err(e) => {
                     confirm_error = Some(e);
                     false
@@ -99,10 +99,11 @@ pub fn run(
     }
     let before = document(&result.before);
     let Some(outcomes) = &result.outcomes else {
-        // Dry run, or nothing to apply: the plan was not shown yet.
+        // Dry run, nothing to apply, or cancelled at the prompt (which showed the plan).
+        let asked = !args.fix.dry_run && flow::applicable(&result.plan, unsafe_fixes) > 0;
         if json {
             emit(&fix_json(&result.plan, None, None, &before));
-        } else {
+        } else if !asked {
             emit(&render::plan_table(&result.plan, width, unsafe_fixes));
             emit(if args.fix.dry_run {
                 "Dry run: nothing was changed.\n"
@@ -142,10 +143,10 @@ pub fn run(
     Ok(after.fails())
 }
 
-/// Ask on a terminal; without one, `--yes` is required.
-fn confirm(args: &CheckArgs, applicable: usize) -> Result<(), CliError> {
+/// Ask on a terminal; without one, `--yes` is required. `Ok(false)`: the person said no.
+fn confirm(args: &CheckArgs, applicable: usize) -> Result<bool, CliError> {
     if args.fix.yes {
-        return Ok(());
+        return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Usage(
@@ -159,11 +160,11 @@ fn confirm(args: &CheckArgs, applicable: usize) -> Result<(), CliError> {
         .lock()
         .read_line(&mut answer)
         .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
-    if answer.trim().eq_ignore_ascii_case("yes") || answer.trim().eq_ignore_ascii_case("y") {
-        Ok(())
-    } else {
-        Err(CliError::Usage("not confirmed: nothing was changed".into()))
+    let yes = answer.trim().eq_ignore_ascii_case("yes") || answer.trim().eq_ignore_ascii_case("y");
+    if !yes {
+        eprintln!("Cancelled: nothing was changed.");
     }
+    Ok(yes)
 }
 
 /// Time between status polls while waiting; `ZETL_PREFLIGHT_POLL_MS` shortens it in tests.
