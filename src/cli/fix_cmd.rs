@@ -39,6 +39,15 @@ pub fn run(
     let refs = check::parse_pairs(&pairs)?;
     let (source, target) = &refs[0];
     let json = global.format == Format::Json;
+    // The plan and what applying did are for people: on stdout with the table format, on
+    // stderr when stdout carries a machine format (SARIF, JUnit, ...) of the final check.
+    let say = |text: &str| {
+        if global.format == Format::Table {
+            emit(text)
+        } else {
+            eprint!("{text}")
+        }
+    };
     let width = (!std::io::stdout().is_terminal()).then_some(report::table::PIPE_WIDTH);
     let unsafe_fixes = args.fix.unsafe_fixes;
     let opts = flow::FlowOptions {
@@ -65,7 +74,7 @@ pub fn run(
         let confirm = |plan: &Plan| {
             let table = render::plan_table(plan, width, unsafe_fixes);
             if !json {
-                emit(&table);
+                say(&table);
             } else if !args.fix.yes {
                 // stdout carries the JSON document: show the plan being confirmed on stderr.
                 eprint!("{table}");
@@ -104,12 +113,15 @@ pub fn run(
         if json {
             emit(&fix_json(&result.plan, None, None, &before));
         } else if !asked {
-            emit(&render::plan_table(&result.plan, width, unsafe_fixes));
-            emit(if args.fix.dry_run {
+            say(&render::plan_table(&result.plan, width, unsafe_fixes));
+            say(if args.fix.dry_run {
                 "Dry run: nothing was changed.\n"
             } else {
                 "Nothing to apply.\n"
             });
+        }
+        if !json && global.format != Format::Table {
+            check::output(global, args, &before)?;
         }
         return Ok(before.fails());
     };
@@ -129,11 +141,11 @@ pub fn run(
             &after,
         ));
     } else {
-        emit(&render::outcomes(&result.plan, outcomes));
-        emit("\nAfter the fix:\n");
+        say(&render::outcomes(&result.plan, outcomes));
+        say("\nAfter the fix:\n");
         check::output(global, args, &after)?;
         if let Some(p) = &journal_note {
-            emit(&format!(
+            say(&format!(
                 "Journal: {} change(s) applied, {} failed, recorded in {p}\n",
                 journal.applied(),
                 journal.written() - journal.applied()
