@@ -8,6 +8,8 @@ pub const DESCRIBE_DB_CLUSTER_PARAMETERS: &str = "rds:DescribeDBClusterParameter
 pub const DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS: &str =
     "rds:DescribeEngineDefaultClusterParameters";
 pub const DESCRIBE_INTEGRATIONS: &str = "rds:DescribeIntegrations";
+pub const DESCRIBE_GLOBAL_CLUSTERS: &str = "rds:DescribeGlobalClusters";
+pub const DESCRIBE_BLUE_GREEN_DEPLOYMENTS: &str = "rds:DescribeBlueGreenDeployments";
 pub const DESCRIBE_CLUSTERS: &str = "redshift:DescribeClusters";
 pub const DESCRIBE_CLUSTER_PARAMETERS: &str = "redshift:DescribeClusterParameters";
 pub const GET_RESOURCE_POLICY: &str = "redshift:GetResourcePolicy";
@@ -25,6 +27,8 @@ pub const READ: &[&str] = &[
     DESCRIBE_DB_CLUSTER_PARAMETERS,
     DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
     DESCRIBE_INTEGRATIONS,
+    DESCRIBE_GLOBAL_CLUSTERS,
+    DESCRIBE_BLUE_GREEN_DEPLOYMENTS,
     DESCRIBE_CLUSTERS,
     DESCRIBE_CLUSTER_PARAMETERS,
     GET_RESOURCE_POLICY,

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types as rds;
 
 use crate::model::{
-    CallError, ClusterMember, DbCluster, EngineDefaults, Fact, Integration, IntegrationError,
-    Parameter, ParameterGroup, ServerlessV2Scaling, SourceSnapshot,
+    BlueGreenDeployment, CallError, ClusterMember, DbCluster, EngineDefaults, Fact, GlobalCluster,
+    GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
+    ServerlessV2Scaling, SourceSnapshot,
 };
 
 use super::calls;
@@ -20,9 +21,11 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
     let region = c.region();
     let cluster = describe_cluster(c, source, &region).await?;
     let group = cluster.db_cluster_parameter_group.clone();
-    let (family, parameters) = tokio::join!(
+    let (family, parameters, global_cluster, blue_green) = tokio::join!(
         group_family(c, &group, &cluster),
-        group_parameters(c, &group)
+        group_parameters(c, &group),
+        global_cluster(c, cluster.global_cluster_identifier.as_deref()),
+        blue_green(c, &cluster.db_cluster_arn),
     );
     let engine_defaults = engine_defaults(c, &family).await;
     let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
@@ -36,7 +39,74 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
         cluster,
         parameter_group: parameter_group.into(),
         engine_defaults: engine_defaults.into(),
+        global_cluster: global_cluster.map(Fact::from),
+        blue_green_deployments: Some(blue_green.into()),
     })
+}
+
+/// The global database the cluster belongs to, if any.
+async fn global_cluster(
+    c: &SourceClients,
+    id: Option<&str>,
+) -> Option<Result<GlobalCluster, CallError>> {
+    // AWS gives the identifier; some emulators give the global cluster's ARN.
+    let id = id?;
+    let id = id
+        .rsplit_once(":global-cluster:")
+        .map_or(id, |(_, name)| name);
+    let out = c
+        .rds
+        .describe_global_clusters()
+        .global_cluster_identifier(id)
+        .send()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_GLOBAL_CLUSTERS, e));
+    Some(out.and_then(|o| {
+        let g = o.global_clusters().first().ok_or_else(|| {
+            CallError::new(
+                calls::DESCRIBE_GLOBAL_CLUSTERS,
+                None,
+                format!("global cluster {id} was not returned"),
+            )
+        })?;
+        Ok(GlobalCluster {
+            global_cluster_identifier: id.to_string(),
+            global_cluster_members: g
+                .global_cluster_members()
+                .iter()
+                .map(|m| GlobalClusterMember {
+                    db_cluster_arn: m.db_cluster_arn().unwrap_or_default().to_string(),
+                    is_writer: m.is_writer().unwrap_or(false),
+                })
+                .collect(),
+        })
+    }))
+}
+
+/// Blue/green deployments whose source is this cluster, all pages.
+async fn blue_green(c: &SourceClients, arn: &str) -> Result<Vec<BlueGreenDeployment>, CallError> {
+    let all = c
+        .rds
+        .describe_blue_green_deployments()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_BLUE_GREEN_DEPLOYMENTS, e))?;
+    Ok(all
+        .iter()
+        .filter(|d| d.source() == Some(arn))
+        .map(|d| BlueGreenDeployment {
+            blue_green_deployment_identifier: d
+                .blue_green_deployment_identifier()
+                .unwrap_or_default()
+                .to_string(),
+            source: arn.to_string(),
+            target: d.target().map(str::to_string),
+            status: d.status().unwrap_or_default().to_string(),
+        })
+        .collect())
 }
 
 async fn describe_cluster(
@@ -124,6 +194,7 @@ fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
                 max_capacity: v.max_capacity(),
             }
         }),
+        global_cluster_identifier: cl.global_cluster_identifier().map(str::to_string),
     }
 }
 

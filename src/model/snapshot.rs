@@ -40,6 +40,39 @@ pub struct SourceSnapshot {
     pub parameter_group: Fact<ParameterGroup>,
     /// rds:DescribeEngineDefaultClusterParameters for the group's family.
     pub engine_defaults: Fact<EngineDefaults>,
+    /// rds:DescribeGlobalClusters, when the cluster belongs to a global database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_cluster: Option<Fact<GlobalCluster>>,
+    /// rds:DescribeBlueGreenDeployments whose source is this cluster. `None` in snapshots
+    /// written before this was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blue_green_deployments: Option<Fact<Vec<BlueGreenDeployment>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GlobalCluster {
+    pub global_cluster_identifier: String,
+    #[serde(default)]
+    pub global_cluster_members: Vec<GlobalClusterMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GlobalClusterMember {
+    #[serde(rename = "DBClusterArn")]
+    pub db_cluster_arn: String,
+    pub is_writer: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BlueGreenDeployment {
+    pub blue_green_deployment_identifier: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +101,8 @@ pub struct DbCluster {
     pub cluster_scalability_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serverless_v2_scaling_configuration: Option<ServerlessV2Scaling>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_cluster_identifier: Option<String>,
 }
 
 impl DbCluster {

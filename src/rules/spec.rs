@@ -162,6 +162,10 @@ pub enum Check {
     ClusterWriter,
     /// Source and target are in the same Region.
     SameRegion,
+    /// The source is not a secondary cluster of a global database.
+    GlobalDatabase,
+    /// No blue/green deployment of the source is in progress.
+    BlueGreen,
     /// The target's namespace ARN is known and well formed.
     NamespaceArn,
     /// The namespace resource policy has the statement zero-ETL needs.

@@ -133,7 +133,19 @@ pub fn rds_rules() -> Vec<Rule> {
             )
             .build()
     });
-    vec![cluster, group, page1, page2, page3, defaults, integrations]
+    let blue_green = mock!(aws_sdk_rds::Client::describe_blue_green_deployments).then_output(|| {
+        aws_sdk_rds::operation::describe_blue_green_deployments::DescribeBlueGreenDeploymentsOutput::builder().build()
+    });
+    vec![
+        cluster,
+        group,
+        page1,
+        page2,
+        page3,
+        defaults,
+        integrations,
+        blue_green,
+    ]
 }
 
 // ------------------------------------------------------------------ the Redshift side

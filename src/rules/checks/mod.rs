@@ -1,6 +1,7 @@
 //! The check kinds. Each takes the snapshot and returns an [`Outcome`].
 
 mod attribute;
+mod deployments;
 mod integrations;
 mod parameter;
 mod policy;
@@ -34,6 +35,8 @@ pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
         Check::EngineVersion { minimum } => topology::engine_version(snap, minimum),
         Check::ClusterWriter => topology::cluster_writer(snap),
         Check::SameRegion => topology::same_region(snap),
+        Check::GlobalDatabase => deployments::global_database(snap),
+        Check::BlueGreen => deployments::blue_green(snap),
         Check::NamespaceArn => topology::namespace_arn(snap),
         Check::ResourcePolicy { statement } => policy::check(snap, *statement),
         Check::Integrations { check, limit } => integrations::check(snap, *check, *limit),
@@ -50,6 +53,8 @@ pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
         | Check::EngineVersion { .. }
         | Check::ClusterWriter
         | Check::SameRegion
+        | Check::GlobalDatabase
+        | Check::BlueGreen
         | Check::Integrations { .. } => source(),
         Check::Attribute { on, .. } => match on {
             On::SourceCluster => source(),
