@@ -267,3 +267,28 @@ fn pending_reboot_only_plans_just_the_reboot() {
     assert_eq!(calls(&p), ["rds:RebootDBInstance"]);
     assert_eq!(p.actions[0].applicability, Applicability::Unsafe);
 }
+
+#[test]
+fn old_postgresql_readers_reboot_after_a_group_swap() {
+    let mut s = snap("postgres-provisioned-needs-attention.json");
+    let reboots = |s: &Snapshot| {
+        plan_for(s, &FixContext::assume_unshared(s))
+            .actions
+            .iter()
+            .filter_map(|a| match &a.op {
+                Op::RebootDbInstance { instance } => Some(instance.clone()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        reboots(&s),
+        ["payments-pg-instance-1"],
+        "16.6: the writer only"
+    );
+    s.source.cluster.engine_version = "15.2".into();
+    assert_eq!(
+        reboots(&s),
+        ["payments-pg-instance-1", "payments-pg-instance-2"]
+    );
+}

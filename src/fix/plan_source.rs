@@ -190,6 +190,25 @@ pub(super) fn source_actions(
                     ),
                 });
                 plan.push(a);
+                if swapped.is_some() && readers_need_reboot(&c.engine, &c.engine_version) {
+                    for r in c.db_cluster_members.iter().filter(|m| !m.is_cluster_writer) {
+                        plan.push(with_reason(
+                            action(
+                                Applicability::Unsafe,
+                                arn,
+                                format!("Reboot the reader {} so it uses the new group", r.db_instance_identifier),
+                                &reboot_rules,
+                                Op::RebootDbInstance {
+                                    instance: r.db_instance_identifier.clone(),
+                                },
+                            ),
+                            Some(format!(
+                                "{} {} readers keep the old group until they reboot (AWS documents this for these versions)",
+                                c.engine, c.engine_version
+                            )),
+                        ));
+                    }
+                }
                 handled.extend(reboot_rules);
             }
             None => {
@@ -317,4 +336,11 @@ fn current(snap: &Snapshot, name: &str) -> Option<String> {
         .get(name)?
         .parameter_value
         .clone()
+}
+
+/// Aurora PostgreSQL versions whose readers need their own reboot after the cluster's
+/// parameter group changes (AWS, "Associating a DB cluster parameter group").
+fn readers_need_reboot(engine: &str, version: &str) -> bool {
+    engine == "aurora-postgresql"
+        && (version.starts_with("11.") || ["15.2", "14.7", "13.10", "12.14"].contains(&version))
 }
