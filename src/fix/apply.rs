@@ -4,6 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
 use crate::fetch::error::call_error;
@@ -98,6 +101,14 @@ pub async fn apply(
     out
 }
 
+/// The result of a call that returns nothing the fix needs.
+fn done<T, E>(call: &str, r: Result<T, SdkError<E, HttpResponse>>) -> Result<(), CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    r.map(|_| ()).map_err(|e| call_error(call, e))
+}
+
 fn rds_params(ps: &[ParamSet], with_values: bool) -> Vec<aws_sdk_rds::types::Parameter> {
     ps.iter()
         .map(|p| {
@@ -128,35 +139,35 @@ async fn run(
             name,
             family,
             description,
-        } => src
-            .rds
-            .create_db_cluster_parameter_group()
-            .db_cluster_parameter_group_name(name)
-            .db_parameter_group_family(family)
-            .description(description)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
-        Op::ModifyDbClusterParameterGroup { group, parameters } => src
-            .rds
-            .modify_db_cluster_parameter_group()
-            .db_cluster_parameter_group_name(group)
-            .set_parameters(Some(rds_params(parameters, true)))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
-        Op::ResetDbClusterParameterGroup { group, parameters } => src
-            .rds
-            .reset_db_cluster_parameter_group()
-            .db_cluster_parameter_group_name(group)
-            .reset_all_parameters(false)
-            .set_parameters(Some(rds_params(parameters, false)))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
+        } => done(
+            call,
+            src.rds
+                .create_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(name)
+                .db_parameter_group_family(family)
+                .description(description)
+                .send()
+                .await,
+        ),
+        Op::ModifyDbClusterParameterGroup { group, parameters } => done(
+            call,
+            src.rds
+                .modify_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(group)
+                .set_parameters(Some(rds_params(parameters, true)))
+                .send()
+                .await,
+        ),
+        Op::ResetDbClusterParameterGroup { group, parameters } => done(
+            call,
+            src.rds
+                .reset_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(group)
+                .reset_all_parameters(false)
+                .set_parameters(Some(rds_params(parameters, false)))
+                .send()
+                .await,
+        ),
         Op::ModifyDbCluster {
             cluster,
             parameter_group,
@@ -190,35 +201,35 @@ async fn run(
             name,
             family,
             description,
-        } => tgt
-            .redshift
-            .create_cluster_parameter_group()
-            .parameter_group_name(name)
-            .parameter_group_family(family)
-            .description(description)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
-        Op::ModifyClusterParameterGroup { group, parameters } => tgt
-            .redshift
-            .modify_cluster_parameter_group()
-            .parameter_group_name(group)
-            .set_parameters(Some(
-                parameters
-                    .iter()
-                    .map(|p| {
-                        aws_sdk_redshift::types::Parameter::builder()
-                            .parameter_name(&p.name)
-                            .parameter_value(&p.value)
-                            .build()
-                    })
-                    .collect(),
-            ))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
+        } => done(
+            call,
+            tgt.redshift
+                .create_cluster_parameter_group()
+                .parameter_group_name(name)
+                .parameter_group_family(family)
+                .description(description)
+                .send()
+                .await,
+        ),
+        Op::ModifyClusterParameterGroup { group, parameters } => done(
+            call,
+            tgt.redshift
+                .modify_cluster_parameter_group()
+                .parameter_group_name(group)
+                .set_parameters(Some(
+                    parameters
+                        .iter()
+                        .map(|p| {
+                            aws_sdk_redshift::types::Parameter::builder()
+                                .parameter_name(&p.name)
+                                .parameter_value(&p.value)
+                                .build()
+                        })
+                        .collect(),
+                ))
+                .send()
+                .await,
+        ),
         Op::ModifyCluster {
             cluster,
             parameter_group,
@@ -250,15 +261,15 @@ async fn run(
         Op::PutResourcePolicy {
             resource_arn,
             policy,
-        } => tgt
-            .redshift
-            .put_resource_policy()
-            .resource_arn(resource_arn)
-            .policy(policy)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| call_error(call, e)),
+        } => done(
+            call,
+            tgt.redshift
+                .put_resource_policy()
+                .resource_arn(resource_arn)
+                .policy(policy)
+                .send()
+                .await,
+        ),
         Op::UpdateWorkgroup {
             workgroup,
             config_parameters,
