@@ -36,6 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// AWS Region (default: the standard chain: AWS_REGION, the profile, ...).
     #[arg(long, global = true, value_name = "REGION")]
