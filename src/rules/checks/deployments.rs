@@ -14,13 +14,23 @@ pub fn global_database(snap: &Snapshot) -> Outcome {
         expected: Some("not a global database member, or its writer (primary)".into()),
         ..Default::default()
     };
-    let (Some(id), Some(fact)) = (&c.global_cluster_identifier, &snap.source.global_cluster) else {
+    let Some(id) = &c.global_cluster_identifier else {
         ev.actual = Some("not in a global database".into());
         ev.actual_source = Some(ValueSource::User);
         return Outcome::new(
             Verdict::Pass,
             format!(
                 "cluster {} is not part of a global database",
+                c.db_cluster_identifier
+            ),
+            ev,
+        );
+    };
+    let Some(fact) = &snap.source.global_cluster else {
+        ev.actual_source = Some(ValueSource::Unknown);
+        return Outcome::unknown(
+            format!(
+                "cluster {} belongs to global database {id}, which this snapshot does not describe",
                 c.db_cluster_identifier
             ),
             ev,
