@@ -7,7 +7,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aws_sdk_redshift::operation::describe_cluster_parameters::DescribeClusterParametersOutput;
 use aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput;
 use aws_sdk_redshift::operation::get_resource_policy::GetResourcePolicyOutput;
 use aws_sdk_redshift::operation::modify_cluster_parameter_group::ModifyClusterParameterGroupOutput;
@@ -231,17 +230,7 @@ async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots()
             .clusters(provisioned_cluster("analytics-params", "in-sync"))
             .build()
     });
-    let params = mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(|| {
-        DescribeClusterParametersOutput::builder()
-            .parameters(
-                aws_sdk_redshift::types::Parameter::builder()
-                    .parameter_name("enable_case_sensitive_identifier")
-                    .parameter_value("false")
-                    .source("user")
-                    .build(),
-            )
-            .build()
-    });
+    let params = case_sensitivity_parameter("false");
     let sent = Log::default();
     let log = sent.clone();
     let modify = mock!(aws_sdk_redshift::Client::modify_cluster_parameter_group)

@@ -6,7 +6,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_redshift::operation::describe_cluster_parameters::DescribeClusterParametersOutput;
 use aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput;
 use aws_sdk_redshift::operation::get_resource_policy::GetResourcePolicyError;
 use aws_sdk_redshiftserverless::operation::get_namespace::GetNamespaceError;
@@ -161,17 +160,7 @@ async fn provisioned_target_by_namespace_arn_across_pages_with_pending_reboot() 
                 .clusters(provisioned_cluster("analytics-zetl", "pending-reboot"))
                 .build()
         });
-    let params = mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(|| {
-        DescribeClusterParametersOutput::builder()
-            .parameters(
-                aws_sdk_redshift::types::Parameter::builder()
-                    .parameter_name("enable_case_sensitive_identifier")
-                    .parameter_value("true")
-                    .source("user")
-                    .build(),
-            )
-            .build()
-    });
+    let params = case_sensitivity_parameter("true");
     let policy = policy_ok();
     let side = Side {
         rds: rds_rules(),

@@ -294,3 +294,18 @@ impl Side {
         .await
     }
 }
+
+/// DescribeClusterParameters answering `enable_case_sensitive_identifier` = `value` (user-set).
+pub fn case_sensitivity_parameter(value: &'static str) -> Rule {
+    mock!(aws_sdk_redshift::Client::describe_cluster_parameters).then_output(move || {
+        aws_sdk_redshift::operation::describe_cluster_parameters::DescribeClusterParametersOutput::builder()
+            .parameters(
+                aws_sdk_redshift::types::Parameter::builder()
+                    .parameter_name("enable_case_sensitive_identifier")
+                    .parameter_value(value)
+                    .source("user")
+                    .build(),
+            )
+            .build()
+    })
+}
