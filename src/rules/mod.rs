@@ -4,6 +4,7 @@ pub mod checks;
 pub mod effective;
 pub mod engine;
 pub mod fix_text;
+pub mod iam;
 pub mod spec;
 
 use std::path::Path;

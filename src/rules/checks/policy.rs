@@ -1,126 +1,27 @@
-//! Namespace resource policy analysis (redshift:GetResourcePolicy).
+//! Namespace resource policy analysis (redshift:GetResourcePolicy), evaluated with IAM's
+//! logic ([`crate::rules::iam`]).
 //!
-//! zero-ETL needs two statements on the target namespace: the Redshift service authorized to
-//! `AuthorizeInboundIntegration` for exactly this source (`aws:SourceArn`), and an AWS
-//! principal allowed to `CreateInboundIntegration`.
+//! zero-ETL needs two things of the target namespace's policy: the Redshift service may
+//! `AuthorizeInboundIntegration` for exactly this source (`aws:SourceArn`), and a principal
+//! of the source account may `CreateInboundIntegration`.
 
-use serde_json::Value;
-
-use crate::model::arn::account_of;
+use crate::model::arn::{account_of, Arn};
 use crate::model::{Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::iam::condition::{
+    self, compares_values, is_negated, takes_wildcards, KeyValue, Tri,
+};
+use crate::rules::iam::document::ConditionEntry;
+use crate::rules::iam::matching::has_wildcard;
+use crate::rules::iam::{self, Context, Decision, Principal, Request, Statement};
 use crate::rules::spec::PolicyStatement;
 
 const AUTHORIZE: &str = "redshift:AuthorizeInboundIntegration";
 const CREATE: &str = "redshift:CreateInboundIntegration";
 const SERVICE: &str = "redshift.amazonaws.com";
-
-/// One statement, reduced to what matters here.
-#[derive(Debug)]
-pub struct Stmt {
-    pub sid: Option<String>,
-    pub allow: bool,
-    pub actions: Vec<String>,
-    pub services: Vec<String>,
-    pub aws: Vec<String>,
-    /// Principal `"*"`.
-    pub anyone: bool,
-    /// (operator, values) of every condition on `aws:SourceArn`.
-    pub source_arn: Vec<(String, Vec<String>)>,
-    /// Uses NotAction / NotPrincipal, which this analysis does not model.
-    pub negated: bool,
-}
-
-impl Stmt {
-    fn label(&self) -> String {
-        self.sid
-            .as_ref()
-            .map(|s| format!("statement '{s}'"))
-            .unwrap_or_else(|| "a statement".into())
-    }
-
-    fn grants(&self, action: &str) -> bool {
-        self.actions.iter().any(|a| glob(a, action))
-    }
-}
-
-/// Parse a policy document. Fields may be a string or a list, as IAM allows.
-pub fn parse(policy: &str) -> Result<Vec<Stmt>, String> {
-    let doc: Value = serde_json::from_str(policy).map_err(|e| format!("not valid JSON: {e}"))?;
-    let stmts = match doc.get("Statement") {
-        Some(Value::Array(a)) => a.clone(),
-        Some(o @ Value::Object(_)) => vec![o.clone()],
-        _ => return Err("it has no Statement".into()),
-    };
-    Ok(stmts.iter().map(stmt).collect())
-}
-
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        _ => vec![],
-    }
-}
-
-fn stmt(s: &Value) -> Stmt {
-    let principal = s.get("Principal");
-    let mut source_arn = Vec::new();
-    if let Some(Value::Object(ops)) = s.get("Condition") {
-        for (op, kv) in ops {
-            if let Value::Object(kv) = kv {
-                for (k, v) in kv {
-                    if k.eq_ignore_ascii_case("aws:SourceArn") {
-                        source_arn.push((op.clone(), strings(Some(v))));
-                    }
-                }
-            }
-        }
-    }
-    Stmt {
-        sid: s.get("Sid").and_then(Value::as_str).map(str::to_string),
-        allow: s.get("Effect").and_then(Value::as_str) == Some("Allow"),
-        actions: strings(s.get("Action")),
-        services: strings(principal.and_then(|p| p.get("Service"))),
-        aws: strings(principal.and_then(|p| p.get("AWS"))),
-        anyone: principal.and_then(Value::as_str) == Some("*"),
-        source_arn,
-        negated: s.get("NotAction").is_some() || s.get("NotPrincipal").is_some(),
-    }
-}
-
-/// IAM-style wildcard match (`*` and `?`), case-insensitive, as IAM matches action names.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let t: Vec<char> = text.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
+const SOURCE_ARN: &str = "aws:SourceArn";
 
 pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
-    let action = match which {
-        PolicyStatement::AuthorizeInboundIntegration => AUTHORIZE,
-        PolicyStatement::CreateInboundIntegration => CREATE,
-    };
     let mut ev = Evidence {
         field: Some("ResourcePolicy.Policy".into()),
         expected: Some(match which {
@@ -169,7 +70,7 @@ pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
             ),
         };
     };
-    let stmts = match parse(policy) {
+    let stmts = match iam::parse(policy) {
         Ok(s) => s,
         Err(why) => {
             ev.actual_source = Some(ValueSource::Unknown);
@@ -179,176 +80,305 @@ pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
             );
         }
     };
-    if let Some(deny) = stmts.iter().find(|s| !s.allow && s.grants(action)) {
-        ev.actual = Some(format!("Deny in {}", deny.label()));
-        return Outcome::new(
-            Verdict::Violation,
-            format!(
-                "{} of the policy on {namespace} denies {action}",
-                deny.label()
-            ),
-            ev,
-        );
-    }
     match which {
-        PolicyStatement::AuthorizeInboundIntegration => authorize(snap, &stmts, ev),
-        PolicyStatement::CreateInboundIntegration => create(snap, &stmts, ev),
+        PolicyStatement::AuthorizeInboundIntegration => authorize(snap, &stmts, &namespace, ev),
+        PolicyStatement::CreateInboundIntegration => create(snap, &stmts, &namespace, ev),
     }
 }
 
-enum Match {
-    Exact,
-    /// Matches through a wildcard or with no SourceArn condition at all.
-    Broad(String),
-    /// StringEquals with a `*` in the value: a literal, which matches no real ARN.
-    LiteralWildcard(String),
-    Other(Vec<String>),
-}
-
-fn classify(s: &Stmt, source: &str) -> Match {
-    if s.source_arn.is_empty() {
-        return Match::Broad(format!(
-            "{} has no aws:SourceArn condition, so it authorizes any source",
-            s.label()
+/// The ARNs a request on this namespace is evaluated against: the namespace itself, and an
+/// integration ARN of the form AWS documents (`arn:aws:redshift:R:A:integration:ID`).
+/// None when the namespace ARN is not one (ZR009 reports that): the resource element is then
+/// not judged, rather than failed against a wrong ARN.
+fn resources(snap: &Snapshot, namespace: &str) -> Vec<String> {
+    if !super::topology::is_namespace_arn(namespace) {
+        return Vec::new();
+    }
+    let mut out = vec![namespace.to_string()];
+    if let Ok(a) = Arn::parse(namespace) {
+        out.push(format!(
+            "arn:{}:redshift:{}:{}:integration:00000000-0000-0000-0000-000000000000",
+            a.partition, a.region, a.account
+        ));
+    } else if let Some(account) = account_of(&snap.source.cluster.db_cluster_arn) {
+        out.push(format!(
+            "arn:aws:redshift:{}:{account}:integration:00000000-0000-0000-0000-000000000000",
+            snap.target.region()
         ));
     }
-    let mut others = Vec::new();
-    for (op, values) in &s.source_arn {
-        let op_l = op.to_ascii_lowercase();
-        let like = op_l.contains("like");
-        for v in values {
-            if !like && v == source {
-                return Match::Exact;
-            }
-            if like && glob(v, source) {
-                return Match::Broad(format!(
-                    "{} matches the source only through the pattern '{v}' ({op})",
-                    s.label()
-                ));
-            }
-            if !like && v.contains('*') && glob(v, source) {
-                return Match::LiteralWildcard(format!(
-                    "{} uses '{v}' inside {op}, which compares literally and matches no real ARN; \
-                     use the exact source ARN (or ArnLike)",
-                    s.label()
-                ));
-            }
-            others.push(v.clone());
-        }
-    }
-    Match::Other(others)
+    out
 }
 
-fn authorize(snap: &Snapshot, stmts: &[Stmt], mut ev: Evidence) -> Outcome {
+/// The request AWS makes when RDS asks Redshift to authorize this source.
+pub fn authorize_request<'a>(snap: &'a Snapshot, namespace: &str) -> Request<'a> {
     let source = &snap.source.cluster.db_cluster_arn;
-    let candidates: Vec<&Stmt> = stmts
-        .iter()
-        .filter(|s| s.allow && !s.negated && s.grants(AUTHORIZE))
-        .filter(|s| s.anyone || s.services.iter().any(|x| x == SERVICE))
-        .collect();
-    let (mut broad, mut literal, mut others) = (None, None, Vec::new());
-    for s in &candidates {
-        match classify(s, source) {
-            Match::Exact => {
-                ev.actual = Some(format!("{} allows {AUTHORIZE} for {source}", s.label()));
-                return Outcome::new(
-                    Verdict::Pass,
-                    format!("{} authorizes this source ({source})", s.label()),
-                    ev,
-                );
-            }
-            Match::Broad(why) => broad = broad.or(Some(why)),
-            Match::LiteralWildcard(why) => literal = literal.or(Some(why)),
-            Match::Other(v) => others.extend(v),
-        }
+    let mut context = Context::new().with(SOURCE_ARN, KeyValue::Present(source.clone()));
+    if let Some(account) = account_of(source) {
+        context = context.with("aws:SourceAccount", KeyValue::Present(account));
     }
-    if let Some(why) = broad {
-        ev.actual = Some(why.clone());
-        return Outcome::new(
-            Verdict::Advisory,
-            format!("{why}; an exact StringEquals on aws:SourceArn is safer"),
-            ev,
-        );
+    Request {
+        principal: Principal::Service(SERVICE),
+        action: AUTHORIZE,
+        resources: resources(snap, namespace),
+        context,
     }
-    if let Some(why) = literal {
-        ev.actual = Some(why.clone());
-        return Outcome::new(Verdict::Violation, why, ev);
-    }
-    if !others.is_empty() {
-        ev.actual = Some(format!("aws:SourceArn in [{}]", others.join(", ")));
-        return Outcome::new(
-            Verdict::Violation,
-            format!(
-                "the policy authorizes other sources ({}) but not this one ({source})",
-                others.join(", ")
-            ),
-            ev,
-        );
-    }
-    ev.actual = Some(format!("no Allow statement for {SERVICE} with {AUTHORIZE}"));
-    Outcome::new(
-        Verdict::Violation,
-        format!("no statement allows {SERVICE} to {AUTHORIZE}; this source is not an authorized integration source"),
-        ev,
-    )
 }
 
-fn create(snap: &Snapshot, stmts: &[Stmt], mut ev: Evidence) -> Outcome {
-    let source_account = account_of(&snap.source.cluster.db_cluster_arn);
-    let in_account = |p: &str| {
-        let acct = if p.chars().all(|c| c.is_ascii_digit()) {
-            Some(p.to_string())
-        } else {
-            account_of(p)
-        };
-        source_account.is_some() && acct == source_account
-    };
-    let candidates: Vec<&Stmt> = stmts
-        .iter()
-        .filter(|s| s.allow && !s.negated && s.grants(CREATE))
-        .collect();
-    if let Some(s) = candidates
-        .iter()
-        .find(|s| s.aws.iter().any(|p| in_account(p)))
-    {
-        let p = s
-            .aws
-            .iter()
-            .find(|p| in_account(p))
-            .cloned()
-            .unwrap_or_default();
-        ev.actual = Some(format!("{} allows {p}", s.label()));
-        return Outcome::new(
-            Verdict::Pass,
-            format!("{} allows {p} to {CREATE}", s.label()),
-            ev,
-        );
+fn authorize(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidence) -> Outcome {
+    let source = snap.source.cluster.db_cluster_arn.clone();
+    let req = authorize_request(snap, namespace);
+    let (decision, all) = iam::evaluate(stmts, &req);
+    match decision {
+        Decision::Denied { statement } => {
+            let s = &stmts[statement];
+            ev.actual = Some(format!("Deny in {}", s.label()));
+            Outcome::new(
+                Verdict::Violation,
+                format!(
+                    "{} of the policy on {namespace} denies {AUTHORIZE} for this source; an explicit Deny beats any Allow",
+                    s.label()
+                ),
+                ev,
+            )
+        }
+        Decision::Uncertain { reason, .. } => {
+            ev.actual = Some(reason.clone());
+            Outcome::new(
+                Verdict::Advisory,
+                format!("cannot tell whether the policy authorizes this source: {reason}"),
+                ev,
+            )
+        }
+        Decision::ImplicitDeny => {
+            let misses = misses(stmts, &all);
+            let literal = stmts.iter().any(|s| {
+                s.conditions_on(SOURCE_ARN).any(|c| {
+                    c.operator.eq_ignore_ascii_case("StringEquals")
+                        && c.values.iter().any(|v| v.contains('*'))
+                })
+            });
+            let what = if misses.is_empty() {
+                format!("no statement allows {SERVICE} to {AUTHORIZE}; this source ({source}) is not an authorized integration source")
+            } else {
+                format!(
+                    "no statement authorizes this source ({source}): {}",
+                    misses.join(" | ")
+                )
+            };
+            let what = if literal {
+                format!("{what}. StringEquals compares literally, so a '*' inside it matches no real ARN: use the exact source ARN, or ArnLike")
+            } else {
+                what
+            };
+            ev.actual = Some(what.clone());
+            Outcome::new(Verdict::Violation, what, ev)
+        }
+        Decision::Allowed { statement } => {
+            let s = &stmts[statement];
+            match breadth(s, &source) {
+                None => {
+                    ev.actual = Some(format!("{} allows {AUTHORIZE} for {source}", s.label()));
+                    Outcome::new(
+                        Verdict::Pass,
+                        format!("{} authorizes this source ({source})", s.label()),
+                        ev,
+                    )
+                }
+                Some(why) => {
+                    ev.actual = Some(why.clone());
+                    Outcome::new(
+                        Verdict::Advisory,
+                        format!("{why}; an exact StringEquals on aws:SourceArn is safer"),
+                        ev,
+                    )
+                }
+            }
+        }
     }
-    if let Some(s) = candidates
+}
+
+/// Does condition `c` name `source` exactly: a value without wildcards (or one the operator
+/// compares literally) that holds for it? `ArnLike` with the exact ARN is exact.
+fn names_exactly(c: &ConditionEntry, source: &str) -> bool {
+    compares_values(&c.operator)
+        && !is_negated(&c.operator)
+        && c.values.iter().any(|v| {
+            let one = ConditionEntry {
+                values: vec![v.clone()],
+                ..c.clone()
+            };
+            (!takes_wildcards(&c.operator) || !has_wildcard(v))
+                && condition::evaluate(&one, &KeyValue::Present(source.to_string())).0 == Tri::True
+        })
+}
+
+/// Why the statements that name this principal and action do not apply.
+fn misses(stmts: &[Statement], all: &[iam::evaluate::Applies]) -> Vec<String> {
+    stmts
         .iter()
-        .find(|s| s.anyone || s.aws.iter().any(|p| p == "*"))
+        .zip(all)
+        .filter(|(_, a)| !a.misses.is_empty())
+        .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
+        .collect()
+}
+
+/// `None` when the allowing statement names this source exactly; otherwise how broad it is.
+fn breadth(s: &Statement, source: &str) -> Option<String> {
+    let on_arn: Vec<_> = s.conditions_on(SOURCE_ARN).collect();
+    if on_arn.iter().any(|c| names_exactly(c, source)) {
+        return None;
+    }
+    if let Some(c) = on_arn
+        .iter()
+        .find(|c| compares_values(&c.operator) && !is_negated(&c.operator))
     {
-        ev.actual = Some(format!("{} allows any principal", s.label()));
-        return Outcome::new(
-            Verdict::Advisory,
+        return Some(format!(
+            "{} matches this source only through the pattern '{}' ({})",
+            s.label(),
+            c.values.join("', '"),
+            c.operator
+        ));
+    }
+    if let Some(c) = on_arn.iter().find(|c| compares_values(&c.operator)) {
+        return Some(format!(
+            "{} authorizes every source except [{}] ({})",
+            s.label(),
+            c.values.join(", "),
+            c.operator
+        ));
+    }
+    match s.conditions_on("aws:SourceAccount").next() {
+        Some(c) => Some(format!(
+            "{} has no aws:SourceArn condition, so it authorizes any source in account(s) {}",
+            s.label(),
+            c.values.join(", ")
+        )),
+        None => Some(format!(
+            "{} has no aws:SourceArn condition, so it authorizes any source",
+            s.label()
+        )),
+    }
+}
+
+/// The request a principal of the source account makes to create the integration. Whether
+/// it carries the source's ARN and account is not documented: a condition on them must hold
+/// either way to be decided.
+pub fn create_request<'a>(snap: &'a Snapshot, namespace: &str, account: &'a str) -> Request<'a> {
+    let source = &snap.source.cluster.db_cluster_arn;
+    Request {
+        principal: Principal::Account(account),
+        action: CREATE,
+        resources: resources(snap, namespace),
+        context: Context::new()
+            .with(
+                "aws:PrincipalAccount",
+                KeyValue::Present(account.to_string()),
+            )
+            .with(SOURCE_ARN, KeyValue::PresentOrAbsent(source.clone()))
+            .with(
+                "aws:SourceAccount",
+                KeyValue::PresentOrAbsent(account.to_string()),
+            ),
+    }
+}
+
+fn create(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidence) -> Outcome {
+    let Some(account) = account_of(&snap.source.cluster.db_cluster_arn) else {
+        ev.actual_source = Some(ValueSource::Unknown);
+        return Outcome::unknown(
             format!(
-                "{} allows any principal to {CREATE}; name the source account instead",
-                s.label()
+                "the source ARN {} names no account, so the principal cannot be checked",
+                snap.source.cluster.db_cluster_arn
             ),
             ev,
         );
-    }
-    let named: Vec<String> = candidates.iter().flat_map(|s| s.aws.clone()).collect();
-    let what = if named.is_empty() {
-        format!("no statement allows an AWS principal to {CREATE}")
-    } else {
-        format!(
-            "{CREATE} is allowed only for principals outside the source account: {}",
-            named.join(", ")
-        )
     };
-    ev.actual = Some(what.clone());
-    principal_missing(snap, what, ev)
+    let req = create_request(snap, namespace, &account);
+    let (decision, all) = iam::evaluate(stmts, &req);
+    match decision {
+        Decision::Denied { statement } => {
+            let s = &stmts[statement];
+            ev.actual = Some(format!("Deny in {}", s.label()));
+            Outcome::new(
+                Verdict::Violation,
+                format!(
+                    "{} of the policy on {namespace} denies {CREATE} to principals of account {account}",
+                    s.label()
+                ),
+                ev,
+            )
+        }
+        Decision::Uncertain { reason, .. } => {
+            ev.actual = Some(reason.clone());
+            Outcome::new(
+                Verdict::Advisory,
+                format!("cannot tell whether the policy lets account {account} create the integration: {reason}"),
+                ev,
+            )
+        }
+        Decision::Allowed { statement } => {
+            let s = &stmts[statement];
+            let a = &all[statement];
+            if a.anyone {
+                ev.actual = Some(format!("{} allows any principal", s.label()));
+                Outcome::new(
+                    Verdict::Advisory,
+                    format!(
+                        "{} allows any principal to {CREATE}; name the source account instead",
+                        s.label()
+                    ),
+                    ev,
+                )
+            } else if let Some(who) = &a.narrowed_to {
+                ev.actual = Some(format!("{} allows {who}", s.label()));
+                Outcome::new(
+                    Verdict::Pass,
+                    format!(
+                        "{} allows {who} to {CREATE}; create the integration as that principal",
+                        s.label()
+                    ),
+                    ev,
+                )
+            } else {
+                ev.actual = Some(format!("{} allows account {account}", s.label()));
+                Outcome::new(
+                    Verdict::Pass,
+                    format!("{} allows account {account} to {CREATE}", s.label()),
+                    ev,
+                )
+            }
+        }
+        Decision::ImplicitDeny => {
+            let misses = misses(stmts, &all);
+            let named: Vec<String> = stmts
+                .iter()
+                .zip(&all)
+                .filter(|(s, a)| {
+                    a.misses.is_empty()
+                        && s.action
+                            .iter()
+                            .flatten()
+                            .any(|x| iam::matching::action(x, CREATE))
+                })
+                .flat_map(|(s, _)| s.principal.iter().flat_map(|p| p.aws.clone()))
+                .collect();
+            let what = if !misses.is_empty() {
+                format!(
+                    "no statement lets account {account} {CREATE}: {}",
+                    misses.join(" | ")
+                )
+            } else if named.is_empty() {
+                format!("no statement allows an AWS principal of account {account} to {CREATE}")
+            } else {
+                format!(
+                    "{CREATE} is allowed only for principals outside the source account {account}: {}",
+                    named.join(", ")
+                )
+            };
+            ev.actual = Some(what.clone());
+            principal_missing(snap, what, ev)
+        }
+    }
 }
 
 /// A missing principal statement fails cross-account, and warns in one account, where the
@@ -379,43 +409,5 @@ fn principal_missing(snap: &Snapshot, what: String, mut ev: Evidence) -> Outcome
             ),
             ev,
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn globbing() {
-        assert!(glob("redshift:*", AUTHORIZE));
-        assert!(glob("*", CREATE));
-        assert!(glob("Redshift:authorize*", AUTHORIZE));
-        assert!(!glob("redshift:Create*", AUTHORIZE));
-        assert!(glob(
-            "arn:aws:rds:*:123:cluster:*",
-            "arn:aws:rds:us-east-1:123:cluster:db"
-        ));
-        assert!(!glob(
-            "arn:aws:rds:*:999:cluster:*",
-            "arn:aws:rds:us-east-1:123:cluster:db"
-        ));
-    }
-
-    #[test]
-    fn parses_string_or_list_fields() {
-        let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
-            "Principal":{"Service":["redshift.amazonaws.com"]},"Action":"redshift:AuthorizeInboundIntegration",
-            "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:rds:us-east-1:1:cluster:a"}}}}"#;
-        let s = parse(p).unwrap();
-        assert_eq!(s.len(), 1);
-        assert!(s[0].allow && s[0].grants(AUTHORIZE));
-        assert_eq!(s[0].services, vec![SERVICE]);
-        assert_eq!(
-            s[0].source_arn[0].1,
-            vec!["arn:aws:rds:us-east-1:1:cluster:a"]
-        );
-        assert!(parse("{").is_err());
-        assert!(parse("{}").is_err());
     }
 }

@@ -1,0 +1,259 @@
+//! A request against a policy's statements, as IAM's evaluation logic orders it:
+//! 1. An explicit Deny that applies to the request denies it, whatever else allows it.
+//! 2. Otherwise an Allow that applies allows it.
+//! 3. Otherwise it is implicitly denied.
+//!
+//! A statement applies when its principal, action and resource elements all cover the
+//! request and every condition holds: several keys in one statement are ANDed.
+//! Where the tool cannot tell whether a statement applies (a key it cannot know), the answer
+//! is [`Decision::Uncertain`], never an allow.
+
+use std::collections::BTreeMap;
+
+use crate::model::arn::Arn;
+
+use super::condition::{self, KeyValue, Tri};
+use super::document::{Effect, Principals, Statement};
+use super::matching;
+
+/// Who makes the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal<'a> {
+    /// An AWS service principal, e.g. `redshift.amazonaws.com`.
+    Service(&'a str),
+    /// Some IAM principal (root, role or user) of this account; which one is not known.
+    Account(&'a str),
+}
+
+/// The request's context keys. Keys compare case-insensitively; a key not set here is one
+/// the tool cannot know.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    keys: BTreeMap<String, KeyValue>,
+}
+
+impl Context {
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    pub fn with(mut self, key: &str, value: KeyValue) -> Context {
+        self.keys.insert(key.to_ascii_lowercase(), value);
+        self
+    }
+
+    pub fn get(&self, key: &str) -> KeyValue {
+        self.keys
+            .get(&key.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or(KeyValue::Unknown)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub principal: Principal<'a>,
+    pub action: &'a str,
+    /// The resource ARNs the request may be evaluated against; a statement covers the
+    /// request when its resource element covers any of them. Empty: not judged.
+    pub resources: Vec<String>,
+    pub context: Context,
+}
+
+/// Whether one statement applies, and why not or why unsure.
+#[derive(Debug, Clone)]
+pub struct Applies {
+    pub value: Tri,
+    /// Why the answer is unknown (the key or element the tool cannot judge).
+    pub unsure: Vec<String>,
+    /// Why the statement does not apply, when principal and action would.
+    pub misses: Vec<String>,
+    /// The statement names a single principal of the account, not the account.
+    pub narrowed_to: Option<String>,
+    /// The principal element covers everyone (`"*"`).
+    pub anyone: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// An Allow applies, and no Deny applies or might.
+    Allowed { statement: usize },
+    /// An explicit Deny applies.
+    Denied { statement: usize },
+    /// Nothing allows the request.
+    ImplicitDeny,
+    /// Whether the request is allowed turns on something the tool cannot know.
+    Uncertain { statement: usize, reason: String },
+}
+
+enum PrincipalMatch {
+    All,
+    Part(String),
+    No,
+}
+
+fn root_or_account(entry: &str, account: &str) -> bool {
+    if entry == account {
+        return true;
+    }
+    Arn::parse(entry)
+        .map(|a| a.service == "iam" && a.account == account && a.resource == "root")
+        .unwrap_or(false)
+}
+
+fn principal_match(p: &Principals, req: Principal) -> PrincipalMatch {
+    if p.anyone {
+        return PrincipalMatch::All;
+    }
+    match req {
+        Principal::Service(s) => {
+            if p.service.iter().any(|x| x.eq_ignore_ascii_case(s)) {
+                PrincipalMatch::All
+            } else {
+                PrincipalMatch::No
+            }
+        }
+        Principal::Account(account) => {
+            if p.aws.iter().any(|e| root_or_account(e, account)) {
+                return PrincipalMatch::All;
+            }
+            match p
+                .aws
+                .iter()
+                .find(|e| Arn::parse(e).is_ok_and(|a| a.account == account))
+            {
+                Some(e) => PrincipalMatch::Part(e.clone()),
+                None => PrincipalMatch::No,
+            }
+        }
+    }
+}
+
+/// Does `stmt` apply to `req`?
+pub fn applies(stmt: &Statement, req: &Request) -> Applies {
+    let mut out = Applies {
+        value: Tri::True,
+        unsure: Vec::new(),
+        misses: Vec::new(),
+        narrowed_to: None,
+        anyone: false,
+    };
+    // Principal / NotPrincipal.
+    let principal = match (&stmt.principal, &stmt.not_principal) {
+        (Some(p), _) => {
+            out.anyone = p.anyone;
+            match principal_match(p, req.principal) {
+                PrincipalMatch::All => Tri::True,
+                PrincipalMatch::Part(who) if stmt.effect == Effect::Allow => {
+                    out.narrowed_to = Some(who);
+                    Tri::True
+                }
+                PrincipalMatch::Part(who) => {
+                    out.unsure.push(format!(
+                        "it names {who}; whether that is the principal that creates the integration is not known"
+                    ));
+                    Tri::Unknown
+                }
+                PrincipalMatch::No => Tri::False,
+            }
+        }
+        (None, Some(np)) => match principal_match(np, req.principal) {
+            PrincipalMatch::All => Tri::False,
+            PrincipalMatch::Part(who) => {
+                out.unsure.push(format!(
+                    "its NotPrincipal excludes {who}; whether that is the principal that creates the integration is not known"
+                ));
+                Tri::Unknown
+            }
+            PrincipalMatch::No => Tri::True,
+        },
+        (None, None) => {
+            out.unsure
+                .push("it has neither Principal nor NotPrincipal".to_string());
+            Tri::Unknown
+        }
+    };
+    // Action / NotAction.
+    let action = match (&stmt.action, &stmt.not_action) {
+        (Some(list), _) => Tri::from_bool(list.iter().any(|a| matching::action(a, req.action))),
+        (None, Some(list)) => Tri::from_bool(!list.iter().any(|a| matching::action(a, req.action))),
+        (None, None) => Tri::False,
+    };
+    out.value = principal.and(action);
+    if out.value == Tri::False {
+        return out;
+    }
+    // Resource / NotResource.
+    let covers = |list: &Vec<String>, r: &String| list.iter().any(|p| matching::resource(p, r));
+    let resource = match (&stmt.resource, &stmt.not_resource) {
+        _ if req.resources.is_empty() => true,
+        (Some(list), _) => req.resources.iter().any(|r| covers(list, r)),
+        (None, Some(list)) => req.resources.iter().any(|r| !covers(list, r)),
+        (None, None) => true,
+    };
+    if !resource {
+        out.misses.push(format!(
+            "its resource element does not cover {}",
+            req.resources.join(" or ")
+        ));
+        out.value = Tri::False;
+        return out;
+    }
+    // Conditions: every entry must hold.
+    for entry in &stmt.conditions {
+        let value = req.context.get(&entry.key);
+        let (tri, why) = condition::evaluate(entry, &value);
+        if tri == Tri::False {
+            let shown = match &value {
+                KeyValue::Present(v) => format!("{} is {v}", entry.key),
+                _ => format!("the request has no {}", entry.key),
+            };
+            out.misses.push(format!(
+                "{} {} [{}] does not hold ({shown})",
+                entry.operator,
+                entry.key,
+                entry.values.join(", ")
+            ));
+        }
+        out.unsure.extend(why);
+        out.value = out.value.and(tri);
+    }
+    out
+}
+
+/// Evaluate the request against every statement.
+pub fn evaluate(stmts: &[Statement], req: &Request) -> (Decision, Vec<Applies>) {
+    let all: Vec<Applies> = stmts.iter().map(|s| applies(s, req)).collect();
+    let find = |effect: Effect, tri: Tri| {
+        stmts
+            .iter()
+            .zip(&all)
+            .position(|(s, a)| s.effect == effect && a.value == tri)
+    };
+    let reason = |i: usize| {
+        format!(
+            "{}: {}",
+            stmts[i].label(),
+            all[i].unsure.first().cloned().unwrap_or_default()
+        )
+    };
+    let decision = if let Some(i) = find(Effect::Deny, Tri::True) {
+        Decision::Denied { statement: i }
+    } else if let Some(i) = find(Effect::Allow, Tri::True) {
+        match find(Effect::Deny, Tri::Unknown) {
+            Some(d) => Decision::Uncertain {
+                statement: d,
+                reason: format!("{} might deny it ({})", stmts[d].label(), reason(d)),
+            },
+            None => Decision::Allowed { statement: i },
+        }
+    } else if let Some(i) = find(Effect::Allow, Tri::Unknown) {
+        Decision::Uncertain {
+            statement: i,
+            reason: format!("{} might allow it ({})", stmts[i].label(), reason(i)),
+        }
+    } else {
+        Decision::ImplicitDeny
+    };
+    (decision, all)
+}
