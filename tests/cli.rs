@@ -151,6 +151,18 @@ fn corrupt_snapshot_is_exit_2() {
 }
 
 #[test]
+fn unsupported_engine_snapshot_is_exit_2() {
+    // Every engine rule would skip an RDS for MySQL source: an empty report is no READY.
+    let text = std::fs::read_to_string(fixture("mysql-provisioned-ok.json")).unwrap();
+    let path = temp(
+        "rds-mysql.json",
+        &text.replace("\"aurora-mysql\"", "\"mysql\""),
+    );
+    let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
+    assert_tool_error(&o, &["engine 'mysql'", "aurora-mysql"]);
+}
+
+#[test]
 fn snapshot_must_match_named_pair() {
     let o = zetl(&[
         "check",

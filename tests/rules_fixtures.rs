@@ -160,7 +160,7 @@ fn access_denied_is_error_not_pass() {
     let r = report(&path);
     for f in &r.findings {
         let needs_denied_fact = f.rule.starts_with("ZM0")
-            && !matches!(f.rule.as_str(), "ZM010" | "ZM011")
+            && !matches!(f.rule.as_str(), "ZM010" | "ZM011" | "ZM012")
             || f.rule.starts_with("ZA")
             || f.rule.starts_with("ZI")
             || f.rule == "ZR007";

@@ -9,7 +9,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use crate::config::file::{Loaded, Pair};
 use crate::config::suppress;
 use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
-use crate::model::{Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION};
+use crate::model::{Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES};
 use crate::report::{self, table::TableOptions, Document, Gate, Report};
 
 use super::{CheckArgs, CliError, GlobalArgs};
@@ -263,6 +263,17 @@ fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {
     };
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
     match serde_json::from_str::<Snapshot>(&text) {
+        Ok(snap)
+            if snap.schema_version == SNAPSHOT_SCHEMA_VERSION
+                && !SUPPORTED_ENGINES.contains(&snap.source.cluster.engine.as_str()) =>
+        {
+            Err(bad(format!(
+                "its source {} runs engine '{}', which no rule covers; zetl-preflight checks {} clusters",
+                snap.source.cluster.db_cluster_identifier,
+                snap.source.cluster.engine,
+                SUPPORTED_ENGINES.join(" and ")
+            )))
+        }
         Ok(snap) if snap.schema_version == SNAPSHOT_SCHEMA_VERSION => Ok(snap),
         Ok(snap) => Err(bad(version_message(snap.schema_version))),
         Err(e) => {

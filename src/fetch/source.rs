@@ -7,15 +7,13 @@ use aws_sdk_rds::types as rds;
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, EngineDefaults, Fact, GlobalCluster,
     GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
-    ServerlessV2Scaling, SourceSnapshot,
+    ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
 };
 
 use super::calls;
 use super::clients::SourceClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
 use super::refs::SourceRef;
-
-const SUPPORTED_ENGINES: [&str; 2] = ["aurora-mysql", "aurora-postgresql"];
 
 pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
     let region = c.region();
@@ -184,6 +182,7 @@ fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
             .collect(),
         backtrack_window: cl.backtrack_window(),
         earliest_backtrack_time: cl.earliest_backtrack_time().map(|t| t.to_string()),
+        backtrack_consumed_change_records: cl.backtrack_consumed_change_records(),
         cross_account_clone: cl.cross_account_clone(),
         cluster_scalability_type: cl
             .cluster_scalability_type()

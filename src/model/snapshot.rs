@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::fact::Fact;
 
+/// The source engines zetl-preflight checks. A snapshot of any other engine is refused:
+/// every engine rule would skip it, and an empty report must never read as READY.
+pub const SUPPORTED_ENGINES: [&str; 2] = ["aurora-mysql", "aurora-postgresql"];
+
 /// Version of the snapshot file format. Bump on incompatible changes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 
@@ -95,6 +99,8 @@ pub struct DbCluster {
     pub backtrack_window: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_backtrack_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backtrack_consumed_change_records: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_account_clone: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,7 @@ pub struct Outcome {
     /// Overrides the rule's default resource (its side's ARN).
     pub resource: Option<String>,
     /// Overrides the rule's fix template when this outcome needs a different remedy.
-    pub fix: Option<&'static str>,
+    pub fix: Option<String>,
 }
 
 impl Outcome {
@@ -46,8 +46,8 @@ impl Outcome {
         Outcome::new(Verdict::Unknown, message, evidence)
     }
 
-    pub fn fix(mut self, template: &'static str) -> Self {
-        self.fix = Some(template);
+    pub fn fix(mut self, template: impl Into<String>) -> Self {
+        self.fix = Some(template.into());
         self
     }
 
@@ -84,7 +84,7 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         Verdict::Unknown => Status::Error,
         Verdict::NotApplicable => Status::Skip,
     };
-    let remediation = matches!(status, Status::Fail | Status::Warn).then(|| match outcome.fix {
+    let remediation = matches!(status, Status::Fail | Status::Warn).then(|| match &outcome.fix {
         Some(template) => super::fix_text::fill(template, snap),
         None => super::fix_text::remediation(rule, snap),
     });

@@ -140,6 +140,21 @@ impl RuleSet {
             if !seen.insert(r.code.clone()) || !seen.insert(format!("name:{}", r.name)) {
                 return Err(bad(format!("code or name '{}' is used twice", r.name)));
             }
+            match &r.check {
+                spec::Check::EngineVersion {
+                    minimum: None,
+                    minimum_by_major,
+                    ..
+                } if minimum_by_major.is_empty() => {
+                    return Err(bad(
+                        "an engine_version check needs minimum or minimum_by_major".into(),
+                    ))
+                }
+                spec::Check::RegionAvailable { page, .. } if !page.starts_with("https://") => {
+                    return Err(bad("a region_available check needs an https:// page".into()))
+                }
+                _ => {}
+            }
             if r.docs.references.is_empty()
                 || r.docs.references.iter().any(|u| !u.starts_with("https://"))
             {

@@ -1,5 +1,7 @@
 //! The shape of a rule as written in `rules/*.toml`.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Severity, TargetKind};
@@ -154,8 +156,33 @@ pub enum Check {
         #[serde(default)]
         when_absent: Option<Scalar>,
     },
-    /// The source engine version is at least this (Aurora MySQL: the `3.MM.PP` part).
-    EngineVersion { minimum: String },
+    /// The source engine version is at least the minimum (Aurora MySQL: the `3.MM.PP`
+    /// part). `minimum` holds for every major version; `minimum_by_major` names one per major
+    /// version (`"16" = "16.4"`): a major version below all of them fails, one above all of
+    /// them is a warning (newer than the data).
+    EngineVersion {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minimum: Option<String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        minimum_by_major: BTreeMap<String, String>,
+        /// The date the version data was read from the references.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_of: Option<String>,
+    },
+    /// The source's Region is one where zero-ETL is available for its engine. A Region in
+    /// `not_available` fails; one in neither list is a warning (the data is as of `as_of`).
+    RegionAvailable {
+        /// The date the lists were read from `page`.
+        as_of: String,
+        /// The English AWS page the lists come from.
+        page: String,
+        available: Vec<String>,
+        #[serde(default)]
+        not_available: Vec<String>,
+    },
+    /// Aurora MySQL: backtrack is not enabled and shows no sign of ever having been
+    /// (`BacktrackWindow`, `EarliestBacktrackTime`, `BacktrackConsumedChangeRecords`).
+    Backtrack,
     /// The writer's DBClusterParameterGroupStatus is `in-sync`.
     ParametersApplied,
     /// The cluster has members and exactly one writer.

@@ -6,6 +6,7 @@ mod integrations;
 mod parameter;
 mod policy;
 mod topology;
+mod versions;
 
 use crate::model::{Snapshot, TargetSnapshot};
 
@@ -32,7 +33,18 @@ pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
             expect,
             when_absent,
         } => attribute::check(snap, *on, field, expect, when_absent.as_ref()),
-        Check::EngineVersion { minimum } => topology::engine_version(snap, minimum),
+        Check::EngineVersion {
+            minimum,
+            minimum_by_major,
+            as_of,
+        } => versions::engine_version(snap, minimum.as_deref(), minimum_by_major, as_of.as_deref()),
+        Check::RegionAvailable {
+            as_of,
+            page,
+            available,
+            not_available,
+        } => versions::region_available(snap, as_of, page, available, not_available),
+        Check::Backtrack => versions::backtrack(snap),
         Check::ClusterWriter => topology::cluster_writer(snap),
         Check::SameRegion => topology::same_region(snap),
         Check::GlobalDatabase => deployments::global_database(snap),
@@ -51,6 +63,8 @@ pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
         | Check::SourceParametersUnset { .. }
         | Check::ParametersApplied
         | Check::EngineVersion { .. }
+        | Check::RegionAvailable { .. }
+        | Check::Backtrack
         | Check::ClusterWriter
         | Check::SameRegion
         | Check::GlobalDatabase

@@ -205,22 +205,26 @@ pub fn target(
             let group_status = status.and_then(|s| s.parameter_apply_status.clone());
             let param_apply = param_status.and_then(|x| x.parameter_apply_status.clone());
             let apply_status = param_apply.clone().or(group_status.clone());
-            let not_live = [param_apply, group_status]
-                .into_iter()
-                .flatten()
-                .find(|s| s != IN_SYNC)
-                .map(|s| {
-                    let mut why = format!(
-                        "cluster {} reports {s}; reboot it to apply the group",
-                        p.cluster.cluster_identifier
-                    );
-                    if let Some(d) =
-                        param_status.and_then(|x| x.parameter_apply_error_description.as_deref())
-                    {
-                        why.push_str(&format!(" ({d})"));
-                    }
-                    why
-                });
+            // The parameter's own entry in ClusterParameterStatusList decides; the group's
+            // status speaks for it only when the list has no entry for it (another
+            // parameter pending reboot does not make this one pending).
+            let not_live = match &param_apply {
+                Some(s) => Some(s.clone()),
+                None => group_status.clone(),
+            }
+            .filter(|s| s != IN_SYNC)
+            .map(|s| {
+                let mut why = format!(
+                    "cluster {} reports {s}; reboot it to apply the group",
+                    p.cluster.cluster_identifier
+                );
+                if let Some(d) =
+                    param_status.and_then(|x| x.parameter_apply_error_description.as_deref())
+                {
+                    why.push_str(&format!(" ({d})"));
+                }
+                why
+            });
             let ev = Evidence {
                 parameter: Some(name.to_string()),
                 expected: Some(expect.describe()),

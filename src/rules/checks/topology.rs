@@ -1,67 +1,8 @@
-//! Cluster shape and placement: version, writer, Region, target ARN.
-
-use std::cmp::Ordering;
+//! Cluster shape and placement: writer, Region, target ARN.
 
 use crate::model::arn::{region_of, Arn};
 use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
 use crate::rules::engine::{Outcome, Verdict};
-
-/// The comparable part of an engine version: `8.0.mysql_aurora.3.05.2` → `[3, 5, 2]`,
-/// `16.4` → `[16, 4]`.
-pub fn parse_version(v: &str) -> Option<Vec<u64>> {
-    let tail = match v.find("mysql_aurora.") {
-        Some(i) => &v[i + "mysql_aurora.".len()..],
-        None => v,
-    };
-    let parts: Vec<u64> = tail.split('.').map_while(|p| p.parse().ok()).collect();
-    (!parts.is_empty()).then_some(parts)
-}
-
-fn compare(a: &[u64], b: &[u64]) -> Ordering {
-    let n = a.len().max(b.len());
-    let at = |v: &[u64], i: usize| v.get(i).copied().unwrap_or(0);
-    (0..n)
-        .map(|i| at(a, i).cmp(&at(b, i)))
-        .find(|o| o.is_ne())
-        .unwrap_or(Ordering::Equal)
-}
-
-pub fn engine_version(snap: &Snapshot, minimum: &str) -> Outcome {
-    let c = &snap.source.cluster;
-    let mut ev = Evidence {
-        field: Some("EngineVersion".into()),
-        expected: Some(format!(">= {minimum}")),
-        actual: Some(c.engine_version.clone()),
-        actual_source: Some(ValueSource::User),
-        ..Default::default()
-    };
-    let (Some(have), Some(min)) = (parse_version(&c.engine_version), parse_version(minimum)) else {
-        ev.actual_source = Some(ValueSource::Unknown);
-        return Outcome::unknown(
-            format!(
-                "cannot compare EngineVersion '{}' of {} {} with {minimum}",
-                c.engine_version, c.engine, c.db_cluster_identifier
-            ),
-            ev,
-        );
-    };
-    if compare(&have, &min).is_ge() {
-        Outcome::new(
-            Verdict::Pass,
-            format!("{} {} is at least {minimum}", c.engine, c.engine_version),
-            ev,
-        )
-    } else {
-        Outcome::new(
-            Verdict::Violation,
-            format!(
-                "{} {} is older than {minimum}, the oldest version that supports zero-ETL",
-                c.engine, c.engine_version
-            ),
-            ev,
-        )
-    }
-}
 
 pub fn cluster_writer(snap: &Snapshot) -> Outcome {
     let c = &snap.source.cluster;
@@ -222,20 +163,6 @@ pub fn is_namespace_arn(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn versions() {
-        assert_eq!(
-            parse_version("8.0.mysql_aurora.3.05.2"),
-            Some(vec![3, 5, 2])
-        );
-        assert_eq!(parse_version("16.4"), Some(vec![16, 4]));
-        assert_eq!(parse_version("16.4.aurora-postgresql"), Some(vec![16, 4]));
-        assert_eq!(parse_version("abc"), None);
-        assert!(compare(&[3, 5, 2], &[3, 5, 2]).is_eq());
-        assert!(compare(&[3, 10], &[3, 5, 2]).is_gt());
-        assert!(compare(&[3, 4, 3], &[3, 5, 2]).is_lt());
-    }
 
     #[test]
     fn namespace_arns() {
