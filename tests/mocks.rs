@@ -116,10 +116,21 @@ async fn throttling_past_the_retries_is_an_error_naming_the_call() {
     assert_eq!(side.rds[5].num_calls(), 3, "the SDK's retries were used");
     let err = snap.source.engine_defaults.as_result().unwrap_err();
     assert_eq!(err.code.as_deref(), Some("Throttling"));
-    // ZP006 needs rds.babelfish_status, which only the engine defaults had; the rule data
-    // carries its documented default, so the verdict stands, labelled as documented.
+    // ZP006 needs rds.babelfish_status, which only the engine defaults had. The documented
+    // default would pass, but after a failed read it is unverified, naming the call.
     let st = statuses(&snap);
-    assert_eq!(st["ZP006"], Status::Pass);
+    assert_eq!(st["ZP006"], Status::Error);
+    let f = evaluate(&snap, &RuleSet::embedded().unwrap());
+    let zp006 = f.iter().find(|f| f.rule == "ZP006").unwrap();
+    assert_eq!(
+        zp006.evidence.failed_call.as_deref(),
+        Some("rds:DescribeEngineDefaultClusterParameters")
+    );
+    assert!(
+        zp006.message.contains("could not be read"),
+        "{}",
+        zp006.message
+    );
 }
 
 #[tokio::test]

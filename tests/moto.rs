@@ -91,11 +91,16 @@ async fn misconfigured_setup_fails_then_each_fix_turns_to_pass() {
         let x = &f[code];
         assert_eq!(x.status, Status::Fail, "{code}: {}", x.message);
         assert!(x.evidence.parameter.is_some() && x.evidence.expected.is_some());
-        // moto returns no engine defaults: the documented default, labelled as such.
+        // moto returns no engine defaults: the documented default, labelled as such, and
+        // the failed read named.
         assert_eq!(
             x.evidence.actual_source,
             Some(ValueSource::DocumentedDefault),
             "{code}"
+        );
+        assert_eq!(
+            x.evidence.failed_call.as_deref(),
+            Some("rds:DescribeEngineDefaultClusterParameters")
         );
     }
     assert_eq!(f["ZM003"].evidence.actual.as_deref(), Some("OFF"));
@@ -127,11 +132,20 @@ async fn misconfigured_setup_fails_then_each_fix_turns_to_pass() {
     assert_status(
         &f,
         &[
-            "ZC001", "ZC002", "ZC003", "ZC004", "ZC005", "ZC007", "ZM005", "ZM007", "ZM008",
-            "ZR001",
+            "ZC001", "ZC002", "ZC003", "ZC004", "ZC005", "ZC007", "ZR001",
         ],
         Status::Pass,
     );
+    // moto does not implement DescribeEngineDefaultClusterParameters (HTTP 500): a value that
+    // rests on an engine default is unverified, never passed, and names the failed call.
+    for code in ["ZM005", "ZM007", "ZM008", "ZM009"] {
+        assert_eq!(status(&f, code), Status::Error, "{code}");
+        assert_eq!(
+            f[code].evidence.failed_call.as_deref(),
+            Some("rds:DescribeEngineDefaultClusterParameters"),
+            "{code}"
+        );
+    }
     // No backtrack on record, but enhanced binlog is off: a restore history nobody can see
     // is a warning until enhanced binlog is on and live.
     assert_eq!(status(&f, "ZM011"), Status::Warn);
@@ -216,11 +230,16 @@ async fn misconfigured_setup_fails_then_each_fix_turns_to_pass() {
     let f = w.check().await;
     assert_status(&f, &["ZR006"], Status::Pass);
 
-    // Everything moto can represent now passes; the rest is unverified or (ZR007: moto cannot
-    // set enable_case_sensitive_identifier) still failing, never silently passing.
+    // Everything moto can represent now passes; the rest is unverified (no engine defaults,
+    // no namespace ARN, no integrations API) or (ZR007: moto cannot set
+    // enable_case_sensitive_identifier) still failing, never silently passing.
     for (code, x) in &f {
-        let moto_cannot =
-            code.starts_with("ZA") || code.starts_with("ZI") || code == "ZR009" || code == "ZR007";
+        let moto_cannot = code.starts_with("ZA")
+            || code.starts_with("ZI")
+            || matches!(
+                code.as_str(),
+                "ZR009" | "ZR007" | "ZM005" | "ZM007" | "ZM008" | "ZM009"
+            );
         if !moto_cannot {
             assert_eq!(x.status, Status::Pass, "{code}: {}", x.message);
         }

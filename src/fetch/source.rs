@@ -148,7 +148,13 @@ async fn describe_cluster(
             hint: "DescribeDBClusters returned no cluster".into(),
         });
     };
-    let cluster = convert_cluster(cl);
+    let cluster = convert_cluster(cl).map_err(|e| FetchError::Unreadable {
+        what: "Aurora DB cluster",
+        id: source.identifier.clone(),
+        hint: "The answer was incomplete; try again, and check any proxy between you and AWS"
+            .into(),
+        error: e,
+    })?;
     if !SUPPORTED_ENGINES.contains(&cluster.engine.as_str()) {
         return Err(FetchError::Unsupported(format!(
             "DB cluster '{}' runs engine '{}'; zetl-preflight checks Aurora MySQL and Aurora \
@@ -159,15 +165,28 @@ async fn describe_cluster(
     Ok(cluster)
 }
 
-fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
+/// A cluster as the snapshot holds it. The fields AWS always returns are required: an answer
+/// without them (a body cut short, a broken proxy) is a failed read, never defaults.
+fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
     let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-    DbCluster {
+    let required = |v: Option<&str>, field: &str| {
+        v.filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .ok_or_else(|| {
+                CallError::new(
+                    calls::DESCRIBE_DB_CLUSTERS,
+                    None,
+                    format!("the answer has no {field} for the cluster (incomplete response)"),
+                )
+            })
+    };
+    Ok(DbCluster {
         db_cluster_identifier: s(cl.db_cluster_identifier()),
-        db_cluster_arn: s(cl.db_cluster_arn()),
-        engine: s(cl.engine()),
-        engine_version: s(cl.engine_version()),
+        db_cluster_arn: required(cl.db_cluster_arn(), "DBClusterArn")?,
+        engine: required(cl.engine(), "Engine")?,
+        engine_version: required(cl.engine_version(), "EngineVersion")?,
         engine_mode: cl.engine_mode().map(str::to_string),
-        status: s(cl.status()),
+        status: required(cl.status(), "Status")?,
         db_cluster_parameter_group: s(cl.db_cluster_parameter_group()),
         db_cluster_members: cl
             .db_cluster_members()
@@ -194,7 +213,7 @@ fn convert_cluster(cl: &rds::DbCluster) -> DbCluster {
             }
         }),
         global_cluster_identifier: cl.global_cluster_identifier().map(str::to_string),
-    }
+    })
 }
 
 /// The family of a cluster parameter group, as AWS names them.
@@ -263,34 +282,61 @@ async fn group_parameters(
     if group.starts_with("default.") {
         return Ok((true, BTreeMap::new()));
     }
-    let params: Vec<rds::Parameter> = c
+    const CALL: &str = calls::DESCRIBE_DB_CLUSTER_PARAMETERS;
+    let pages = c
         .rds
         .describe_db_cluster_parameters()
         .db_cluster_parameter_group_name(group)
         .into_paginator()
-        .items()
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETERS, e))?;
+        .map_err(|e| call_error(CALL, e))?;
+    let mut params = Vec::new();
+    for page in pages {
+        params.extend(
+            page.parameters
+                .ok_or_else(|| incomplete(CALL, "Parameters"))?,
+        );
+    }
     Ok((false, convert_parameters(&params)))
 }
 
 async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
-    let params: Vec<rds::Parameter> = c
+    const CALL: &str = calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS;
+    let pages = c
         .rds
         .describe_engine_default_cluster_parameters()
         .db_parameter_group_family(family)
         .into_paginator()
-        .items()
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| call_error(calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS, e))?;
+        .map_err(|e| call_error(CALL, e))?;
+    let mut params = Vec::new();
+    for page in pages {
+        let defaults = page
+            .engine_defaults
+            .ok_or_else(|| incomplete(CALL, "EngineDefaults"))?;
+        params.extend(
+            defaults
+                .parameters
+                .ok_or_else(|| incomplete(CALL, "EngineDefaults.Parameters"))?,
+        );
+    }
     Ok(EngineDefaults {
         family: family.to_string(),
         parameters: convert_parameters(&params),
     })
+}
+
+/// A page that lacks what AWS always returns: a failed read, not an empty list.
+pub fn incomplete(call: &str, element: &str) -> CallError {
+    CallError::new(
+        call,
+        None,
+        format!("the answer has no {element} element (incomplete response)"),
+    )
 }
 
 /// Every DB cluster in the Region, all pages.

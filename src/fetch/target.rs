@@ -23,7 +23,7 @@ pub async fn fetch(c: &TargetClients, target: &TargetRef) -> Result<TargetSnapsh
     let region = c.region();
     match resolve(c, target, &region).await? {
         Resolved::Cluster(cl) => Ok(TargetSnapshot::Provisioned(
-            provisioned(c, &cl, region).await,
+            provisioned(c, &cl, region).await?,
         )),
         Resolved::Workgroup(wg) => Ok(TargetSnapshot::Serverless(serverless(c, &wg, region).await)),
     }
@@ -197,13 +197,26 @@ async fn resolve(
     }
 }
 
-fn convert_cluster(cl: &rs::Cluster) -> RedshiftCluster {
+/// A cluster as the snapshot holds it; NodeType and Encrypted, which AWS always returns, are
+/// required.
+fn convert_cluster(cl: &rs::Cluster) -> Result<RedshiftCluster, CallError> {
     let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-    RedshiftCluster {
+    let missing = |field: &str| {
+        CallError::new(
+            calls::DESCRIBE_CLUSTERS,
+            None,
+            format!("the answer has no {field} for the cluster (incomplete response)"),
+        )
+    };
+    Ok(RedshiftCluster {
         cluster_identifier: s(cl.cluster_identifier()),
-        node_type: s(cl.node_type()),
+        node_type: cl
+            .node_type()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| missing("NodeType"))?
+            .to_string(),
         number_of_nodes: cl.number_of_nodes().map(i64::from),
-        encrypted: cl.encrypted(),
+        encrypted: Some(cl.encrypted().ok_or_else(|| missing("Encrypted"))?),
         cluster_status: s(cl.cluster_status()),
         cluster_namespace_arn: cl.cluster_namespace_arn().map(str::to_string),
         cluster_parameter_groups: cl
@@ -228,11 +241,24 @@ fn convert_cluster(cl: &rs::Cluster) -> RedshiftCluster {
         enhanced_vpc_routing: cl.enhanced_vpc_routing(),
         cluster_version: cl.cluster_version().map(str::to_string),
         cluster_revision_number: cl.cluster_revision_number().map(str::to_string),
-    }
+    })
 }
 
-async fn provisioned(c: &TargetClients, cl: &rs::Cluster, region: String) -> ProvisionedTarget {
-    let cluster = convert_cluster(cl);
+async fn provisioned(
+    c: &TargetClients,
+    cl: &rs::Cluster,
+    region: String,
+) -> Result<ProvisionedTarget, FetchError> {
+    let cluster = convert_cluster(cl).map_err(|e| {
+        let id = cl.cluster_identifier().unwrap_or_default().to_string();
+        FetchError::Unreadable {
+            what: "Redshift cluster",
+            id,
+            hint: "The answer was incomplete; try again, and check any proxy between you and AWS"
+                .into(),
+            error: e,
+        }
+    })?;
     let group = cluster
         .cluster_parameter_groups
         .first()
@@ -245,12 +271,12 @@ async fn provisioned(c: &TargetClients, cl: &rs::Cluster, region: String) -> Pro
             "ClusterNamespaceArn"
         )
     );
-    ProvisionedTarget {
+    Ok(ProvisionedTarget {
         region,
         cluster,
         parameter_group: parameter_group.into(),
         resource_policy: resource_policy.into(),
-    }
+    })
 }
 
 async fn cluster_parameters(
@@ -265,16 +291,22 @@ async fn cluster_parameters(
             "not called: the cluster reports no parameter group",
         ));
     };
-    let params = c
+    let pages = c
         .redshift
         .describe_cluster_parameters()
         .parameter_group_name(group)
         .into_paginator()
-        .items()
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
         .map_err(|e| call_error(CALL, e))?;
+    let mut params = Vec::new();
+    for page in pages {
+        params.extend(
+            page.parameters
+                .ok_or_else(|| super::source::incomplete(CALL, "Parameters"))?,
+        );
+    }
     Ok(ParameterGroup {
         name: group.to_string(),
         family: None,

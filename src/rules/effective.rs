@@ -15,6 +15,9 @@ pub struct Effective {
     pub source: ValueSource,
     /// The documentation behind a documented default.
     pub reference: Option<String>,
+    /// The engine-defaults read that failed, when the value is a documented default taken
+    /// because of that failure (not because AWS answered without the parameter).
+    pub failed_read: Option<CallError>,
 }
 
 impl Effective {
@@ -58,6 +61,7 @@ pub fn resolve(
                 value: Some(v.clone()),
                 source,
                 reference: None,
+                failed_read: None,
             });
         }
     }
@@ -71,23 +75,30 @@ pub fn resolve(
                 value: Some(v),
                 source: ValueSource::EngineDefault,
                 reference: None,
+                failed_read: None,
             });
         }
     }
+    let failed = match defaults {
+        Some(Fact::Error(e)) => Some(e.clone()),
+        _ => None,
+    };
     if let Some(doc) = documented {
         return Ok(Effective {
             value: Some(doc.value.clone()),
             source: ValueSource::DocumentedDefault,
             reference: Some(doc.reference.clone()),
+            failed_read: failed,
         });
     }
-    if let Some(Fact::Error(e)) = defaults {
-        return Err(e.clone());
+    if let Some(e) = failed {
+        return Err(e);
     }
     Ok(Effective {
         value: None,
         source: ValueSource::Unknown,
         reference: None,
+        failed_read: None,
     })
 }
 
@@ -169,6 +180,23 @@ mod tests {
             (Some("9"), ValueSource::DocumentedDefault)
         );
         assert_eq!(e.reference.as_deref(), Some("https://docs.example/x"));
+        // AWS answered without the parameter: a plain documented default.
+        assert!(e.failed_read.is_none());
+    }
+
+    #[test]
+    fn a_documented_default_after_a_failed_read_names_the_failure() {
+        let failed: Fact<EngineDefaults> = Fact::Error(CallError::new(
+            "rds:DescribeEngineDefaultClusterParameters",
+            Some("AccessDenied"),
+            "no",
+        ));
+        let e = resolve(&group(&[]), Some(&failed), "p", Some(&doc("0"))).unwrap();
+        assert_eq!(e.source, ValueSource::DocumentedDefault);
+        assert_eq!(
+            e.failed_read.map(|f| f.call).as_deref(),
+            Some("rds:DescribeEngineDefaultClusterParameters")
+        );
     }
 
     #[test]

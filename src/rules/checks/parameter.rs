@@ -89,14 +89,32 @@ fn judge(
             ev,
         );
     };
-    let shown = match eff.source {
-        ValueSource::DocumentedDefault => format!(
+    let shown = match (&eff.source, &eff.failed_read) {
+        (ValueSource::DocumentedDefault, Some(e)) => format!(
+            "not set in {group}; the engine defaults could not be read ({}), so this assumes the documented default {}",
+            e.describe(),
+            crate::rules::spec::show(value)
+        ),
+        (ValueSource::DocumentedDefault, None) => format!(
             "not set in {group} and AWS returned no default, so it has its documented default {}",
             crate::rules::spec::show(value)
         ),
         _ => format!("{} in {group}", eff.describe()),
     };
     let holds = expect.holds(Some(value));
+    if let Some(e) = &eff.failed_read {
+        // A value assumed after a failed read is never a pass: it is unverified.
+        ev.failed_call = Some(e.call.clone());
+        if holds {
+            return Outcome::unknown(
+                format!(
+                    "{name} is {shown}, which would pass; grant {} to verify it",
+                    e.call
+                ),
+                ev,
+            );
+        }
+    }
     match (holds, not_live) {
         (true, None) => Outcome::new(Verdict::Pass, format!("{name} is {shown}"), ev),
         (true, Some((why, reboot))) => Outcome::new(
@@ -137,6 +155,19 @@ pub fn source_unset(snap: &Snapshot, names: &[String]) -> Outcome {
         }
     };
     let defaults = src.engine_defaults.ok();
+    let unread: Vec<&String> = match &src.engine_defaults {
+        Fact::Error(_) => names
+            .iter()
+            .filter(|n| {
+                group
+                    .parameters
+                    .get(*n)
+                    .and_then(|p| p.parameter_value.as_ref())
+                    .is_none()
+            })
+            .collect(),
+        Fact::Ok(_) => Vec::new(),
+    };
     let set: Vec<String> = names
         .iter()
         .filter_map(|n| {
@@ -148,6 +179,21 @@ pub fn source_unset(snap: &Snapshot, names: &[String]) -> Outcome {
             (!v.trim().is_empty()).then(|| format!("{n}={v}"))
         })
         .collect();
+    if let (true, Fact::Error(e)) = (set.is_empty() && !unread.is_empty(), &src.engine_defaults) {
+        return Outcome::unknown(
+            format!(
+                "no binlog filtering parameter is set in {group_name}, but the engine defaults of {} could not be read ({}); grant {} to verify",
+                unread.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                e.describe(),
+                e.call
+            ),
+            Evidence {
+                failed_call: Some(e.call.clone()),
+                actual_source: Some(ValueSource::Unknown),
+                ..ev
+            },
+        );
+    }
     if set.is_empty() {
         Outcome::new(
             Verdict::Pass,
@@ -259,16 +305,19 @@ pub fn target(
                     value: Some(c.parameter_value.clone().unwrap_or_default()),
                     source: ValueSource::User,
                     reference: None,
+                    failed_read: None,
                 },
                 (None, Some(d)) => Effective {
                     value: Some(d.value.clone()),
                     source: ValueSource::DocumentedDefault,
                     reference: Some(d.reference.clone()),
+                    failed_read: None,
                 },
                 (None, None) => Effective {
                     value: None,
                     source: ValueSource::Unknown,
                     reference: None,
+                    failed_read: None,
                 },
             });
             judge(name, &where_, expect, resolved, None, ev)
