@@ -241,3 +241,48 @@ async fn neither_cluster_nor_workgroup_is_not_found() {
     assert!(matches!(err, FetchError::NotFound { .. }), "{err}");
     assert!(err.to_string().contains("nothing-here"), "{err}");
 }
+
+/// A well-formed HTTP 200 whose XML is cut short: the SDK parses what arrived without an
+/// error, so the tool must notice that the cluster lacks what AWS always returns.
+#[tokio::test]
+async fn a_cut_short_answer_is_a_failed_read_not_data() {
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+    let mut side = Side::serverless_ok();
+    side.rds[0] = mock!(aws_sdk_rds::Client::describe_db_clusters).then_http_response(|| {
+        let cut = "<DescribeDBClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+            <DescribeDBClustersResult><DBClusters><DBCluster>\
+            <DBClusterIdentifier>events-pg</DBClusterIdentifier>\
+            <DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:events-pg</DBClusterArn>";
+        HttpResponse::new(200.try_into().unwrap(), SdkBody::from(cut))
+    });
+    match side.fetch("analytics-wg").await {
+        Err(FetchError::Unreadable { error, .. }) => {
+            assert_eq!(error.call, "rds:DescribeDBClusters");
+            assert!(error.message.contains("Engine"), "{}", error.message);
+        }
+        other => panic!("expected a failed read, got {other:?}"),
+    }
+}
+
+/// A parameters page without its Parameters element is a failed read, never "no parameters".
+#[tokio::test]
+async fn a_parameters_page_without_its_list_is_a_failed_read() {
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+    let mut side = Side::serverless_ok();
+    side.rds.insert(
+        0,
+        mock!(aws_sdk_rds::Client::describe_db_cluster_parameters).then_http_response(|| {
+            let body = "<DescribeDBClusterParametersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+                <DescribeDBClusterParametersResult></DescribeDBClusterParametersResult>\
+                </DescribeDBClusterParametersResponse>";
+            HttpResponse::new(200.try_into().unwrap(), SdkBody::from(body))
+        }),
+    );
+    let snap = side.fetch("analytics-wg").await.unwrap();
+    let err = snap.source.parameter_group.as_result().unwrap_err();
+    assert_eq!(err.call, "rds:DescribeDBClusterParameters");
+    assert!(err.message.contains("Parameters"), "{}", err.message);
+    assert_eq!(statuses(&snap)["ZP001"], Status::Error);
+}
