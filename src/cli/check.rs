@@ -9,7 +9,9 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use crate::config::file::{Loaded, Pair};
 use crate::config::suppress;
 use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
-use crate::model::{Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES};
+use crate::model::{
+    Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
+};
 use crate::report::{self, table::TableOptions, Document, Gate, Report};
 
 use super::{CheckArgs, CliError, GlobalArgs};
@@ -20,6 +22,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     if args.fix.fix {
         return super::fix_cmd::run(global, args, &config, &rules);
     }
+    let mut identity = None;
     let snapshots = match &args.snapshot {
         Some(path) => {
             let snap = load_snapshot(path)?;
@@ -34,14 +37,16 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            let snaps = runtime()?.block_on(fetch_all(global, &config, &pairs))?;
+            let (snaps, who) = runtime()?.block_on(fetch_all(global, &config, &pairs))?;
+            identity = who;
             if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
                 save_snapshot(path, snap)?;
             }
             snaps
         }
     };
-    let doc = document(&snapshots, &rules, &config, args);
+    let mut doc = document(&snapshots, &rules, &config, args);
+    doc.identity = identity;
     output(global, args, &doc)?;
     Ok(doc.fails())
 }
@@ -93,7 +98,13 @@ pub(super) fn output(
             for r in &doc.reports {
                 eprintln!("{}", report::table::summary_line(r, color));
             }
-            eprintln!("report written to {}", path.display());
+            if !global.quiet {
+                eprintln!("report written to {}", path.display());
+            }
+        }
+        None if global.quiet && global.format == report::Format::Table => {
+            let tty = std::io::stdout().is_terminal() && !super::no_color();
+            emit(&report::table::render_quiet(doc, tty))
         }
         None => emit(&report::render(
             doc,
@@ -160,8 +171,9 @@ pub(super) async fn connect(
             .endpoint_url
             .clone()
             .or_else(|| config.file.endpoint_url.clone()),
+        timeout: global.timeout.or(config.file.timeout),
     };
-    let sdk = fetch::clients::load(&opts).await;
+    let sdk = fetch::clients::load(&opts).await.map_err(CliError::Aws)?;
     let arns_name_regions = refs
         .iter()
         .all(|(s, t)| s.region.is_some() && t.region().is_some());
@@ -216,15 +228,26 @@ async fn fetch_all(
     global: &GlobalArgs,
     config: &Loaded,
     pairs: &[Pair],
-) -> Result<Vec<Snapshot>, CliError> {
+) -> Result<(Vec<Snapshot>, Option<Identity>), CliError> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(global, config, &refs).await?;
+    let identity = who_is_acting(&sdk).await;
     let mut out = Vec::new();
     for (source, target) in &refs {
         let (src, tgt) = clients(&sdk, source, target);
         out.push(fetch_one(&src, &tgt, source, target).await?);
     }
-    Ok(out)
+    Ok((out, identity))
+}
+
+/// The caller's identity, logged with -v; `None` when it cannot be read.
+pub(super) async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
+    let id = fetch::clients::identity(sdk).await;
+    match &id {
+        Some(i) => tracing::info!("acting as {}", i.describe()),
+        None => tracing::info!("sts:GetCallerIdentity failed: the identity is not shown"),
+    }
+    id
 }
 
 fn target_label(t: &TargetRef) -> String {

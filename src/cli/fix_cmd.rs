@@ -69,10 +69,17 @@ pub fn run(
     let mut confirm_error = None;
     let result = check::runtime()?.block_on(async {
         let sdk = check::connect(global, config, &refs).await?;
+        // The account that will be changed, shown before anything is asked or applied.
+        let acting = match check::who_is_acting(&sdk).await {
+            Some(id) => format!("Changes will be made in {}\n\n", id.describe()),
+            None => "Changes will be made with the current credentials (sts:GetCallerIdentity \
+                     was not allowed, so the account is not shown)\n\n"
+                .to_string(),
+        };
         let (src, tgt) = check::clients(&sdk, source, target);
         let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
         let confirm = |plan: &Plan| {
-            let table = render::plan_table(plan, width, unsafe_fixes);
+            let table = format!("{acting}{}", render::plan_table(plan, width, unsafe_fixes));
             if !json {
                 say(&table);
             } else if !args.fix.yes {

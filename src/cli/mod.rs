@@ -54,9 +54,16 @@ pub struct GlobalArgs {
     /// Config file (default: zetl-preflight.toml in this directory or a parent).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Seconds one attempt of one AWS call may take before it is abandoned (connecting gets
+    /// at most 5 of them); the SDK's retries still apply [default: 20].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
     /// Log to stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
+    /// Print only the summary line and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,7 +193,7 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
 /// Parse, run, and map the result to the documented exit codes.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.global.verbose);
+    init_tracing(cli.global.verbose, cli.global.quiet);
     match run(cli) {
         Ok(false) => ExitCode::SUCCESS,
         Ok(true) => ExitCode::from(1),
@@ -197,10 +204,12 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, quiet: bool) {
     use tracing_subscriber::EnvFilter;
+    // Normal output carries no log lines: notes go into the report, or one `note:` line.
     let level = match verbose {
-        0 => "zetl_preflight=warn",
+        _ if quiet => "off",
+        0 => "zetl_preflight=error",
         1 => "zetl_preflight=info",
         2 => "zetl_preflight=debug,aws_config=debug",
         _ => "trace",

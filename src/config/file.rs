@@ -18,6 +18,8 @@ pub struct ConfigFile {
     pub profile: Option<String>,
     /// Default endpoint URL for every service.
     pub endpoint_url: Option<String>,
+    /// Seconds one attempt of one AWS call may take (the command line's --timeout wins).
+    pub timeout: Option<u64>,
     /// Source/target pairs that a plain `zetl-preflight check` checks.
     #[serde(default, rename = "pair")]
     pub pairs: Vec<Pair>,

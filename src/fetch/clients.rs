@@ -1,8 +1,20 @@
 //! AWS configuration and clients. One HTTP/TLS stack: rustls with ring.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::model::Identity;
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+/// The operation-attempt timeout when none is given: long enough for a slow Describe page,
+/// short enough that a silent endpoint cannot stall a CI job.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
+/// The connect timeout never exceeds this.
+const MAX_CONNECT_SECS: u64 = 5;
 
 /// Connection options from the command line; everything else comes from the standard chain
 /// (environment, profiles, SSO, instance roles), including `AWS_ENDPOINT_URL[_<SERVICE>]`.
@@ -11,6 +23,8 @@ pub struct AwsOptions {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// Seconds for one attempt of one call (`--timeout`); connect gets at most 5 s of it.
+    pub timeout: Option<u64>,
 }
 
 /// The HTTPS client every SDK client uses.
@@ -20,11 +34,69 @@ pub fn http_client() -> SharedHttpClient {
         .build_https()
 }
 
-/// Load the shared configuration from the standard chain.
-pub async fn load(opts: &AwsOptions) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client());
+/// Connect and attempt timeouts for every call.
+pub fn timeouts(secs: Option<u64>) -> TimeoutConfig {
+    let attempt = secs.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1);
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(attempt.min(MAX_CONNECT_SECS)))
+        .operation_attempt_timeout(Duration::from_secs(attempt))
+        .build()
+}
+
+/// The shared config and credentials files, as the AWS CLI finds them.
+pub fn profile_files() -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let pick = |var: &str, default: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".aws").join(default))
+    };
+    vec![
+        pick("AWS_CONFIG_FILE", "config"),
+        pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ]
+}
+
+/// Does profile `name` exist in the shared files?
+async fn profile_exists(name: &str) -> Result<bool, String> {
+    let fs = aws_types::os_shim_internal::Fs::real();
+    let env = aws_types::os_shim_internal::Env::real();
+    let files = aws_runtime::env_config::file::EnvConfigFiles::default();
+    match aws_config::profile::load(&fs, &env, &files, None).await {
+        Ok(set) => Ok(set.get_profile(name).is_some()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Load the shared configuration. A named profile is used as the AWS CLI uses it: its
+/// credentials win over `AWS_ACCESS_KEY_ID` in the environment, so `--fix` acts on the
+/// account that was asked for. A profile that does not exist is an error.
+pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
+        .timeout_config(timeouts(opts.timeout));
     if let Some(p) = &opts.profile {
-        loader = loader.profile_name(p);
+        let shown = profile_files()
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        match profile_exists(p).await {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(format!(
+                    "profile '{p}' was not found in {shown}; name a profile from those files (aws configure list-profiles)"
+                ))
+            }
+            Err(e) => return Err(format!("cannot read the AWS profile files ({shown}): {e}")),
+        }
+        loader = loader.profile_name(p).credentials_provider(
+            ProfileFileCredentialsProvider::builder()
+                .profile_name(p)
+                .build(),
+        );
     }
     if let Some(r) = &opts.region {
         loader = loader.region(Region::new(r.clone()));
@@ -32,7 +104,26 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     if let Some(u) = &opts.endpoint_url {
         loader = loader.endpoint_url(u);
     }
-    loader.load().await
+    Ok(loader.load().await)
+}
+
+/// The caller's identity, or `None` when it cannot be read (a missing
+/// `sts:GetCallerIdentity` permission only drops the identity line).
+pub async fn identity(sdk: &SdkConfig) -> Option<Identity> {
+    let sts = aws_sdk_sts::Client::new(sdk);
+    match sts.get_caller_identity().send().await {
+        Ok(o) => Some(Identity {
+            account: o.account()?.to_string(),
+            arn: o.arn()?.to_string(),
+        }),
+        Err(e) => {
+            tracing::debug!(
+                "sts:GetCallerIdentity failed: {}",
+                aws_smithy_types::error::display::DisplayErrorContext(&e)
+            );
+            None
+        }
+    }
 }
 
 /// Clients for one side, in one Region.

@@ -3,8 +3,10 @@
 pub mod arn;
 pub mod fact;
 pub mod finding;
+pub mod identity;
 pub mod snapshot;
 
 pub use fact::{CallError, Fact};
 pub use finding::{Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource};
+pub use identity::Identity;
 pub use snapshot::*;

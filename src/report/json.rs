@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::config::suppress::SuppressionNote;
-use crate::model::{Finding, Summary};
+use crate::model::{Finding, Identity, Summary};
 
 use super::{Document, Report, SourceInfo, TargetInfo, REPORT_SCHEMA_VERSION};
 
@@ -56,6 +56,9 @@ impl<'a> Check<'a> {
 struct Single<'a> {
     schema_version: u32,
     tool: Tool,
+    /// Who ran the live checks (sts:GetCallerIdentity); absent offline or when not allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a Identity>,
     #[serde(flatten)]
     check: Check<'a>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -67,6 +70,8 @@ struct Single<'a> {
 struct Multi<'a> {
     schema_version: u32,
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a Identity>,
     summary: Counts,
     checks: Vec<Check<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -80,12 +85,14 @@ pub fn render(doc: &Document) -> String {
         [one] => serde_json::to_string_pretty(&Single {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: TOOL,
+            identity: doc.identity.as_ref(),
             check: Check::of(one),
             suppressions: &doc.suppressions,
         }),
         many => serde_json::to_string_pretty(&Multi {
             schema_version: REPORT_SCHEMA_VERSION,
             tool: TOOL,
+            identity: doc.identity.as_ref(),
             summary: Counts {
                 total: doc.findings().count(),
                 per_status: doc.summary(),

@@ -14,7 +14,7 @@ pub use gate::{FailOn, Gate};
 use serde::Serialize;
 
 use crate::config::suppress::SuppressionNote;
-use crate::model::{Finding, Snapshot, Summary, TargetSnapshot};
+use crate::model::{Finding, Identity, Snapshot, Summary, TargetSnapshot};
 use crate::rules::Rule;
 
 /// Version of the JSON report format. Bump on incompatible changes.
@@ -104,6 +104,8 @@ pub struct Document {
     pub artifact: String,
     /// The rules that ran, for rule metadata (SARIF).
     pub rules: Vec<Rule>,
+    /// Who ran the live checks, when known.
+    pub identity: Option<Identity>,
 }
 
 impl Document {
@@ -114,6 +116,7 @@ impl Document {
             gate: Gate::default(),
             artifact: crate::config::FILE_NAME.to_string(),
             rules: rules.rules.clone(),
+            identity: None,
         }
     }
 

@@ -204,6 +204,9 @@ pub fn summary_line(report: &Report, color: bool) -> String {
 pub fn render(doc: &Document, opts: &TableOptions) -> String {
     let many = doc.reports.len() > 1;
     let mut out = String::new();
+    if let Some(id) = &doc.identity {
+        out.push_str(&format!("Checked as {}\n\n", id.describe()));
+    }
     for r in &doc.reports {
         if many {
             out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
@@ -239,6 +242,17 @@ fn suppression_notes(notes: &[SuppressionNote]) -> String {
         };
         out.push_str(&format!("warning: {line}\n"));
     }
+    out
+}
+
+/// `--quiet`: each pair's summary line, and what became of the suppressions.
+pub fn render_quiet(doc: &Document, color: bool) -> String {
+    let mut out = String::new();
+    for r in &doc.reports {
+        out.push_str(&summary_line(r, color));
+        out.push('\n');
+    }
+    out.push_str(&suppression_notes(&doc.suppressions));
     out
 }
 
