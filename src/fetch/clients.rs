@@ -92,8 +92,13 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
             }
             Err(e) => return Err(format!("cannot read the AWS profile files ({shown}): {e}")),
         }
+        // The profile's provider may call STS (role_arn, SSO): give it the same client.
+        let provider_config = aws_config::provider_config::ProviderConfig::default()
+            .with_http_client(http_client())
+            .with_timeout_config(timeouts(opts.timeout));
         loader = loader.profile_name(p).credentials_provider(
             ProfileFileCredentialsProvider::builder()
+                .configure(&provider_config)
                 .profile_name(p)
                 .build(),
         );

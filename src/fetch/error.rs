@@ -13,6 +13,18 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let code = err.code().map(str::to_string);
+    let timed_out = match &err {
+        SdkError::TimeoutError(_) => true,
+        SdkError::DispatchFailure(d) => d.is_timeout(),
+        _ => false,
+    };
+    if timed_out {
+        return CallError {
+            call: call.to_string(),
+            code: Some("Timeout".into()),
+            message: "no answer within the timeout (raise it with --timeout SECONDS)".into(),
+        };
+    }
     let message = match (err.message(), &err) {
         (Some(m), _) => m.to_string(),
         (None, SdkError::ServiceError(_)) if code.is_some() => "(no message)".to_string(),
@@ -94,7 +106,7 @@ pub fn hint_for(e: &CallError) -> String {
             "Grant {} to the caller (zetl-preflight iam-policy lists every permission it needs)",
             e.call
         )
-    } else if e.code.is_none() {
+    } else if e.code.is_none() || e.code.as_deref() == Some("Timeout") {
         "Check the network, the endpoint URL and the credentials, then try again".to_string()
     } else {
         "Try again; if it persists, check the identifier and the Region".to_string()
