@@ -286,3 +286,63 @@ async fn a_parameters_page_without_its_list_is_a_failed_read() {
     assert!(err.message.contains("Parameters"), "{}", err.message);
     assert_eq!(statuses(&snap)["ZP001"], Status::Error);
 }
+
+/// Neither a cluster nor a workgroup of that name, while the cluster lookup was denied: "not
+/// found", saying which lookup could not answer; never "cannot read the target".
+#[tokio::test]
+async fn not_found_while_the_other_lookup_failed_says_which() {
+    let side = Side {
+        rds: rds_rules(),
+        redshift: vec![
+            mock!(aws_sdk_redshift::Client::describe_clusters).then_error(|| {
+                aws_sdk_redshift::operation::describe_clusters::DescribeClustersError::generic(
+                    meta(
+                        "AccessDenied",
+                        "not authorized to perform redshift:DescribeClusters",
+                    ),
+                )
+            }),
+        ],
+        serverless: vec![
+            mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_error(|| {
+                GetWorkgroupError::ResourceNotFoundException(
+                    aws_sdk_redshiftserverless::types::error::ResourceNotFoundException::builder()
+                        .message("Workgroup not found")
+                        .meta(meta("ResourceNotFoundException", "Workgroup not found"))
+                        .build()
+                        .unwrap(),
+                )
+            }),
+        ],
+    };
+    let err = side.fetch("nothing-here").await.unwrap_err();
+    assert!(matches!(err, FetchError::NotFound { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("was not found"), "{text}");
+    assert!(
+        text.contains("redshift:DescribeClusters failed: AccessDenied"),
+        "{text}"
+    );
+}
+
+/// A failed GetNamespace is reported as GetNamespace's failure, not as a resource-policy
+/// call that was never made.
+#[tokio::test]
+async fn a_failed_get_namespace_is_named_for_the_policy_rules() {
+    let mut side = Side::serverless_ok();
+    side.serverless[1] = mock!(aws_sdk_redshiftserverless::Client::get_namespace)
+        .then_error(|| GetNamespaceError::generic(meta("AccessDeniedException", "denied")));
+    let snap = side.fetch("analytics-wg").await.unwrap();
+    let f = evaluate(&snap, &RuleSet::embedded().unwrap());
+    for code in ["ZA001", "ZA002", "ZR009"] {
+        let x = f.iter().find(|f| f.rule == code).unwrap();
+        assert_eq!(x.status, Status::Error, "{code}: {}", x.message);
+        assert_eq!(
+            x.evidence.failed_call.as_deref(),
+            Some("redshift-serverless:GetNamespace"),
+            "{code}: {}",
+            x.message
+        );
+        assert!(!x.message.contains("not called"), "{}", x.message);
+    }
+}

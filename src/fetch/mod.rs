@@ -27,12 +27,16 @@ pub async fn snapshot(
         target::fetch(tgt, target),
         source::integrations(src)
     );
+    // The source's error first: it is the one the user named first.
+    let source = s?;
+    let (target, notes) = t?;
     Ok(Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
+        notes,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         captured_at: Some(now_rfc3339()),
-        source: s?,
-        target: t?,
+        source,
+        target,
         integrations,
     })
 }

@@ -14,18 +14,27 @@ use super::clients::TargetClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
 use super::refs::TargetRef;
 
+/// What a target name or ARN resolved to, with notes on assumptions made on the way.
 enum Resolved {
-    Cluster(Box<rs::Cluster>),
-    Workgroup(Box<rss::Workgroup>),
+    Cluster(Box<rs::Cluster>, Vec<String>),
+    Workgroup(Box<rss::Workgroup>, Vec<String>),
 }
 
-pub async fn fetch(c: &TargetClients, target: &TargetRef) -> Result<TargetSnapshot, FetchError> {
+/// The target, and notes on what the resolution assumed (for the report).
+pub async fn fetch(
+    c: &TargetClients,
+    target: &TargetRef,
+) -> Result<(TargetSnapshot, Vec<String>), FetchError> {
     let region = c.region();
     match resolve(c, target, &region).await? {
-        Resolved::Cluster(cl) => Ok(TargetSnapshot::Provisioned(
-            provisioned(c, &cl, region).await?,
+        Resolved::Cluster(cl, notes) => Ok((
+            TargetSnapshot::Provisioned(provisioned(c, &cl, region).await?),
+            notes,
         )),
-        Resolved::Workgroup(wg) => Ok(TargetSnapshot::Serverless(serverless(c, &wg, region).await)),
+        Resolved::Workgroup(wg, notes) => Ok((
+            TargetSnapshot::Serverless(serverless(c, &wg, region).await),
+            notes,
+        )),
     }
 }
 
@@ -114,27 +123,47 @@ async fn resolve(
             match (cluster, workgroup) {
                 (Ok(Some(_)), Ok(Some(_))) => Err(FetchError::Ambiguous(name.clone())),
                 (Ok(Some(cl)), other) => {
-                    if let Err(e) = other {
-                        tracing::warn!("assuming a provisioned cluster; could not rule out a workgroup named {name}: {}", e.describe());
+                    let mut r = Resolved::Cluster(Box::new(cl), Vec::new());
+                    if let (Err(e), Resolved::Cluster(_, notes)) = (other, &mut r) {
+                        notes.push(format!(
+                            "'{name}' was taken as the provisioned cluster of that name; a Serverless workgroup of the same name could not be ruled out ({})",
+                            e.describe()
+                        ));
                     }
-                    Ok(Resolved::Cluster(Box::new(cl)))
+                    Ok(r)
                 }
                 (other, Ok(Some(wg))) => {
+                    let mut notes = Vec::new();
                     if let Err(e) = other {
-                        tracing::warn!("assuming a Serverless workgroup; could not rule out a cluster named {name}: {}", e.describe());
+                        notes.push(format!(
+                            "'{name}' was taken as the Serverless workgroup of that name; a provisioned cluster of the same name could not be ruled out ({})",
+                            e.describe()
+                        ));
                     }
-                    Ok(Resolved::Workgroup(Box::new(wg)))
+                    Ok(Resolved::Workgroup(Box::new(wg), notes))
                 }
                 (Ok(None), Ok(None)) => Err(not_found(
                     name,
                     region,
                     "Redshift cluster or Serverless workgroup",
                 )),
-                (Err(e), _) | (_, Err(e)) => Err(unreadable(name, "Redshift target", e)),
+                // One lookup says "no such thing", the other failed: not found, saying
+                // which lookup could not answer.
+                (Ok(None), Err(e)) | (Err(e), Ok(None)) => Err(FetchError::NotFound {
+                    what: "Redshift cluster or Serverless workgroup",
+                    id: name.clone(),
+                    region: region.to_string(),
+                    hint: format!(
+                        "The other lookup failed ({}), so it cannot rule that kind out: {}",
+                        e.describe(),
+                        hint_for(&e)
+                    ),
+                }),
+                (Err(e), Err(_)) => Err(unreadable(name, "Redshift target", e)),
             }
         }
         TargetRef::ClusterArn { id, .. } => match cluster_by_id(c, id).await {
-            Ok(Some(cl)) => Ok(Resolved::Cluster(Box::new(cl))),
+            Ok(Some(cl)) => Ok(Resolved::Cluster(Box::new(cl), Vec::new())),
             Ok(None) => Err(not_found(id, region, "Redshift cluster")),
             Err(e) => Err(unreadable(id, "Redshift cluster", e)),
         },
@@ -145,7 +174,7 @@ async fn resolve(
                 .map_err(|e| unreadable(&id, "Redshift namespace", e))?;
             all.into_iter()
                 .find(|cl| cl.cluster_namespace_arn() == Some(id.as_str()))
-                .map(|cl| Resolved::Cluster(Box::new(cl)))
+                .map(|cl| Resolved::Cluster(Box::new(cl), Vec::new()))
                 .ok_or_else(|| not_found(&id, region, "Redshift cluster with namespace"))
         }
         TargetRef::ServerlessNamespace(arn) => {
@@ -175,7 +204,7 @@ async fn resolve(
                 .map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
             wgs.into_iter()
                 .find(|w| w.namespace_name() == Some(ns.as_str()))
-                .map(|w| Resolved::Workgroup(Box::new(w)))
+                .map(|w| Resolved::Workgroup(Box::new(w), Vec::new()))
                 .ok_or_else(|| FetchError::NotFound {
                     what: "workgroup for Redshift Serverless namespace",
                     id: ns,
@@ -191,7 +220,7 @@ async fn resolve(
                 .map_err(|e| unreadable(&id, "Redshift Serverless workgroup", e))?;
             wgs.into_iter()
                 .find(|w| w.workgroup_arn() == Some(id.as_str()))
-                .map(|w| Resolved::Workgroup(Box::new(w)))
+                .map(|w| Resolved::Workgroup(Box::new(w), Vec::new()))
                 .ok_or_else(|| not_found(&id, region, "Redshift Serverless workgroup"))
         }
     }
@@ -336,10 +365,16 @@ async fn resource_policy(
 ) -> Result<Option<String>, CallError> {
     const CALL: &str = calls::GET_RESOURCE_POLICY;
     let Some(arn) = namespace_arn else {
+        // The call that came up short is the one that should have named the namespace.
+        let by = if field == "ClusterNamespaceArn" {
+            calls::DESCRIBE_CLUSTERS
+        } else {
+            calls::GET_NAMESPACE
+        };
         return Err(CallError::new(
-            CALL,
+            by,
             None,
-            format!("not called: AWS returned no {field}, so the namespace ARN is unknown"),
+            format!("it returned no {field}, so the namespace's resource policy ({CALL}) cannot be read"),
         ));
     };
     match c
@@ -409,13 +444,16 @@ async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> S
             })
         })
         .into();
-    let arn = namespace
-        .ok()
-        .map(|n| n.namespace_arn.clone())
-        .filter(|a| !a.is_empty());
-    let resource_policy = resource_policy(c, arn.as_deref(), "namespaceArn")
-        .await
-        .into();
+    // Without the namespace there is no ARN to ask about: the failure is GetNamespace's.
+    let resource_policy = match &namespace {
+        Fact::Error(e) => Fact::Error(e.clone()),
+        Fact::Ok(n) => {
+            let arn = Some(n.namespace_arn.clone()).filter(|a| !a.is_empty());
+            resource_policy(c, arn.as_deref(), "namespaceArn")
+                .await
+                .into()
+        }
+    };
     ServerlessTarget {
         region,
         workgroup,

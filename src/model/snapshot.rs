@@ -29,6 +29,10 @@ pub struct Snapshot {
     pub target: TargetSnapshot,
     /// rds:DescribeIntegrations, every integration in the source's account and Region.
     pub integrations: Fact<Vec<Integration>>,
+    /// Assumptions the read had to make that a person should know about (for example a
+    /// target name taken as a cluster while the workgroup lookup failed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

@@ -34,6 +34,8 @@ struct Check<'a> {
     captured_at: Option<&'a str>,
     summary: Counts,
     findings: &'a [Finding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
 }
 
 impl<'a> Check<'a> {
@@ -47,6 +49,7 @@ impl<'a> Check<'a> {
                 per_status: r.summary(),
             },
             findings: &r.findings,
+            notes: &r.notes,
         }
     }
 }

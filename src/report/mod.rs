@@ -51,6 +51,8 @@ pub struct Report {
     pub target: TargetInfo,
     pub captured_at: Option<String>,
     pub findings: Vec<Finding>,
+    /// What the read had to assume, for people to know.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -79,6 +81,7 @@ impl Report {
             target,
             captured_at: snap.captured_at.clone(),
             findings,
+            notes: snap.notes.clone(),
         }
     }
 

@@ -310,6 +310,9 @@ fn render_report(report: &Report, opts: &TableOptions) -> String {
         out.push('\n');
     }
     out.push_str(&unverified(report, opts.color));
+    for n in &report.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
     out.push_str(&summary_line(report, opts.color));
     out.push('\n');
     out
