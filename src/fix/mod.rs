@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod apply;
+pub mod cli_text;
 pub mod context;
 pub mod flow;
 pub mod journal;

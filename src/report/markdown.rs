@@ -2,6 +2,7 @@
 
 use crate::config::suppress::SuppressionState;
 use crate::model::{Finding, Status};
+use crate::rules::spec::Applicability;
 
 use super::{Document, Report};
 
@@ -23,7 +24,7 @@ fn icon(f: &Finding) -> &'static str {
     }
 }
 
-fn section(r: &Report) -> String {
+fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
     let s = r.summary();
     let verdict = if s.fail > 0 || s.error > 0 {
         "❌ not ready"
@@ -75,20 +76,39 @@ fn section(r: &Report) -> String {
             cell(f.evidence.actual.as_deref().unwrap_or("")),
         ));
     }
-    let fixes: Vec<&&Finding> = problems
-        .iter()
-        .filter(|f| f.remediation.is_some() && f.suppressed.is_none())
-        .collect();
-    if !fixes.is_empty() {
-        out.push_str("\n<details><summary>How to fix</summary>\n\n");
-        for f in fixes {
-            out.push_str(&format!(
-                "**{} {}**: {}\n\n```sh\n{}\n```\n\n",
-                f.rule,
-                f.name,
-                f.title,
-                f.remediation.as_deref().unwrap_or_default()
-            ));
+    let steps = super::steps::steps(r, rules);
+    if !steps.is_empty() {
+        out.push_str("\n<details><summary>How to fix (the steps <code>check --fix</code> takes, in its order)</summary>\n\n");
+        for (i, step) in steps.iter().enumerate() {
+            let kind = match step.applicability {
+                Applicability::Safe => "",
+                Applicability::Unsafe => " *(unsafe: only with `--unsafe-fixes`)*",
+                Applicability::Manual => " *(by hand)*",
+            };
+            out.push_str(&format!("{}. {}{kind}\n", i + 1, step.summary));
+            for f in &step.problems {
+                out.push_str(&format!(
+                    "   - {} [{}]({}) `{}`: {}\n",
+                    icon(f),
+                    f.rule,
+                    f.docs,
+                    f.name,
+                    f.message.replace('\n', " ")
+                ));
+            }
+            if !step.also.is_empty() {
+                out.push_str(&format!("   - also for {}\n", step.also.join(", ")));
+            }
+            if let (true, Some(why)) = (step.commands.is_empty(), &step.reason) {
+                out.push_str(&format!("   - {}\n", why.replace('\n', " ")));
+            }
+            if !step.commands.is_empty() {
+                out.push_str(&format!(
+                    "\n   ```sh\n   {}\n   ```\n",
+                    step.commands.join("\n   ")
+                ));
+            }
+            out.push('\n');
         }
         out.push_str("</details>\n\n");
     }
@@ -103,7 +123,7 @@ pub fn render(doc: &Document) -> String {
     };
     let mut out = format!("## zetl-preflight: {verdict}\n\n");
     for r in &doc.reports {
-        out.push_str(&section(r));
+        out.push_str(&section(r, &doc.rules));
     }
     let notes: Vec<_> = doc
         .suppressions

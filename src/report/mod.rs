@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod steps;
 pub mod table;
 
 pub use gate::{FailOn, Gate};
@@ -53,6 +54,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// What the read had to assume, for people to know.
     pub notes: Vec<String>,
+    /// What was checked, for planning the "How to fix" steps.
+    pub snapshot: Snapshot,
 }
 
 impl Report {
@@ -82,6 +85,7 @@ impl Report {
             captured_at: snap.captured_at.clone(),
             findings,
             notes: snap.notes.clone(),
+            snapshot: snap.clone(),
         }
     }
 

@@ -4,6 +4,7 @@
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
 use crate::model::{Finding, Status};
+use crate::rules::spec::Applicability;
 
 use crate::config::suppress::{SuppressionNote, SuppressionState};
 
@@ -212,7 +213,7 @@ pub fn render(doc: &Document, opts: &TableOptions) -> String {
             out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
             out.push_str("\n\n");
         }
-        out.push_str(&render_report(r, opts));
+        out.push_str(&render_report(r, &doc.rules, opts));
         if many {
             out.push('\n');
         }
@@ -257,7 +258,7 @@ pub fn render_quiet(doc: &Document, color: bool) -> String {
 }
 
 /// One pair's tables, fixes and summary line.
-fn render_report(report: &Report, opts: &TableOptions) -> String {
+fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOptions) -> String {
     let mut out = String::new();
     for resource in resources(report) {
         let all: Vec<&Finding> = report
@@ -281,31 +282,44 @@ fn render_report(report: &Report, opts: &TableOptions) -> String {
         out.push_str(&findings_table(&rows, opts).to_string());
         out.push_str("\n\n");
     }
-    let fixes: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.remediation.is_some() && f.suppressed.is_none())
-        .collect();
-    if !fixes.is_empty() {
-        out.push_str(&paint("How to fix", "1", opts.color));
+    let steps = super::steps::steps(report, rules);
+    if !steps.is_empty() {
+        out.push_str(&paint(
+            "How to fix (the steps `check --fix` takes, in its order)",
+            "1",
+            opts.color,
+        ));
         out.push('\n');
-        // Several findings often share a command (one modify call sets three parameters):
-        // print each command once, where it first applies.
-        let mut printed = std::collections::HashSet::new();
-        for f in fixes {
-            let tag = paint(label(f.status), status_sgr(f.status), opts.color);
-            out.push_str(&format!("{tag} {} {}: {}\n", f.rule, f.name, f.title));
-            let mut fresh = 0;
-            for line in f.remediation.as_deref().unwrap_or_default().lines() {
-                if printed.insert(line) {
-                    out.push_str(&format!("    {line}\n"));
-                    fresh += 1;
+        for (i, step) in steps.iter().enumerate() {
+            let kind = match step.applicability {
+                Applicability::Safe => "",
+                Applicability::Unsafe => " [unsafe: --fix applies it only with --unsafe-fixes]",
+                Applicability::Manual => " [by hand]",
+            };
+            out.push_str(&format!("{}. {}{kind}\n", i + 1, step.summary));
+            for f in &step.problems {
+                let tag = paint(label(f.status), status_sgr(f.status), opts.color);
+                out.push_str(&format!("   {tag} {} {}: {}\n", f.rule, f.name, f.message));
+            }
+            if !step.also.is_empty() {
+                out.push_str(&format!("   (also for {})\n", step.also.join(", ")));
+            }
+            for line in &step.commands {
+                out.push_str(&format!("     {line}\n"));
+            }
+            if let (true, Some(why)) = (step.commands.is_empty(), &step.reason) {
+                out.push_str(&format!("   ({why})\n"));
+            }
+            let mut docs: Vec<(&str, Vec<&str>)> = Vec::new();
+            for f in &step.problems {
+                match docs.iter_mut().find(|(url, _)| *url == f.docs) {
+                    Some((_, codes)) => codes.push(&f.rule),
+                    None => docs.push((&f.docs, vec![&f.rule])),
                 }
             }
-            if fresh == 0 {
-                out.push_str("    (the commands above fix this too)\n");
+            for (url, codes) in docs {
+                out.push_str(&format!("   docs ({}): {url}\n", codes.join(", ")));
             }
-            out.push_str(&format!("    docs: {}\n", f.docs));
         }
         out.push('\n');
     }

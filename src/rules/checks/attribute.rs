@@ -48,7 +48,7 @@ pub fn check(
         Outcome::new(
             Verdict::Violation,
             format!(
-                "{field} of {what} is {shown}; expected {}",
+                "{field} of {what} is {shown}; zero-ETL needs {}",
                 expect.describe()
             ),
             ev,

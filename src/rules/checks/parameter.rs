@@ -124,7 +124,7 @@ fn judge(
         )
         .fix(reboot),
         (false, live) => {
-            let mut msg = format!("{name} is {shown}; expected {}", expect.describe());
+            let mut msg = format!("{name} is {shown}; zero-ETL needs {}", expect.describe());
             if let Some((why, _)) = live {
                 msg.push_str(&format!(" (also: {why})"));
             }

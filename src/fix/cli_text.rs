@@ -1,0 +1,150 @@
+//! Each planned call as the AWS CLI command that does the same, for people who fix by hand.
+//! Creating a group is guarded, so the commands can be run again after a partial fix.
+
+use super::action::{Action, Op, ParamSet};
+
+/// Quote for a POSIX shell when needed.
+fn sh(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// `--parameters` in the CLI's shorthand, or JSON when a value would break the shorthand.
+fn rds_parameters(params: &[ParamSet], with_value: bool) -> String {
+    let plain = |v: &str| !v.contains([',', ' ', '"', '\'', '[', ']', '{', '}', '=']);
+    if params.iter().all(|p| plain(&p.value)) {
+        params
+            .iter()
+            .map(|p| {
+                if with_value {
+                    format!(
+                        "\"ParameterName={},ParameterValue={},ApplyMethod={}\"",
+                        p.name, p.value, p.apply_method
+                    )
+                } else {
+                    format!(
+                        "\"ParameterName={},ApplyMethod={}\"",
+                        p.name, p.apply_method
+                    )
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        let list: Vec<serde_json::Value> = params
+            .iter()
+            .map(|p| {
+                let mut o = serde_json::json!({
+                    "ParameterName": p.name,
+                    "ApplyMethod": p.apply_method,
+                });
+                if with_value {
+                    o["ParameterValue"] = serde_json::Value::String(p.value.clone());
+                }
+                o
+            })
+            .collect();
+        sh(&serde_json::Value::Array(list).to_string())
+    }
+}
+
+fn redshift_parameters(params: &[ParamSet]) -> String {
+    let list: Vec<serde_json::Value> = params
+        .iter()
+        .map(|p| serde_json::json!({"ParameterName": p.name, "ParameterValue": p.value}))
+        .collect();
+    sh(&serde_json::Value::Array(list).to_string())
+}
+
+/// The command for `a`: a manual action's own text, or the CLI form of its call.
+pub fn command(a: &Action) -> Option<String> {
+    Some(match &a.op {
+        Op::Manual => return a.command.clone(),
+        Op::CreateDbClusterParameterGroup {
+            name,
+            family,
+            description,
+        } => format!(
+            "aws rds describe-db-cluster-parameter-groups --db-cluster-parameter-group-name {name} >/dev/null 2>&1 || \
+             aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name {name} --db-parameter-group-family {family} --description {}",
+            sh(description)
+        ),
+        Op::ModifyDbClusterParameterGroup { group, parameters } => format!(
+            "aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name {group} --parameters {}",
+            rds_parameters(parameters, true)
+        ),
+        Op::ResetDbClusterParameterGroup { group, parameters } => format!(
+            "aws rds reset-db-cluster-parameter-group --db-cluster-parameter-group-name {group} --parameters {}",
+            rds_parameters(parameters, false)
+        ),
+        Op::ModifyDbCluster {
+            cluster,
+            parameter_group,
+        } => format!(
+            "aws rds modify-db-cluster --db-cluster-identifier {cluster} --db-cluster-parameter-group-name {parameter_group} --apply-immediately"
+        ),
+        Op::RebootDbInstance { instance } => {
+            format!("aws rds reboot-db-instance --db-instance-identifier {instance}")
+        }
+        Op::CreateClusterParameterGroup {
+            name,
+            family,
+            description,
+        } => format!(
+            "aws redshift describe-cluster-parameter-groups --parameter-group-name {name} >/dev/null 2>&1 || \
+             aws redshift create-cluster-parameter-group --parameter-group-name {name} --parameter-group-family {family} --description {}",
+            sh(description)
+        ),
+        Op::ModifyClusterParameterGroup { group, parameters } => format!(
+            "aws redshift modify-cluster-parameter-group --parameter-group-name {group} --parameters {}",
+            redshift_parameters(parameters)
+        ),
+        Op::ModifyCluster {
+            cluster,
+            parameter_group,
+        } => format!(
+            "aws redshift modify-cluster --cluster-identifier {cluster} --cluster-parameter-group-name {parameter_group}"
+        ),
+        Op::RebootCluster { cluster } => {
+            format!("aws redshift reboot-cluster --cluster-identifier {cluster}")
+        }
+        Op::PutResourcePolicy {
+            resource_arn,
+            policy,
+        } => format!(
+            "aws redshift put-resource-policy --resource-arn {resource_arn} --policy {}",
+            sh(policy)
+        ),
+        Op::UpdateWorkgroup {
+            workgroup,
+            config_parameters,
+        } => {
+            let list: Vec<serde_json::Value> = config_parameters
+                .iter()
+                .map(|(k, v)| serde_json::json!({"parameterKey": k, "parameterValue": v}))
+                .collect();
+            format!(
+                "aws redshift-serverless update-workgroup --workgroup-name {workgroup} --config-parameters {}",
+                sh(&serde_json::Value::Array(list).to_string())
+            )
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(sh("shop-db"), "shop-db");
+        assert_eq!(sh("it's"), r"'it'\''s'");
+        assert_eq!(sh("a b"), "'a b'");
+    }
+}
