@@ -213,6 +213,40 @@ fn no_credentials_is_exit_2() {
     assert_tool_error(&o, &["credentials"]);
 }
 
+/// `rules` piped: one line per rule, every name whole. At 80 columns (COLUMNS, as a
+/// terminal would give): every line fits, and no name is broken across lines.
+#[test]
+fn rules_table_never_breaks_a_name() {
+    let names: Vec<String> = {
+        let o = zetl(&["rules", "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let piped = String::from_utf8(zetl(&["rules"]).stdout).unwrap();
+    for n in &names {
+        assert!(
+            piped.lines().any(|l| l.contains(&format!(" {n} "))),
+            "{n} not whole in:\n{piped}"
+        );
+    }
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+    let o = cmd.env("COLUMNS", "80").arg("rules").output().unwrap();
+    let narrow = String::from_utf8(o.stdout).unwrap();
+    for l in narrow.lines() {
+        assert!(l.chars().count() <= 80, "too wide: {l}");
+    }
+    for n in &names {
+        assert!(
+            narrow.lines().any(|l| l.contains(&format!(" {n} "))),
+            "{n} broken in:\n{narrow}"
+        );
+    }
+}
+
 #[test]
 fn rules_and_rule_docs() {
     let o = zetl(&["rules"]);

@@ -1,6 +1,6 @@
 //! `zetl-preflight rules` and `zetl-preflight rule <CODE|NAME>`.
 
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
 
 use crate::report::Format;
 use crate::rules::spec::Rule;
@@ -35,35 +35,74 @@ pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
         emit(&text);
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .force_no_tty();
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        t.set_width(crate::report::table::PIPE_WIDTH);
+    emit(&format!(
+        "{}\n{} rules\n",
+        rules_table(&set.rules, output_width()),
+        set.rules.len()
+    ));
+    Ok(())
+}
+
+/// The width to lay the table out in: `COLUMNS` when set, else the terminal's; piped output
+/// is not wrapped at all, so every row stays one line for grep.
+fn output_width() -> Option<u16> {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|v| v.parse().ok()) {
+        return Some(n);
     }
-    t.set_header(vec![
-        "Code",
-        "Name",
-        "Severity",
-        "Applies to",
-        "Fix",
-        "Catalog",
-        "Title",
-    ]);
-    for r in &set.rules {
-        t.add_row(vec![
+    if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Table::new().width();
+    }
+    None
+}
+
+/// The rules as a table of `width` columns. Codes, names and the short columns are never
+/// wrapped (a name broken mid-word cannot be searched for); on a narrow screen the
+/// applies-to and catalog columns give way first, and the title wraps at spaces.
+pub fn rules_table(rules: &[Rule], width: Option<u16>) -> String {
+    let wide = width.is_none_or(|w| w >= 130);
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    let mut header = vec!["Code", "Name", "Severity", "Fix"];
+    if wide {
+        header.extend(["Applies to", "Catalog"]);
+    }
+    header.push("Title");
+    t.set_header(header);
+    for r in rules {
+        let mut row = vec![
             r.code.clone(),
             r.name.clone(),
             r.severity.as_str().to_string(),
-            applies_to(r),
             r.applicability.as_str().to_string(),
-            r.catalog.join(" "),
-            r.title.clone(),
-        ]);
+        ];
+        if wide {
+            row.extend([applies_to(r), r.catalog.join(" ")]);
+        }
+        row.push(r.title.clone());
+        t.add_row(row);
     }
-    emit(&format!("{t}\n{} rules\n", set.rules.len()));
-    Ok(())
+    let keep = if wide { 6 } else { 4 };
+    for i in 0..keep {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    let mut out = t.to_string();
+    if !wide {
+        out.push_str(
+            "\n(130 columns show applies-to and catalog;\n`rule CODE` and --format json always do)",
+        );
+    }
+    out
 }
 
 pub fn show(global: &GlobalArgs, source: &RulesSource, key: &str) -> Result<(), CliError> {
