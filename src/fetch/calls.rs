@@ -17,6 +17,8 @@ pub const GET_WORKGROUP: &str = "redshift-serverless:GetWorkgroup";
 pub const GET_NAMESPACE: &str = "redshift-serverless:GetNamespace";
 pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
+/// Who is acting (the identity line). Optional: without it only that line is dropped.
+pub const GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
 /// Used by `check --fix` only, to find a free name for a new group.
 pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
@@ -36,6 +38,7 @@ pub const READ: &[&str] = &[
     GET_NAMESPACE,
     LIST_WORKGROUPS,
     LIST_NAMESPACES,
+    GET_CALLER_IDENTITY,
 ];
 
 /// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.

@@ -123,7 +123,8 @@ pub async fn identity(sdk: &SdkConfig) -> Option<Identity> {
         }),
         Err(e) => {
             tracing::debug!(
-                "sts:GetCallerIdentity failed: {}",
+                "{} failed: {}",
+                super::calls::GET_CALLER_IDENTITY,
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
             );
             None
