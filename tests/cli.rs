@@ -63,6 +63,25 @@ fn warnings_alone_exit_0() {
 }
 
 #[test]
+fn quiet_prints_only_the_summary_line() {
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("seed-default-groups.json"),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("NOT READY: 9 failed"), "{out}");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
 fn failing_snapshot_exits_1() {
     let o = zetl(&["check", "--snapshot", &fixture("seed-default-groups.json")]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));

@@ -276,11 +276,19 @@ async fn cli_against_moto_exits_1_and_snapshot_replays_the_same_findings() {
     assert_eq!(live_doc["source"]["id"], "shop-db");
     assert_eq!(live_doc["target"]["kind"], "provisioned");
     assert!(live_doc["summary"]["fail"].as_u64().unwrap() >= 8);
+    // Who acted, from sts:GetCallerIdentity (moto's default account).
+    assert_eq!(live_doc["identity"]["account"], "123456789012");
+    assert!(live_doc["identity"]["arn"]
+        .as_str()
+        .unwrap()
+        .starts_with("arn:aws:"));
 
     let offline = run_cli(&moto, &["check", "--snapshot", saved_s, "--format", "json"]);
     assert_eq!(offline.status.code(), Some(1));
     let offline_doc: serde_json::Value = serde_json::from_slice(&offline.stdout).unwrap();
     assert_eq!(live_doc["findings"], offline_doc["findings"]);
+    // Offline, nobody acted: no identity.
+    assert!(offline_doc.get("identity").is_none());
 
     // The table names the broken requirements, with expected and actual values.
     let table = run_cli(
@@ -289,6 +297,13 @@ async fn cli_against_moto_exits_1_and_snapshot_replays_the_same_findings() {
     );
     let text = String::from_utf8_lossy(&table.stdout);
     assert_eq!(table.status.code(), Some(1));
+    assert!(
+        text.starts_with("Checked as account 123456789012 as arn:aws:"),
+        "{text}"
+    );
+    // No log lines in normal output: stderr holds nothing but the progress line on a TTY.
+    let err = String::from_utf8_lossy(&table.stderr);
+    assert!(!err.contains(" WARN ") && !err.contains(" INFO "), "{err}");
     for needle in [
         "ZM010",
         "dc2.large",

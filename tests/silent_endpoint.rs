@@ -10,45 +10,86 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A loopback server that reads each request's head, reports it, and never answers.
+/// A loopback server that reads each request, reports its head, answers the ones `answer`
+/// knows (with an XML body) and leaves every other without a word.
 struct Silent {
     port: u16,
     heads: mpsc::Receiver<String>,
 }
 
+type Answer = fn(&str) -> Option<String>;
+
 impl Silent {
     fn start() -> Silent {
+        Silent::answering(|_| None)
+    }
+
+    fn answering(answer: Answer) -> Silent {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, heads) = mpsc::channel();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let tx = tx.clone();
-                std::thread::spawn(move || {
-                    let mut stream = stream;
-                    let mut buf = vec![0u8; 16384];
-                    let mut head = Vec::new();
-                    while let Ok(n) = stream.read(&mut buf) {
-                        if n == 0 {
-                            return;
-                        }
-                        head.extend_from_slice(&buf[..n]);
-                        if head.windows(4).any(|w| w == b"\r\n\r\n") {
-                            let _ = tx.send(String::from_utf8_lossy(&head).into_owned());
-                            break;
-                        }
-                    }
-                    // Hold the connection open without a word until the client gives up.
-                    std::thread::sleep(Duration::from_secs(120));
-                    drop(stream);
-                });
+                std::thread::spawn(move || serve(stream, tx, answer));
             }
         });
         Silent { port, heads }
     }
-
     fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+fn serve(mut stream: std::net::TcpStream, tx: mpsc::Sender<String>, answer: Answer) {
+    use std::io::Write;
+    let mut pending = Vec::new();
+    let mut buf = vec![0u8; 16384];
+    loop {
+        // One request: the head, then Content-Length bytes of body.
+        let head_end = loop {
+            if let Some(i) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&pending[..head_end]).into_owned();
+        let length = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
+            })
+            .unwrap_or(0);
+        while pending.len() < head_end + length {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
+        }
+        let body = String::from_utf8_lossy(&pending[head_end..head_end + length]).into_owned();
+        pending.drain(..head_end + length);
+        let _ = tx.send(head.clone());
+        match answer(&format!("{head}{body}")) {
+            Some(xml) => {
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{xml}",
+                    xml.len()
+                );
+                if stream.write_all(reply.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            None => {
+                // Hold the connection open without a word until the client gives up.
+                std::thread::sleep(Duration::from_secs(120));
+                return;
+            }
+        }
     }
 }
 
@@ -101,6 +142,96 @@ fn a_silent_endpoint_ends_in_a_timeout_error_naming_the_call() {
     assert!(err.contains("rds:DescribeDBClusters"), "{err}");
     assert!(err.contains("--timeout"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// Answers only the two calls that identify the source and the target.
+fn identify_only(request: &str) -> Option<String> {
+    if request.contains("Action=DescribeDBClusters&") {
+        return Some(
+            "<DescribeDBClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><DescribeDBClustersResult><DBClusters><DBCluster>\
+             <DBClusterIdentifier>shop-db</DBClusterIdentifier>\
+             <DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:shop-db</DBClusterArn>\
+             <Engine>aurora-mysql</Engine><EngineVersion>8.0.mysql_aurora.3.05.2</EngineVersion>\
+             <EngineMode>provisioned</EngineMode><Status>available</Status>\
+             <DBClusterParameterGroup>shop-params</DBClusterParameterGroup>\
+             <DBClusterMembers><DBClusterMember><DBInstanceIdentifier>shop-1</DBInstanceIdentifier>\
+             <IsClusterWriter>true</IsClusterWriter><DBClusterParameterGroupStatus>in-sync</DBClusterParameterGroupStatus>\
+             </DBClusterMember></DBClusterMembers>\
+             </DBCluster></DBClusters></DescribeDBClustersResult></DescribeDBClustersResponse>"
+                .into(),
+        );
+    }
+    if request.contains("Action=DescribeClusters&") {
+        return Some(
+            "<DescribeClustersResponse xmlns=\"http://redshift.amazonaws.com/doc/2012-12-01/\"><DescribeClustersResult><Clusters><Cluster>\
+             <ClusterIdentifier>warehouse</ClusterIdentifier><NodeType>ra3.xlplus</NodeType>\
+             <NumberOfNodes>2</NumberOfNodes><Encrypted>true</Encrypted><ClusterStatus>available</ClusterStatus>\
+             <ClusterNamespaceArn>arn:aws:redshift:us-east-1:123456789012:namespace:6c0f8e2a-4b5d-4f3e-9a1b-2c3d4e5f6a7b</ClusterNamespaceArn>\
+             <ClusterParameterGroups><ClusterParameterGroup><ParameterGroupName>wh-params</ParameterGroupName>\
+             <ParameterApplyStatus>in-sync</ParameterApplyStatus></ClusterParameterGroup></ClusterParameterGroups>\
+             </Cluster></Clusters></DescribeClustersResult></DescribeClustersResponse>"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The source and target are found, everything else is silent: every fact those calls would
+/// have provided is an `error` finding naming its call, and the run exits 1.
+#[test]
+fn silent_calls_after_identification_are_unverified_findings() {
+    let server = Silent::answering(identify_only);
+    let env = common::aws_env(&server.url());
+    let o = run(
+        &[
+            "check",
+            "--source",
+            "shop-db",
+            "--target",
+            "warehouse",
+            "--timeout",
+            "1",
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let finding = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .unwrap_or_else(|| panic!("{code} missing"))
+            .clone()
+    };
+    for (code, call) in [
+        ("ZM001", "rds:DescribeDBClusterParameters"),
+        ("ZR007", "redshift:DescribeClusterParameters"),
+        ("ZA001", "redshift:GetResourcePolicy"),
+        ("ZI001", "rds:DescribeIntegrations"),
+    ] {
+        let f = finding(code);
+        assert_eq!(f["status"], "error", "{code}: {f}");
+        assert_eq!(f["evidence"]["failed_call"], call, "{code}: {f}");
+        assert!(f["message"].as_str().unwrap().contains("--timeout"), "{f}");
+    }
+    // What was read still judges: the node type passes.
+    assert_eq!(finding("ZR004")["status"], "pass");
+    // The workgroup lookup did not answer: the report says what was assumed.
+    let notes = doc["notes"].as_array().expect("a note");
+    assert!(
+        notes[0]
+            .as_str()
+            .unwrap()
+            .contains("could not be ruled out"),
+        "{notes:?}"
+    );
+    // The identity call did not answer either: no identity, nothing else changes.
+    assert!(doc.get("identity").is_none());
 }
 
 #[test]
