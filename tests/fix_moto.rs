@@ -135,6 +135,7 @@ async fn default_group_gets_a_custom_copy_and_the_writer_reboots_only_with_unsaf
     let plan = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1));
     for needle in [
+        "Changes will be made in account 123456789012 as arn:aws:",
         "Create DB cluster parameter group shop-db-zetl",
         "default.aurora8.0 → shop-db-zetl",
         "Reboot the writer shop-db-1",

@@ -186,3 +186,52 @@ fn snapshot_round_trip() {
         assert_eq!(snap, again, "{}", path.display());
     }
 }
+
+/// ZR007 is judged by its own ClusterParameterStatusList entry: another parameter pending a
+/// reboot in the same group does not make enable_case_sensitive_identifier pending.
+#[test]
+fn case_sensitivity_judged_by_its_own_apply_status() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/postgres-old-version.json");
+    let r = report(&path);
+    let f = r.findings.iter().find(|f| f.rule == "ZR007").unwrap();
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+}
+
+/// "How to fix" as `--fix` does it: every parameter of a group in one modify command, one
+/// reboot of the writer at the end, a guarded group creation, and no command twice.
+#[test]
+fn how_to_fix_batches_parameters_and_reboots_once() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
+    let out = table::render(&document(&path), &table::TableOptions::plain());
+    let fix = &out[out.find("How to fix").unwrap()..];
+    let count = |needle: &str| fix.lines().filter(|l| l.contains(needle)).count();
+    assert_eq!(
+        count("aws rds modify-db-cluster-parameter-group"),
+        1,
+        "{fix}"
+    );
+    assert_eq!(count("aws rds reboot-db-instance"), 1, "{fix}");
+    let modify = fix
+        .lines()
+        .find(|l| l.contains("modify-db-cluster-parameter-group"))
+        .unwrap();
+    for p in [
+        "aurora_enhanced_binlog",
+        "binlog_backup",
+        "binlog_format",
+        "binlog_row_metadata",
+    ] {
+        assert!(modify.contains(p), "{p} not in: {modify}");
+    }
+    let reboot_at = fix.find("reboot-db-instance").unwrap();
+    assert!(fix.find("modify-db-cluster-parameter-group").unwrap() < reboot_at);
+    assert!(fix.contains("describe-db-cluster-parameter-groups --db-cluster-parameter-group-name shop-db-zetl >/dev/null 2>&1 || aws rds create-db-cluster-parameter-group"));
+    // Problems are stated as they are, not as the requirement.
+    assert!(
+        fix.contains("aurora_enhanced_binlog is 0 (engine-default)"),
+        "{fix}"
+    );
+    assert!(fix.contains("zero-ETL needs 1"), "{fix}");
+    // A minor upgrade does not ask for a major one.
+    assert!(!fix.contains("--allow-major-version-upgrade"), "{fix}");
+}

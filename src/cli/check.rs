@@ -40,7 +40,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             let (snaps, who) = runtime()?.block_on(fetch_all(global, &config, &pairs))?;
             identity = who;
             if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
-                save_snapshot(path, snap)?;
+                save_snapshot(path, snap, global.quiet)?;
             }
             snaps
         }
@@ -325,14 +325,16 @@ fn version_message(found: u32) -> String {
     )
 }
 
-pub(super) fn save_snapshot(path: &Path, snap: &Snapshot) -> Result<(), CliError> {
+pub(super) fn save_snapshot(path: &Path, snap: &Snapshot, quiet: bool) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(snap).expect("snapshot serializes");
     text.push('\n');
     std::fs::write(path, text).map_err(|source| CliError::Write {
         path: path.to_path_buf(),
         source,
     })?;
-    eprintln!("snapshot saved to {}", path.display());
+    if !quiet {
+        eprintln!("snapshot saved to {}", path.display());
+    }
     Ok(())
 }
 

@@ -94,22 +94,22 @@ pub fn run(
                 }
             }
         };
-        Ok::<_, CliError>(
-            flow::run(
-                flow::Pair {
-                    src: &src,
-                    tgt: &tgt,
-                    source,
-                    target,
-                },
-                rules,
-                findings_of,
-                &opts,
-                confirm,
-            )
-            .await?,
+        let result = flow::run(
+            flow::Pair {
+                src: &src,
+                tgt: &tgt,
+                source,
+                target,
+            },
+            rules,
+            findings_of,
+            &opts,
+            confirm,
         )
+        .await?;
+        Ok::<_, CliError>((result, acting))
     })?;
+    let (result, acting) = result;
     if let Some(e) = confirm_error {
         return Err(e);
     }
@@ -120,6 +120,7 @@ pub fn run(
         if json {
             emit(&fix_json(&result.plan, None, None, &before));
         } else if !asked {
+            say(&acting);
             say(&render::plan_table(&result.plan, width, unsafe_fixes));
             say(if args.fix.dry_run {
                 "Dry run: nothing was changed.\n"
