@@ -9,7 +9,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput;
 use aws_sdk_redshift::operation::get_resource_policy::GetResourcePolicyError;
 use aws_sdk_redshiftserverless::operation::get_namespace::GetNamespaceError;
-use aws_sdk_redshiftserverless::operation::get_workgroup::GetWorkgroupError;
 use aws_smithy_mocks::mock;
 
 use common::aws_mocks::*;
@@ -225,17 +224,7 @@ async fn neither_cluster_nor_workgroup_is_not_found() {
     let side = Side {
         rds: rds_rules(),
         redshift: vec![no_cluster()],
-        serverless: vec![
-            mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_error(|| {
-                GetWorkgroupError::ResourceNotFoundException(
-                    aws_sdk_redshiftserverless::types::error::ResourceNotFoundException::builder()
-                        .message("Workgroup not found")
-                        .meta(meta("ResourceNotFoundException", "Workgroup not found"))
-                        .build()
-                        .unwrap(),
-                )
-            }),
-        ],
+        serverless: vec![no_workgroup()],
     };
     let err = side.fetch("nothing-here").await.unwrap_err();
     assert!(matches!(err, FetchError::NotFound { .. }), "{err}");
@@ -303,17 +292,7 @@ async fn not_found_while_the_other_lookup_failed_says_which() {
                 )
             }),
         ],
-        serverless: vec![
-            mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_error(|| {
-                GetWorkgroupError::ResourceNotFoundException(
-                    aws_sdk_redshiftserverless::types::error::ResourceNotFoundException::builder()
-                        .message("Workgroup not found")
-                        .meta(meta("ResourceNotFoundException", "Workgroup not found"))
-                        .build()
-                        .unwrap(),
-                )
-            }),
-        ],
+        serverless: vec![no_workgroup()],
     };
     let err = side.fetch("nothing-here").await.unwrap_err();
     assert!(matches!(err, FetchError::NotFound { .. }), "{err}");

@@ -120,22 +120,22 @@ fn run(args: &[&str], env: &[(&str, String)]) -> Output {
     }
 }
 
+/// The check every test runs, with a one-second timeout per attempt.
+const CHECK: [&str; 7] = [
+    "check",
+    "--source",
+    "shop-db",
+    "--target",
+    "warehouse",
+    "--timeout",
+    "1",
+];
+
 #[test]
 fn a_silent_endpoint_ends_in_a_timeout_error_naming_the_call() {
     let server = Silent::start();
     let env = common::aws_env(&server.url());
-    let o = run(
-        &[
-            "check",
-            "--source",
-            "shop-db",
-            "--target",
-            "warehouse",
-            "--timeout",
-            "1",
-        ],
-        &env,
-    );
+    let o = run(&CHECK, &env);
     let err = String::from_utf8_lossy(&o.stderr);
     // The call that identifies the source did not answer: the tool cannot do the job.
     assert_eq!(o.status.code(), Some(2), "{err}");
@@ -182,20 +182,7 @@ fn identify_only(request: &str) -> Option<String> {
 fn silent_calls_after_identification_are_unverified_findings() {
     let server = Silent::answering(identify_only);
     let env = common::aws_env(&server.url());
-    let o = run(
-        &[
-            "check",
-            "--source",
-            "shop-db",
-            "--target",
-            "warehouse",
-            "--timeout",
-            "1",
-            "--format",
-            "json",
-        ],
-        &env,
-    );
+    let o = run(&[&CHECK[..], &["--format", "json"]].concat(), &env);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -253,17 +240,7 @@ fn a_named_profile_wins_over_environment_credentials() {
     env.push(("AWS_SHARED_CREDENTIALS_FILE", creds.display().to_string()));
     env.retain(|(k, _)| *k != "AWS_ACCESS_KEY_ID");
     env.push(("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT".into()));
-    let args = [
-        "check",
-        "--source",
-        "shop-db",
-        "--target",
-        "warehouse",
-        "--timeout",
-        "1",
-        "--profile",
-        "ops",
-    ];
+    let args = [&CHECK[..], &["--profile", "ops"]].concat();
     let o = run(&args, &env);
     assert_eq!(o.status.code(), Some(2));
     let heads: Vec<String> = server.heads.try_iter().collect();
@@ -274,7 +251,7 @@ fn a_named_profile_wins_over_environment_credentials() {
     }
 
     // A profile that does not exist: exit 2, naming it and the files read, before any call.
-    let mut args = args.to_vec();
+    let mut args = args.clone();
     *args.last_mut().unwrap() = "nope";
     let o = run(&args, &env);
     let err = String::from_utf8_lossy(&o.stderr);

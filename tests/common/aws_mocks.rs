@@ -179,6 +179,19 @@ pub fn no_cluster() -> Rule {
     })
 }
 
+/// GetWorkgroup answering "not found".
+pub fn no_workgroup() -> Rule {
+    mock!(aws_sdk_redshiftserverless::Client::get_workgroup).then_error(|| {
+        aws_sdk_redshiftserverless::operation::get_workgroup::GetWorkgroupError::ResourceNotFoundException(
+            aws_sdk_redshiftserverless::types::error::ResourceNotFoundException::builder()
+                .message("Workgroup not found")
+                .meta(meta("ResourceNotFoundException", "Workgroup not found"))
+                .build()
+                .unwrap(),
+        )
+    })
+}
+
 /// The workgroup `analytics-wg` with these `configParameters`.
 pub fn workgroup_with(params: &[(&str, &str)]) -> Rule {
     let params: Vec<(String, String)> = params

@@ -129,25 +129,14 @@ fn authorize(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evid
     let req = authorize_request(snap, namespace);
     let (decision, all) = iam::evaluate(stmts, &req);
     match decision {
-        Decision::Denied { statement } => {
-            let s = &stmts[statement];
-            ev.actual = Some(format!("Deny in {}", s.label()));
-            Outcome::new(
-                Verdict::Violation,
-                format!(
-                    "{} of the policy on {namespace} denies {AUTHORIZE} for this source; an explicit Deny beats any Allow",
-                    s.label()
-                ),
-                ev,
-            )
-        }
+        Decision::Denied { statement } => denied(
+            &stmts[statement],
+            ev,
+            namespace,
+            &format!("{AUTHORIZE} for this source"),
+        ),
         Decision::Uncertain { reason, .. } => {
-            ev.actual = Some(reason.clone());
-            Outcome::new(
-                Verdict::Advisory,
-                format!("cannot tell whether the policy authorizes this source: {reason}"),
-                ev,
-            )
+            doubt(reason, ev, "the policy authorizes this source")
         }
         Decision::ImplicitDeny => {
             let misses = misses(stmts, &all);
@@ -210,6 +199,29 @@ fn names_exactly(c: &ConditionEntry, source: &str) -> bool {
             (!takes_wildcards(&c.operator) || !has_wildcard(v))
                 && condition::evaluate(&one, &KeyValue::Present(source.to_string())).0 == Tri::True
         })
+}
+
+/// An applicable explicit Deny: it beats any Allow.
+fn denied(s: &Statement, mut ev: Evidence, namespace: &str, what: &str) -> Outcome {
+    ev.actual = Some(format!("Deny in {}", s.label()));
+    Outcome::new(
+        Verdict::Violation,
+        format!(
+            "{} of the policy on {namespace} denies {what}; an explicit Deny beats any Allow",
+            s.label()
+        ),
+        ev,
+    )
+}
+
+/// The answer turns on something the tool cannot know: a warning that says what.
+fn doubt(reason: String, mut ev: Evidence, question: &str) -> Outcome {
+    ev.actual = Some(reason.clone());
+    Outcome::new(
+        Verdict::Advisory,
+        format!("cannot tell whether {question}: {reason}"),
+        ev,
+    )
 }
 
 /// Why the statements that name this principal and action do not apply.
@@ -296,26 +308,17 @@ fn create(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidenc
     let req = create_request(snap, namespace, &account);
     let (decision, all) = iam::evaluate(stmts, &req);
     match decision {
-        Decision::Denied { statement } => {
-            let s = &stmts[statement];
-            ev.actual = Some(format!("Deny in {}", s.label()));
-            Outcome::new(
-                Verdict::Violation,
-                format!(
-                    "{} of the policy on {namespace} denies {CREATE} to principals of account {account}",
-                    s.label()
-                ),
-                ev,
-            )
-        }
-        Decision::Uncertain { reason, .. } => {
-            ev.actual = Some(reason.clone());
-            Outcome::new(
-                Verdict::Advisory,
-                format!("cannot tell whether the policy lets account {account} create the integration: {reason}"),
-                ev,
-            )
-        }
+        Decision::Denied { statement } => denied(
+            &stmts[statement],
+            ev,
+            namespace,
+            &format!("{CREATE} to principals of account {account}"),
+        ),
+        Decision::Uncertain { reason, .. } => doubt(
+            reason,
+            ev,
+            &format!("the policy lets account {account} create the integration"),
+        ),
         Decision::Allowed { statement } => {
             let s = &stmts[statement];
             let a = &all[statement];
