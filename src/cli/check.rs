@@ -231,13 +231,17 @@ async fn fetch_all(
 ) -> Result<(Vec<Snapshot>, Option<Identity>), CliError> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(global, config, &refs).await?;
-    let identity = who_is_acting(&sdk).await;
-    let mut out = Vec::new();
-    for (source, target) in &refs {
-        let (src, tgt) = clients(&sdk, source, target);
-        out.push(fetch_one(&src, &tgt, source, target).await?);
-    }
-    Ok((out, identity))
+    // Who is acting is read alongside the pairs, not before them.
+    let pairs = async {
+        let mut out = Vec::new();
+        for (source, target) in &refs {
+            let (src, tgt) = clients(&sdk, source, target);
+            out.push(fetch_one(&src, &tgt, source, target).await?);
+        }
+        Ok::<_, CliError>(out)
+    };
+    let (identity, out) = tokio::join!(who_is_acting(&sdk), pairs);
+    Ok((out?, identity))
 }
 
 /// The caller's identity, logged with -v; `None` when it cannot be read.
