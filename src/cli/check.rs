@@ -37,7 +37,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            let (snaps, who) = runtime()?.block_on(fetch_all(global, &config, &pairs))?;
+            let data = data_options(global, args, &config)?;
+            let (snaps, who) =
+                runtime()?.block_on(fetch_all(global, &config, &pairs, data.as_ref()))?;
             identity = who;
             if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
                 save_snapshot(path, snap, global.quiet)?;
@@ -49,6 +51,38 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     doc.identity = identity;
     output(global, args, &doc)?;
     Ok(doc.fails())
+}
+
+/// `--data` and its options; a malformed URL or CA file is bad input (exit 2).
+fn data_options(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    config: &Loaded,
+) -> Result<Option<fetch::sql::DataOptions>, CliError> {
+    let d = &args.data;
+    if !d.data {
+        return Ok(None);
+    }
+    if let Some(url) = &d.database_url {
+        fetch::sql::dialect_of(url).map_err(CliError::Usage)?;
+    }
+    if let Some(ca) = &d.db_ca {
+        if !ca.is_file() {
+            return Err(CliError::Usage(format!(
+                "--db-ca {}: no such file (download the RDS CA bundle, global-bundle.pem)",
+                ca.display()
+            )));
+        }
+    }
+    Ok(Some(fetch::sql::DataOptions {
+        database_url: d.database_url.clone(),
+        data_filter: d.data_filter.clone(),
+        ca_file: d.db_ca.clone(),
+        timeout: global
+            .timeout
+            .or(config.file.timeout)
+            .map(std::time::Duration::from_secs),
+    }))
 }
 
 /// Evaluate snapshots into a document: findings, suppressions, gate.
@@ -228,6 +262,7 @@ async fn fetch_all(
     global: &GlobalArgs,
     config: &Loaded,
     pairs: &[Pair],
+    data: Option<&fetch::sql::DataOptions>,
 ) -> Result<(Vec<Snapshot>, Option<Identity>), CliError> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(global, config, &refs).await?;
@@ -236,7 +271,15 @@ async fn fetch_all(
         let mut out = Vec::new();
         for (source, target) in &refs {
             let (src, tgt) = clients(&sdk, source, target);
-            out.push(fetch_one(&src, &tgt, source, target).await?);
+            let mut snap = fetch_one(&src, &tgt, source, target).await?;
+            if let Some(opts) = data {
+                let _progress = crate::progress::Progress::start(format!(
+                    "reading the catalog of {}",
+                    source.identifier
+                ));
+                fetch::sql::attach(&mut snap, opts).await;
+            }
+            out.push(snap);
         }
         Ok::<_, CliError>(out)
     };

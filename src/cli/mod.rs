@@ -69,7 +69,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a source/target pair (live, or from a saved snapshot).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: code, name, severity, what it applies to.
     Rules(RulesArgs),
     /// Print one rule's full documentation.
@@ -123,7 +123,37 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rules: RulesSource,
     #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
     pub fix: FixArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Data checks")]
+pub struct DataArgs {
+    /// Also check the source's tables: connect read-only to the source database and read its
+    /// catalog (keys, types, names, counts; never rows).
+    #[arg(long)]
+    pub data: bool,
+    /// mysql://USER[:PASSWORD]@HOST:PORT/ or postgres://USER[:PASSWORD]@HOST:PORT/DB
+    /// [default: the writer endpoint and master user, with the password from MYSQL_PWD or
+    /// PGPASSWORD]. `?ssl-mode=disabled` / `?sslmode=disable` turn TLS off for a local server.
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "data",
+        env = "ZETL_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// The data filter that decides which tables are checked, in CreateIntegration's syntax
+    /// ('include: shop.*, exclude: shop.tmp_*') [default: the existing integration's, else
+    /// every table].
+    #[arg(long, value_name = "FILTER", requires = "data")]
+    pub data_filter: Option<String>,
+    /// PEM file of certificate authorities to trust besides the system's (the RDS CA bundle).
+    #[arg(long, value_name = "FILE", requires = "data")]
+    pub db_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

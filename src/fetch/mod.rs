@@ -8,6 +8,7 @@ pub mod clients;
 pub mod error;
 pub mod refs;
 pub mod source;
+pub mod sql;
 pub mod target;
 
 use crate::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
@@ -32,6 +33,7 @@ pub async fn snapshot(
     let (target, notes) = t?;
     Ok(Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
+        schema: None,
         notes,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         captured_at: Some(now_rfc3339()),

@@ -213,6 +213,9 @@ fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
             }
         }),
         global_cluster_identifier: cl.global_cluster_identifier().map(str::to_string),
+        endpoint: cl.endpoint().map(str::to_string),
+        port: cl.port(),
+        master_username: cl.master_username().map(str::to_string),
     })
 }
 

@@ -87,6 +87,30 @@ pub struct Evidence {
     /// The AWS call that failed, for `error` findings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_call: Option<String>,
+    /// Data rules: the (first) table concerned, as `db.table` or `db.schema.table`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Data rules: the column concerned, with `data_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// Data rules: every object concerned (the first is also in `table`/`column`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<DataObject>,
+}
+
+/// One table (or column) a data rule names.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataObject {
+    pub table: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// What is wrong with it, when the rule's message does not say it for all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,9 +4,13 @@ pub mod arn;
 pub mod fact;
 pub mod finding;
 pub mod identity;
+pub mod schema;
 pub mod snapshot;
 
 pub use fact::{CallError, Fact};
-pub use finding::{Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource};
+pub use finding::{
+    DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
+};
 pub use identity::Identity;
+pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;

@@ -29,6 +29,10 @@ pub struct Snapshot {
     pub target: TargetSnapshot,
     /// rds:DescribeIntegrations, every integration in the source's account and Region.
     pub integrations: Fact<Vec<Integration>>,
+    /// The source database's catalog (`check --data`); absent when not asked for, an error
+    /// when it could not be read (connection, authentication, TLS, permissions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<Fact<super::schema::SchemaFacts>>,
     /// Assumptions the read had to make that a person should know about (for example a
     /// target name taken as a cluster while the workgroup lookup failed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -113,6 +117,13 @@ pub struct DbCluster {
     pub serverless_v2_scaling_configuration: Option<ServerlessV2Scaling>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_cluster_identifier: Option<String>,
+    /// The writer endpoint, its port and the master user: where `--data` connects by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_username: Option<String>,
 }
 
 impl DbCluster {

@@ -59,6 +59,10 @@ impl Outcome {
 
 /// Does the rule apply to this source engine and target kind?
 pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
+    // Data rules run only when the catalog was asked for (`--data`).
+    if matches!(rule.check, super::spec::Check::Data { .. }) && snap.schema.is_none() {
+        return false;
+    }
     let a = &rule.applies_to;
     (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))

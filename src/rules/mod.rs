@@ -1,6 +1,7 @@
 //! Rules: data in `rules/*.toml` (embedded at build time), and the engine that runs them.
 
 pub mod checks;
+pub mod data_filter;
 pub mod effective;
 pub mod engine;
 pub mod fix_text;
@@ -38,6 +39,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "rules/integrations.toml",
         include_str!("../../rules/integrations.toml"),
     ),
+    ("rules/data.toml", include_str!("../../rules/data.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -197,6 +197,20 @@ pub enum Check {
     NamespaceArn,
     /// The namespace resource policy has the statement zero-ETL needs.
     ResourcePolicy { statement: PolicyStatement },
+    /// A data-level requirement on the source's catalog (`check --data`), within the data
+    /// filter's scope. `supported`/`unsupported`/`as_of` carry type data where the problem
+    /// needs it; `limit` a ceiling.
+    Data {
+        problem: DataProblem,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        supported: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unsupported: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_of: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<u64>,
+    },
     /// Existing integrations and quotas.
     Integrations {
         check: IntegrationCheck,
@@ -212,6 +226,29 @@ pub enum PolicyStatement {
     AuthorizeInboundIntegration,
     /// Allow an AWS principal to `redshift:CreateInboundIntegration`.
     CreateInboundIntegration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataProblem {
+    /// The data filter is one CreateIntegration accepts.
+    DataFilterValid,
+    PrimaryKey,
+    InnodbOnly,
+    MysqlColumnTypes,
+    DecimalPrecision,
+    CascadingForeignKeys,
+    CaseCollisions,
+    LowerCaseTableNames,
+    PostgresEncoding,
+    PostgresColumnTypes,
+    NotReplicated,
+    Partitioned,
+    DatabaseCount,
+    IdentifierLength,
+    SystemColumnNames,
+    ObjectCounts,
+    WideColumns,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod aws_mocks;
+pub mod db;
 pub mod world;
 
 use std::net::{TcpListener, TcpStream};

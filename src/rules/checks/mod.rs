@@ -1,6 +1,7 @@
 //! The check kinds. Each takes the snapshot and returns an [`Outcome`].
 
 mod attribute;
+mod data;
 mod deployments;
 mod integrations;
 mod parameter;
@@ -52,6 +53,22 @@ pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
         Check::NamespaceArn => topology::namespace_arn(snap),
         Check::ResourcePolicy { statement } => policy::check(snap, *statement),
         Check::Integrations { check, limit } => integrations::check(snap, *check, *limit),
+        Check::Data {
+            problem,
+            supported,
+            unsupported,
+            as_of,
+            limit,
+        } => data::check(
+            snap,
+            *problem,
+            &data::TypeData {
+                supported,
+                unsupported,
+                as_of: as_of.as_deref(),
+            },
+            *limit,
+        ),
     }
 }
 
@@ -69,7 +86,8 @@ pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
         | Check::SameRegion
         | Check::GlobalDatabase
         | Check::BlueGreen
-        | Check::Integrations { .. } => source(),
+        | Check::Integrations { .. }
+        | Check::Data { .. } => source(),
         Check::Attribute { on, .. } => match on {
             On::SourceCluster => source(),
             On::Workgroup => workgroup_resource(snap),

@@ -1,0 +1,223 @@
+//! `check --data` against real servers: MariaDB (as the MySQL-compatible source) and
+//! PostgreSQL, started by the tests on loopback ports. Schemas with each problem and a clean
+//! one come from fixtures/sql/.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use common::db::{Mariadb, Postgres};
+use zetl_preflight::fetch::sql::{self, DataOptions};
+use zetl_preflight::model::{Finding, Snapshot, Status};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+fn snapshot(fixture: &str) -> Snapshot {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(fixture);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn sql_fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/sql")
+        .join(name)
+}
+
+async fn data_findings(
+    mut snap: Snapshot,
+    url: &str,
+    filter: Option<&str>,
+) -> BTreeMap<String, Finding> {
+    let opts = DataOptions {
+        database_url: Some(url.to_string()),
+        data_filter: filter.map(str::to_string),
+        ca_file: None,
+        timeout: Some(Duration::from_secs(10)),
+    };
+    sql::attach(&mut snap, &opts).await;
+    evaluate(&snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .filter(|f| f.rule.starts_with("ZD"))
+        .map(|f| (f.rule.clone(), f))
+        .collect()
+}
+
+fn tables_of(f: &Finding) -> Vec<String> {
+    f.evidence.objects.iter().map(|o| o.table.clone()).collect()
+}
+
+#[track_caller]
+fn assert_names(f: &Finding, status: Status, tables: &[&str]) {
+    assert_eq!(f.status, status, "{}: {}", f.rule, f.message);
+    let got = tables_of(f);
+    for t in tables {
+        assert!(
+            got.iter().any(|g| g == t),
+            "{}: {t} not named in {got:?}",
+            f.rule
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_schema_problems_are_named_and_a_filter_turns_it_green() {
+    let db = Mariadb::start();
+    db.source(&sql_fixture("mysql-problems.sql"));
+    let snap = snapshot("mysql-provisioned-ok.json");
+
+    let f = data_findings(snap.clone(), &db.url(), None).await;
+    assert_names(
+        &f["ZD002"],
+        Status::Fail,
+        &["shop.events_nopk", "shop.tmp_load"],
+    );
+    assert_eq!(
+        f["ZD002"].evidence.table.as_deref(),
+        Some("shop.events_nopk")
+    );
+    assert_names(&f["ZD003"], Status::Fail, &["shop.legacy"]);
+    assert_names(&f["ZD004"], Status::Fail, &["shop.places"]);
+    assert_eq!(f["ZD004"].evidence.column.as_deref(), Some("loc"));
+    assert_eq!(f["ZD004"].evidence.data_type.as_deref(), Some("geometry"));
+    assert_names(&f["ZD005"], Status::Fail, &["shop.ledger"]);
+    assert_names(&f["ZD006"], Status::Fail, &["shop.child"]);
+    // The target of this fixture is case sensitive: colliding names stay apart.
+    assert_names(&f["ZD007"], Status::Pass, &["shop.Users", "shop.users"]);
+    assert_eq!(f["ZD008"].status, Status::Pass);
+    assert_names(&f["ZD015"], Status::Warn, &["shop.versions"]);
+    assert_names(&f["ZD017"], Status::Warn, &["shop.orders"]);
+    // The fix prints the data filter that leaves the tables out.
+    let fix = f["ZD002"].remediation.as_deref().unwrap();
+    assert!(fix.contains("exclude: shop.events_nopk"), "{fix}");
+
+    // The clean database alone: every data rule passes.
+    let f = data_findings(snap.clone(), &db.url(), Some("include: clean.*")).await;
+    let bad: Vec<String> = f
+        .values()
+        .filter(|x| x.status != Status::Pass)
+        .map(|x| format!("{} {:?}: {}", x.rule, x.status, x.message))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+    // A filter that excludes the bad tables turns the keys green too.
+    let f = data_findings(
+        snap.clone(),
+        &db.url(),
+        Some("include: shop.*, exclude: shop.events_nopk, exclude: shop.tmp_*"),
+    )
+    .await;
+    assert_eq!(f["ZD002"].status, Status::Pass, "{}", f["ZD002"].message);
+
+    // A malformed filter is reported as AWS would reject it.
+    let f = data_findings(snap.clone(), &db.url(), Some("include: shop.(a|b)")).await;
+    assert_eq!(f["ZD001"].status, Status::Fail);
+    assert_eq!(f["ZD002"].status, Status::Error);
+
+    // Wrong password and an unreachable port: error, never a pass.
+    let wrong = db.url().replace(common::db::PASSWORD, "wrong");
+    let f = data_findings(snap.clone(), &wrong, None).await;
+    for x in f.values() {
+        assert_eq!(x.status, Status::Error, "{}: {}", x.rule, x.message);
+    }
+    assert!(
+        f["ZD002"].message.contains("AuthenticationFailed"),
+        "{}",
+        f["ZD002"].message
+    );
+    assert!(
+        !f["ZD002"].message.contains("wrong"),
+        "a password leaked: {}",
+        f["ZD002"].message
+    );
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let f = data_findings(
+        snap,
+        &format!("mysql://root:x@127.0.0.1:{port}/?ssl-mode=disabled"),
+        None,
+    )
+    .await;
+    assert_eq!(f["ZD002"].status, Status::Error);
+    assert!(
+        f["ZD002"].message.contains("Unreachable"),
+        "{}",
+        f["ZD002"].message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgresql_schema_problems_are_named_and_a_filter_turns_it_green() {
+    let db = Postgres::start();
+    db.psql("postgres", &["-c", "CREATE DATABASE app"]);
+    db.psql(
+        "postgres",
+        &["-c", "CREATE DATABASE legacy WITH ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"],
+    );
+    db.psql(
+        "app",
+        &["-f", sql_fixture("postgres-problems.sql").to_str().unwrap()],
+    );
+    let snap = snapshot("postgres-serverless-ok.json");
+
+    let f = data_findings(
+        snap.clone(),
+        &db.url("postgres"),
+        Some("include: app.*.*, include: legacy.*.*"),
+    )
+    .await;
+    assert_names(&f["ZD002"], Status::Fail, &["app.public.events_nopk"]);
+    assert_names(&f["ZD009"], Status::Fail, &["legacy (LATIN1)"]);
+    assert_names(
+        &f["ZD010"],
+        Status::Fail,
+        &[
+            "app.public.loose",
+            "app.public.huge",
+            "app.public.moods",
+            "app.public.spans",
+            "app.public.shapes",
+        ],
+    );
+    assert_names(
+        &f["ZD011"],
+        Status::Warn,
+        &["app.public.scratch", "app.public.totals"],
+    );
+    assert_names(&f["ZD012"], Status::Warn, &["app.public.measurements"]);
+    assert_names(&f["ZD015"], Status::Warn, &["app.public.versions"]);
+    assert_eq!(f["ZD013"].status, Status::Pass);
+    // interval YEAR TO MONTH is fine; the bare interval is not.
+    let spans: Vec<_> = f["ZD010"]
+        .evidence
+        .objects
+        .iter()
+        .filter(|o| o.table == "app.public.spans")
+        .map(|o| o.column.clone().unwrap())
+        .collect();
+    assert_eq!(spans, ["d"]);
+
+    let f = data_findings(
+        snap.clone(),
+        &db.url("postgres"),
+        Some("include: app.clean.*"),
+    )
+    .await;
+    let bad: Vec<String> = f
+        .values()
+        .filter(|x| x.status != Status::Pass)
+        .map(|x| format!("{} {:?}: {}", x.rule, x.status, x.message))
+        .collect();
+    assert!(bad.is_empty(), "{bad:#?}");
+
+    let wrong = db.url("postgres").replace(common::db::PASSWORD, "wrong");
+    let f = data_findings(snap, &wrong, Some("include: app.*.*")).await;
+    assert_eq!(f["ZD002"].status, Status::Error);
+    assert!(
+        f["ZD002"].message.contains("AuthenticationFailed"),
+        "{}",
+        f["ZD002"].message
+    );
+}
