@@ -158,8 +158,16 @@ mod tests {
     #[test]
     fn fetch_code_has_no_literal_call_names() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/fetch");
-        for entry in std::fs::read_dir(dir).unwrap() {
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                files.push(path);
+            }
+        }
+        for path in files {
             if path.file_name().is_some_and(|n| n == "calls.rs") {
                 continue;
             }
