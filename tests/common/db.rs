@@ -81,6 +81,22 @@ fn bin(candidates: &[&str]) -> String {
         .unwrap_or_else(|| candidates[0].rsplit('/').next().unwrap().to_string())
 }
 
+/// A PostgreSQL server program: Debian keeps them in /usr/lib/postgresql/<major>/bin.
+fn postgres_bin(name: &str) -> String {
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin").join(name))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    match found.pop() {
+        Some(p) => p.display().to_string(),
+        None => name.to_string(),
+    }
+}
+
 pub struct Postgres {
     child: Child,
     dir: PathBuf,
