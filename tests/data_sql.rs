@@ -45,6 +45,40 @@ async fn data_findings(
         .collect()
 }
 
+/// The fixture `name` is exactly what a real server's catalog gives for fixtures/sql (the
+/// server version aside), so offline runs of the data rules rest on real reads.
+/// `ZETL_WRITE_FIXTURES=1` rewrites it.
+async fn golden(snap: &Snapshot, url: &str, name: &str) {
+    golden_with(snap, url, None, name).await
+}
+
+async fn golden_with(snap: &Snapshot, url: &str, filter: Option<&str>, name: &str) {
+    let mut snap = snap.clone();
+    let opts = DataOptions {
+        database_url: Some(url.to_string()),
+        data_filter: filter.map(str::to_string),
+        ca_file: None,
+        timeout: Some(Duration::from_secs(10)),
+    };
+    sql::attach(&mut snap, &opts).await;
+    if let Some(zetl_preflight::model::Fact::Ok(s)) = &mut snap.schema {
+        s.server_version = None;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    if std::env::var_os("ZETL_WRITE_FIXTURES").is_some() {
+        let mut text = serde_json::to_string_pretty(&snap).unwrap();
+        text.push('\n');
+        std::fs::write(&path, text).unwrap();
+    }
+    let saved: Snapshot = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        saved.schema, snap.schema,
+        "{name} differs from what the server gives"
+    );
+}
+
 fn tables_of(f: &Finding) -> Vec<String> {
     f.evidence.objects.iter().map(|o| o.table.clone()).collect()
 }
@@ -69,6 +103,7 @@ async fn mariadb_schema_problems_are_named_and_a_filter_turns_it_green() {
     let snap = snapshot("mysql-provisioned-ok.json");
 
     let f = data_findings(snap.clone(), &db.url(), None).await;
+    golden(&snap, &db.url(), "mysql-data-problems.json").await;
     assert_names(
         &f["ZD002"],
         Status::Fail,
@@ -166,6 +201,13 @@ async fn postgresql_schema_problems_are_named_and_a_filter_turns_it_green() {
         snap.clone(),
         &db.url("postgres"),
         Some("include: app.*.*, include: legacy.*.*"),
+    )
+    .await;
+    golden_with(
+        &snap,
+        &db.url("postgres"),
+        Some("include: app.*.*, include: legacy.*.*"),
+        "postgres-data-problems.json",
     )
     .await;
     assert_names(&f["ZD002"], Status::Fail, &["app.public.events_nopk"]);

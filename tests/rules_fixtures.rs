@@ -124,8 +124,15 @@ fn every_rule_passes_and_fails_somewhere() {
             seen.entry(f.rule).or_default().insert(f.status);
         }
     }
+    // Too large for a fixture (100,000 tables or 4,950 schemas): the unit tests of
+    // rules::checks::data fail it instead.
+    let covered_elsewhere = ["ZD016"];
     let mut missing = Vec::new();
-    for r in &rules.rules {
+    for r in rules
+        .rules
+        .iter()
+        .filter(|r| !covered_elsewhere.contains(&r.code.as_str()))
+    {
         let st = seen.get(&r.code).cloned().unwrap_or_default();
         if !st.contains(&Status::Pass) {
             missing.push(format!("{} never passes", r.code));

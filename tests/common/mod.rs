@@ -69,9 +69,14 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// SDK configuration for clients that set up the world in moto.
+    /// SDK configuration for clients that set up the world in moto: only calls moto
+    /// implements, so the standard retries ride out a busy emulator (its first call of a
+    /// service loads that service, which takes seconds on a loaded machine).
     pub fn config(&self) -> SdkConfig {
         sdk_config(&self.url())
+            .to_builder()
+            .retry_config(RetryConfig::standard().with_max_attempts(4))
+            .build()
     }
 }
 

@@ -147,8 +147,16 @@ fn evidence(field: &str, expected: &str) -> Evidence {
     Evidence {
         field: Some(field.into()),
         expected: Some(expected.into()),
-        actual_source: Some(ValueSource::User),
         ..Default::default()
+    }
+}
+
+/// `1 table`, `3 tables`.
+fn count(k: usize, one: &str, many: &str) -> String {
+    if k == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{k} {many}")
     }
 }
 
@@ -162,14 +170,12 @@ fn judge(
     fix: Option<String>,
 ) -> Outcome {
     if found.objects.is_empty() {
-        ev.actual = Some("none".into());
         return Outcome::new(Verdict::Pass, ok, ev);
     }
     let first = &found.objects[0];
     ev.table = Some(first.table.clone());
     ev.column = first.column.clone();
     ev.data_type = first.data_type.clone();
-    ev.actual = Some(format!("{} found", found.objects.len()));
     let message = bad(found.objects.len(), listing(&found.objects));
     ev.objects = found.objects;
     let out = Outcome::new(verdict, message, ev);
@@ -328,7 +334,11 @@ pub fn check(
                 Verdict::Violation,
                 format!("all {n} tables in scope have a primary key"),
                 |k, l| {
-                    format!("{k} of {n} tables in scope have no primary key and will fail to replicate: {l}")
+                    format!(
+                        "{} of {n} in scope {} no primary key and will fail to replicate: {l}",
+                        count(k, "table", "tables"),
+                        if k == 1 { "has" } else { "have" }
+                    )
                 },
                 fix,
             )
@@ -362,7 +372,13 @@ pub fn check(
                 evidence("ENGINE", "InnoDB"),
                 Verdict::Violation,
                 format!("all {n} tables in scope are InnoDB"),
-                |k, l| format!("{k} tables in scope are not InnoDB and are not replicated: {l}"),
+                |k, l| {
+                    format!(
+                        "{} in scope {} not InnoDB and not replicated: {l}",
+                        count(k, "table", "tables"),
+                        if k == 1 { "is" } else { "are" }
+                    )
+                },
                 fix,
             )
         }
@@ -391,7 +407,7 @@ pub fn check(
                     Verdict::Advisory,
                     String::new(),
                     |k, l| {
-                        format!("{k} columns have types the mapping data (as of {as_of}) does not list, so their replication is not confirmed: {l}")
+                        format!("{} of types the mapping data (as of {as_of}) does not list, so replication is not confirmed: {l}", count(k, "column", "columns"))
                     },
                     None,
                 );
@@ -409,7 +425,10 @@ pub fn check(
                 Verdict::Violation,
                 format!("every column type of the {n} tables in scope is in AWS's mapping table"),
                 |k, l| {
-                    format!("{k} columns have types zero-ETL does not replicate, so their tables fail: {l}")
+                    format!(
+                        "{} of a type zero-ETL does not replicate, so their tables fail: {l}",
+                        count(k, "column", "columns")
+                    )
                 },
                 fix,
             )
@@ -444,7 +463,12 @@ pub fn check(
                 evidence("NUMERIC_PRECISION", "DECIMAL precision <= 38, scale <= 37"),
                 Verdict::Violation,
                 format!("no DECIMAL column in scope exceeds precision 38 or scale 37 ({n} tables)"),
-                |k, l| format!("{k} DECIMAL columns exceed precision 38 or scale 37: {l}"),
+                |k, l| {
+                    format!(
+                        "{} beyond precision 38 or scale 37: {l}",
+                        count(k, "DECIMAL column", "DECIMAL columns")
+                    )
+                },
                 fix,
             )
         }
@@ -473,7 +497,7 @@ pub fn check(
                 Verdict::Violation,
                 format!("no foreign key in scope cascades ({n} tables)"),
                 |k, l| {
-                    format!("{k} foreign keys cascade; the cascaded changes are not in the binlog, so their tables fail: {l}")
+                    format!("{} with cascading actions; cascaded changes are not in the binlog, so their tables fail: {l}", count(k, "foreign key", "foreign keys"))
                 },
                 fix,
             )
@@ -548,7 +572,12 @@ pub fn check(
                 ev,
                 verdict,
                 String::new(),
-                |k, l| format!("{k} names differ only by case; {why}: {l}"),
+                |k, l| {
+                    format!(
+                        "{} that differ only by case; {why}: {l}",
+                        count(k, "name", "names")
+                    )
+                },
                 None,
             )
         }
@@ -584,7 +613,7 @@ pub fn check(
                 bad.join(", ")
             });
             let read = facts.databases.iter().filter(|d| d.read).count();
-            judge(found, ev, Verdict::Violation, format!("all {read} databases in scope are UTF8"), |k, l| format!("{k} databases in scope are not UTF8, which zero-ETL requires: {l}"), Some("# Not changeable in place: dump the database and restore it into one created WITH ENCODING 'UTF8', or leave it out of the data filter".into()))
+            judge(found, ev, Verdict::Violation, format!("all {read} databases in scope are UTF8"), |k, l| format!("{} in scope not UTF8, which zero-ETL requires: {l}", count(k, "database", "databases")), Some("# Not changeable in place: dump the database and restore it into one created WITH ENCODING 'UTF8', or leave it out of the data filter".into()))
         }
         P::PostgresColumnTypes => {
             let mut found = Found::new();
@@ -611,7 +640,10 @@ pub fn check(
                 Verdict::Violation,
                 format!("every column type of the {n} tables in scope is replicable"),
                 |k, l| {
-                    format!("{k} columns have types zero-ETL does not replicate, so their tables fail: {l}")
+                    format!(
+                        "{} of a type zero-ETL does not replicate, so their tables fail: {l}",
+                        count(k, "column", "columns")
+                    )
                 },
                 fix,
             )
@@ -632,7 +664,7 @@ pub fn check(
                     },
                 );
             }
-            judge(found, evidence("relkind/relpersistence", "logged tables"), Verdict::Violation, "no unlogged table or materialized view in scope".into(), |k, l| format!("{k} relations in scope are not replicated (unlogged tables and materialized views are not in the WAL stream): {l}"), Some("# ALTER TABLE <t> SET LOGGED replicates an unlogged table; materialized views are never replicated: rebuild them on the target".into()))
+            judge(found, evidence("relkind/relpersistence", "logged tables"), Verdict::Violation, "no unlogged table or materialized view in scope".into(), |k, l| format!("{} in scope not replicated (unlogged tables and materialized views are not in the WAL stream): {l}", count(k, "relation", "relations")), Some("# ALTER TABLE <t> SET LOGGED replicates an unlogged table; materialized views are never replicated: rebuild them on the target".into()))
         }
         P::Partitioned => {
             let mut found = Found::new();
@@ -653,7 +685,7 @@ pub fn check(
                 Verdict::Violation,
                 "no declaratively partitioned table in scope".into(),
                 |k, l| {
-                    format!("{k} partitioned tables in scope: AWS replicates their partitions as separate tables, not the parent: {l}")
+                    format!("{} in scope: AWS replicates the partitions as separate tables, not the parent: {l}", count(k, "partitioned table", "partitioned tables"))
                 },
                 Some(
                     "# query the partitions on the target, or combine them there with a view"
@@ -720,7 +752,12 @@ pub fn check(
                 evidence("identifier", "at most 127 bytes"),
                 Verdict::Violation,
                 format!("every name in scope fits Redshift's 127 bytes ({n} tables)"),
-                |k, l| format!("{k} names are longer than Redshift's 127 bytes: {l}"),
+                |k, l| {
+                    format!(
+                        "{} longer than Redshift's 127 bytes: {l}",
+                        count(k, "name", "names")
+                    )
+                },
                 None,
             )
         }
@@ -745,7 +782,7 @@ pub fn check(
                 Verdict::Violation,
                 format!("no column in scope uses a Redshift system column name ({n} tables)"),
                 |k, l| {
-                    format!("{k} columns use Redshift system column names (oid, tableoid, xmin, cmin, xmax, cmax, ctid): {l}")
+                    format!("{} named like Redshift system columns (oid, tableoid, xmin, cmin, xmax, cmax, ctid): {l}", count(k, "column", "columns"))
                 },
                 None,
             )
@@ -804,7 +841,7 @@ pub fn check(
                     }
                 }
             }
-            judge(found, evidence("size", "values of at most 65,535 bytes"), Verdict::Violation, format!("no column in scope allows values over 65,535 bytes ({n} tables)"), |k, l| format!("{k} columns allow values over 65,535 bytes (Redshift's VARCHAR limit); a longer value fails its table unless the target database is created with TRUNCATECOLUMNS = TRUE: {l}"), Some("# create the destination database with the option TRUNCATECOLUMNS TRUE (CREATE DATABASE ... FROM INTEGRATION ... ; ALTER DATABASE ... INTEGRATION SET TRUNCATECOLUMNS = TRUE), or keep values under 64 KB".into()))
+            judge(found, evidence("size", "values of at most 65,535 bytes"), Verdict::Violation, format!("no column in scope allows values over 65,535 bytes ({n} tables)"), |k, l| format!("{} allowing values over 65,535 bytes (Redshift's VARCHAR limit); a longer value fails its table unless the destination database truncates (TRUNCATECOLUMNS = TRUE): {l}", count(k, "column", "columns")), Some("# create the destination database with the option TRUNCATECOLUMNS TRUE (CREATE DATABASE ... FROM INTEGRATION ... ; ALTER DATABASE ... INTEGRATION SET TRUNCATECOLUMNS = TRUE), or keep values under 64 KB".into()))
         }
     }
 }
@@ -855,4 +892,71 @@ fn pg_type_problem(c: &crate::model::ColumnFacts) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColumnFacts, SchemaFacts};
+    use crate::rules::spec::DataProblem;
+
+    fn snap_with(tables: Vec<TableFacts>) -> Snapshot {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/mysql-provisioned-ok.json");
+        let mut snap: Snapshot =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        snap.schema = Some(Fact::Ok(SchemaFacts {
+            dialect: Dialect::Mysql,
+            server_version: None,
+            data_filter: None,
+            data_filter_origin: None,
+            lower_case_table_names: Some(0),
+            databases: Vec::new(),
+            tables,
+        }));
+        snap
+    }
+
+    fn table(db: &str, name: &str) -> TableFacts {
+        TableFacts {
+            database: db.into(),
+            schema: None,
+            name: name.into(),
+            kind: TableKind::Table,
+            engine: Some("InnoDB".into()),
+            partition: false,
+            primary_key: true,
+            columns: vec![ColumnFacts {
+                name: "id".into(),
+                data_type: "int".into(),
+                declared: "int".into(),
+                numeric_precision: Some(10),
+                numeric_scale: Some(0),
+                max_bytes: None,
+                type_origin: None,
+            }],
+            cascading_foreign_keys: Vec::new(),
+        }
+    }
+
+    fn run(snap: &Snapshot, limit: Option<u64>) -> Verdict {
+        let types = TypeData {
+            supported: &[],
+            unsupported: &[],
+            as_of: None,
+        };
+        check(snap, DataProblem::ObjectCounts, &types, limit).verdict
+    }
+
+    #[test]
+    fn object_counts_fail_at_the_ceilings() {
+        // 4,950 MySQL databases are 4,950 Redshift schemas: one too many.
+        let many: Vec<TableFacts> = (0..4950).map(|i| table(&format!("db{i}"), "t")).collect();
+        assert_eq!(run(&snap_with(many), Some(100_000)), Verdict::Violation);
+        let fewer: Vec<TableFacts> = (0..4949).map(|i| table(&format!("db{i}"), "t")).collect();
+        assert_eq!(run(&snap_with(fewer), Some(100_000)), Verdict::Pass);
+        // The table ceiling is rule data: 3 tables against a limit of 3.
+        let three: Vec<TableFacts> = (0..3).map(|i| table("db", &format!("t{i}"))).collect();
+        assert_eq!(run(&snap_with(three), Some(3)), Verdict::Violation);
+    }
 }
