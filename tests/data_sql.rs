@@ -36,8 +36,9 @@ async fn data_findings(
         data_filter: filter.map(str::to_string),
         ca_file: None,
         timeout: Some(Duration::from_secs(10)),
+        ..DataOptions::default()
     };
-    sql::attach(&mut snap, &opts).await;
+    sql::attach(&mut snap, &opts, None).await;
     evaluate(&snap, &RuleSet::embedded().unwrap())
         .into_iter()
         .filter(|f| f.rule.starts_with("ZD"))
@@ -59,8 +60,9 @@ async fn golden_with(snap: &Snapshot, url: &str, filter: Option<&str>, name: &st
         data_filter: filter.map(str::to_string),
         ca_file: None,
         timeout: Some(Duration::from_secs(10)),
+        ..DataOptions::default()
     };
-    sql::attach(&mut snap, &opts).await;
+    sql::attach(&mut snap, &opts, None).await;
     if let Some(zetl_preflight::model::Fact::Ok(s)) = &mut snap.schema {
         s.server_version = None;
     }
@@ -261,5 +263,89 @@ async fn postgresql_schema_problems_are_named_and_a_filter_turns_it_green() {
         f["ZD002"].message.contains("AuthenticationFailed"),
         "{}",
         f["ZD002"].message
+    );
+}
+
+/// The whole command against moto (the AWS side) and MariaDB (the source's catalog), with
+/// the password from a Secrets Manager secret: the data findings join the report, and no
+/// password appears anywhere in the output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_data_end_to_end_with_a_secret() {
+    let moto = common::Moto::start();
+    let w = common::world::World::new(&moto);
+    w.misconfigured().await;
+    let db = Mariadb::start();
+    db.source(&sql_fixture("mysql-problems.sql"));
+    let secrets = aws_sdk_secretsmanager::Client::new(&w.config);
+    secrets
+        .create_secret()
+        .name("zetl-db")
+        .secret_string(format!(
+            r#"{{"username": "root", "password": "{}"}}"#,
+            common::db::PASSWORD
+        ))
+        .send()
+        .await
+        .unwrap();
+    let url = format!("mysql://root@127.0.0.1:{}/?ssl-mode=disabled", db.port);
+    let out = common::world::run_cli(
+        &moto,
+        &[
+            "check",
+            "--source",
+            "shop-db",
+            "--target",
+            "warehouse",
+            "--data",
+            "--database-url",
+            &url,
+            "--db-secret",
+            "zetl-db",
+            "--format",
+            "json",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stdout.contains(common::db::PASSWORD) && !stderr.contains(common::db::PASSWORD));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let zd002 = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZD002")
+        .expect("the data rules ran");
+    assert_eq!(zd002["status"], "fail", "{zd002}");
+    assert_eq!(zd002["evidence"]["table"], "shop.events_nopk");
+    // A secret that does not exist: the data rules are unverified, naming the call.
+    let out = common::world::run_cli(
+        &moto,
+        &[
+            "check",
+            "--source",
+            "shop-db",
+            "--target",
+            "warehouse",
+            "--data",
+            "--database-url",
+            &url,
+            "--db-secret",
+            "no-such-secret",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zd002 = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZD002")
+        .unwrap();
+    assert_eq!(zd002["status"], "error");
+    assert_eq!(
+        zd002["evidence"]["failed_call"],
+        "secretsmanager:GetSecretValue"
     );
 }

@@ -78,6 +78,9 @@ fn data_options(
         database_url: d.database_url.clone(),
         data_filter: d.data_filter.clone(),
         ca_file: d.db_ca.clone(),
+        db_secret: d.db_secret.clone(),
+        iam_auth: d.iam_auth,
+        db_user: d.db_user.clone(),
         timeout: global
             .timeout
             .or(config.file.timeout)
@@ -277,7 +280,7 @@ async fn fetch_all(
                     "reading the catalog of {}",
                     source.identifier
                 ));
-                fetch::sql::attach(&mut snap, opts).await;
+                fetch::sql::attach(&mut snap, opts, Some(&sdk)).await;
             }
             out.push(snap);
         }

@@ -24,8 +24,8 @@ pub fn init(force: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn iam_policy(fix: bool) {
-    let policy = crate::fetch::calls::iam_policy(fix);
+pub fn iam_policy(fix: bool, data: bool) {
+    let policy = crate::fetch::calls::iam_policy_with(fix, data);
     let mut text = serde_json::to_string_pretty(&policy).expect("policy serializes");
     text.push('\n');
     emit(&text);

@@ -85,6 +85,9 @@ pub enum Command {
         /// Include the permissions `check --fix` needs.
         #[arg(long)]
         fix: bool,
+        /// Include what `check --data` needs for secrets and IAM database authentication.
+        #[arg(long)]
+        data: bool,
     },
     /// Print a shell completion script.
     Completions {
@@ -154,6 +157,21 @@ pub struct DataArgs {
     /// PEM file of certificate authorities to trust besides the system's (the RDS CA bundle).
     #[arg(long, value_name = "FILE", requires = "data")]
     pub db_ca: Option<PathBuf>,
+    /// Secrets Manager secret (ARN or name) with the database `username` and `password`
+    /// [default, when the URL has no password: the cluster's RDS-managed master user secret].
+    #[arg(
+        long,
+        value_name = "ARN",
+        requires = "data",
+        conflicts_with = "iam_auth"
+    )]
+    pub db_secret: Option<String>,
+    /// Log in with an IAM database authentication token signed for --db-user.
+    #[arg(long, requires = "data")]
+    pub iam_auth: bool,
+    /// The database user (default: the URL's, else the cluster's master user).
+    #[arg(long, value_name = "NAME", requires = "data")]
+    pub db_user: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -209,8 +227,8 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
         Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
         Command::Init { force } => extras::init(force).map(|()| false),
-        Command::IamPolicy { fix } => {
-            extras::iam_policy(fix);
+        Command::IamPolicy { fix, data } => {
+            extras::iam_policy(fix, data);
             Ok(false)
         }
         Command::Completions { shell } => {

@@ -19,6 +19,11 @@ pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
 /// Who is acting (the identity line). Optional: without it only that line is dropped.
 pub const GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+/// `check --data`: the database password from a secret (`--db-secret`, or the cluster's
+/// RDS-managed master user secret).
+pub const GET_SECRET_VALUE: &str = "secretsmanager:GetSecretValue";
+/// `check --data --iam-auth`: IAM database authentication (the token is signed locally).
+pub const RDS_DB_CONNECT: &str = "rds-db:connect";
 /// Used by `check --fix` only, to find a free name for a new group.
 pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
@@ -58,14 +63,30 @@ pub const FIX: &[&str] = &[
     "redshift-serverless:UpdateWorkgroup",
 ];
 
-/// The least-privilege IAM policy document for checking, or for checking and fixing.
+/// What `check --data` may call on top of [`READ`], by the credential it uses.
+pub const DATA: &[&str] = &[GET_SECRET_VALUE, RDS_DB_CONNECT];
+
+/// The least-privilege IAM policy document for checking, or for checking and fixing;
+/// `data` adds what `check --data` needs for secrets and IAM database authentication.
 pub fn iam_policy(fix: bool) -> serde_json::Value {
+    iam_policy_with(fix, false)
+}
+
+pub fn iam_policy_with(fix: bool, data: bool) -> serde_json::Value {
     let mut statements = vec![serde_json::json!({
         "Sid": "ZetlPreflightRead",
         "Effect": "Allow",
         "Action": READ,
         "Resource": "*",
     })];
+    if data {
+        statements.push(serde_json::json!({
+            "Sid": "ZetlPreflightData",
+            "Effect": "Allow",
+            "Action": DATA,
+            "Resource": "*",
+        }));
+    }
     if fix {
         statements.push(serde_json::json!({
             "Sid": "ZetlPreflightFix",

@@ -216,6 +216,10 @@ fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
         endpoint: cl.endpoint().map(str::to_string),
         port: cl.port(),
         master_username: cl.master_username().map(str::to_string),
+        master_user_secret_arn: cl
+            .master_user_secret()
+            .and_then(|s| s.secret_arn())
+            .map(str::to_string),
     })
 }
 

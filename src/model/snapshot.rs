@@ -124,6 +124,9 @@ pub struct DbCluster {
     pub port: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_username: Option<String>,
+    /// `MasterUserSecret.SecretArn` when RDS manages the master password in Secrets Manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_user_secret_arn: Option<String>,
 }
 
 impl DbCluster {

@@ -3,6 +3,7 @@
 //! timeout. What cannot be read (unreachable, authentication, TLS, permissions) comes back
 //! as a [`CallError`] naming the step, and the data rules report it as `error`.
 
+pub mod credentials;
 mod mysql;
 mod postgres;
 
@@ -23,6 +24,8 @@ pub struct SqlSource {
     pub timeout: Duration,
     /// The data filter that decides the scope, and where it came from.
     pub filter: Option<(String, String)>,
+    /// User and password beyond the URL (secrets, IAM tokens).
+    pub login: credentials::Login,
 }
 
 impl SqlSource {
@@ -79,6 +82,11 @@ pub struct DataOptions {
     pub data_filter: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub timeout: Option<Duration>,
+    /// `--db-secret ARN`.
+    pub db_secret: Option<String>,
+    /// `--iam-auth`, with `--db-user`.
+    pub iam_auth: bool,
+    pub db_user: Option<String>,
 }
 
 /// The default when no `--database-url` is given: the writer endpoint, the master user, and
@@ -120,7 +128,8 @@ fn scope_filter(snap: &Snapshot, given: Option<&str>) -> Option<(String, String)
 }
 
 /// Read the source's catalog into the snapshot; a failure is kept as the fact's error.
-pub async fn attach(snap: &mut Snapshot, opts: &DataOptions) {
+/// `sdk` serves secrets and IAM tokens.
+pub async fn attach(snap: &mut Snapshot, opts: &DataOptions, sdk: Option<&aws_config::SdkConfig>) {
     let filter = scope_filter(snap, opts.data_filter.as_deref());
     let url = match &opts.database_url {
         Some(u) => Ok(u.clone()),
@@ -129,13 +138,28 @@ pub async fn attach(snap: &mut Snapshot, opts: &DataOptions) {
     let fact = match url {
         Err(e) => Err(e),
         Ok(url) => {
-            let src = SqlSource {
-                url,
-                ca_file: opts.ca_file.clone(),
-                timeout: opts.timeout.unwrap_or(Duration::from_secs(20)),
-                filter: filter.clone(),
-            };
-            read(&src).await
+            match credentials::login(
+                snap,
+                &url,
+                opts.db_secret.as_deref(),
+                opts.iam_auth,
+                opts.db_user.as_deref(),
+                sdk,
+            )
+            .await
+            {
+                Err(e) => Err(e),
+                Ok(login) => {
+                    let src = SqlSource {
+                        url,
+                        ca_file: opts.ca_file.clone(),
+                        timeout: opts.timeout.unwrap_or(Duration::from_secs(20)),
+                        filter: filter.clone(),
+                        login,
+                    };
+                    read(&src).await
+                }
+            }
         }
     };
     snap.schema = Some(match fact {

@@ -26,10 +26,22 @@ async fn connect(src: &SqlSource) -> Result<MySqlConnection, CallError> {
     if let Some(ca) = &src.ca_file {
         opts = opts.ssl_ca(ca);
     }
-    if !src.url.contains('@') || !src.url.split('@').next().unwrap_or("").contains(':') {
-        if let Ok(pw) = std::env::var("MYSQL_PWD") {
-            opts = opts.password(&pw);
+    let login = &src.login;
+    if let Some(u) = &login.username {
+        opts = opts.username(u);
+    }
+    match &login.password {
+        Some(p) => opts = opts.password(&p.0),
+        None if !super::credentials::url_has_password(&src.url) => {
+            if let Ok(pw) = std::env::var("MYSQL_PWD") {
+                opts = opts.password(&pw);
+            }
         }
+        None => {}
+    }
+    if login.iam {
+        // An IAM token travels as a cleartext password, which is why TLS stays verified.
+        opts = opts.enable_cleartext_plugin(true);
     }
     let mut conn = bounded("mysql:connect", src, MySqlConnection::connect_with(&opts)).await?;
     // Read-only, and no statement may run away: MySQL and MariaDB name the limit differently.

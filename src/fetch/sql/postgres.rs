@@ -31,6 +31,12 @@ fn options(src: &SqlSource) -> Result<PgConnectOptions, CallError> {
     if let Some(ca) = &src.ca_file {
         opts = opts.ssl_root_cert(ca);
     }
+    if let Some(u) = &src.login.username {
+        opts = opts.username(u);
+    }
+    if let Some(p) = &src.login.password {
+        opts = opts.password(&p.0);
+    }
     Ok(opts.application_name("zetl-preflight"))
 }
 
