@@ -268,7 +268,29 @@ impl Mariadb {
 
     pub fn source(&self, file: &Path) {
         let text = std::fs::read_to_string(file).unwrap();
-        self.sql(&["-e", &text], true);
+        self.script(&text);
+    }
+
+    /// Run a script of any length through the client's standard input.
+    pub fn script(&self, text: &str) {
+        use std::io::Write;
+        let mut child = Command::new("mariadb")
+            .arg("--no-defaults")
+            .arg(format!("--socket={}", self.dir.join("sock").display()))
+            .arg("-uroot")
+            .arg(format!("-p{PASSWORD}"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the mariadb client runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "the mariadb script failed");
     }
 }
 
