@@ -288,61 +288,45 @@ async fn check_data_end_to_end_with_a_secret() {
         .await
         .unwrap();
     let url = format!("mysql://root@127.0.0.1:{}/?ssl-mode=disabled", db.port);
-    let out = common::world::run_cli(
-        &moto,
-        &[
-            "check",
-            "--source",
-            "shop-db",
-            "--target",
-            "warehouse",
-            "--data",
-            "--database-url",
-            &url,
-            "--db-secret",
-            "zetl-db",
-            "--format",
-            "json",
-        ],
-    );
+    // The check with the password from `secret`: its output, and its ZD002 finding.
+    let run = |secret: &str| {
+        let out = common::world::run_cli(
+            &moto,
+            &[
+                "check",
+                "--source",
+                "shop-db",
+                "--target",
+                "warehouse",
+                "--data",
+                "--database-url",
+                &url,
+                "--db-secret",
+                secret,
+                "--format",
+                "json",
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let zd002 = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "ZD002")
+            .expect("the data rules ran")
+            .clone();
+        (out, zd002)
+    };
+    let (out, zd002) = run("zetl-db");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stdout.contains(common::db::PASSWORD) && !stderr.contains(common::db::PASSWORD));
-    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let zd002 = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "ZD002")
-        .expect("the data rules ran");
     assert_eq!(zd002["status"], "fail", "{zd002}");
     assert_eq!(zd002["evidence"]["table"], "shop.events_nopk");
     // A secret that does not exist: the data rules are unverified, naming the call.
-    let out = common::world::run_cli(
-        &moto,
-        &[
-            "check",
-            "--source",
-            "shop-db",
-            "--target",
-            "warehouse",
-            "--data",
-            "--database-url",
-            &url,
-            "--db-secret",
-            "no-such-secret",
-            "--format",
-            "json",
-        ],
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let zd002 = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["rule"] == "ZD002")
-        .unwrap();
+    let (_, zd002) = run("no-such-secret");
     assert_eq!(zd002["status"], "error");
     assert_eq!(
         zd002["evidence"]["failed_call"],
