@@ -1,8 +1,10 @@
 //! AWS configuration and clients. One HTTP/TLS stack: rustls with ring.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use super::cache::ReadCache;
 use crate::model::Identity;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -132,16 +134,18 @@ pub async fn identity(sdk: &SdkConfig) -> Option<Identity> {
     }
 }
 
-/// Clients for one side, in one Region.
+/// Clients for one side, in one Region, and the run's shared reads when it has them.
 #[derive(Debug, Clone)]
 pub struct SourceClients {
     pub rds: aws_sdk_rds::Client,
+    pub cache: Option<Arc<ReadCache>>,
 }
 
 #[derive(Debug, Clone)]
 pub struct TargetClients {
     pub redshift: aws_sdk_redshift::Client,
     pub serverless: aws_sdk_redshiftserverless::Client,
+    pub cache: Option<Arc<ReadCache>>,
 }
 
 fn with_region(base: &SdkConfig, region: Option<&str>) -> SdkConfig {
@@ -156,7 +160,14 @@ impl SourceClients {
         let cfg = with_region(base, region);
         SourceClients {
             rds: aws_sdk_rds::Client::new(&cfg),
+            cache: None,
         }
+    }
+
+    /// Share reads with the other pairs of the run.
+    pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     pub fn region(&self) -> String {
@@ -174,7 +185,14 @@ impl TargetClients {
         TargetClients {
             redshift: aws_sdk_redshift::Client::new(&cfg),
             serverless: aws_sdk_redshiftserverless::Client::new(&cfg),
+            cache: None,
         }
+    }
+
+    /// Share reads with the other pairs of the run.
+    pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     pub fn region(&self) -> String {

@@ -3,6 +3,7 @@
 //! fails becomes a [`crate::model::CallError`] in the snapshot, never a silent default; only
 //! an unidentifiable source or target stops the run.
 
+pub mod cache;
 pub mod calls;
 pub mod clients;
 pub mod error;
@@ -26,7 +27,12 @@ pub async fn snapshot(
     let (s, t, integrations) = tokio::join!(
         source::fetch(src, source),
         target::fetch(tgt, target),
-        source::integrations(src)
+        cache::memo(
+            src.cache.as_ref(),
+            |x| &x.integrations,
+            src.region(),
+            || { source::integrations(src) }
+        )
     );
     // The source's error first: it is the one the user named first.
     let source = s?;

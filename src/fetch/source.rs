@@ -10,6 +10,7 @@ use crate::model::{
     ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
 };
 
+use super::cache::memo;
 use super::calls;
 use super::clients::SourceClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
@@ -19,13 +20,37 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
     let region = c.region();
     let cluster = describe_cluster(c, source, &region).await?;
     let group = cluster.db_cluster_parameter_group.clone();
+    let cache = c.cache.as_ref();
+    let key = |id: &str| format!("{region}/{id}");
+    let global_id = cluster.global_cluster_identifier.clone();
     let (family, parameters, global_cluster, blue_green) = tokio::join!(
-        group_family(c, &group, &cluster),
-        group_parameters(c, &group),
-        global_cluster(c, cluster.global_cluster_identifier.as_deref()),
-        blue_green(c, &cluster.db_cluster_arn),
+        memo(
+            cache,
+            |x| &x.group_families,
+            key(&group),
+            || group_family(c, &group, &cluster)
+        ),
+        memo(
+            cache,
+            |x| &x.group_parameters,
+            key(&group),
+            || { group_parameters(c, &group) }
+        ),
+        memo(
+            cache,
+            |x| &x.global_clusters,
+            key(global_id.as_deref().unwrap_or("")),
+            || global_cluster(c, global_id.as_deref())
+        ),
+        blue_green(c, &region, &cluster.db_cluster_arn),
     );
-    let engine_defaults = engine_defaults(c, &family).await;
+    let engine_defaults = memo(
+        cache,
+        |x| &x.engine_defaults,
+        key(&family),
+        || engine_defaults(c, &family),
+    )
+    .await;
     let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
         name: group.clone(),
         family: Some(family.clone()),
@@ -81,8 +106,24 @@ async fn global_cluster(
     }))
 }
 
-/// Blue/green deployments whose source is this cluster, all pages.
-async fn blue_green(c: &SourceClients, arn: &str) -> Result<Vec<BlueGreenDeployment>, CallError> {
+/// Blue/green deployments whose source is this cluster: every deployment of the Region (all
+/// pages, read once per run), filtered.
+async fn blue_green(
+    c: &SourceClients,
+    region: &str,
+    arn: &str,
+) -> Result<Vec<BlueGreenDeployment>, CallError> {
+    let all = memo(
+        c.cache.as_ref(),
+        |x| &x.blue_green,
+        region.to_string(),
+        || all_blue_green(c),
+    )
+    .await?;
+    Ok(all.into_iter().filter(|d| d.source == arn).collect())
+}
+
+async fn all_blue_green(c: &SourceClients) -> Result<Vec<BlueGreenDeployment>, CallError> {
     let all = c
         .rds
         .describe_blue_green_deployments()
@@ -94,13 +135,12 @@ async fn blue_green(c: &SourceClients, arn: &str) -> Result<Vec<BlueGreenDeploym
         .map_err(|e| call_error(calls::DESCRIBE_BLUE_GREEN_DEPLOYMENTS, e))?;
     Ok(all
         .iter()
-        .filter(|d| d.source() == Some(arn))
         .map(|d| BlueGreenDeployment {
             blue_green_deployment_identifier: d
                 .blue_green_deployment_identifier()
                 .unwrap_or_default()
                 .to_string(),
-            source: arn.to_string(),
+            source: d.source().unwrap_or_default().to_string(),
             target: d.target().map(str::to_string),
             status: d.status().unwrap_or_default().to_string(),
         })
@@ -113,6 +153,23 @@ async fn describe_cluster(
     region: &str,
 ) -> Result<DbCluster, FetchError> {
     const CALL: &str = calls::DESCRIBE_DB_CLUSTERS;
+    // A fleet run reads the Region's clusters once (all pages) and finds each source there.
+    if let Some(Ok(list)) = c.cache.as_ref().and_then(|k| k.db_clusters.peek(region)) {
+        let found = list.iter().find(|cl| {
+            cl.db_cluster_identifier() == Some(source.identifier.as_str())
+                || cl.db_cluster_arn() == Some(source.identifier.as_str())
+        });
+        return match found {
+            Some(cl) => checked(cl, source),
+            None => Err(FetchError::NotFound {
+                what: "Aurora DB cluster",
+                id: source.identifier.clone(),
+                region: region.to_string(),
+                hint: "Check the identifier and --region (aws rds describe-db-clusters lists them)"
+                    .into(),
+            }),
+        };
+    }
     let out = c
         .rds
         .describe_db_clusters()
@@ -148,6 +205,11 @@ async fn describe_cluster(
             hint: "DescribeDBClusters returned no cluster".into(),
         });
     };
+    checked(cl, source)
+}
+
+/// The cluster as the snapshot holds it, if it is complete and of an engine the rules cover.
+fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchError> {
     let cluster = convert_cluster(cl).map_err(|e| FetchError::Unreadable {
         what: "Aurora DB cluster",
         id: source.identifier.clone(),

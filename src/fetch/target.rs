@@ -9,6 +9,7 @@ use crate::model::{
     TargetSnapshot, Workgroup,
 };
 
+use super::cache::memo;
 use super::calls;
 use super::clients::TargetClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
@@ -58,6 +59,17 @@ fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
 }
 
 async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster>, CallError> {
+    let key = format!("{}/{id}", c.region());
+    memo(
+        c.cache.as_ref(),
+        |x| &x.redshift_clusters,
+        key,
+        || read_cluster(c, id),
+    )
+    .await
+}
+
+async fn read_cluster(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster>, CallError> {
     let out = c
         .redshift
         .describe_clusters()
@@ -72,6 +84,20 @@ async fn cluster_by_id(c: &TargetClients, id: &str) -> Result<Option<rs::Cluster
 }
 
 async fn workgroup_by_name(
+    c: &TargetClients,
+    name: &str,
+) -> Result<Option<rss::Workgroup>, CallError> {
+    let key = format!("{}/{name}", c.region());
+    memo(
+        c.cache.as_ref(),
+        |x| &x.workgroups,
+        key,
+        || read_workgroup(c, name),
+    )
+    .await
+}
+
+async fn read_workgroup(
     c: &TargetClients,
     name: &str,
 ) -> Result<Option<rss::Workgroup>, CallError> {
@@ -312,6 +338,20 @@ async fn cluster_parameters(
     c: &TargetClients,
     group: Option<&str>,
 ) -> Result<ParameterGroup, CallError> {
+    let key = format!("{}/{}", c.region(), group.unwrap_or(""));
+    memo(
+        c.cache.as_ref(),
+        |x| &x.cluster_parameters,
+        key,
+        || read_cluster_parameters(c, group),
+    )
+    .await
+}
+
+async fn read_cluster_parameters(
+    c: &TargetClients,
+    group: Option<&str>,
+) -> Result<ParameterGroup, CallError> {
     const CALL: &str = calls::DESCRIBE_CLUSTER_PARAMETERS;
     let Some(group) = group else {
         return Err(CallError::new(
@@ -359,6 +399,21 @@ async fn cluster_parameters(
 
 /// The namespace resource policy; `Ok(None)` when none is attached.
 async fn resource_policy(
+    c: &TargetClients,
+    namespace_arn: Option<&str>,
+    field: &str,
+) -> Result<Option<String>, CallError> {
+    let key = format!("{}/{}", namespace_arn.unwrap_or(""), field);
+    memo(
+        c.cache.as_ref(),
+        |x| &x.resource_policies,
+        key,
+        || read_resource_policy(c, namespace_arn, field),
+    )
+    .await
+}
+
+async fn read_resource_policy(
     c: &TargetClients,
     namespace_arn: Option<&str>,
     field: &str,
@@ -422,10 +477,36 @@ fn convert_workgroup(w: &rss::Workgroup) -> Workgroup {
 
 async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> ServerlessTarget {
     let workgroup = convert_workgroup(wg);
-    let namespace: Fact<Namespace> = c
-        .serverless
+    let key = format!("{}/{}", c.region(), workgroup.namespace_name);
+    let namespace: Fact<Namespace> = memo(
+        c.cache.as_ref(),
+        |x| &x.namespaces,
+        key,
+        || read_namespace(c, &workgroup.namespace_name),
+    )
+    .await;
+    // Without the namespace there is no ARN to ask about: the failure is GetNamespace's.
+    let resource_policy = match &namespace {
+        Fact::Error(e) => Fact::Error(e.clone()),
+        Fact::Ok(n) => {
+            let arn = Some(n.namespace_arn.clone()).filter(|a| !a.is_empty());
+            resource_policy(c, arn.as_deref(), "namespaceArn")
+                .await
+                .into()
+        }
+    };
+    ServerlessTarget {
+        region,
+        workgroup,
+        namespace,
+        resource_policy,
+    }
+}
+
+async fn read_namespace(c: &TargetClients, name: &str) -> Fact<Namespace> {
+    c.serverless
         .get_namespace()
-        .namespace_name(&workgroup.namespace_name)
+        .namespace_name(name)
         .send()
         .await
         .map_err(|e| call_error(calls::GET_NAMESPACE, e))
@@ -443,21 +524,5 @@ async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> S
                 kms_key_id: n.kms_key_id().map(str::to_string),
             })
         })
-        .into();
-    // Without the namespace there is no ARN to ask about: the failure is GetNamespace's.
-    let resource_policy = match &namespace {
-        Fact::Error(e) => Fact::Error(e.clone()),
-        Fact::Ok(n) => {
-            let arn = Some(n.namespace_arn.clone()).filter(|a| !a.is_empty());
-            resource_policy(c, arn.as_deref(), "namespaceArn")
-                .await
-                .into()
-        }
-    };
-    ServerlessTarget {
-        region,
-        workgroup,
-        namespace,
-        resource_policy,
-    }
+        .into()
 }

@@ -282,6 +282,7 @@ impl Side {
         let src = SourceClients {
             rds: mock_client!(aws_sdk_rds, RuleMode::MatchAny, &self.rds, |c| c
                 .retry_config(fast_retries())),
+            cache: None,
         };
         let tgt = TargetClients {
             redshift: mock_client!(aws_sdk_redshift, RuleMode::MatchAny, &self.redshift, |c| c
@@ -292,6 +293,7 @@ impl Side {
                 &self.serverless,
                 |c| c.retry_config(fast_retries())
             ),
+            cache: None,
         };
         (src, tgt)
     }

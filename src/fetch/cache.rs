@@ -1,0 +1,118 @@
+//! Facts read once per run. A fleet run (many pairs, `audit`) shares one [`ReadCache`]
+//! between its pairs, so a parameter group that 200 clusters use is read once, and two pairs
+//! asking at the same time wait for the same call. A single check and `--fix` read without a
+//! cache: `--fix` must see what the changes did.
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OnceCell;
+
+use crate::model::{
+    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Integration, Namespace,
+    Parameter, ParameterGroup,
+};
+
+/// One value per key, computed once; concurrent askers wait for the first.
+pub struct Memo<V> {
+    cells: Mutex<HashMap<String, Arc<OnceCell<V>>>>,
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Memo {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    pub async fn get<F, Fut>(&self, key: &str, compute: F) -> V
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = V>,
+    {
+        let cell = {
+            let mut cells = self.cells.lock().expect("the cache lock is not poisoned");
+            cells.entry(key.to_string()).or_default().clone()
+        };
+        cell.get_or_init(compute).await.clone()
+    }
+
+    /// The value, if it was computed already.
+    pub fn peek(&self, key: &str) -> Option<V> {
+        let cells = self.cells.lock().expect("the cache lock is not poisoned");
+        cells.get(key).and_then(|c| c.get().cloned())
+    }
+}
+
+type Params = Result<(bool, BTreeMap<String, Parameter>), CallError>;
+
+/// Every fact a check reads, keyed by Region and identifier.
+#[derive(Default)]
+pub struct ReadCache {
+    /// Region → every DB cluster (one paged DescribeDBClusters).
+    pub db_clusters: Memo<Result<Vec<aws_sdk_rds::types::DbCluster>, CallError>>,
+    pub group_families: Memo<String>,
+    pub group_parameters: Memo<Params>,
+    pub engine_defaults: Memo<Result<EngineDefaults, CallError>>,
+    pub global_clusters: Memo<Option<Result<GlobalCluster, CallError>>>,
+    /// Region → every blue/green deployment.
+    pub blue_green: Memo<Result<Vec<BlueGreenDeployment>, CallError>>,
+    /// Region → every integration.
+    pub integrations: Memo<Fact<Vec<Integration>>>,
+    pub redshift_clusters: Memo<Result<Option<aws_sdk_redshift::types::Cluster>, CallError>>,
+    pub workgroups: Memo<Result<Option<aws_sdk_redshiftserverless::types::Workgroup>, CallError>>,
+    pub cluster_parameters: Memo<Result<ParameterGroup, CallError>>,
+    pub namespaces: Memo<Fact<Namespace>>,
+    pub resource_policies: Memo<Result<Option<String>, CallError>>,
+}
+
+/// `compute()` through `pick(cache)` under `key`, or directly without a cache.
+pub async fn memo<V, F, Fut>(
+    cache: Option<&Arc<ReadCache>>,
+    pick: impl FnOnce(&ReadCache) -> &Memo<V>,
+    key: String,
+    compute: F,
+) -> V
+where
+    V: Clone,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = V>,
+{
+    match cache {
+        Some(c) => pick(c).get(&key, compute).await,
+        None => compute().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn concurrent_askers_share_one_computation() {
+        let memo: Memo<u32> = Memo::default();
+        let calls = AtomicUsize::new(0);
+        let ask = || {
+            memo.get("k", || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                7
+            })
+        };
+        let (a, b, c) = tokio::join!(ask(), ask(), ask());
+        assert_eq!((a, b, c), (7, 7, 7));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(memo.peek("k"), Some(7));
+        assert_eq!(memo.peek("other"), None);
+    }
+}
+
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadCache")
+    }
+}
