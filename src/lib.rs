@@ -11,3 +11,4 @@ pub mod model;
 pub mod progress;
 pub mod report;
 pub mod rules;
+pub mod run;

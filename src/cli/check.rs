@@ -38,8 +38,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 )));
             }
             let data = data_options(global, args, &config)?;
-            let (snaps, who) =
-                runtime()?.block_on(fetch_all(global, &config, &pairs, data.as_ref()))?;
+            let (snaps, who) = runtime()?.block_on(fetch_all(
+                global,
+                &config,
+                &pairs,
+                data.as_ref(),
+                args.concurrency,
+            ))?;
             identity = who;
             if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
                 save_snapshot(path, snap, global.quiet)?;
@@ -244,50 +249,37 @@ pub(super) fn clients(
     )
 }
 
-/// Fetch one pair's snapshot, with a progress line on a terminal.
-pub(super) async fn fetch_one(
-    src: &SourceClients,
-    tgt: &TargetClients,
-    source: &SourceRef,
-    target: &TargetRef,
-) -> Result<Snapshot, CliError> {
-    tracing::info!(source = %source.identifier, region = %src.region(), "fetching");
-    let _progress = crate::progress::Progress::start(format!(
-        "reading {} and {} in {}",
-        source.identifier,
-        target_label(target),
-        src.region()
-    ));
-    Ok(fetch::snapshot(src, tgt, source, target).await?)
-}
-
 async fn fetch_all(
     global: &GlobalArgs,
     config: &Loaded,
     pairs: &[Pair],
     data: Option<&fetch::sql::DataOptions>,
+    concurrency: usize,
 ) -> Result<(Vec<Snapshot>, Option<Identity>), CliError> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(global, config, &refs).await?;
-    // Who is acting is read alongside the pairs, not before them.
-    let pairs = async {
-        let mut out = Vec::new();
-        for (source, target) in &refs {
-            let (src, tgt) = clients(&sdk, source, target);
-            let mut snap = fetch_one(&src, &tgt, source, target).await?;
-            if let Some(opts) = data {
-                let _progress = crate::progress::Progress::start(format!(
-                    "reading the catalog of {}",
-                    source.identifier
-                ));
-                fetch::sql::attach(&mut snap, opts, Some(&sdk)).await;
-            }
-            out.push(snap);
-        }
-        Ok::<_, CliError>(out)
+    // Many pairs: client-side rate limiting when AWS throttles, rather than failed reads.
+    let run_sdk = if refs.len() > 1 {
+        sdk.to_builder()
+            .retry_config(aws_smithy_types::retry::RetryConfig::adaptive())
+            .build()
+    } else {
+        sdk.clone()
     };
-    let (identity, out) = tokio::join!(who_is_acting(&sdk), pairs);
-    Ok((out?, identity))
+    let what = match refs.as_slice() {
+        [(s, t)] => format!("reading {} and {}", s.identifier, target_label(t)),
+        many => format!("reading {} pairs", many.len()),
+    };
+    let _progress = crate::progress::Progress::start(what);
+    tracing::info!(pairs = refs.len(), "fetching");
+    // Who is acting is read alongside the pairs, not before them.
+    let clients = std::sync::Arc::new(crate::run::SdkClients(run_sdk));
+    let (identity, results) = tokio::join!(
+        who_is_acting(&sdk),
+        crate::run::snapshots(clients, &refs, concurrency, data)
+    );
+    let snaps = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok((snaps, identity))
 }
 
 /// The caller's identity, logged with -v; `None` when it cannot be read.

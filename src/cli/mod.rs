@@ -123,6 +123,10 @@ pub struct CheckArgs {
     /// Write the report to FILE; a one-line summary still goes to stderr.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// How many pairs are read at once (a config file's pairs); each distinct fact is read
+    /// once per run whatever the number.
+    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(usize))]
+    pub concurrency: usize,
     #[command(flatten)]
     pub rules: RulesSource,
     #[command(flatten)]

@@ -69,6 +69,12 @@ pub struct ReadCache {
     pub resource_policies: Memo<Result<Option<String>, CallError>>,
 }
 
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadCache")
+    }
+}
+
 /// `compute()` through `pick(cache)` under `key`, or directly without a cache.
 pub async fn memo<V, F, Fut>(
     cache: Option<&Arc<ReadCache>>,
@@ -108,11 +114,5 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(memo.peek("k"), Some(7));
         assert_eq!(memo.peek("other"), None);
-    }
-}
-
-impl std::fmt::Debug for ReadCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ReadCache")
     }
 }

@@ -92,7 +92,7 @@ pub enum FetchError {
     Unreadable {
         what: &'static str,
         id: String,
-        error: CallError,
+        error: Box<CallError>,
         hint: String,
     },
     #[error("{0}")]

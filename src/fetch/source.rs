@@ -192,7 +192,7 @@ async fn describe_cluster(
                 return Err(FetchError::Unreadable {
                     what: "Aurora DB cluster",
                     id: source.identifier.clone(),
-                    error: e,
+                    error: Box::new(e),
                     hint,
                 });
             }
@@ -215,7 +215,7 @@ fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchEr
         id: source.identifier.clone(),
         hint: "The answer was incomplete; try again, and check any proxy between you and AWS"
             .into(),
-        error: e,
+        error: Box::new(e),
     })?;
     if !SUPPORTED_ENGINES.contains(&cluster.engine.as_str()) {
         return Err(FetchError::Unsupported(format!(

@@ -53,7 +53,7 @@ fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
     FetchError::Unreadable {
         what,
         id: id.to_string(),
-        error: e,
+        error: Box::new(e),
         hint,
     }
 }
@@ -311,7 +311,7 @@ async fn provisioned(
             id,
             hint: "The answer was incomplete; try again, and check any proxy between you and AWS"
                 .into(),
-            error: e,
+            error: Box::new(e),
         }
     })?;
     let group = cluster

@@ -1,0 +1,104 @@
+//! The run plan: which pairs, which facts, each read once, with bounded concurrency. `check`
+//! (one pair or a config file's many) and `audit` use it; the CLI only parses and prints.
+//!
+//! A run of several pairs shares one [`ReadCache`]: a parameter group, the engine defaults of a
+//! family, a Region's integrations, blue/green deployments and cluster list, a target and its
+//! policy are each read once, however many pairs need them. Pairs are fetched concurrently, at
+//! most `concurrency` at a time; results come back in the pairs' order whatever the
+//! completion order. A single pair reads exactly as before, without a cache.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use crate::fetch::cache::ReadCache;
+use crate::fetch::sql::DataOptions;
+use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::model::Snapshot;
+
+/// The default number of pairs read at once.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+
+/// What a run reads with: clients for a pair (per Region), and the AWS configuration for
+/// secrets and tokens when `--data` is on.
+pub trait Clients: Send + Sync {
+    fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients);
+    fn sdk(&self) -> Option<&aws_config::SdkConfig>;
+}
+
+/// Clients built from one shared AWS configuration, each in its ARN's Region.
+pub struct SdkClients(pub aws_config::SdkConfig);
+
+impl Clients for SdkClients {
+    fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients) {
+        (
+            SourceClients::new(&self.0, source.region.as_deref()),
+            TargetClients::new(&self.0, target.region().as_deref()),
+        )
+    }
+
+    fn sdk(&self) -> Option<&aws_config::SdkConfig> {
+        Some(&self.0)
+    }
+}
+
+/// Read every pair's snapshot. One result per pair, in order.
+pub async fn snapshots<C: Clients + 'static>(
+    clients: Arc<C>,
+    pairs: &[(SourceRef, TargetRef)],
+    concurrency: usize,
+    data: Option<&DataOptions>,
+) -> Vec<Result<Snapshot, FetchError>> {
+    let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
+    // Where two or more pairs share a Region, list its clusters once (all pages) instead of
+    // describing each source on its own.
+    if let Some(cache) = &cache {
+        let mut per_region: BTreeMap<String, (usize, SourceClients)> = BTreeMap::new();
+        for (s, t) in pairs {
+            let (src, _) = clients.for_pair(s, t);
+            per_region.entry(src.region()).or_insert((0, src)).0 += 1;
+        }
+        for (region, (n, src)) in per_region {
+            if n > 1 {
+                let _ = cache
+                    .db_clusters
+                    .get(&region, || fetch::source::all_clusters(&src))
+                    .await;
+            }
+        }
+    }
+    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (source, target)) in pairs.iter().cloned().enumerate() {
+        let clients = clients.clone();
+        let cache = cache.clone();
+        let limit = limit.clone();
+        let data = data.cloned();
+        tasks.spawn(async move {
+            let _permit = limit
+                .acquire_owned()
+                .await
+                .expect("the semaphore stays open");
+            let (mut src, mut tgt) = clients.for_pair(&source, &target);
+            if let Some(cache) = cache {
+                src = src.with_cache(cache.clone());
+                tgt = tgt.with_cache(cache);
+            }
+            let mut snap = fetch::snapshot(&src, &tgt, &source, &target).await;
+            if let (Ok(s), Some(opts)) = (&mut snap, &data) {
+                fetch::sql::attach(s, opts, clients.sdk()).await;
+            }
+            (i, snap)
+        });
+    }
+    let mut out: Vec<Option<Result<Snapshot, FetchError>>> =
+        (0..pairs.len()).map(|_| None).collect();
+    while let Some(done) = tasks.join_next().await {
+        let (i, snap) = done.expect("a pair's read does not panic");
+        out[i] = Some(snap);
+    }
+    out.into_iter()
+        .map(|s| s.expect("every pair was read"))
+        .collect()
+}
