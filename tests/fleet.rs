@@ -20,13 +20,16 @@ impl run::Clients for Shared {
     fn for_pair(&self, _: &SourceRef, _: &TargetRef) -> (SourceClients, TargetClients) {
         (self.0.clone(), self.1.clone())
     }
+    fn in_region(&self, _: &str) -> SourceClients {
+        self.0.clone()
+    }
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
         None
     }
 }
 
 /// `n` Aurora PostgreSQL clusters `events-pg-1..n`; cluster `i` uses `group(i)`.
-fn clusters(n: usize, group: fn(usize) -> String) -> Rule {
+pub fn clusters(n: usize, group: fn(usize) -> String) -> Rule {
     mock!(aws_sdk_rds::Client::describe_db_clusters)
         .match_requests(|r| r.db_cluster_identifier().is_none())
         .then_output(move || {
@@ -148,4 +151,152 @@ async fn a_throttled_read_fails_only_the_pairs_that_need_it() {
     // Facts the throttled call does not provide still judge the second pair.
     assert_eq!(status(1, "ZR007").status, Status::Pass);
     assert_eq!(status(1, "ZC001").status, Status::Pass);
+}
+
+fn integration(
+    name: &str,
+    source: &str,
+    status: aws_sdk_rds::types::IntegrationStatus,
+) -> aws_sdk_rds::types::Integration {
+    aws_sdk_rds::types::Integration::builder()
+        .integration_name(name)
+        .integration_arn(format!(
+            "arn:aws:rds:us-east-1:123456789012:integration:{name}"
+        ))
+        .source_arn(source)
+        .target_arn(NS_ARN)
+        .status(status)
+        .build()
+}
+
+/// `audit`: integrations on two pages; one healthy, one needs attention with an error the
+/// rules confirm, one with an RDS (non-Aurora) source that is listed but not checked.
+#[tokio::test]
+async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
+    use aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput;
+    use aws_sdk_rds::types::IntegrationStatus;
+    use zetl_preflight::report::{table, Document, IntegrationInfo, Report};
+    let mut side = Side::serverless_ok();
+    side.rds[0] = clusters(2, |i| {
+        if i == 1 {
+            "events-pg-zetl".into()
+        } else {
+            "replication-off".into()
+        }
+    });
+    // The Side's own DescribeIntegrations answer is replaced by the two pages below.
+    side.rds.remove(6);
+    let page1 = mock!(aws_sdk_rds::Client::describe_integrations)
+        .match_requests(|r| r.marker().is_none())
+        .then_output(|| {
+            DescribeIntegrationsOutput::builder()
+                .integrations(integration(
+                    "healthy",
+                    "arn:aws:rds:us-east-1:123456789012:cluster:events-pg-1",
+                    IntegrationStatus::Active,
+                ))
+                .marker("page-2")
+                .build()
+        });
+    let page2 = mock!(aws_sdk_rds::Client::describe_integrations)
+        .match_requests(|r| r.marker() == Some("page-2"))
+        .then_output(|| {
+            let mut broken = integration(
+                "stalled",
+                "arn:aws:rds:us-east-1:123456789012:cluster:events-pg-2",
+                IntegrationStatus::NeedsAttention,
+            );
+            broken.errors = Some(vec![aws_sdk_rds::types::IntegrationError::builder()
+                .error_code("INTEGRATION_FAILURE")
+                .error_message("Logical replication is not enabled on the source")
+                .build()]);
+            DescribeIntegrationsOutput::builder()
+                .integrations(broken)
+                .integrations(integration(
+                    "rds-mysql",
+                    "arn:aws:rds:us-east-1:123456789012:db:mysql-1",
+                    IntegrationStatus::Active,
+                ))
+                .build()
+        });
+    let off = mock!(aws_sdk_rds::Client::describe_db_cluster_parameters)
+        .match_requests(|r| r.db_cluster_parameter_group_name() == Some("replication-off"))
+        .then_output(|| {
+            aws_sdk_rds::operation::describe_db_cluster_parameters::DescribeDbClusterParametersOutput::builder()
+                .parameters(rds_param("rds.logical_replication", "0"))
+                .build()
+        });
+    side.rds.insert(0, off);
+    side.rds.push(page1.clone());
+    side.rds.push(page2.clone());
+    // The integrations name their target by namespace ARN: resolved by listing.
+    let namespaces = mock!(aws_sdk_redshiftserverless::Client::list_namespaces).then_output(|| {
+        aws_sdk_redshiftserverless::operation::list_namespaces::ListNamespacesOutput::builder()
+            .namespaces(
+                aws_sdk_redshiftserverless::types::Namespace::builder()
+                    .namespace_name("analytics-ns")
+                    .namespace_arn(NS_ARN)
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    });
+    let workgroups = mock!(aws_sdk_redshiftserverless::Client::list_workgroups).then_output(|| {
+        aws_sdk_redshiftserverless::operation::list_workgroups::ListWorkgroupsOutput::builder()
+            .workgroups(
+                aws_sdk_redshiftserverless::types::Workgroup::builder()
+                    .workgroup_name("analytics-wg")
+                    .namespace_name("analytics-ns")
+                    .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
+                    .config_parameters(
+                        aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                            .parameter_key("enable_case_sensitive_identifier")
+                            .parameter_value("true")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    });
+    side.serverless.push(namespaces.clone());
+    side.serverless.push(workgroups.clone());
+    let (src, tgt) = side.clients();
+    let audited = run::audit::audit(Arc::new(Shared(src, tgt)), &["us-east-1".to_string()], 4)
+        .await
+        .unwrap();
+    assert_eq!(audited.checked.len(), 2);
+    assert!(
+        audited
+            .notes
+            .iter()
+            .any(|n| n.contains("rds-mysql") && n.contains("not checked")),
+        "{:?}",
+        audited.notes
+    );
+    // Both pages were read once, and the pairs did not list the integrations again.
+    assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));
+    assert_eq!((namespaces.num_calls(), workgroups.num_calls()), (1, 1));
+
+    let rules = RuleSet::embedded().unwrap();
+    let reports: Vec<Report> = audited
+        .checked
+        .iter()
+        .map(|(f, s)| {
+            let findings = evaluate(s, &rules);
+            let mut r = Report::new(s, findings);
+            r.integration = Some(IntegrationInfo::new(&f.integration, &f.region, &r.findings));
+            r
+        })
+        .collect();
+    let stalled = reports[1].integration.as_ref().unwrap();
+    assert_eq!(stalled.status, "needs_attention");
+    assert!(stalled.errors[0]
+        .confirmed_by
+        .contains(&"ZP001".to_string()));
+    let doc = Document::new(reports, &rules);
+    let out = table::render(&doc, &table::TableOptions::plain());
+    assert!(out.starts_with("Fleet: 2 integrations"), "{out}");
+    assert!(out.contains("healthy") && out.contains("stalled"), "{out}");
+    assert!(out.contains("confirmed by ZP001"), "{out}");
 }

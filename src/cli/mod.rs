@@ -1,6 +1,7 @@
 //! The command line: arguments (clap), and the commands that tie fetch, rules and report
 //! together. Everything here is the imperative shell.
 
+mod audit_cmd;
 mod check;
 mod error;
 mod extras;
@@ -70,6 +71,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Check a source/target pair (live, or from a saved snapshot).
     Check(Box<CheckArgs>),
+    /// Find every zero-ETL integration in the Regions and check each one, with its state.
+    Audit(Box<AuditArgs>),
     /// List every rule: code, name, severity, what it applies to.
     Rules(RulesArgs),
     /// Print one rule's full documentation.
@@ -133,6 +136,68 @@ pub struct CheckArgs {
     pub data: DataArgs,
     #[command(flatten)]
     pub fix: FixArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Regions to search, comma-separated, or `all` (every Region the rules' Region data
+    /// lists as available) [default: the Region of --region or the standard chain].
+    #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// List healthy integrations' checks too (table format).
+    #[arg(long)]
+    pub show_passes: bool,
+    /// Exit 1 on findings at this level or above.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+    /// Unverified checks (status `error`) do not fail the run.
+    #[arg(long)]
+    pub allow_unverified: bool,
+    /// Write the report to FILE; one summary line per integration still goes to stderr.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How many integrations are read at once.
+    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub rules: RulesSource,
+}
+
+impl AuditArgs {
+    /// The same report and gate options, as `check` takes them.
+    pub fn as_check(&self) -> CheckArgs {
+        CheckArgs {
+            source: None,
+            target: None,
+            snapshot: None,
+            save_snapshot: None,
+            show_passes: self.show_passes,
+            fail_on: self.fail_on,
+            allow_unverified: self.allow_unverified,
+            output: self.output.clone(),
+            concurrency: self.concurrency,
+            rules: RulesSource {
+                rules_dir: self.rules.rules_dir.clone(),
+            },
+            data: DataArgs {
+                data: false,
+                database_url: None,
+                data_filter: None,
+                db_ca: None,
+                db_secret: None,
+                iam_auth: false,
+                db_user: None,
+            },
+            fix: FixArgs {
+                fix: false,
+                dry_run: false,
+                yes: false,
+                unsafe_fixes: false,
+                journal: None,
+                wait_timeout: 1200,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +293,7 @@ pub struct RuleArgs {
 pub fn run(cli: Cli) -> Result<bool, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&cli.global, &args),
+        Command::Audit(args) => audit_cmd::run(&cli.global, &args),
         Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
         Command::Init { force } => extras::init(force).map(|()| false),

@@ -67,6 +67,11 @@ pub struct ReadCache {
     pub cluster_parameters: Memo<Result<ParameterGroup, CallError>>,
     pub namespaces: Memo<Fact<Namespace>>,
     pub resource_policies: Memo<Result<Option<String>, CallError>>,
+    /// Region → every provisioned cluster, Serverless namespace and workgroup (to resolve
+    /// namespace ARNs, as `audit`'s integrations name their targets).
+    pub redshift_cluster_list: Memo<Result<Vec<aws_sdk_redshift::types::Cluster>, CallError>>,
+    pub namespace_list: Memo<Result<Vec<aws_sdk_redshiftserverless::types::Namespace>, CallError>>,
+    pub workgroup_list: Memo<Result<Vec<aws_sdk_redshiftserverless::types::Workgroup>, CallError>>,
 }
 
 impl std::fmt::Debug for ReadCache {

@@ -116,6 +116,27 @@ async fn read_workgroup(
 
 /// Every provisioned cluster in the Region, all pages.
 pub async fn all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallError> {
+    memo(
+        c.cache.as_ref(),
+        |x| &x.redshift_cluster_list,
+        c.region(),
+        || read_all_clusters(c),
+    )
+    .await
+}
+
+async fn read_namespaces(c: &TargetClients) -> Result<Vec<rss::Namespace>, CallError> {
+    c.serverless
+        .list_namespaces()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(calls::LIST_NAMESPACES, e))
+}
+
+async fn read_all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallError> {
     c.redshift
         .describe_clusters()
         .into_paginator()
@@ -127,6 +148,16 @@ pub async fn all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallErr
 }
 
 async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
+    memo(
+        c.cache.as_ref(),
+        |x| &x.workgroup_list,
+        c.region(),
+        || read_workgroups(c),
+    )
+    .await
+}
+
+async fn read_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
     c.serverless
         .list_workgroups()
         .into_paginator()
@@ -205,21 +236,14 @@ async fn resolve(
         }
         TargetRef::ServerlessNamespace(arn) => {
             let id = arn.to_string();
-            let namespaces = c
-                .serverless
-                .list_namespaces()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| {
-                    unreadable(
-                        &id,
-                        "Redshift Serverless namespace",
-                        call_error(calls::LIST_NAMESPACES, e),
-                    )
-                })?;
+            let namespaces = memo(
+                c.cache.as_ref(),
+                |x| &x.namespace_list,
+                c.region(),
+                || read_namespaces(c),
+            )
+            .await
+            .map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
             let ns = namespaces
                 .iter()
                 .find(|n| n.namespace_arn() == Some(id.as_str()))

@@ -28,6 +28,8 @@ struct Counts {
 /// One checked pair.
 #[derive(Serialize)]
 struct Check<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    integration: Option<&'a super::IntegrationInfo>,
     source: &'a SourceInfo,
     target: &'a TargetInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +43,7 @@ struct Check<'a> {
 impl<'a> Check<'a> {
     fn of(r: &'a Report) -> Check<'a> {
         Check {
+            integration: r.integration.as_ref(),
             source: &r.source,
             target: &r.target,
             captured_at: r.captured_at.as_deref(),

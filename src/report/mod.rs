@@ -56,6 +56,49 @@ pub struct Report {
     pub notes: Vec<String>,
     /// What was checked, for planning the "How to fix" steps.
     pub snapshot: Snapshot,
+    /// `audit`: the existing integration this pair is.
+    pub integration: Option<IntegrationInfo>,
+}
+
+/// An existing integration, as `audit` reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntegrationInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `creating`, `active`, `modifying`, `failed`, `deleting`, `syncing`, `needs_attention`.
+    pub status: String,
+    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_filter: Option<String>,
+    /// Its `Errors`, each with the likely cause and the rules that confirm it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::rules::integration_causes::MappedError>,
+}
+
+impl IntegrationInfo {
+    pub fn new(i: &crate::model::Integration, region: &str, findings: &[Finding]) -> Self {
+        IntegrationInfo {
+            arn: i.integration_arn.clone(),
+            name: i.integration_name.clone(),
+            status: i.status.clone(),
+            region: region.to_string(),
+            account: crate::model::arn::account_of(&i.source_arn),
+            data_filter: i.data_filter.clone(),
+            errors: crate::rules::integration_causes::map(&i.errors, findings),
+        }
+    }
+
+    /// Is the integration in a state that needs someone?
+    pub fn troubled(&self) -> bool {
+        matches!(
+            self.status.as_str(),
+            "failed" | "needs_attention" | "syncing"
+        ) || !self.errors.is_empty()
+    }
 }
 
 impl Report {
@@ -86,6 +129,7 @@ impl Report {
             findings,
             notes: snap.notes.clone(),
             snapshot: snap.clone(),
+            integration: None,
         }
     }
 

@@ -204,11 +204,25 @@ pub fn summary_line(report: &Report, color: bool) -> String {
 /// Render the whole document: each pair, then what became of the suppressions.
 pub fn render(doc: &Document, opts: &TableOptions) -> String {
     let many = doc.reports.len() > 1;
+    let audit = doc.reports.iter().any(|r| r.integration.is_some());
     let mut out = String::new();
     if let Some(id) = &doc.identity {
         out.push_str(&format!("Checked as {}\n\n", id.describe()));
     }
+    if audit {
+        out.push_str(&fleet_summary(doc, opts));
+    }
     for r in &doc.reports {
+        // An audit details only the integrations that need attention.
+        let s = r.summary();
+        let quiet = s.fail == 0 && s.error == 0 && s.warn == 0;
+        if audit
+            && quiet
+            && !r.integration.as_ref().is_some_and(|i| i.troubled())
+            && !opts.show_passes
+        {
+            continue;
+        }
         if many {
             out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
             out.push_str("\n\n");
@@ -219,6 +233,90 @@ pub fn render(doc: &Document, opts: &TableOptions) -> String {
         }
     }
     out.push_str(&suppression_notes(&doc.suppressions));
+    out
+}
+
+/// `audit`: one row per integration, before the details.
+fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    if let Some(w) = opts.width {
+        t.set_width(w);
+    }
+    t.set_header(vec![
+        "Integration",
+        "Source → target",
+        "Region / account",
+        "Status",
+        "Failing",
+        "First problem",
+    ]);
+    for r in &doc.reports {
+        let i = r.integration.as_ref();
+        let s = r.summary();
+        let first = r
+            .findings
+            .iter()
+            .find(|f| f.status == Status::Fail && f.suppressed.is_none())
+            .or_else(|| r.findings.iter().find(|f| f.status == Status::Error))
+            .map(|f| format!("{} {}", f.rule, f.message))
+            .unwrap_or_else(|| "-".into());
+        let first: String = if first.chars().count() > 160 {
+            format!("{}…", first.chars().take(160).collect::<String>())
+        } else {
+            first
+        };
+        t.add_row(vec![
+            i.and_then(|i| i.name.clone()).unwrap_or_else(|| "-".into()),
+            r.pair(),
+            format!(
+                "{} / {}",
+                i.map(|i| i.region.as_str()).unwrap_or(&r.source.region),
+                i.and_then(|i| i.account.clone())
+                    .unwrap_or_else(|| "-".into())
+            ),
+            i.map(|i| i.status.clone())
+                .unwrap_or_else(|| "(not created)".into()),
+            (s.fail + s.error).to_string(),
+            first,
+        ]);
+    }
+    let mut out = paint(
+        &format!("Fleet: {} integrations", doc.reports.len()),
+        "1",
+        opts.color,
+    );
+    out.push('\n');
+    out.push_str(&t.to_string());
+    out.push_str("\n\n");
+    for r in &doc.reports {
+        let Some(i) = &r.integration else { continue };
+        for e in &i.errors {
+            let cause = match (&e.likely_cause, e.confirmed_by.is_empty()) {
+                (Some(c), false) => format!(
+                    "likely cause: {c}; confirmed by {}",
+                    e.confirmed_by.join(", ")
+                ),
+                (Some(c), true) => {
+                    format!("likely cause: {c} (rules {} pass now)", e.rules.join(", "))
+                }
+                (None, _) => "no documented cause matches".into(),
+            };
+            out.push_str(&format!(
+                "{} {}: {} {}\n    {cause}\n",
+                i.name.as_deref().unwrap_or("integration"),
+                i.status,
+                e.error_code,
+                e.error_message.as_deref().unwrap_or("")
+            ));
+        }
+    }
     out
 }
 

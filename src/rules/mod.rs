@@ -6,6 +6,7 @@ pub mod effective;
 pub mod engine;
 pub mod fix_text;
 pub mod iam;
+pub mod integration_causes;
 pub mod spec;
 
 use std::path::Path;

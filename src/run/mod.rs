@@ -17,6 +17,8 @@ use crate::fetch::sql::DataOptions;
 use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
 use crate::model::Snapshot;
 
+pub mod audit;
+
 /// The default number of pairs read at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;
 
@@ -24,6 +26,8 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 /// secrets and tokens when `--data` is on.
 pub trait Clients: Send + Sync {
     fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients);
+    /// RDS clients in `region`, for listing what is there.
+    fn in_region(&self, region: &str) -> SourceClients;
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
 }
 
@@ -36,6 +40,10 @@ impl Clients for SdkClients {
             SourceClients::new(&self.0, source.region.as_deref()),
             TargetClients::new(&self.0, target.region().as_deref()),
         )
+    }
+
+    fn in_region(&self, region: &str) -> SourceClients {
+        SourceClients::new(&self.0, Some(region))
     }
 
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
@@ -51,6 +59,18 @@ pub async fn snapshots<C: Clients + 'static>(
     data: Option<&DataOptions>,
 ) -> Vec<Result<Snapshot, FetchError>> {
     let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
+    snapshots_in(cache, clients, pairs, concurrency, data).await
+}
+
+/// As [`snapshots`], sharing `cache` (which may hold facts read already, such as the
+/// integrations `audit` listed).
+pub async fn snapshots_in<C: Clients + 'static>(
+    cache: Option<Arc<ReadCache>>,
+    clients: Arc<C>,
+    pairs: &[(SourceRef, TargetRef)],
+    concurrency: usize,
+    data: Option<&DataOptions>,
+) -> Vec<Result<Snapshot, FetchError>> {
     // Where two or more pairs share a Region, list its clusters once (all pages) instead of
     // describing each source on its own.
     if let Some(cache) = &cache {
