@@ -50,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         ));
         let run_sdk = sdk
             .to_builder()
-            .retry_config(aws_smithy_types::retry::RetryConfig::adaptive())
+            .retry_config(crate::run::adaptive(&sdk))
             .build();
         let clients = Arc::new(run::SdkClients(run_sdk));
         let (identity, audited) = tokio::join!(

@@ -261,7 +261,7 @@ async fn fetch_all(
     // Many pairs: client-side rate limiting when AWS throttles, rather than failed reads.
     let run_sdk = if refs.len() > 1 {
         sdk.to_builder()
-            .retry_config(aws_smithy_types::retry::RetryConfig::adaptive())
+            .retry_config(crate::run::adaptive(&sdk))
             .build()
     } else {
         sdk.clone()
@@ -279,6 +279,7 @@ async fn fetch_all(
         crate::run::snapshots(clients, &refs, concurrency, data)
     );
     let snaps = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    tracing::info!(pairs = snaps.len(), "read");
     Ok((snaps, identity))
 }
 

@@ -51,6 +51,13 @@ impl Clients for SdkClients {
     }
 }
 
+/// Client-side rate limiting for fleet reads (so throttling slows the run rather than failing
+/// reads), keeping the attempts the configuration asked for (`AWS_MAX_ATTEMPTS`).
+pub fn adaptive(sdk: &aws_config::SdkConfig) -> aws_smithy_types::retry::RetryConfig {
+    let attempts = sdk.retry_config().map_or(3, |r| r.max_attempts());
+    aws_smithy_types::retry::RetryConfig::adaptive().with_max_attempts(attempts)
+}
+
 /// Read every pair's snapshot. One result per pair, in order.
 pub async fn snapshots<C: Clients + 'static>(
     clients: Arc<C>,
