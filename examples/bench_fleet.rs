@@ -66,6 +66,8 @@ async fn main() {
     let groups: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(10);
     let latency = Duration::from_millis(args.get(3).and_then(|a| a.parse().ok()).unwrap_or(30));
 
+    // moto counts instances' automated snapshots against a quota of 1,000.
+    std::env::set_var("MOTO_RDS_SNAPSHOT_LIMIT", "1000000");
     let moto = common::Moto::start();
     let cfg = moto.config();
     let rds = aws_sdk_rds::Client::new(&cfg);
@@ -129,8 +131,17 @@ async fn main() {
         .and_then(|p| p.parent())
         .unwrap()
         .join("zetl-preflight");
+    // Peak memory through GNU time when the machine has it.
+    let gnu_time = std::path::Path::new("/usr/bin/time").exists();
+    let mut cmd = if gnu_time {
+        let mut c = tokio::process::Command::new("/usr/bin/time");
+        c.args(["-f", "peak-rss-kb=%M"]).arg(&exe);
+        c
+    } else {
+        tokio::process::Command::new(&exe)
+    };
     let started = Instant::now();
-    let out = tokio::process::Command::new(&exe)
+    let out = cmd
         .current_dir(&dir)
         .envs(common::aws_env(&format!("http://127.0.0.1:{proxy}")))
         .args(["check", "--format", "json"])
@@ -138,16 +149,21 @@ async fn main() {
         .await
         .unwrap();
     let wall = started.elapsed();
+    let peak = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kb=").map(str::to_string))
+        .map(|kb| format!("{} MB", kb.trim().parse::<u64>().unwrap_or(0) / 1024))
+        .unwrap_or_else(|| "-".into());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     if std::env::var_os("BENCH_VERBOSE").is_some() {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
     }
     let checks = doc["checks"].as_array().map_or(1, |c| c.len());
-    println!("| pairs | groups | latency | wall | AWS requests |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| pairs | groups | latency | wall | AWS requests | peak memory |");
+    println!("|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {checks} | {groups} | {} ms | {:.2} s | {} |",
+        "| {checks} | {groups} | {} ms | {:.2} s | {} | {peak} |",
         latency.as_millis(),
         wall.as_secs_f64(),
         requests.load(Ordering::SeqCst)

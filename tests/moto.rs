@@ -536,3 +536,14 @@ async fn ci_examples_run_as_written_against_moto() {
         );
     }
 }
+
+/// `audit` needs DescribeIntegrations, which moto does not implement: the run stops with one
+/// line naming the call (exit 2), never an empty READY fleet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_without_an_integrations_api_says_so() {
+    let moto = Moto::start();
+    let out = run_cli(&moto, &["audit", "--regions", "us-east-1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("rds:DescribeIntegrations"), "{err}");
+}
