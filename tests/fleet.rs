@@ -14,7 +14,7 @@ use zetl_preflight::rules::{evaluate, RuleSet};
 use zetl_preflight::run;
 
 /// The same mock clients for every pair (their rules count calls across clones).
-struct Shared(SourceClients, TargetClients);
+struct Shared(SourceClients, TargetClients, aws_sdk_redshiftdata::Client);
 
 impl run::Clients for Shared {
     fn for_pair(&self, _: &SourceRef, _: &TargetRef) -> (SourceClients, TargetClients) {
@@ -23,9 +23,17 @@ impl run::Clients for Shared {
     fn in_region(&self, _: &str) -> SourceClients {
         self.0.clone()
     }
+    fn data_api(&self, _: &str) -> aws_sdk_redshiftdata::Client {
+        self.2.clone()
+    }
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
         None
     }
+}
+
+/// A Data API client that answers nothing (the tests that do not read table states).
+fn no_data_api() -> aws_sdk_redshiftdata::Client {
+    aws_smithy_mocks::mock_client!(aws_sdk_redshiftdata, [])
 }
 
 /// `n` Aurora PostgreSQL clusters `events-pg-1..n`; cluster `i` uses `group(i)`.
@@ -75,7 +83,13 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     let mut side = Side::serverless_ok();
     side.rds[0] = clusters(12, |_| "events-pg-zetl".into());
     let (src, tgt) = side.clients();
-    let results = run::snapshots(Arc::new(Shared(src, tgt)), &pairs(12), 4, None).await;
+    let results = run::snapshots(
+        Arc::new(Shared(src, tgt, no_data_api())),
+        &pairs(12),
+        4,
+        None,
+    )
+    .await;
     assert_eq!(results.len(), 12);
     for (i, r) in results.iter().enumerate() {
         let snap = r.as_ref().unwrap();
@@ -133,7 +147,13 @@ async fn a_throttled_read_fails_only_the_pairs_that_need_it() {
             .build(),
     );
     let (src, tgt) = side.clients();
-    let results = run::snapshots(Arc::new(Shared(src, tgt)), &pairs(2), 4, None).await;
+    let results = run::snapshots(
+        Arc::new(Shared(src, tgt, no_data_api())),
+        &pairs(2),
+        4,
+        None,
+    )
+    .await;
     let rules = RuleSet::embedded().unwrap();
     let status = |i: usize, code: &str| {
         evaluate(results[i].as_ref().unwrap(), &rules)
@@ -262,9 +282,13 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     side.serverless.push(namespaces.clone());
     side.serverless.push(workgroups.clone());
     let (src, tgt) = side.clients();
-    let audited = run::audit::audit(Arc::new(Shared(src, tgt)), &["us-east-1".to_string()], 4)
-        .await
-        .unwrap();
+    let audited = run::audit::audit(
+        Arc::new(Shared(src, tgt, no_data_api())),
+        &["us-east-1".to_string()],
+        4,
+    )
+    .await
+    .unwrap();
     assert_eq!(audited.checked.len(), 2);
     assert!(
         audited
@@ -299,4 +323,123 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     assert!(out.starts_with("Fleet: 2 integrations"), "{out}");
     assert!(out.contains("healthy") && out.contains("stalled"), "{out}");
     assert!(out.contains("confirmed by ZP001"), "{out}");
+}
+
+fn data_api_answering(
+    overview: Vec<Vec<&'static str>>,
+    failed: Vec<Vec<&'static str>>,
+) -> aws_sdk_redshiftdata::Client {
+    use aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput;
+    use aws_sdk_redshiftdata::operation::execute_statement::ExecuteStatementOutput;
+    use aws_sdk_redshiftdata::operation::get_statement_result::GetStatementResultOutput;
+    use aws_sdk_redshiftdata::types::{Field, StatusString};
+    let exec = mock!(aws_sdk_redshiftdata::Client::execute_statement).then_compute_output(|r| {
+        let id = if r
+            .sql()
+            .unwrap_or("")
+            .contains("svv_integration_table_state")
+        {
+            "tables"
+        } else {
+            "overview"
+        };
+        ExecuteStatementOutput::builder().id(id).build()
+    });
+    let describe =
+        mock!(aws_sdk_redshiftdata::Client::describe_statement).then_compute_output(|r| {
+            DescribeStatementOutput::builder()
+                .id(r.id().unwrap_or_default())
+                .status(StatusString::Finished)
+                .build()
+                .unwrap()
+        });
+    let records = move |rows: &Vec<Vec<&'static str>>| {
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| Field::StringValue(v.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let (ov, ts) = (records(&overview), records(&failed));
+    let result =
+        mock!(aws_sdk_redshiftdata::Client::get_statement_result).then_compute_output(move |r| {
+            let rows = if r.id() == Some("tables") {
+                ts.clone()
+            } else {
+                ov.clone()
+            };
+            GetStatementResultOutput::builder()
+                .set_records(Some(rows))
+                .build()
+                .unwrap()
+        });
+    aws_smithy_mocks::mock_client!(
+        aws_sdk_redshiftdata,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&exec, &describe, &result]
+    )
+}
+
+/// `audit --tables`: failed tables and lag from SVV_INTEGRATION*, and an empty answer said
+/// to be incomplete (the views show every row only to a superuser), never "no failed tables".
+#[tokio::test]
+async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
+    use zetl_preflight::model::Snapshot;
+    use zetl_preflight::run::audit::{table_states, Found, TablesOptions};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/postgres-serverless-ok.json");
+    let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let found = Found {
+        region: "us-east-1".into(),
+        integration: serde_json::from_value(serde_json::json!({
+            "IntegrationName": "events",
+            "IntegrationArn": "arn:aws:rds:us-east-1:123456789012:integration:5b9f0c2e-1a2b",
+            "SourceArn": PG_ARN,
+            "TargetArn": NS_ARN,
+            "Status": "needs_attention"
+        }))
+        .unwrap(),
+        pair: Err(String::new()),
+    };
+    let opts = TablesOptions {
+        database: "dev".into(),
+        db_user: None,
+        secret_arn: None,
+        poll: std::time::Duration::from_millis(1),
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let (src, tgt) = Side::serverless_ok().clients();
+    let api = data_api_answering(
+        vec![vec!["ErrorState", "42", "events_db"]],
+        vec![vec![
+            "public",
+            "orders",
+            "Failed",
+            "table has no primary key",
+        ]],
+    );
+    let checked = vec![(found.clone(), snap.clone())];
+    let states = table_states(
+        Arc::new(Shared(src.clone(), tgt.clone(), api)),
+        &checked,
+        &opts,
+        2,
+    )
+    .await;
+    let t = &states[0];
+    assert_eq!(t.state.as_deref(), Some("ErrorState"));
+    assert_eq!(t.target_database.as_deref(), Some("events_db"));
+    assert_eq!(t.tables[0].table, "public.orders");
+    assert_eq!(
+        t.tables[0].reason.as_deref(),
+        Some("table has no primary key")
+    );
+
+    let api = data_api_answering(vec![], vec![]);
+    let states = table_states(Arc::new(Shared(src, tgt, api)), &checked, &opts, 2).await;
+    let note = states[0].note.as_deref().unwrap();
+    assert!(note.contains("superuser"), "{note}");
+    assert!(states[0].tables.is_empty());
 }

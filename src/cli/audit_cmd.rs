@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let config = super::load_config(global)?;
     let rules = args.rules.load(&config)?;
     let check_args = args.as_check();
-    let (snapshots, found, notes, identity) = check::runtime()?.block_on(async {
+    let (snapshots, (found, tables), notes, identity) = check::runtime()?.block_on(async {
         let sdk = check::connect(global, &config, &[]).await?;
         let regions: Vec<String> = match args.regions.as_slice() {
             [one] if one == "all" => all_regions(&rules),
@@ -55,23 +55,35 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         let clients = Arc::new(run::SdkClients(run_sdk));
         let (identity, audited) = tokio::join!(
             check::who_is_acting(&sdk),
-            audit::audit(clients, &regions, args.concurrency)
+            audit::audit(clients.clone(), &regions, args.concurrency)
         );
         let audited = audited.map_err(|e| {
             CliError::Aws(format!("cannot list the integrations: {}", e.describe()))
         })?;
+        let tables = if args.tables {
+            let opts = audit::TablesOptions {
+                database: args.tables_database.clone(),
+                db_user: args.tables_db_user.clone(),
+                secret_arn: args.tables_secret.clone(),
+                poll: std::time::Duration::from_millis(500),
+                timeout: std::time::Duration::from_secs(
+                    global.timeout.or(config.file.timeout).unwrap_or(60),
+                ),
+            };
+            Some(audit::table_states(clients, &audited.checked, &opts, args.concurrency).await)
+        } else {
+            None
+        };
         let (kept, snaps): (Vec<_>, Vec<_>) = audited.checked.into_iter().unzip();
         let notes = audited.notes;
-        Ok::<_, CliError>((snaps, kept, notes, identity))
+        Ok::<_, CliError>((snaps, (kept, tables), notes, identity))
     })?;
     let mut doc = check::document(&snapshots, &rules, &config, &check_args);
     doc.identity = identity;
-    for (report, f) in doc.reports.iter_mut().zip(&found) {
-        report.integration = Some(IntegrationInfo::new(
-            &f.integration,
-            &f.region,
-            &report.findings,
-        ));
+    for (i, (report, f)) in doc.reports.iter_mut().zip(&found).enumerate() {
+        let mut info = IntegrationInfo::new(&f.integration, &f.region, &report.findings);
+        info.tables = tables.as_ref().and_then(|t| t.get(i).cloned());
+        report.integration = Some(info);
     }
     if !global.quiet {
         for n in &notes {

@@ -159,6 +159,19 @@ pub struct AuditArgs {
     /// How many integrations are read at once.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// Also read each integration's state and failed tables on the Redshift side
+    /// (SVV_INTEGRATION, SVV_INTEGRATION_TABLE_STATE) through the Redshift Data API.
+    #[arg(long)]
+    pub tables: bool,
+    /// With --tables: the database to connect to on the target.
+    #[arg(long, value_name = "NAME", default_value = "dev", requires = "tables")]
+    pub tables_database: String,
+    /// With --tables: the database user (provisioned clusters, temporary credentials).
+    #[arg(long, value_name = "NAME", requires = "tables")]
+    pub tables_db_user: Option<String>,
+    /// With --tables: a Secrets Manager secret to log in with instead.
+    #[arg(long, value_name = "ARN", requires = "tables")]
+    pub tables_secret: Option<String>,
     #[command(flatten)]
     pub rules: RulesSource,
 }

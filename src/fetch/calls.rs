@@ -63,8 +63,22 @@ pub const FIX: &[&str] = &[
     "redshift-serverless:UpdateWorkgroup",
 ];
 
-/// What `check --data` may call on top of [`READ`], by the credential it uses.
-pub const DATA: &[&str] = &[GET_SECRET_VALUE, RDS_DB_CONNECT];
+/// `audit --tables`: the Redshift Data API.
+pub const EXECUTE_STATEMENT: &str = "redshift-data:ExecuteStatement";
+pub const DESCRIBE_STATEMENT: &str = "redshift-data:DescribeStatement";
+pub const GET_STATEMENT_RESULT: &str = "redshift-data:GetStatementResult";
+
+/// What `check --data` and `audit --tables` may call on top of [`READ`]: secrets, IAM
+/// database authentication, and the Data API with the temporary credentials it asks for.
+pub const DATA: &[&str] = &[
+    GET_SECRET_VALUE,
+    RDS_DB_CONNECT,
+    EXECUTE_STATEMENT,
+    DESCRIBE_STATEMENT,
+    GET_STATEMENT_RESULT,
+    "redshift:GetClusterCredentialsWithIAM",
+    "redshift-serverless:GetCredentials",
+];
 
 /// The least-privilege IAM policy document for checking, or for checking and fixing;
 /// `data` adds what `check --data` needs for secrets and IAM database authentication.

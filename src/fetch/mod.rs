@@ -7,6 +7,7 @@ pub mod cache;
 pub mod calls;
 pub mod clients;
 pub mod error;
+pub mod redshift_data;
 pub mod refs;
 pub mod source;
 pub mod sql;

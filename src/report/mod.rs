@@ -77,6 +77,9 @@ pub struct IntegrationInfo {
     /// Its `Errors`, each with the likely cause and the rules that confirm it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<crate::rules::integration_causes::MappedError>,
+    /// `audit --tables`: the Redshift side (state, lag, destination database, failed tables).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tables: Option<crate::fetch::redshift_data::TableStates>,
 }
 
 impl IntegrationInfo {
@@ -89,6 +92,7 @@ impl IntegrationInfo {
             account: crate::model::arn::account_of(&i.source_arn),
             data_filter: i.data_filter.clone(),
             errors: crate::rules::integration_causes::map(&i.errors, findings),
+            tables: None,
         }
     }
 

@@ -297,6 +297,23 @@ fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
     out.push_str("\n\n");
     for r in &doc.reports {
         let Some(i) = &r.integration else { continue };
+        let name = i.name.as_deref().unwrap_or("integration");
+        if let Some(t) = &i.tables {
+            for ts in &t.tables {
+                out.push_str(&format!(
+                    "{name}: table {} is {}{}\n",
+                    ts.table,
+                    ts.state,
+                    ts.reason
+                        .as_deref()
+                        .map(|r| format!(": {r}"))
+                        .unwrap_or_default()
+                ));
+            }
+            if let Some(n) = &t.note {
+                out.push_str(&format!("{name}: note: {n}\n"));
+            }
+        }
         for e in &i.errors {
             let cause = match (&e.likely_cause, e.confirmed_by.is_empty()) {
                 (Some(c), false) => format!(

@@ -103,3 +103,53 @@ pub async fn audit<C: Clients + 'static>(
     }
     Ok(Audited { checked, notes })
 }
+
+/// How `audit --tables` reaches the Redshift side.
+#[derive(Debug, Clone)]
+pub struct TablesOptions {
+    pub database: String,
+    pub db_user: Option<String>,
+    pub secret_arn: Option<String>,
+    pub poll: std::time::Duration,
+    pub timeout: std::time::Duration,
+}
+
+/// The Redshift-side state of every checked integration, in order, at most `concurrency`
+/// at a time.
+pub async fn table_states<C: Clients + 'static>(
+    clients: Arc<C>,
+    checked: &[(Found, Snapshot)],
+    opts: &TablesOptions,
+    concurrency: usize,
+) -> Vec<crate::fetch::redshift_data::TableStates> {
+    use crate::fetch::redshift_data::{self, Where};
+    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (f, snap)) in checked.iter().enumerate() {
+        let at = Where::for_target(
+            snap,
+            &opts.database,
+            opts.db_user.as_deref(),
+            opts.secret_arn.as_deref(),
+        );
+        let client = clients.data_api(snap.target.region());
+        let arn = f.integration.integration_arn.clone().unwrap_or_default();
+        let (limit, poll, timeout) = (limit.clone(), opts.poll, opts.timeout);
+        tasks.spawn(async move {
+            let _permit = limit
+                .acquire_owned()
+                .await
+                .expect("the semaphore stays open");
+            (
+                i,
+                redshift_data::read(&client, &at, &arn, poll, timeout).await,
+            )
+        });
+    }
+    let mut out: Vec<_> = (0..checked.len()).map(|_| Default::default()).collect();
+    while let Some(done) = tasks.join_next().await {
+        let (i, states) = done.expect("a table-state read does not panic");
+        out[i] = states;
+    }
+    out
+}

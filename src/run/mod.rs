@@ -28,6 +28,8 @@ pub trait Clients: Send + Sync {
     fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients);
     /// RDS clients in `region`, for listing what is there.
     fn in_region(&self, region: &str) -> SourceClients;
+    /// The Redshift Data API in `region` (`audit --tables`).
+    fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client;
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
 }
 
@@ -44,6 +46,15 @@ impl Clients for SdkClients {
 
     fn in_region(&self, region: &str) -> SourceClients {
         SourceClients::new(&self.0, Some(region))
+    }
+
+    fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client {
+        let cfg = self
+            .0
+            .to_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build();
+        aws_sdk_redshiftdata::Client::new(&cfg)
     }
 
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
