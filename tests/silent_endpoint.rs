@@ -260,3 +260,72 @@ fn a_named_profile_wins_over_environment_credentials() {
     assert!(err.contains(&creds.display().to_string()), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// STS answers AssumeRole with credentials of its own, and RDS lists no integration.
+fn sts_and_empty_rds(request: &str) -> Option<String> {
+    if request.contains("Action=AssumeRole&") {
+        return Some(
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+             <Credentials><AccessKeyId>AKIAASSUMEDROLE</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey>\
+             <SessionToken>assumed-token</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+             <AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/audit/zetl-preflight-audit</Arn>\
+             <AssumedRoleId>AROAEXAMPLE:zetl-preflight-audit</AssumedRoleId></AssumedRoleUser>\
+             </AssumeRoleResult></AssumeRoleResponse>"
+                .into(),
+        );
+    }
+    if request.contains("Action=GetCallerIdentity") {
+        return Some(
+            "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+             <Arn>arn:aws:iam::123456789012:user/ci</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>\
+             </GetCallerIdentityResult></GetCallerIdentityResponse>"
+                .into(),
+        );
+    }
+    if request.contains("Action=DescribeIntegrations") {
+        return Some(
+            "<DescribeIntegrationsResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+             <DescribeIntegrationsResult><Integrations/></DescribeIntegrationsResult>\
+             </DescribeIntegrationsResponse>"
+                .into(),
+        );
+    }
+    None
+}
+
+/// `audit --role-arn`: the other account is listed with the credentials the role gives.
+#[test]
+fn audit_lists_other_accounts_with_the_assumed_role() {
+    let server = Silent::answering(sts_and_empty_rds);
+    let env = common::aws_env(&server.url());
+    let o = run(
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--role-arn",
+            "arn:aws:iam::111111111111:role/audit",
+            "--timeout",
+            "2",
+        ],
+        &env,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("no integration to check"), "{err}");
+    let heads: Vec<String> = server.heads.try_iter().collect();
+    // RDS requests, by the key that signed them (the credential scope names the service).
+    let rds_signed_by = |key: &str| {
+        heads
+            .iter()
+            .any(|h| h.contains(&format!("Credential={key}/")) && h.contains("/rds/aws4_request"))
+    };
+    assert!(
+        rds_signed_by("testing"),
+        "own account not listed: {heads:#?}"
+    );
+    assert!(
+        rds_signed_by("AKIAASSUMEDROLE"),
+        "the role's account not listed: {heads:#?}"
+    );
+}

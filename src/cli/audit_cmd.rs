@@ -48,32 +48,66 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             "auditing the integrations in {}",
             regions.join(", ")
         ));
-        let run_sdk = sdk
-            .to_builder()
-            .retry_config(crate::run::adaptive(&sdk))
-            .build();
-        let clients = Arc::new(run::SdkClients(run_sdk));
-        let (identity, audited) = tokio::join!(
-            check::who_is_acting(&sdk),
-            audit::audit(clients.clone(), &regions, args.concurrency)
-        );
-        let audited = audited.map_err(|e| {
-            CliError::Aws(format!("cannot list the integrations: {}", e.describe()))
-        })?;
-        let tables = if args.tables {
-            let opts = audit::TablesOptions {
-                database: args.tables_database.clone(),
-                db_user: args.tables_db_user.clone(),
-                secret_arn: args.tables_secret.clone(),
-                poll: std::time::Duration::from_millis(500),
-                timeout: std::time::Duration::from_secs(
-                    global.timeout.or(config.file.timeout).unwrap_or(60),
-                ),
-            };
-            Some(audit::table_states(clients, &audited.checked, &opts, args.concurrency).await)
-        } else {
-            None
+        // This account, then each other account through its role, each in its Regions.
+        let mut accounts: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
+        for role in &args.role_arn {
+            accounts.push((Some(role.clone()), regions.clone()));
+        }
+        for a in &config.file.accounts {
+            accounts.push((
+                Some(a.role_arn.clone()),
+                a.regions.clone().unwrap_or_else(|| regions.clone()),
+            ));
+        }
+        let identity = check::who_is_acting(&sdk).await;
+        let mut audited = audit::Audited {
+            checked: Vec::new(),
+            notes: Vec::new(),
         };
+        let mut tables = args.tables.then(Vec::new);
+        for (role, regions) in &accounts {
+            let account_sdk = match role {
+                Some(r) => run::assume_role(&sdk, r).await,
+                None => sdk.clone(),
+            };
+            let run_sdk = account_sdk
+                .to_builder()
+                .retry_config(crate::run::adaptive(&sdk))
+                .build();
+            let clients = Arc::new(run::SdkClients(run_sdk));
+            let found = match audit::audit(clients.clone(), regions, args.concurrency).await {
+                Ok(a) => a,
+                // Another account that cannot be read is a note, not the end of the audit.
+                Err(e) if role.is_some() => {
+                    audited.notes.push(format!(
+                        "account of role {} was not audited: {}",
+                        role.as_deref().unwrap_or(""),
+                        e.describe()
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    return Err(CliError::Aws(format!(
+                        "cannot list the integrations: {}",
+                        e.describe()
+                    )))
+                }
+            };
+            if let Some(t) = &mut tables {
+                let opts = audit::TablesOptions {
+                    database: args.tables_database.clone(),
+                    db_user: args.tables_db_user.clone(),
+                    secret_arn: args.tables_secret.clone(),
+                    poll: std::time::Duration::from_millis(500),
+                    timeout: std::time::Duration::from_secs(
+                        global.timeout.or(config.file.timeout).unwrap_or(60),
+                    ),
+                };
+                t.extend(audit::table_states(clients, &found.checked, &opts, args.concurrency).await);
+            }
+            audited.checked.extend(found.checked);
+            audited.notes.extend(found.notes);
+        }
         let (kept, snaps): (Vec<_>, Vec<_>) = audited.checked.into_iter().unzip();
         let notes = audited.notes;
         Ok::<_, CliError>((snaps, (kept, tables), notes, identity))

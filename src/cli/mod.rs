@@ -159,6 +159,10 @@ pub struct AuditArgs {
     /// How many integrations are read at once.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// Also audit the account behind this role (repeatable); the config file's `[[account]]`
+    /// entries add more, each with its own Regions.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Vec<String>,
     /// Also read each integration's state and failed tables on the Redshift side
     /// (SVV_INTEGRATION, SVV_INTEGRATION_TABLE_STATE) through the Redshift Data API.
     #[arg(long)]

@@ -23,6 +23,9 @@ pub struct ConfigFile {
     /// Source/target pairs that a plain `zetl-preflight check` checks.
     #[serde(default, rename = "pair")]
     pub pairs: Vec<Pair>,
+    /// Other accounts `audit` searches, each through a role it assumes.
+    #[serde(default, rename = "account")]
+    pub accounts: Vec<Account>,
     #[serde(default)]
     pub rules: RulesConfig,
     /// Overrides of rule data, merged key by key into the rule: `[override.ZM010.check]`.
@@ -30,6 +33,15 @@ pub struct ConfigFile {
     pub overrides: BTreeMap<String, toml::Table>,
     #[serde(default, rename = "suppress")]
     pub suppressions: Vec<Suppression>,
+}
+
+/// An account for `audit`: the role to assume there, and its Regions (default: the run's).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub role_arn: String,
+    #[serde(default)]
+    pub regions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

@@ -62,6 +62,21 @@ impl Clients for SdkClients {
     }
 }
 
+/// The configuration for another account: `sdk` with the credentials of `role_arn`, assumed
+/// through STS (refreshed as they expire).
+pub async fn assume_role(sdk: &aws_config::SdkConfig, role_arn: &str) -> aws_config::SdkConfig {
+    let provider = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("zetl-preflight-audit")
+        .configure(sdk)
+        .build()
+        .await;
+    sdk.to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
+}
+
 /// Client-side rate limiting for fleet reads (so throttling slows the run rather than failing
 /// reads), keeping the attempts the configuration asked for (`AWS_MAX_ATTEMPTS`).
 pub fn adaptive(sdk: &aws_config::SdkConfig) -> aws_smithy_types::retry::RetryConfig {
