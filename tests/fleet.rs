@@ -23,6 +23,9 @@ impl run::Clients for Shared {
     fn in_region(&self, _: &str) -> SourceClients {
         self.0.clone()
     }
+    fn targets_in_region(&self, _: &str) -> TargetClients {
+        self.1.clone()
+    }
     fn data_api(&self, _: &str) -> aws_sdk_redshiftdata::Client {
         self.2.clone()
     }
@@ -197,11 +200,11 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     use aws_sdk_rds::types::IntegrationStatus;
     use zetl_preflight::report::{table, Document, IntegrationInfo, Report};
     let mut side = Side::serverless_ok();
-    side.rds[0] = clusters(2, |i| {
-        if i == 1 {
-            "events-pg-zetl".into()
-        } else {
+    side.rds[0] = clusters(3, |i| {
+        if i == 2 {
             "replication-off".into()
+        } else {
+            "events-pg-zetl".into()
         }
     });
     // The Side's own DescribeIntegrations answer is replaced by the two pages below.
@@ -281,15 +284,48 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     });
     side.serverless.push(namespaces.clone());
     side.serverless.push(workgroups.clone());
+    // The Redshift side also sees one integration from another account.
+    let inbound = mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
+        aws_sdk_redshift::operation::describe_inbound_integrations::DescribeInboundIntegrationsOutput::builder()
+            .inbound_integrations(
+                aws_sdk_redshift::types::InboundIntegration::builder()
+                    .integration_arn("arn:aws:rds:us-east-1:999999999999:integration:elsewhere")
+                    .source_arn("arn:aws:rds:us-east-1:999999999999:cluster:partner-db")
+                    .target_arn(NS_ARN)
+                    .status(aws_sdk_redshift::types::ZeroEtlIntegrationStatus::Active)
+                    .build(),
+            )
+            .inbound_integrations(
+                aws_sdk_redshift::types::InboundIntegration::builder()
+                    .integration_arn("arn:aws:rds:us-east-1:123456789012:integration:healthy")
+                    .source_arn("arn:aws:rds:us-east-1:123456789012:cluster:events-pg-1")
+                    .target_arn(NS_ARN)
+                    .build(),
+            )
+            .build()
+    });
+    side.redshift.push(inbound);
     let (src, tgt) = side.clients();
     let audited = run::audit::audit(
         Arc::new(Shared(src, tgt, no_data_api())),
         &["us-east-1".to_string()],
         4,
+        Some("analytics-wg"),
     )
     .await
     .unwrap();
-    assert_eq!(audited.checked.len(), 2);
+    // Two integrations and one candidate (events-pg-3 has none), in discovery order.
+    assert_eq!(audited.checked.len(), 3);
+    assert!(audited.checked[2].0.candidate);
+    assert_eq!(audited.checked[2].0.integration.status, "(not created)");
+    // The inbound integration from another account is named, the known one is not repeated.
+    let inbound: Vec<&String> = audited
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("inbound"))
+        .collect();
+    assert_eq!(inbound.len(), 1, "{inbound:?}");
+    assert!(inbound[0].contains("999999999999") && inbound[0].contains("--role-arn"));
     assert!(
         audited
             .notes
@@ -320,7 +356,8 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         .contains(&"ZP001".to_string()));
     let doc = Document::new(reports, &rules);
     let out = table::render(&doc, &table::TableOptions::plain());
-    assert!(out.starts_with("Fleet: 2 integrations"), "{out}");
+    assert!(out.starts_with("Fleet: 3 integrations"), "{out}");
+    assert!(out.contains("(not created)"), "{out}");
     assert!(out.contains("healthy") && out.contains("stalled"), "{out}");
     assert!(out.contains("confirmed by ZP001"), "{out}");
 }
@@ -402,6 +439,7 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
         }))
         .unwrap(),
         pair: Err(String::new()),
+        candidate: false,
     };
     let opts = TablesOptions {
         database: "dev".into(),

@@ -75,7 +75,13 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 .retry_config(crate::run::adaptive(&sdk))
                 .build();
             let clients = Arc::new(run::SdkClients(run_sdk));
-            let found = match audit::audit(clients.clone(), regions, args.concurrency).await {
+            let found = match audit::audit(
+                clients.clone(),
+                regions,
+                args.concurrency,
+                args.candidates.as_deref(),
+            )
+            .await {
                 Ok(a) => a,
                 // Another account that cannot be read is a note, not the end of the audit.
                 Err(e) if role.is_some() => {

@@ -159,6 +159,10 @@ pub struct AuditArgs {
     /// How many integrations are read at once.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
+    /// Also check every Aurora cluster of the Regions that has no integration yet, against
+    /// this target (name or namespace ARN).
+    #[arg(long, value_name = "TARGET")]
+    pub candidates: Option<String>,
     /// Also audit the account behind this role (repeatable); the config file's `[[account]]`
     /// entries add more, each with its own Regions.
     #[arg(long, value_name = "ARN")]

@@ -13,6 +13,8 @@ pub const DESCRIBE_BLUE_GREEN_DEPLOYMENTS: &str = "rds:DescribeBlueGreenDeployme
 pub const DESCRIBE_CLUSTERS: &str = "redshift:DescribeClusters";
 pub const DESCRIBE_CLUSTER_PARAMETERS: &str = "redshift:DescribeClusterParameters";
 pub const GET_RESOURCE_POLICY: &str = "redshift:GetResourcePolicy";
+/// `audit`: integrations into this account's targets, from any account.
+pub const DESCRIBE_INBOUND_INTEGRATIONS: &str = "redshift:DescribeInboundIntegrations";
 pub const GET_WORKGROUP: &str = "redshift-serverless:GetWorkgroup";
 pub const GET_NAMESPACE: &str = "redshift-serverless:GetNamespace";
 pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
@@ -39,6 +41,7 @@ pub const READ: &[&str] = &[
     DESCRIBE_CLUSTERS,
     DESCRIBE_CLUSTER_PARAMETERS,
     GET_RESOURCE_POLICY,
+    DESCRIBE_INBOUND_INTEGRATIONS,
     GET_WORKGROUP,
     GET_NAMESPACE,
     LIST_WORKGROUPS,

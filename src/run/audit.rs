@@ -16,16 +16,57 @@ pub struct Found {
     pub integration: Integration,
     /// `Err`: why this integration is listed but not checked (an RDS or non-Redshift end).
     pub pair: Result<(SourceRef, TargetRef), String>,
+    /// `--candidates`: a cluster without an integration, checked against a chosen target.
+    pub candidate: bool,
+}
+
+/// Inbound integrations (Redshift side) that the RDS list of this account does not have:
+/// their source is in another account.
+async fn inbound_elsewhere<C: Clients>(
+    clients: &C,
+    region: &str,
+    known: &[Integration],
+) -> Result<Vec<String>, CallError> {
+    let t = clients.targets_in_region(region);
+    let all = t
+        .redshift
+        .describe_inbound_integrations()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| {
+            crate::fetch::error::call_error(crate::fetch::calls::DESCRIBE_INBOUND_INTEGRATIONS, e)
+        })?;
+    Ok(all
+        .iter()
+        .filter(|i| {
+            !known
+                .iter()
+                .any(|k| k.integration_arn.as_deref() == i.integration_arn())
+        })
+        .map(|i| {
+            format!(
+                "inbound integration {} from {} into {} ({}) has its source in another account: audit that account with --role-arn",
+                i.integration_arn().unwrap_or("?"),
+                i.source_arn().unwrap_or("?"),
+                i.target_arn().unwrap_or("?"),
+                i.status().map(|s| s.as_str()).unwrap_or("?")
+            )
+        })
+        .collect())
 }
 
 /// List the integrations of every Region; the lists also seed `cache`, so checking the
-/// pairs does not list them again.
+/// pairs does not list them again. Returns notes on what is not checked.
 pub async fn discover<C: Clients>(
     clients: &C,
     regions: &[String],
     cache: &Arc<ReadCache>,
-) -> Result<Vec<Found>, CallError> {
+) -> Result<(Vec<Found>, Vec<String>), CallError> {
     let mut found = Vec::new();
+    let mut notes = Vec::new();
     for region in regions {
         let rds: SourceClients = clients.in_region(region);
         let list = source::integrations(&rds).await;
@@ -35,6 +76,13 @@ pub async fn discover<C: Clients>(
         };
         let seeded = Fact::Ok(list.clone());
         cache.integrations.get(region, || async { seeded }).await;
+        match inbound_elsewhere(clients, region, &list).await {
+            Ok(n) => notes.extend(n),
+            Err(e) => notes.push(format!(
+                "inbound integrations in {region} were not listed: {}",
+                e.describe()
+            )),
+        }
         for i in list {
             let pair = match (
                 SourceRef::parse(&i.source_arn),
@@ -52,10 +100,60 @@ pub async fn discover<C: Clients>(
                 region: region.clone(),
                 integration: i,
                 pair,
+                candidate: false,
             });
         }
     }
-    Ok(found)
+    Ok((found, notes))
+}
+
+/// `--candidates TARGET`: every Aurora cluster of the Regions that is the source of no
+/// integration, paired with `target`.
+async fn candidates<C: Clients>(
+    clients: &C,
+    regions: &[String],
+    cache: &Arc<ReadCache>,
+    found: &[Found],
+    target: &str,
+) -> Result<Vec<Found>, CallError> {
+    let target_ref = TargetRef::parse(target)
+        .map_err(|e| CallError::new("candidates", Some("BadTarget"), e.to_string()))?;
+    let mut out = Vec::new();
+    for region in regions {
+        let rds = clients.in_region(region);
+        let all = cache
+            .db_clusters
+            .get(region, || source::all_clusters(&rds))
+            .await?;
+        for c in all {
+            let (Some(arn), Some(engine)) = (c.db_cluster_arn(), c.engine()) else {
+                continue;
+            };
+            if !crate::model::SUPPORTED_ENGINES.contains(&engine)
+                || found.iter().any(|f| f.integration.source_arn == arn)
+            {
+                continue;
+            }
+            let Ok(source_ref) = SourceRef::parse(arn) else {
+                continue;
+            };
+            out.push(Found {
+                region: region.clone(),
+                integration: Integration {
+                    integration_name: None,
+                    integration_arn: None,
+                    source_arn: arn.to_string(),
+                    target_arn: target.to_string(),
+                    status: "(not created)".into(),
+                    data_filter: None,
+                    errors: Vec::new(),
+                },
+                pair: Ok((source_ref, target_ref.clone())),
+                candidate: true,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// What an audit found: each checked integration with its snapshot, in discovery order, and
@@ -66,14 +164,20 @@ pub struct Audited {
     pub notes: Vec<String>,
 }
 
-/// Discover the integrations of `regions` and read every pair, sharing one read cache.
+/// Discover the integrations of `regions` (and, with `candidates`, the clusters without one,
+/// paired with that target) and read every pair, sharing one read cache.
 pub async fn audit<C: Clients + 'static>(
     clients: Arc<C>,
     regions: &[String],
     concurrency: usize,
+    candidate_target: Option<&str>,
 ) -> Result<Audited, CallError> {
     let cache = Arc::new(ReadCache::default());
-    let found = discover(clients.as_ref(), regions, &cache).await?;
+    let (mut found, discovered_notes) = discover(clients.as_ref(), regions, &cache).await?;
+    if let Some(target) = candidate_target {
+        let more = candidates(clients.as_ref(), regions, &cache, &found, target).await?;
+        found.extend(more);
+    }
     let name = |f: &Found| {
         format!(
             "integration {} ({})",
@@ -81,7 +185,7 @@ pub async fn audit<C: Clients + 'static>(
             f.integration.status
         )
     };
-    let mut notes = Vec::new();
+    let mut notes = discovered_notes;
     let mut todo = Vec::new();
     for f in found {
         match &f.pair {

@@ -28,6 +28,8 @@ pub trait Clients: Send + Sync {
     fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients);
     /// RDS clients in `region`, for listing what is there.
     fn in_region(&self, region: &str) -> SourceClients;
+    /// Redshift clients in `region`, for listing inbound integrations.
+    fn targets_in_region(&self, region: &str) -> TargetClients;
     /// The Redshift Data API in `region` (`audit --tables`).
     fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client;
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
@@ -46,6 +48,10 @@ impl Clients for SdkClients {
 
     fn in_region(&self, region: &str) -> SourceClients {
         SourceClients::new(&self.0, Some(region))
+    }
+
+    fn targets_in_region(&self, region: &str) -> TargetClients {
+        TargetClients::new(&self.0, Some(region))
     }
 
     fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client {
