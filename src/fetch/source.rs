@@ -28,7 +28,7 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
             cache,
             |x| &x.group_families,
             key(&group),
-            || group_family(c, &group, &cluster)
+            || group_family(&cluster)
         ),
         memo(
             cache,
@@ -298,31 +298,10 @@ pub fn family_for(engine: &str, version: &str) -> String {
     }
 }
 
-/// The group's family from DescribeDBClusterParameterGroups; derived from the engine version
-/// when that call fails (it does for default groups on some emulators).
-async fn group_family(c: &SourceClients, group: &str, cluster: &DbCluster) -> String {
-    let derived = family_for(&cluster.engine, &cluster.engine_version);
-    let out = c
-        .rds
-        .describe_db_cluster_parameter_groups()
-        .db_cluster_parameter_group_name(group)
-        .send()
-        .await;
-    match out {
-        Ok(o) => o
-            .db_cluster_parameter_groups()
-            .first()
-            .and_then(|g| g.db_parameter_group_family())
-            .map(str::to_string)
-            .unwrap_or(derived),
-        Err(e) => {
-            tracing::debug!(
-                "DescribeDBClusterParameterGroups({group}) failed, using family {derived}: {}",
-                call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e).describe()
-            );
-            derived
-        }
-    }
+/// The group's family: the one its engine version needs. AWS only lets a cluster use a group
+/// of its own engine family, so this is the group's family without a call per group.
+async fn group_family(cluster: &DbCluster) -> String {
+    family_for(&cluster.engine, &cluster.engine_version)
 }
 
 fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> {
