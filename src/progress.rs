@@ -44,3 +44,35 @@ impl Drop for Progress {
         }
     }
 }
+
+/// A bar of pairs done out of total, on stderr when it is a terminal (indicatif). Hidden
+/// otherwise, so piped and CI output stays clean.
+pub struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub fn new(what: &str) -> Bar {
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+            "{{bar:30}} {{pos}}/{{len}} {what} ({{elapsed}})"
+        )) {
+            bar.set_style(style);
+        }
+        Bar(bar)
+    }
+
+    /// `(done, total)`, as [`crate::run::OnProgress`] reports it.
+    pub fn update(&self, done: usize, total: usize) {
+        self.0.set_length(total as u64);
+        self.0.set_position(done as u64);
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}

@@ -312,6 +312,7 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         &["us-east-1".to_string()],
         4,
         Some("analytics-wg"),
+        None,
     )
     .await
     .unwrap();

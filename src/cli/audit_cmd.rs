@@ -44,10 +44,8 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             },
             list => list.to_vec(),
         };
-        let _progress = crate::progress::Progress::start(format!(
-            "auditing the integrations in {}",
-            regions.join(", ")
-        ));
+        let bar = crate::progress::Bar::new("integrations checked");
+        let on_progress = |done: usize, total: usize| bar.update(done, total);
         // This account, then each other account through its role, each in its Regions.
         let mut accounts: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
         for role in &args.role_arn {
@@ -80,6 +78,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 regions,
                 args.concurrency,
                 args.candidates.as_deref(),
+                Some(&on_progress),
             )
             .await {
                 Ok(a) => a,

@@ -171,6 +171,7 @@ pub async fn audit<C: Clients + 'static>(
     regions: &[String],
     concurrency: usize,
     candidate_target: Option<&str>,
+    progress: Option<super::OnProgress<'_>>,
 ) -> Result<Audited, CallError> {
     let cache = Arc::new(ReadCache::default());
     let (mut found, discovered_notes) = discover(clients.as_ref(), regions, &cache).await?;
@@ -197,7 +198,8 @@ pub async fn audit<C: Clients + 'static>(
         .iter()
         .filter_map(|f| f.pair.as_ref().ok().cloned())
         .collect();
-    let results = super::snapshots_in(Some(cache), clients, &pairs, concurrency, None).await;
+    let results =
+        super::snapshots_in(Some(cache), clients, &pairs, concurrency, None, progress).await;
     let mut checked = Vec::new();
     for (f, r) in todo.into_iter().zip(results) {
         match r {

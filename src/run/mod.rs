@@ -98,8 +98,11 @@ pub async fn snapshots<C: Clients + 'static>(
     data: Option<&DataOptions>,
 ) -> Vec<Result<Snapshot, FetchError>> {
     let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
-    snapshots_in(cache, clients, pairs, concurrency, data).await
+    snapshots_in(cache, clients, pairs, concurrency, data, None).await
 }
+
+/// Told `(done, total)` as pairs complete (a progress bar).
+pub type OnProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// As [`snapshots`], sharing `cache` (which may hold facts read already, such as the
 /// integrations `audit` listed).
@@ -109,6 +112,7 @@ pub async fn snapshots_in<C: Clients + 'static>(
     pairs: &[(SourceRef, TargetRef)],
     concurrency: usize,
     data: Option<&DataOptions>,
+    progress: Option<OnProgress<'_>>,
 ) -> Vec<Result<Snapshot, FetchError>> {
     // Where two or more pairs share a Region, list its clusters once (all pages) instead of
     // describing each source on its own.
@@ -153,9 +157,14 @@ pub async fn snapshots_in<C: Clients + 'static>(
     }
     let mut out: Vec<Option<Result<Snapshot, FetchError>>> =
         (0..pairs.len()).map(|_| None).collect();
+    let mut finished = 0;
     while let Some(done) = tasks.join_next().await {
         let (i, snap) = done.expect("a pair's read does not panic");
         out[i] = Some(snap);
+        finished += 1;
+        if let Some(p) = progress {
+            p(finished, pairs.len());
+        }
     }
     out.into_iter()
         .map(|s| s.expect("every pair was read"))
