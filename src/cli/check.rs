@@ -112,8 +112,8 @@ pub(super) fn document(
     let mut doc = Document::new(reports, rules);
     doc.suppressions = notes;
     doc.gate = Gate {
-        fail_on: args.fail_on.unwrap_or_default(),
-        allow_unverified: args.allow_unverified,
+        fail_on: args.report.fail_on.unwrap_or_default(),
+        allow_unverified: args.report.allow_unverified,
     };
     doc.artifact = artifact(config);
     doc
@@ -125,10 +125,10 @@ pub(super) fn output(
     args: &CheckArgs,
     doc: &Document,
 ) -> Result<(), CliError> {
-    match &args.output {
+    match &args.report.output {
         Some(path) => {
             let plain = TableOptions {
-                show_passes: args.show_passes,
+                show_passes: args.report.show_passes,
                 ..TableOptions::plain()
             };
             let text = report::render(doc, global.format, &plain);
@@ -151,7 +151,7 @@ pub(super) fn output(
         None => emit(&report::render(
             doc,
             global.format,
-            &table_options(args.show_passes),
+            &table_options(args.report.show_passes),
         )),
     }
     Ok(())

@@ -114,18 +114,8 @@ pub struct CheckArgs {
     /// Write the fetched configuration to FILE (versioned JSON) before evaluating it.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
-    /// List passing and skipped checks too (table format).
-    #[arg(long)]
-    pub show_passes: bool,
-    /// Exit 1 on findings at this level or above.
-    #[arg(long, value_enum, value_name = "LEVEL")]
-    pub fail_on: Option<FailOn>,
-    /// Unverified checks (status `error`) do not fail the run.
-    #[arg(long)]
-    pub allow_unverified: bool,
-    /// Write the report to FILE; a one-line summary still goes to stderr.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// How many pairs are read at once (a config file's pairs); each distinct fact is read
     /// once per run whatever the number.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(usize))]
@@ -138,13 +128,10 @@ pub struct CheckArgs {
     pub fix: FixArgs,
 }
 
-#[derive(Debug, Args)]
-pub struct AuditArgs {
-    /// Regions to search, comma-separated, or `all` (every Region the rules' Region data
-    /// lists as available) [default: the Region of --region or the standard chain].
-    #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
-    pub regions: Vec<String>,
-    /// List healthy integrations' checks too (table format).
+/// How the report is shown and when the run fails: shared by `check` and `audit`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// List passing and skipped checks too (table format).
     #[arg(long)]
     pub show_passes: bool,
     /// Exit 1 on findings at this level or above.
@@ -153,9 +140,19 @@ pub struct AuditArgs {
     /// Unverified checks (status `error`) do not fail the run.
     #[arg(long)]
     pub allow_unverified: bool,
-    /// Write the report to FILE; one summary line per integration still goes to stderr.
+    /// Write the report to FILE; one summary line per pair still goes to stderr.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Regions to search, comma-separated, or `all` (every Region the rules' Region data
+    /// lists as available) [default: the Region of --region or the standard chain].
+    #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// How many integrations are read at once.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
@@ -192,10 +189,7 @@ impl AuditArgs {
             target: None,
             snapshot: None,
             save_snapshot: None,
-            show_passes: self.show_passes,
-            fail_on: self.fail_on,
-            allow_unverified: self.allow_unverified,
-            output: self.output.clone(),
+            report: self.report.clone(),
             concurrency: self.concurrency,
             rules: RulesSource {
                 rules_dir: self.rules.rules_dir.clone(),

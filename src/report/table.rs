@@ -134,7 +134,8 @@ fn details(f: &Finding) -> String {
     lines.join("\n")
 }
 
-fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
+/// A table in this report's style, width and colour.
+fn new_table(opts: &TableOptions) -> Table {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
@@ -146,6 +147,11 @@ fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
     if let Some(w) = opts.width {
         t.set_width(w);
     }
+    t
+}
+
+fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
+    let mut t = new_table(opts);
     t.set_header(vec!["Status", "Rule", "Details"]);
     for f in rows {
         let mut status = Cell::new(label_of(f));
@@ -238,17 +244,7 @@ pub fn render(doc: &Document, opts: &TableOptions) -> String {
 
 /// `audit`: one row per integration, before the details.
 fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if opts.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    if let Some(w) = opts.width {
-        t.set_width(w);
-    }
+    let mut t = new_table(opts);
     t.set_header(vec![
         "Integration",
         "Source → target",
