@@ -8,7 +8,7 @@ use crate::rules::spec::Check;
 use crate::rules::RuleSet;
 use crate::run::{self, audit};
 
-use super::{check, AuditArgs, CliError, GlobalArgs};
+use super::{output, session, AuditArgs, CliError, GlobalArgs};
 
 /// `all`: every Region the rules' Region data lists as available, for any engine.
 fn all_regions(rules: &RuleSet) -> Vec<String> {
@@ -30,8 +30,8 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let config = super::load_config(global)?;
     let rules = args.rules.load(&config)?;
     let check_args = args.as_check();
-    let (snapshots, (found, tables), notes, identity) = check::runtime()?.block_on(async {
-        let sdk = check::connect(global, &config, &[]).await?;
+    let (snapshots, (found, tables), notes, identity) = session::runtime()?.block_on(async {
+        let sdk = session::connect(global, &config, &[]).await?;
         let regions: Vec<String> = match args.regions.as_slice() {
             [one] if one == "all" => all_regions(&rules),
             [] => match sdk.region() {
@@ -57,7 +57,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 a.regions.clone().unwrap_or_else(|| regions.clone()),
             ));
         }
-        let identity = check::who_is_acting(&sdk).await;
+        let identity = session::who_is_acting(&sdk).await;
         let mut audited = audit::Audited {
             checked: Vec::new(),
             notes: Vec::new(),
@@ -117,7 +117,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         let notes = audited.notes;
         Ok::<_, CliError>((snaps, (kept, tables), notes, identity))
     })?;
-    let mut doc = check::document(&snapshots, &rules, &config, &check_args);
+    let mut doc = output::document(&snapshots, &rules, &config, &check_args);
     doc.identity = identity;
     for (i, (report, f)) in doc.reports.iter_mut().zip(&found).enumerate() {
         let mut info = IntegrationInfo::new(&f.integration, &f.region, &report.findings);
@@ -132,6 +132,6 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             eprintln!("note: no integration to check was found");
         }
     }
-    check::output(global, &check_args, &doc)?;
+    output::output(global, &check_args, &doc)?;
     Ok(doc.fails())
 }

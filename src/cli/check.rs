@@ -1,19 +1,15 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use aws_credential_types::provider::ProvideCredentials;
-use aws_smithy_types::error::display::DisplayErrorContext;
-
 use crate::config::file::{Loaded, Pair};
-use crate::config::suppress;
-use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::fetch::{self, TargetRef};
 use crate::model::{
     Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
 };
-use crate::report::{self, table::TableOptions, Document, Gate, Report};
 
+use super::output::{document, output};
+use super::session::{connect, pairs, parse_pairs, runtime, who_is_acting};
 use super::{CheckArgs, CliError, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
@@ -93,162 +89,6 @@ fn data_options(
     }))
 }
 
-/// Evaluate snapshots into a document: findings, suppressions, gate.
-pub(super) fn document(
-    snapshots: &[Snapshot],
-    rules: &crate::rules::RuleSet,
-    config: &Loaded,
-    args: &CheckArgs,
-) -> Document {
-    let mut reports: Vec<Report> = snapshots
-        .iter()
-        .map(|s| Report::new(s, crate::rules::evaluate(s, rules)))
-        .collect();
-    let notes = suppress::apply(
-        reports.iter_mut().flat_map(|r| r.findings.iter_mut()),
-        &config.file.suppressions,
-        &suppress::today(),
-    );
-    let mut doc = Document::new(reports, rules);
-    doc.suppressions = notes;
-    doc.gate = Gate {
-        fail_on: args.report.fail_on.unwrap_or_default(),
-        allow_unverified: args.report.allow_unverified,
-    };
-    doc.artifact = artifact(config);
-    doc
-}
-
-/// Print the document, or write it to `--output` with a summary on stderr.
-pub(super) fn output(
-    global: &GlobalArgs,
-    args: &CheckArgs,
-    doc: &Document,
-) -> Result<(), CliError> {
-    match &args.report.output {
-        Some(path) => {
-            let plain = TableOptions {
-                show_passes: args.report.show_passes,
-                ..TableOptions::plain()
-            };
-            let text = report::render(doc, global.format, &plain);
-            std::fs::write(path, text).map_err(|source| CliError::Write {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            let color = std::io::stderr().is_terminal() && !super::no_color();
-            for r in &doc.reports {
-                eprintln!("{}", report::table::summary_line(r, color));
-            }
-            if !global.quiet {
-                eprintln!("report written to {}", path.display());
-            }
-        }
-        None if global.quiet && global.format == report::Format::Table => {
-            let tty = std::io::stdout().is_terminal() && !super::no_color();
-            emit(&report::table::render_quiet(doc, tty))
-        }
-        None => emit(&report::render(
-            doc,
-            global.format,
-            &table_options(args.report.show_passes),
-        )),
-    }
-    Ok(())
-}
-
-/// What SARIF and GitHub annotations point at: the config file, relative to here.
-pub(super) fn artifact(config: &Loaded) -> String {
-    let Some(path) = &config.path else {
-        return crate::config::FILE_NAME.to_string();
-    };
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// The pairs to check: `--source`/`--target`, else the config file's `[[pair]]`s.
-pub(super) fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
-    match (&args.source, &args.target) {
-        (Some(s), Some(t)) => Ok(vec![Pair {
-            source: s.clone(),
-            target: t.clone(),
-        }]),
-        (None, None) if !config.file.pairs.is_empty() => Ok(config.file.pairs.clone()),
-        (Some(_), None) | (None, Some(_)) => Err(CliError::Usage(
-            "give both --source and --target (or neither, to check the config file's pairs)".into(),
-        )),
-        (None, None) => Err(CliError::Usage(
-            "check needs --source CLUSTER and --target TARGET, a [[pair]] in zetl-preflight.toml, \
-             or --snapshot FILE to check a saved snapshot"
-                .into(),
-        )),
-    }
-}
-
-pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))
-}
-
-/// Load the AWS configuration (command line over config file over the standard chain) and
-/// make sure a Region and credentials are there before any call.
-pub(super) async fn connect(
-    global: &GlobalArgs,
-    config: &Loaded,
-    refs: &[(SourceRef, TargetRef)],
-) -> Result<aws_config::SdkConfig, CliError> {
-    let opts = AwsOptions {
-        region: global.region.clone().or_else(|| config.file.region.clone()),
-        profile: global
-            .profile
-            .clone()
-            .or_else(|| config.file.profile.clone()),
-        endpoint_url: global
-            .endpoint_url
-            .clone()
-            .or_else(|| config.file.endpoint_url.clone()),
-        timeout: global.timeout.or(config.file.timeout),
-    };
-    let sdk = fetch::clients::load(&opts).await.map_err(CliError::Aws)?;
-    let arns_name_regions = refs
-        .iter()
-        .all(|(s, t)| s.region.is_some() && t.region().is_some());
-    if sdk.region().is_none() && !arns_name_regions {
-        return Err(CliError::Usage(
-            "no AWS Region: pass --region, set AWS_REGION, set a region in the profile or in \
-             zetl-preflight.toml (or give --source and --target as ARNs)"
-                .into(),
-        ));
-    }
-    check_credentials(&sdk).await?;
-    Ok(sdk)
-}
-
-pub(super) fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
-    pairs
-        .iter()
-        .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
-        .collect()
-}
-
-/// Clients for one pair, each in its ARN's Region when the ARN names one.
-pub(super) fn clients(
-    sdk: &aws_config::SdkConfig,
-    source: &SourceRef,
-    target: &TargetRef,
-) -> (SourceClients, TargetClients) {
-    (
-        SourceClients::new(sdk, source.region.as_deref()),
-        TargetClients::new(sdk, target.region().as_deref()),
-    )
-}
-
 async fn fetch_all(
     global: &GlobalArgs,
     config: &Loaded,
@@ -293,16 +133,6 @@ async fn fetch_all(
     Ok((snaps, identity))
 }
 
-/// The caller's identity, logged with -v; `None` when it cannot be read.
-pub(super) async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
-    let id = fetch::clients::identity(sdk).await;
-    match &id {
-        Some(i) => tracing::info!("acting as {}", i.describe()),
-        None => tracing::info!("sts:GetCallerIdentity failed: the identity is not shown"),
-    }
-    id
-}
-
 fn target_label(t: &TargetRef) -> String {
     match t {
         TargetRef::Name(n) => n.clone(),
@@ -311,25 +141,6 @@ fn target_label(t: &TargetRef) -> String {
         | TargetRef::ServerlessNamespace(a)
         | TargetRef::ServerlessWorkgroup(a) => a.to_string(),
     }
-}
-
-async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), CliError> {
-    let provider = sdk
-        .credentials_provider()
-        .ok_or_else(|| CliError::Aws("no AWS credentials provider is configured".into()))?;
-    if let Err(e) = provider.provide_credentials().await {
-        // The chain's report lists every provider on its own line; the first line says it.
-        let full = e.to_string();
-        let first = full.lines().next().unwrap_or_default();
-        let first = first.trim_end().trim_end_matches("Attempted:").trim_end();
-        tracing::debug!("credentials: {}", DisplayErrorContext(&e));
-        return Err(CliError::Aws(format!(
-            "no usable AWS credentials ({first}). Set AWS_PROFILE or --profile, run \
-             `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
-             (-vv shows each provider tried)"
-        )));
-    }
-    Ok(())
 }
 
 fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {
@@ -419,23 +230,4 @@ fn confirm_pair(snap: &Snapshot, args: &CheckArgs) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-pub(super) fn table_options(show_passes: bool) -> TableOptions {
-    let tty = std::io::stdout().is_terminal();
-    TableOptions {
-        color: tty && !super::no_color(),
-        show_passes,
-        width: if tty {
-            None
-        } else {
-            Some(report::table::PIPE_WIDTH)
-        },
-    }
-}
-
-/// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.
-pub fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

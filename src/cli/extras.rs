@@ -6,7 +6,7 @@ use clap::CommandFactory;
 
 use crate::config::{file::STARTER, FILE_NAME};
 
-use super::check::emit;
+use super::output::emit;
 use super::{Cli, CliError};
 
 pub fn init(force: bool) -> Result<(), CliError> {

@@ -9,7 +9,8 @@ use crate::fix::{self, apply, flow, render, Plan};
 use crate::report::{self, Format};
 use crate::rules::RuleSet;
 
-use super::check::{self, emit};
+use super::output::{self, emit};
+use super::session;
 use super::{CheckArgs, CliError, GlobalArgs};
 
 pub fn run(
@@ -29,14 +30,14 @@ pub fn run(
                 .into(),
         ));
     }
-    let pairs = check::pairs(args, config)?;
+    let pairs = session::pairs(args, config)?;
     if pairs.len() != 1 {
         return Err(CliError::Usage(format!(
             "--fix works on one pair at a time, and the config file lists {}; pass --source and --target",
             pairs.len()
         )));
     }
-    let refs = check::parse_pairs(&pairs)?;
+    let refs = session::parse_pairs(&pairs)?;
     let (source, target) = &refs[0];
     let json = global.format == Format::Json;
     // The plan and what applying did are for people: on stdout with the table format, on
@@ -64,19 +65,19 @@ pub fn run(
             .unwrap_or_else(|| PathBuf::from(fix::journal::DEFAULT_PATH)),
     };
     let document = |snap: &crate::model::Snapshot| {
-        check::document(std::slice::from_ref(snap), rules, config, args)
+        output::document(std::slice::from_ref(snap), rules, config, args)
     };
     let mut confirm_error = None;
-    let result = check::runtime()?.block_on(async {
-        let sdk = check::connect(global, config, &refs).await?;
+    let result = session::runtime()?.block_on(async {
+        let sdk = session::connect(global, config, &refs).await?;
         // The account that will be changed, shown before anything is asked or applied.
-        let acting = match check::who_is_acting(&sdk).await {
+        let acting = match session::who_is_acting(&sdk).await {
             Some(id) => format!("Changes will be made in {}\n\n", id.describe()),
             None => "Changes will be made with the current credentials (sts:GetCallerIdentity \
                      was not allowed, so the account is not shown)\n\n"
                 .to_string(),
         };
-        let (src, tgt) = check::clients(&sdk, source, target);
+        let (src, tgt) = session::clients(&sdk, source, target);
         let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
         let confirm = |plan: &Plan| {
             let table = format!("{acting}{}", render::plan_table(plan, width, unsafe_fixes));
@@ -129,7 +130,7 @@ pub fn run(
             });
         }
         if !json && global.format != Format::Table {
-            check::output(global, args, &before)?;
+            output::output(global, args, &before)?;
         }
         return Ok(before.fails());
     };
@@ -151,7 +152,7 @@ pub fn run(
     } else {
         say(&render::outcomes(&result.plan, outcomes));
         say("\nAfter the fix:\n");
-        check::output(global, args, &after)?;
+        output::output(global, args, &after)?;
         if let Some(p) = &journal_note {
             say(&format!(
                 "Journal: {} change(s) applied, {} failed, recorded in {p}\n",

@@ -6,7 +6,9 @@ mod check;
 mod error;
 mod extras;
 mod fix_cmd;
+mod output;
 mod rules_cmd;
+mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

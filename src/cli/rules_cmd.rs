@@ -5,7 +5,7 @@ use comfy_table::{presets, ColumnConstraint, ContentArrangement, Table};
 use crate::report::Format;
 use crate::rules::spec::Rule;
 
-use super::check::emit;
+use super::output::emit;
 use super::{CliError, GlobalArgs, RulesSource};
 
 fn applies_to(rule: &Rule) -> String {

@@ -1,0 +1,121 @@
+//! The AWS session every command shares: the async runtime, the configuration (command line
+//! over config file over the standard chain), credentials checked before any call, the pairs
+//! to check, and who is acting.
+
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::config::file::{Loaded, Pair};
+use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::model::Identity;
+
+use super::{CheckArgs, CliError, GlobalArgs};
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))
+}
+
+/// Load the AWS configuration (command line over config file over the standard chain) and
+/// make sure a Region and credentials are there before any call.
+pub(crate) async fn connect(
+    global: &GlobalArgs,
+    config: &Loaded,
+    refs: &[(SourceRef, TargetRef)],
+) -> Result<aws_config::SdkConfig, CliError> {
+    let opts = AwsOptions {
+        region: global.region.clone().or_else(|| config.file.region.clone()),
+        profile: global
+            .profile
+            .clone()
+            .or_else(|| config.file.profile.clone()),
+        endpoint_url: global
+            .endpoint_url
+            .clone()
+            .or_else(|| config.file.endpoint_url.clone()),
+        timeout: global.timeout.or(config.file.timeout),
+    };
+    let sdk = fetch::clients::load(&opts).await.map_err(CliError::Aws)?;
+    let arns_name_regions = refs
+        .iter()
+        .all(|(s, t)| s.region.is_some() && t.region().is_some());
+    if sdk.region().is_none() && !arns_name_regions {
+        return Err(CliError::Usage(
+            "no AWS Region: pass --region, set AWS_REGION, set a region in the profile or in \
+             zetl-preflight.toml (or give --source and --target as ARNs)"
+                .into(),
+        ));
+    }
+    check_credentials(&sdk).await?;
+    Ok(sdk)
+}
+
+async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), CliError> {
+    let provider = sdk
+        .credentials_provider()
+        .ok_or_else(|| CliError::Aws("no AWS credentials provider is configured".into()))?;
+    if let Err(e) = provider.provide_credentials().await {
+        // The chain's report lists every provider on its own line; the first line says it.
+        let full = e.to_string();
+        let first = full.lines().next().unwrap_or_default();
+        let first = first.trim_end().trim_end_matches("Attempted:").trim_end();
+        tracing::debug!("credentials: {}", DisplayErrorContext(&e));
+        return Err(CliError::Aws(format!(
+            "no usable AWS credentials ({first}). Set AWS_PROFILE or --profile, run \
+             `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
+             (-vv shows each provider tried)"
+        )));
+    }
+    Ok(())
+}
+
+/// The caller's identity, logged with -v; `None` when it cannot be read.
+pub(crate) async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
+    let id = fetch::clients::identity(sdk).await;
+    match &id {
+        Some(i) => tracing::info!("acting as {}", i.describe()),
+        None => tracing::info!("sts:GetCallerIdentity failed: the identity is not shown"),
+    }
+    id
+}
+
+pub(crate) fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
+    pairs
+        .iter()
+        .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
+        .collect()
+}
+
+/// Clients for one pair, each in its ARN's Region when the ARN names one.
+pub(crate) fn clients(
+    sdk: &aws_config::SdkConfig,
+    source: &SourceRef,
+    target: &TargetRef,
+) -> (SourceClients, TargetClients) {
+    (
+        SourceClients::new(sdk, source.region.as_deref()),
+        TargetClients::new(sdk, target.region().as_deref()),
+    )
+}
+
+/// The pairs to check: `--source`/`--target`, else the config file's `[[pair]]`s.
+pub(crate) fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
+    match (&args.source, &args.target) {
+        (Some(s), Some(t)) => Ok(vec![Pair {
+            source: s.clone(),
+            target: t.clone(),
+        }]),
+        (None, None) if !config.file.pairs.is_empty() => Ok(config.file.pairs.clone()),
+        (Some(_), None) | (None, Some(_)) => Err(CliError::Usage(
+            "give both --source and --target (or neither, to check the config file's pairs)".into(),
+        )),
+        (None, None) => Err(CliError::Usage(
+            "check needs --source CLUSTER and --target TARGET, a [[pair]] in zetl-preflight.toml, \
+             or --snapshot FILE to check a saved snapshot"
+                .into(),
+        )),
+    }
+}
