@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
+use crate::model::snapshot::Integrations;
 use crate::model::{
-    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Integration, Namespace,
-    Parameter, ParameterGroup,
+    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Namespace, Parameter,
+    ParameterGroup,
 };
 
 /// One value per key, computed once; concurrent askers wait for the first.
@@ -61,7 +62,7 @@ pub struct ReadCache {
     /// Region → every blue/green deployment.
     pub blue_green: Memo<Result<Vec<BlueGreenDeployment>, CallError>>,
     /// Region → every integration.
-    pub integrations: Memo<Fact<Vec<Integration>>>,
+    pub integrations: Memo<Fact<Integrations>>,
     pub redshift_clusters: Memo<Result<Option<aws_sdk_redshift::types::Cluster>, CallError>>,
     pub workgroups: Memo<Result<Option<aws_sdk_redshiftserverless::types::Workgroup>, CallError>>,
     pub cluster_parameters: Memo<Result<ParameterGroup, CallError>>,

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_rds::types as rds;
 
+use crate::model::snapshot::Integrations;
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, EngineDefaults, Fact, GlobalCluster,
     GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
@@ -55,7 +56,7 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
         name: group.clone(),
         family: Some(family.clone()),
         defaults_only,
-        parameters,
+        parameters: parameters.into(),
     });
     Ok(SourceSnapshot {
         region,
@@ -374,7 +375,7 @@ async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaul
     }
     Ok(EngineDefaults {
         family: family.to_string(),
-        parameters: convert_parameters(&params),
+        parameters: convert_parameters(&params).into(),
     })
 }
 
@@ -400,7 +401,7 @@ pub async fn all_clusters(c: &SourceClients) -> Result<Vec<rds::DbCluster>, Call
 }
 
 /// Every integration in the account and Region, all pages.
-pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
+pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
     let all: Result<Vec<rds::Integration>, _> = c
         .rds
         .describe_integrations()
@@ -431,7 +432,8 @@ pub async fn integrations(c: &SourceClients) -> Fact<Vec<Integration>> {
                     })
                     .collect(),
             })
-            .collect()
+            .collect::<Vec<_>>()
+            .into()
     })
     .into()
 }

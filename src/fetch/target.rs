@@ -417,7 +417,8 @@ async fn read_cluster_parameters(
                     },
                 ))
             })
-            .collect(),
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into(),
     })
 }
 

@@ -28,7 +28,7 @@ pub struct Snapshot {
     pub source: SourceSnapshot,
     pub target: TargetSnapshot,
     /// rds:DescribeIntegrations, every integration in the source's account and Region.
-    pub integrations: Fact<Vec<Integration>>,
+    pub integrations: Fact<Integrations>,
     /// The source database's catalog (`check --data`); absent when not asked for, an error
     /// when it could not be read (connection, authentication, TLS, permissions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,15 +184,22 @@ pub struct ParameterGroup {
     /// True for `default.*` groups: they hold engine defaults only and are not read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub defaults_only: bool,
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: Parameters,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EngineDefaults {
     pub family: String,
-    pub parameters: BTreeMap<String, Parameter>,
+    pub parameters: Parameters,
 }
+
+/// Every integration in one account and Region, shared by all the pairs read there.
+pub type Integrations = std::sync::Arc<Vec<Integration>>;
+
+/// A parameter list by name. Shared: every pair whose cluster uses the same group (or
+/// family) points at one copy, so a fleet's memory does not grow with its group lists.
+pub type Parameters = std::sync::Arc<BTreeMap<String, Parameter>>;
 
 // ---------------------------------------------------------------- target (Redshift)
 

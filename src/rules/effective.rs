@@ -124,7 +124,8 @@ mod tests {
                         },
                     )
                 })
-                .collect(),
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into(),
         })
     }
 
@@ -142,7 +143,8 @@ mod tests {
                         },
                     )
                 })
-                .collect(),
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into(),
         })
     }
 

@@ -83,7 +83,7 @@ pub async fn discover<C: Clients>(
                 e.describe()
             )),
         }
-        for i in list {
+        for i in list.iter() {
             let pair = match (
                 SourceRef::parse(&i.source_arn),
                 TargetRef::parse(&i.target_arn),
@@ -98,7 +98,7 @@ pub async fn discover<C: Clients>(
             };
             found.push(Found {
                 region: region.clone(),
-                integration: i,
+                integration: i.clone(),
                 pair,
                 candidate: false,
             });
