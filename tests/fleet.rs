@@ -118,8 +118,23 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     // DescribeClusters (ruled out), GetWorkgroup, GetNamespace, GetResourcePolicy. (The
     // group's family comes from the engine version: no DescribeDBClusterParameterGroups.)
     assert_eq!(total, 11, "{calls:?}");
+    // What pairs have in common is held once, not copied into every snapshot.
+    let (a, b) = (results[0].as_ref().unwrap(), results[11].as_ref().unwrap());
+    let group = |s: &zetl_preflight::model::Snapshot| {
+        s.source.parameter_group.ok().unwrap().parameters.clone()
+    };
+    let defaults = |s: &zetl_preflight::model::Snapshot| {
+        s.source.engine_defaults.ok().unwrap().parameters.clone()
+    };
+    assert!(!group(a).is_empty());
+    assert!(Arc::ptr_eq(&group(a), &group(b)));
+    assert!(Arc::ptr_eq(&defaults(a), &defaults(b)));
+    assert!(Arc::ptr_eq(
+        a.integrations.ok().unwrap(),
+        b.integrations.ok().unwrap()
+    ));
     // And the findings are those of a single check.
-    let first = evaluate(results[0].as_ref().unwrap(), &RuleSet::embedded().unwrap());
+    let first = evaluate(a, &RuleSet::embedded().unwrap());
     assert!(
         first.iter().all(|f| f.status != Status::Error),
         "{first:#?}"

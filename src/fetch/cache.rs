@@ -3,16 +3,15 @@
 //! asking at the same time wait for the same call. A single check and `--fix` read without a
 //! cache: `--fix` must see what the changes did.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
-use crate::model::snapshot::Integrations;
+use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
-    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Namespace, Parameter,
-    ParameterGroup,
+    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Namespace, ParameterGroup,
 };
 
 /// One value per key, computed once; concurrent askers wait for the first.
@@ -48,7 +47,7 @@ impl<V: Clone> Memo<V> {
     }
 }
 
-type Params = Result<(bool, BTreeMap<String, Parameter>), CallError>;
+type Params = Result<(bool, Parameters), CallError>;
 
 /// Every fact a check reads, keyed by Region and identifier.
 #[derive(Default)]

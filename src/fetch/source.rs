@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_rds::types as rds;
 
-use crate::model::snapshot::Integrations;
+use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, EngineDefaults, Fact, GlobalCluster,
     GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
@@ -56,7 +56,7 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
         name: group.clone(),
         family: Some(family.clone()),
         defaults_only,
-        parameters: parameters.into(),
+        parameters,
     });
     Ok(SourceSnapshot {
         region,
@@ -324,12 +324,9 @@ fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> 
 
 /// Every parameter of the group, all pages. A `default.*` group holds engine defaults only,
 /// so it is not read (some emulators cannot describe it); the engine defaults stand for it.
-async fn group_parameters(
-    c: &SourceClients,
-    group: &str,
-) -> Result<(bool, BTreeMap<String, Parameter>), CallError> {
+async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Parameters), CallError> {
     if group.starts_with("default.") {
-        return Ok((true, BTreeMap::new()));
+        return Ok((true, Parameters::default()));
     }
     const CALL: &str = calls::DESCRIBE_DB_CLUSTER_PARAMETERS;
     let pages = c
@@ -348,7 +345,7 @@ async fn group_parameters(
                 .ok_or_else(|| incomplete(CALL, "Parameters"))?,
         );
     }
-    Ok((false, convert_parameters(&params)))
+    Ok((false, convert_parameters(&params).into()))
 }
 
 async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
