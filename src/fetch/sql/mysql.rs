@@ -53,7 +53,9 @@ async fn connect(src: &SqlSource) -> Result<MySqlConnection, CallError> {
             src.timeout.as_secs().max(1)
         ),
     ] {
-        let _ = sqlx::query(AssertSqlSafe(setting)).execute(&mut conn).await;
+        // Each server knows only one of the two: the other's error is expected.
+        let query = sqlx::query(AssertSqlSafe(setting));
+        let _ = bounded("mysql:connect", src, query.execute(&mut conn)).await;
     }
     bounded(
         "mysql:connect",
@@ -151,7 +153,12 @@ pub async fn read(src: &SqlSource) -> Result<SchemaFacts, CallError> {
         ),
     )
     .await?;
-    let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+    let _ = bounded(
+        "mysql:rollback",
+        src,
+        sqlx::query("ROLLBACK").execute(&mut conn),
+    )
+    .await;
     let _ = conn.close().await;
 
     let mut by_name: BTreeMap<(String, String), TableFacts> = BTreeMap::new();

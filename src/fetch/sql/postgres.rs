@@ -147,7 +147,12 @@ async fn read_database(
         ),
     )
     .await?;
-    let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+    let _ = bounded(
+        "postgres:rollback",
+        src,
+        sqlx::query("ROLLBACK").execute(&mut conn),
+    )
+    .await;
     let _ = conn.close().await;
 
     let mut by_name: BTreeMap<(String, String), TableFacts> = BTreeMap::new();
@@ -214,7 +219,12 @@ pub async fn read(src: &SqlSource) -> Result<SchemaFacts, CallError> {
          FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
     )
     .await?;
-    let _ = sqlx::query("ROLLBACK").execute(&mut conn).await;
+    let _ = bounded(
+        "postgres:rollback",
+        src,
+        sqlx::query("ROLLBACK").execute(&mut conn),
+    )
+    .await;
     let _ = conn.close().await;
     let version = dbs.first().map(|r| text(r, 2));
     let filter = src
