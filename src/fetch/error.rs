@@ -112,3 +112,12 @@ pub fn hint_for(e: &CallError) -> String {
         "Try again; if it persists, check the identifier and the Region".to_string()
     }
 }
+
+/// A page that lacks what AWS always returns: a failed read, not an empty list.
+pub fn incomplete(call: &str, element: &str) -> CallError {
+    CallError::new(
+        call,
+        None,
+        format!("the answer has no {element} element (incomplete response)"),
+    )
+}

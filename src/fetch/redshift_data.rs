@@ -12,7 +12,8 @@ use aws_sdk_redshiftdata::types::{Field, StatusString};
 use serde::Serialize;
 
 use super::calls;
-use super::error::call_error;
+use super::error::{call_error, incomplete};
+
 use crate::model::{CallError, Snapshot, TargetSnapshot};
 
 /// Where the statements run, and as whom.
@@ -112,9 +113,8 @@ async fn rows(
         .send()
         .await
         .map_err(|e| call_error(calls::EXECUTE_STATEMENT, e))?
-        .id()
-        .unwrap_or_default()
-        .to_string();
+        .id
+        .ok_or_else(|| incomplete(calls::EXECUTE_STATEMENT, "Id"))?;
     let started = Instant::now();
     loop {
         let d = client
@@ -145,26 +145,19 @@ async fn rows(
             _ => tokio::time::sleep(poll).await,
         }
     }
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    loop {
-        let page = client
-            .get_statement_result()
-            .id(&id)
-            .set_next_token(token.clone())
-            .send()
-            .await
-            .map_err(|e| call_error(calls::GET_STATEMENT_RESULT, e))?;
-        out.extend(
-            page.records()
-                .iter()
-                .map(|r| r.iter().map(text).collect::<Vec<_>>()),
-        );
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
-            return Ok(out);
-        }
-    }
+    let records: Vec<Vec<Field>> = client
+        .get_statement_result()
+        .id(&id)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<_, _>>()
+        .await
+        .map_err(|e| call_error(calls::GET_STATEMENT_RESULT, e))?;
+    Ok(records
+        .iter()
+        .map(|r| r.iter().map(text).collect())
+        .collect())
 }
 
 /// The integration's id in the Redshift views: the last part of its ARN.

@@ -14,7 +14,7 @@ use crate::model::{
 use super::cache::memo;
 use super::calls;
 use super::clients::SourceClients;
-use super::error::{call_error, hint_for, is_not_found, FetchError};
+use super::error::{call_error, hint_for, incomplete, is_not_found, FetchError};
 use super::refs::SourceRef;
 
 pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
@@ -374,15 +374,6 @@ async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaul
         family: family.to_string(),
         parameters: convert_parameters(&params).into(),
     })
-}
-
-/// A page that lacks what AWS always returns: a failed read, not an empty list.
-pub fn incomplete(call: &str, element: &str) -> CallError {
-    CallError::new(
-        call,
-        None,
-        format!("the answer has no {element} element (incomplete response)"),
-    )
 }
 
 /// Every DB cluster in the Region, all pages.

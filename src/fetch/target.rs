@@ -397,7 +397,7 @@ async fn read_cluster_parameters(
     for page in pages {
         params.extend(
             page.parameters
-                .ok_or_else(|| super::source::incomplete(CALL, "Parameters"))?,
+                .ok_or_else(|| super::error::incomplete(CALL, "Parameters"))?,
         );
     }
     Ok(ParameterGroup {
