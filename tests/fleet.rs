@@ -91,6 +91,7 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
         &pairs(12),
         4,
         None,
+        None,
     )
     .await;
     assert_eq!(results.len(), 12);
@@ -170,6 +171,7 @@ async fn a_throttled_read_fails_only_the_pairs_that_need_it() {
         Arc::new(Shared(src, tgt, no_data_api())),
         &pairs(2),
         4,
+        None,
         None,
     )
     .await;

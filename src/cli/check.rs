@@ -113,19 +113,18 @@ async fn fetch_all(
     tracing::info!(pairs = refs.len(), "fetching");
     // Who is acting is read alongside the pairs, not before them.
     let clients = std::sync::Arc::new(crate::run::SdkClients(run_sdk));
-    let cache = (refs.len() > 1).then(|| std::sync::Arc::new(fetch::cache::ReadCache::default()));
     let (identity, results) = if refs.len() > 1 {
         let bar = crate::progress::Bar::new("pairs read");
         let on_progress = |done: usize, total: usize| bar.update(done, total);
         tokio::join!(
             who_is_acting(&sdk),
-            crate::run::snapshots_in(cache, clients, &refs, concurrency, data, Some(&on_progress))
+            crate::run::snapshots(clients, &refs, concurrency, data, Some(&on_progress))
         )
     } else {
         let _progress = crate::progress::Progress::start(what);
         tokio::join!(
             who_is_acting(&sdk),
-            crate::run::snapshots_in(None, clients, &refs, concurrency, data, None)
+            crate::run::snapshots(clients, &refs, concurrency, data, None)
         )
     };
     let snaps = results.into_iter().collect::<Result<Vec<_>, _>>()?;

@@ -90,19 +90,21 @@ pub fn adaptive(sdk: &aws_config::SdkConfig) -> aws_smithy_types::retry::RetryCo
     aws_smithy_types::retry::RetryConfig::adaptive().with_max_attempts(attempts)
 }
 
-/// Read every pair's snapshot. One result per pair, in order.
+/// Told `(done, total)` as pairs complete (a progress bar).
+pub type OnProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Read every pair's snapshot, sharing one cache when there are several. One result per
+/// pair, in order.
 pub async fn snapshots<C: Clients + 'static>(
     clients: Arc<C>,
     pairs: &[(SourceRef, TargetRef)],
     concurrency: usize,
     data: Option<&DataOptions>,
+    progress: Option<OnProgress<'_>>,
 ) -> Vec<Result<Snapshot, FetchError>> {
     let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
-    snapshots_in(cache, clients, pairs, concurrency, data, None).await
+    snapshots_in(cache, clients, pairs, concurrency, data, progress).await
 }
-
-/// Told `(done, total)` as pairs complete (a progress bar).
-pub type OnProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
 /// As [`snapshots`], sharing `cache` (which may hold facts read already, such as the
 /// integrations `audit` listed).
