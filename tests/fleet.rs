@@ -258,6 +258,12 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
                     "arn:aws:rds:us-east-1:123456789012:db:mysql-1",
                     IntegrationStatus::Active,
                 ))
+                // Its source is gone: the audit cannot check it, and says so.
+                .integrations(integration(
+                    "orphan",
+                    "arn:aws:rds:us-east-1:123456789012:cluster:events-pg-9",
+                    IntegrationStatus::Failed,
+                ))
                 .build()
         });
     let off = mock!(aws_sdk_rds::Client::describe_db_cluster_parameters)
@@ -352,6 +358,13 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
             .any(|n| n.contains("rds-mysql") && n.contains("not checked")),
         "{:?}",
         audited.notes
+    );
+    // An integration that could not be checked is unverified, never left out silently.
+    assert_eq!(audited.unverified.len(), 1, "{:?}", audited.unverified);
+    assert!(
+        audited.unverified[0].contains("orphan") && audited.unverified[0].contains("events-pg-9"),
+        "{:?}",
+        audited.unverified
     );
     // Both pages were read once, and the pairs did not list the integrations again.
     assert_eq!((page1.num_calls(), page2.num_calls()), (1, 1));

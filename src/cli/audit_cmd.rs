@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let config = super::load_config(global)?;
     let rules = args.rules.load(&config)?;
     let check_args = args.as_check();
-    let (snapshots, (found, tables), notes, identity) = session::runtime()?.block_on(async {
+    let (snapshots, (found, tables), (notes, unverified), identity) = session::runtime()?.block_on(async {
         let sdk = session::connect(global, &config, &[]).await?;
         let regions: Vec<String> = match args.regions.as_slice() {
             [one] if one == "all" => all_regions(&rules),
@@ -61,6 +61,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         let mut audited = audit::Audited {
             checked: Vec::new(),
             notes: Vec::new(),
+            unverified: Vec::new(),
         };
         let mut tables = args.tables.then(Vec::new);
         for (role, regions) in &accounts {
@@ -84,7 +85,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 Ok(a) => a,
                 // Another account that cannot be read is a note, not the end of the audit.
                 Err(e) if role.is_some() => {
-                    audited.notes.push(format!(
+                    audited.unverified.push(format!(
                         "account of role {} was not audited: {}",
                         role.as_deref().unwrap_or(""),
                         e.describe()
@@ -112,9 +113,10 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             }
             audited.checked.extend(found.checked);
             audited.notes.extend(found.notes);
+            audited.unverified.extend(found.unverified);
         }
         let (kept, snaps): (Vec<_>, Vec<_>) = audited.checked.into_iter().unzip();
-        let notes = audited.notes;
+        let notes = (audited.notes, audited.unverified);
         Ok::<_, CliError>((snaps, (kept, tables), notes, identity))
     })?;
     let mut doc = output::document(&snapshots, &rules, &config, &check_args);
@@ -133,5 +135,9 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         }
     }
     output::output(global, &check_args, &doc)?;
-    Ok(doc.fails())
+    // Not quiet-able: an audit that missed part of the fleet must say so.
+    for u in &unverified {
+        eprintln!("not verified: {u}");
+    }
+    Ok(doc.fails() || (!unverified.is_empty() && !check_args.report.allow_unverified))
 }

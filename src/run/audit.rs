@@ -59,14 +59,16 @@ async fn inbound_elsewhere<C: Clients>(
 }
 
 /// List the integrations of every Region; the lists also seed `cache`, so checking the
-/// pairs does not list them again. Returns notes on what is not checked.
+/// pairs does not list them again. Returns what was found, notes on what is not checked, and
+/// what could not be listed.
 pub async fn discover<C: Clients>(
     clients: &C,
     regions: &[String],
     cache: &Arc<ReadCache>,
-) -> Result<(Vec<Found>, Vec<String>), CallError> {
+) -> Result<(Vec<Found>, Vec<String>, Vec<String>), CallError> {
     let mut found = Vec::new();
     let mut notes = Vec::new();
+    let mut unverified = Vec::new();
     for region in regions {
         let rds: SourceClients = clients.in_region(region);
         let list = source::integrations(&rds).await;
@@ -78,7 +80,7 @@ pub async fn discover<C: Clients>(
         cache.integrations.get(region, || async { seeded }).await;
         match inbound_elsewhere(clients, region, &list).await {
             Ok(n) => notes.extend(n),
-            Err(e) => notes.push(format!(
+            Err(e) => unverified.push(format!(
                 "inbound integrations in {region} were not listed: {}",
                 e.describe()
             )),
@@ -104,7 +106,7 @@ pub async fn discover<C: Clients>(
             });
         }
     }
-    Ok((found, notes))
+    Ok((found, notes, unverified))
 }
 
 /// `--candidates TARGET`: every Aurora cluster of the Regions that is the source of no
@@ -161,7 +163,11 @@ async fn candidates<C: Clients>(
 #[derive(Debug)]
 pub struct Audited {
     pub checked: Vec<(Found, Snapshot)>,
+    /// What is listed but out of scope (an RDS source), and integrations of other accounts.
     pub notes: Vec<String>,
+    /// What should have been checked and could not be (a pair whose read failed, a list that
+    /// was denied): the audit is incomplete, which is never a pass.
+    pub unverified: Vec<String>,
 }
 
 /// Discover the integrations of `regions` (and, with `candidates`, the clusters without one,
@@ -174,7 +180,8 @@ pub async fn audit<C: Clients + 'static>(
     progress: Option<super::OnProgress<'_>>,
 ) -> Result<Audited, CallError> {
     let cache = Arc::new(ReadCache::default());
-    let (mut found, discovered_notes) = discover(clients.as_ref(), regions, &cache).await?;
+    let (mut found, mut notes, mut unverified) =
+        discover(clients.as_ref(), regions, &cache).await?;
     if let Some(target) = candidate_target {
         let more = candidates(clients.as_ref(), regions, &cache, &found, target).await?;
         found.extend(more);
@@ -186,7 +193,6 @@ pub async fn audit<C: Clients + 'static>(
             f.integration.status
         )
     };
-    let mut notes = discovered_notes;
     let mut todo = Vec::new();
     for f in found {
         match &f.pair {
@@ -204,10 +210,14 @@ pub async fn audit<C: Clients + 'static>(
     for (f, r) in todo.into_iter().zip(results) {
         match r {
             Ok(s) => checked.push((f, s)),
-            Err(e) => notes.push(format!("{} could not be checked: {e}", name(&f))),
+            Err(e) => unverified.push(format!("{} could not be checked: {e}", name(&f))),
         }
     }
-    Ok(Audited { checked, notes })
+    Ok(Audited {
+        checked,
+        notes,
+        unverified,
+    })
 }
 
 /// How `audit --tables` reaches the Redshift side.
