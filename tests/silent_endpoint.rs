@@ -261,7 +261,7 @@ fn a_named_profile_wins_over_environment_credentials() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// STS answers AssumeRole with credentials of its own, and RDS lists no integration.
+/// STS answers AssumeRole with credentials of its own; RDS and Redshift list no integration.
 fn sts_and_empty_rds(request: &str) -> Option<String> {
     if request.contains("Action=AssumeRole&") {
         return Some(
@@ -279,6 +279,14 @@ fn sts_and_empty_rds(request: &str) -> Option<String> {
             "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
              <Arn>arn:aws:iam::123456789012:user/ci</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>\
              </GetCallerIdentityResult></GetCallerIdentityResponse>"
+                .into(),
+        );
+    }
+    if request.contains("Action=DescribeInboundIntegrations") {
+        return Some(
+            "<DescribeInboundIntegrationsResponse xmlns=\"http://redshift.amazonaws.com/doc/2012-12-01/\">\
+             <DescribeInboundIntegrationsResult><InboundIntegrations/></DescribeInboundIntegrationsResult>\
+             </DescribeInboundIntegrationsResponse>"
                 .into(),
         );
     }
@@ -328,4 +336,32 @@ fn audit_lists_other_accounts_with_the_assumed_role() {
         rds_signed_by("AKIAASSUMEDROLE"),
         "the role's account not listed: {heads:#?}"
     );
+}
+
+/// As [`sts_and_empty_rds`], but Redshift never answers DescribeInboundIntegrations.
+fn inbound_silent(request: &str) -> Option<String> {
+    if request.contains("Action=DescribeInboundIntegrations") {
+        return None;
+    }
+    sts_and_empty_rds(request)
+}
+
+/// An audit that could not list part of the fleet is not a pass: it names what it missed
+/// (even with -q) and exits 1, or 0 with --allow-unverified.
+#[test]
+fn audit_that_misses_a_list_is_not_verified() {
+    let server = Silent::answering(inbound_silent);
+    let env = common::aws_env(&server.url());
+    let args = ["audit", "-q", "--regions", "us-east-1", "--timeout", "1"];
+    let o = run(&args, &env);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("not verified: inbound integrations in us-east-1 were not listed"),
+        "{err}"
+    );
+    let o = run(&[&args[..], &["--allow-unverified"]].concat(), &env);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("not verified:"), "{err}");
 }
