@@ -135,7 +135,8 @@ async fn main() {
     let gnu_time = std::path::Path::new("/usr/bin/time").exists();
     let mut cmd = if gnu_time {
         let mut c = tokio::process::Command::new("/usr/bin/time");
-        c.args(["-f", "peak-rss-kb=%M"]).arg(&exe);
+        c.args(["-f", "peak-rss-kb=%M\ncpu-seconds=%U %S"])
+            .arg(&exe);
         c
     } else {
         tokio::process::Command::new(&exe)
@@ -154,16 +155,28 @@ async fn main() {
         .find_map(|l| l.strip_prefix("peak-rss-kb=").map(str::to_string))
         .map(|kb| format!("{} MB", kb.trim().parse::<u64>().unwrap_or(0) / 1024))
         .unwrap_or_else(|| "-".into());
+    // The tool's own CPU time (user + system), apart from the emulator's.
+    let cpu = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|l| l.strip_prefix("cpu-seconds="))
+        .map(|t| {
+            let s: f64 = t
+                .split_whitespace()
+                .filter_map(|x| x.parse::<f64>().ok())
+                .sum();
+            format!("{s:.2} s")
+        })
+        .unwrap_or_else(|| "-".into());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     if std::env::var_os("BENCH_VERBOSE").is_some() {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
     }
     let checks = doc["checks"].as_array().map_or(1, |c| c.len());
-    println!("| pairs | groups | latency | wall | AWS requests | peak memory |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| pairs | groups | latency | wall | tool CPU | AWS requests | peak memory |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {checks} | {groups} | {} ms | {:.2} s | {} | {peak} |",
+        "| {checks} | {groups} | {} ms | {:.2} s | {cpu} | {} | {peak} |",
         latency.as_millis(),
         wall.as_secs_f64(),
         requests.load(Ordering::SeqCst)

@@ -216,7 +216,7 @@ fn integration(
 async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     use aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput;
     use aws_sdk_rds::types::IntegrationStatus;
-    use zetl_preflight::report::{table, Document, IntegrationInfo, Report};
+    use zetl_preflight::report::{self, table, Document, IntegrationInfo, Report};
     let mut side = Side::serverless_ok();
     side.rds[0] = clusters(3, |i| {
         if i == 2 {
@@ -335,7 +335,6 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         &["us-east-1".to_string()],
         4,
         Some("analytics-wg"),
-        None,
     )
     .await
     .unwrap();
@@ -387,7 +386,7 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         .confirmed_by
         .contains(&"ZP001".to_string()));
     let doc = Document::new(reports, &rules);
-    let out = table::render(&doc, &table::TableOptions::plain());
+    let out = report::render(&doc, report::Format::Table, &table::TableOptions::plain());
     assert!(out.starts_with("Fleet: 3 integrations"), "{out}");
     assert!(out.contains("(not created)"), "{out}");
     assert!(out.contains("healthy") && out.contains("stalled"), "{out}");

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use zetl_preflight::model::{Finding, Snapshot, Status};
-use zetl_preflight::report::{self, json, table, Document, Format, Report};
+use zetl_preflight::report::{self, table, Document, Format, Report};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -69,7 +69,12 @@ fn every_format_on_every_fixture() {
 #[test]
 fn json_is_the_documented_single_pair_shape() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
-    let v: serde_json::Value = serde_json::from_str(&json::render(&document(&path))).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&report::render(
+        &document(&path),
+        report::Format::Json,
+        &table::TableOptions::plain(),
+    ))
+    .unwrap();
     assert_eq!(v["schema_version"], 1);
     assert_eq!(v["source"]["id"], "shop-db");
     assert!(v["findings"].is_array());
@@ -84,7 +89,7 @@ fn table_with_passes_lists_every_finding() {
         show_passes: true,
         ..table::TableOptions::plain()
     };
-    let out = table::render(&doc, &opts);
+    let out = report::render(&doc, report::Format::Table, &opts);
     for f in doc.findings() {
         assert!(
             out.contains(&f.rule),
@@ -92,7 +97,7 @@ fn table_with_passes_lists_every_finding() {
             f.rule
         );
     }
-    let quiet = table::render(&doc, &table::TableOptions::plain());
+    let quiet = report::render(&doc, report::Format::Table, &table::TableOptions::plain());
     assert!(
         !quiet.contains("PASS"),
         "passes shown without --show-passes"
@@ -106,7 +111,7 @@ fn colour_only_when_asked() {
         color: true,
         ..table::TableOptions::plain()
     };
-    let out = table::render(&document(&path), &opts);
+    let out = report::render(&document(&path), report::Format::Table, &opts);
     assert!(
         out.contains("\x1b[31m") || out.contains("\x1b[1;31m"),
         "no red in coloured output"
@@ -209,7 +214,11 @@ fn case_sensitivity_judged_by_its_own_apply_status() {
 #[test]
 fn how_to_fix_batches_parameters_and_reboots_once() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
-    let out = table::render(&document(&path), &table::TableOptions::plain());
+    let out = report::render(
+        &document(&path),
+        report::Format::Table,
+        &table::TableOptions::plain(),
+    );
     let fix = &out[out.find("How to fix").unwrap()..];
     let count = |needle: &str| fix.lines().filter(|l| l.contains(needle)).count();
     assert_eq!(

@@ -107,16 +107,44 @@ fn run(args: &[&str], env: &[(&str, String)]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Drain the pipes while waiting: a report larger than a pipe's buffer would otherwise
+    // block the child and look like a hang.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
         }
         if started.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();
             panic!("zetl-preflight hung against a silent endpoint");
         }
         std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
 }
 
@@ -347,21 +375,41 @@ fn inbound_silent(request: &str) -> Option<String> {
 }
 
 /// An audit that could not list part of the fleet is not a pass: it names what it missed
-/// (even with -q) and exits 1, or 0 with --allow-unverified.
+/// (even with -q) in the report itself, and exits 1, or 0 with --allow-unverified. Machine
+/// formats carry it as data and tell people on stderr too.
 #[test]
 fn audit_that_misses_a_list_is_not_verified() {
     let server = Silent::answering(inbound_silent);
     let env = common::aws_env(&server.url());
+    let missed = "inbound integrations in us-east-1 were not listed";
     let args = ["audit", "-q", "--regions", "us-east-1", "--timeout", "1"];
     let o = run(&args, &env);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("not verified: inbound integrations in us-east-1 were not listed"),
-        "{err}"
-    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains(&format!("not verified: {missed}")), "{out}");
     let o = run(&[&args[..], &["--allow-unverified"]].concat(), &env);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("not verified:"), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("not verified:"), "{out}");
+
+    let o = run(&[&args[..], &["--format", "json"]].concat(), &env);
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("a JSON report");
+    let listed = doc["unverified"].as_array().expect("an unverified list");
+    assert!(listed[0].as_str().unwrap().contains(missed), "{out}");
+    assert!(err.contains(&format!("not verified: {missed}")), "{err}");
+
+    let o = run(&[&args[..], &["--format", "sarif"]].concat(), &env);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let log: serde_json::Value = serde_json::from_str(&out).expect("a SARIF log");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{out}");
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert!(notes
+        .iter()
+        .any(|n| n["level"] == "error" && n["message"]["text"].as_str().unwrap().contains(missed)));
 }

@@ -30,7 +30,8 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let config = super::load_config(global)?;
     let rules = args.rules.load(&config)?;
     let check_args = args.as_check();
-    let (snapshots, (found, tables), (notes, unverified), identity) = session::runtime()?.block_on(async {
+    let mut out = output::Stream::new(global, &check_args, &config, &rules, true);
+    let (notes, unverified, identity) = session::runtime()?.block_on(async {
         let sdk = session::connect(global, &config, &[]).await?;
         let regions: Vec<String> = match args.regions.as_slice() {
             [one] if one == "all" => all_regions(&rules),
@@ -44,100 +45,91 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             },
             list => list.to_vec(),
         };
-        let bar = crate::progress::Bar::new("integrations checked");
-        let on_progress = |done: usize, total: usize| bar.update(done, total);
         // This account, then each other account through its role, each in its Regions.
-        let mut accounts: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
+        let mut roles: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
         for role in &args.role_arn {
-            accounts.push((Some(role.clone()), regions.clone()));
+            roles.push((Some(role.clone()), regions.clone()));
         }
         for a in &config.file.accounts {
-            accounts.push((
+            roles.push((
                 Some(a.role_arn.clone()),
                 a.regions.clone().unwrap_or_else(|| regions.clone()),
             ));
         }
-        let identity = session::who_is_acting(&sdk).await;
-        let mut audited = audit::Audited {
-            checked: Vec::new(),
-            notes: Vec::new(),
-            unverified: Vec::new(),
-        };
-        let mut tables = args.tables.then(Vec::new);
-        for (role, regions) in &accounts {
-            let account_sdk = match role {
+        let mut accounts = Vec::new();
+        for (role, regions) in roles {
+            let account_sdk = match &role {
                 Some(r) => run::assume_role(&sdk, r).await,
                 None => sdk.clone(),
             };
             let run_sdk = account_sdk
                 .to_builder()
-                .retry_config(crate::run::adaptive(&sdk))
+                .retry_config(run::adaptive(&sdk))
                 .build();
-            let clients = Arc::new(run::SdkClients(run_sdk));
-            let found = match audit::audit(
-                clients.clone(),
+            accounts.push(audit::Account {
+                role,
+                clients: Arc::new(run::SdkClients::new(run_sdk)),
                 regions,
-                args.concurrency,
-                args.candidates.as_deref(),
-                Some(&on_progress),
-            )
-            .await {
-                Ok(a) => a,
-                // Another account that cannot be read is a note, not the end of the audit.
-                Err(e) if role.is_some() => {
-                    audited.unverified.push(format!(
-                        "account of role {} was not audited: {}",
-                        role.as_deref().unwrap_or(""),
-                        e.describe()
-                    ));
-                    continue;
-                }
+            });
+        }
+        let (identity, plan) = tokio::join!(
+            session::who_is_acting(&sdk),
+            audit::plan(accounts, args.candidates.as_deref())
+        );
+        let plan = plan.map_err(|e| {
+            CliError::Aws(format!("cannot list the integrations: {}", e.describe()))
+        })?;
+        let tables = args.tables.then(|| audit::TablesOptions {
+            database: args.tables_database.clone(),
+            db_user: args.tables_db_user.clone(),
+            secret_arn: args.tables_secret.clone(),
+            poll: std::time::Duration::from_millis(500),
+            timeout: std::time::Duration::from_secs(
+                global.timeout.or(config.file.timeout).unwrap_or(60),
+            ),
+        });
+        let (notes, mut unverified) = (plan.notes.clone(), plan.unverified.clone());
+        let total = plan.found.len();
+        let bar = crate::progress::Bar::new("integrations checked");
+        let mut done = 0;
+        let mut failed = None;
+        // Each integration is evaluated and written as it comes, then let go.
+        plan.check(args.concurrency, tables.as_ref(), |c| {
+            done += 1;
+            bar.update(done, total);
+            let snap = match c.snapshot {
+                Ok(s) => s,
                 Err(e) => {
-                    return Err(CliError::Aws(format!(
-                        "cannot list the integrations: {}",
-                        e.describe()
-                    )))
+                    unverified.push(format!("{} could not be checked: {e}", audit::label(&c.found)));
+                    return;
                 }
             };
-            if let Some(t) = &mut tables {
-                let opts = audit::TablesOptions {
-                    database: args.tables_database.clone(),
-                    db_user: args.tables_db_user.clone(),
-                    secret_arn: args.tables_secret.clone(),
-                    poll: std::time::Duration::from_millis(500),
-                    timeout: std::time::Duration::from_secs(
-                        global.timeout.or(config.file.timeout).unwrap_or(60),
-                    ),
-                };
-                t.extend(audit::table_states(clients, &found.checked, &opts, args.concurrency).await);
+            let info = |findings: &[crate::model::Finding]| {
+                let mut info = IntegrationInfo::new(&c.found.integration, &c.found.region, findings);
+                info.tables = c.tables.clone();
+                info
+            };
+            if let Err(e) = out.push(&snap, Some(&info)) {
+                failed.get_or_insert(e);
             }
-            audited.checked.extend(found.checked);
-            audited.notes.extend(found.notes);
-            audited.unverified.extend(found.unverified);
+        })
+        .await;
+        if let Some(e) = failed {
+            return Err(e);
         }
-        let (kept, snaps): (Vec<_>, Vec<_>) = audited.checked.into_iter().unzip();
-        let notes = (audited.notes, audited.unverified);
-        Ok::<_, CliError>((snaps, (kept, tables), notes, identity))
+        Ok::<_, CliError>((notes, unverified, identity))
     })?;
-    let mut doc = output::document(&snapshots, &rules, &config, &check_args);
-    doc.identity = identity;
-    for (i, (report, f)) in doc.reports.iter_mut().zip(&found).enumerate() {
-        let mut info = IntegrationInfo::new(&f.integration, &f.region, &report.findings);
-        info.tables = tables.as_ref().and_then(|t| t.get(i).cloned());
-        report.integration = Some(info);
-    }
     if !global.quiet {
         for n in &notes {
             eprintln!("note: {n}");
         }
-        if doc.reports.is_empty() {
+        if out.pairs() == 0 {
             eprintln!("note: no integration to check was found");
         }
     }
-    output::output(global, &check_args, &doc)?;
-    // Not quiet-able: an audit that missed part of the fleet must say so.
-    for u in &unverified {
-        eprintln!("not verified: {u}");
-    }
-    Ok(doc.fails() || (!unverified.is_empty() && !check_args.report.allow_unverified))
+    let frame = out.frame();
+    frame.identity = identity;
+    frame.notes = notes;
+    frame.unverified = unverified;
+    out.finish(global, &check_args)
 }

@@ -8,7 +8,9 @@ use crate::model::{
     Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
 };
 
-use super::output::{document, output};
+use crate::fetch::cache::ReadCache;
+
+use super::output::Stream;
 use super::session::{connect, pairs, parse_pairs, runtime, who_is_acting};
 use super::{CheckArgs, CliError, GlobalArgs};
 
@@ -18,12 +20,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     if args.fix.fix {
         return super::fix_cmd::run(global, args, &config, &rules);
     }
-    let mut identity = None;
-    let snapshots = match &args.snapshot {
+    let mut out = Stream::new(global, args, &config, &rules, false);
+    match &args.snapshot {
         Some(path) => {
             let snap = load_snapshot(path)?;
             confirm_pair(&snap, args)?;
-            vec![snap]
+            out.push(&snap, None)?;
         }
         None => {
             let pairs = pairs(args, &config)?;
@@ -34,24 +36,34 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 )));
             }
             let data = data_options(global, args, &config)?;
-            let (snaps, who) = runtime()?.block_on(fetch_all(
+            let mut failed = None;
+            // Each snapshot is evaluated and written as it comes, then let go.
+            let identity = runtime()?.block_on(fetch_each(
                 global,
                 &config,
                 &pairs,
                 data.as_ref(),
                 args.concurrency,
+                |snap| {
+                    let done = match (&args.save_snapshot, snap) {
+                        (_, Err(e)) => Err(CliError::from(e)),
+                        (Some(path), Ok(s)) => {
+                            save_snapshot(path, &s, global.quiet).and_then(|()| out.push(&s, None))
+                        }
+                        (None, Ok(s)) => out.push(&s, None),
+                    };
+                    if let (Err(e), None) = (done, &failed) {
+                        failed = Some(e);
+                    }
+                },
             ))?;
-            identity = who;
-            if let (Some(path), [snap]) = (&args.save_snapshot, snaps.as_slice()) {
-                save_snapshot(path, snap, global.quiet)?;
+            if let Some(e) = failed {
+                return Err(e);
             }
-            snaps
+            out.frame().identity = identity;
         }
-    };
-    let mut doc = document(&snapshots, &rules, &config, args);
-    doc.identity = identity;
-    output(global, args, &doc)?;
-    Ok(doc.fails())
+    }
+    out.finish(global, args)
 }
 
 /// `--data` and its options; a malformed URL or CA file is bad input (exit 2).
@@ -89,13 +101,16 @@ fn data_options(
     }))
 }
 
-async fn fetch_all(
+/// Read every pair (sharing one read cache when there are several), handing each snapshot
+/// to `sink` in the pairs' order; returns who was acting.
+async fn fetch_each(
     global: &GlobalArgs,
     config: &Loaded,
     pairs: &[Pair],
     data: Option<&fetch::sql::DataOptions>,
     concurrency: usize,
-) -> Result<(Vec<Snapshot>, Option<Identity>), CliError> {
+    mut sink: impl FnMut(Result<Snapshot, fetch::FetchError>),
+) -> Result<Option<Identity>, CliError> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(global, config, &refs).await?;
     // Many pairs: client-side rate limiting when AWS throttles, rather than failed reads.
@@ -106,30 +121,31 @@ async fn fetch_all(
     } else {
         sdk.clone()
     };
-    let what = match refs.as_slice() {
-        [(s, t)] => format!("reading {} and {}", s.identifier, target_label(t)),
-        many => format!("reading {} pairs", many.len()),
-    };
     tracing::info!(pairs = refs.len(), "fetching");
-    // Who is acting is read alongside the pairs, not before them.
-    let clients = std::sync::Arc::new(crate::run::SdkClients(run_sdk));
-    let (identity, results) = if refs.len() > 1 {
-        let bar = crate::progress::Bar::new("pairs read");
-        let on_progress = |done: usize, total: usize| bar.update(done, total);
-        tokio::join!(
-            who_is_acting(&sdk),
-            crate::run::snapshots(clients, &refs, concurrency, data, Some(&on_progress))
-        )
-    } else {
-        let _progress = crate::progress::Progress::start(what);
-        tokio::join!(
-            who_is_acting(&sdk),
-            crate::run::snapshots(clients, &refs, concurrency, data, None)
-        )
+    let clients = std::sync::Arc::new(crate::run::SdkClients::new(run_sdk));
+    let cache = (refs.len() > 1).then(|| std::sync::Arc::new(ReadCache::default()));
+    let bar = (refs.len() > 1).then(|| crate::progress::Bar::new("pairs read"));
+    let _spinner = match refs.as_slice() {
+        [(s, t)] => Some(crate::progress::Progress::start(format!(
+            "reading {} and {}",
+            s.identifier,
+            target_label(t)
+        ))),
+        _ => None,
     };
-    let snaps = results.into_iter().collect::<Result<Vec<_>, _>>()?;
-    tracing::info!(pairs = snaps.len(), "read");
-    Ok((snaps, identity))
+    let total = refs.len();
+    // Who is acting is read alongside the pairs, not before them.
+    let (identity, ()) = tokio::join!(
+        who_is_acting(&sdk),
+        crate::run::each_snapshot(cache, clients, &refs, concurrency, data, |i, snap| {
+            sink(snap);
+            if let Some(b) = &bar {
+                b.update(i + 1, total);
+            }
+        })
+    );
+    tracing::info!(pairs = total, "read");
+    Ok(identity)
 }
 
 fn target_label(t: &TargetRef) -> String {

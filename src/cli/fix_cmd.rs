@@ -203,8 +203,12 @@ fn fix_json(
     journal: Option<&str>,
     check: &report::Document,
 ) -> String {
-    let check_doc: serde_json::Value =
-        serde_json::from_str(&report::json::render(check)).expect("the report is JSON");
+    let check_doc: serde_json::Value = serde_json::from_str(&report::render(
+        check,
+        Format::Json,
+        &report::table::TableOptions::plain(),
+    ))
+    .expect("the report is JSON");
     let doc = serde_json::json!({
         "schema_version": report::REPORT_SCHEMA_VERSION,
         "tool": { "name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION") },

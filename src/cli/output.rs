@@ -4,9 +4,10 @@
 use std::io::{IsTerminal, Write};
 
 use crate::config::file::Loaded;
-use crate::config::suppress;
+use crate::config::suppress::{self, Suppressor};
 use crate::model::Snapshot;
-use crate::report::{self, table::TableOptions, Document, Gate, Report};
+use crate::report::stream::Writer;
+use crate::report::{self, table::TableOptions, Document, Gate, IntegrationInfo, Report};
 
 use super::{CheckArgs, CliError, GlobalArgs};
 
@@ -26,8 +27,15 @@ pub(crate) fn document(
         &config.file.suppressions,
         &suppress::today(),
     );
-    let mut doc = Document::new(reports, rules);
+    let mut doc = frame(rules, config, args);
+    doc.reports = reports;
     doc.suppressions = notes;
+    doc
+}
+
+/// The document without reports: rules, gate, where SARIF points.
+fn frame(rules: &crate::rules::RuleSet, config: &Loaded, args: &CheckArgs) -> Document {
+    let mut doc = Document::new(Vec::new(), rules);
     doc.gate = Gate {
         fail_on: args.report.fail_on.unwrap_or_default(),
         allow_unverified: args.report.allow_unverified,
@@ -36,42 +44,160 @@ pub(crate) fn document(
     doc
 }
 
-/// Print the document, or write it to `--output` with a summary on stderr.
-pub(crate) fn output(
+/// Describes an audit's integration, told the pair's findings.
+pub(crate) type Describe<'a> = dyn Fn(&[crate::model::Finding]) -> IntegrationInfo + 'a;
+
+/// A report written pair by pair as snapshots come in: each is evaluated, its suppressions
+/// marked, its part rendered into the spool, and let go, so a fleet's memory stays flat.
+pub(crate) struct Stream<'a> {
+    writer: Writer,
+    rules: &'a crate::rules::RuleSet,
+    suppressor: Suppressor<'a>,
+}
+
+impl<'a> Stream<'a> {
+    /// `fleet`: an audit (fleet summary first, details only for troubled integrations).
+    pub(crate) fn new(
+        global: &GlobalArgs,
+        args: &CheckArgs,
+        config: &'a Loaded,
+        rules: &'a crate::rules::RuleSet,
+        fleet: bool,
+    ) -> Stream<'a> {
+        let mut doc = frame(rules, config, args);
+        doc.fleet = fleet;
+        Stream {
+            writer: writer(global, args, doc),
+            rules,
+            suppressor: Suppressor::new(&config.file.suppressions, &suppress::today()),
+        }
+    }
+
+    /// Evaluate the next pair and write it; `integration` (an audit's) is told its findings.
+    pub(crate) fn push(
+        &mut self,
+        snap: &Snapshot,
+        integration: Option<&Describe<'_>>,
+    ) -> Result<(), CliError> {
+        let mut r = Report::new(snap, crate::rules::evaluate(snap, self.rules));
+        self.suppressor.mark(r.findings.iter_mut());
+        r.integration = integration.map(|info| info(&r.findings));
+        self.writer.push(&r).map_err(spool_error)
+    }
+
+    /// How many pairs were written.
+    pub(crate) fn pairs(&self) -> usize {
+        self.writer.pairs()
+    }
+
+    /// The frame, for what is known only at the end (who acted, what was not verified).
+    pub(crate) fn frame(&mut self) -> &mut Document {
+        self.writer.frame()
+    }
+
+    /// Print the document, or write it to `--output`. Returns whether the run exits 1.
+    pub(crate) fn finish(self, global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
+        let notes = self.suppressor.notes();
+        finish(self.writer, notes, global, args)
+    }
+}
+
+/// Print the document, or write it to `--output` with each pair's verdict (and what was not
+/// verified) on stderr. Returns whether the run exits 1.
+fn finish(
+    mut writer: Writer,
+    suppressions: Vec<crate::config::suppress::SuppressionNote>,
     global: &GlobalArgs,
     args: &CheckArgs,
-    doc: &Document,
-) -> Result<(), CliError> {
+) -> Result<bool, CliError> {
+    let fails = writer.fails();
     match &args.report.output {
         Some(path) => {
-            let plain = TableOptions {
-                show_passes: args.report.show_passes,
-                ..TableOptions::plain()
-            };
-            let text = report::render(doc, global.format, &plain);
-            std::fs::write(path, text).map_err(|source| CliError::Write {
+            let lines = writer.summary_lines().to_vec();
+            let unverified = writer.frame().unverified.clone();
+            let failed = |source| CliError::Write {
                 path: path.to_path_buf(),
                 source,
-            })?;
-            let color = std::io::stderr().is_terminal() && !super::no_color();
-            for r in &doc.reports {
-                eprintln!("{}", report::table::summary_line(r, color));
+            };
+            let file = std::fs::File::create(path).map_err(failed)?;
+            let mut out = std::io::BufWriter::new(file);
+            writer
+                .finish(suppressions, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(failed)?;
+            for l in &lines {
+                eprintln!("{l}");
+            }
+            // Not quiet-able: a run that missed part of the fleet must say so.
+            for u in &unverified {
+                eprintln!("not verified: {u}");
             }
             if !global.quiet {
                 eprintln!("report written to {}", path.display());
             }
         }
-        None if global.quiet && global.format == report::Format::Table => {
-            let tty = std::io::stdout().is_terminal() && !super::no_color();
-            emit(&report::table::render_quiet(doc, tty))
+        None => {
+            // Tables carry it on stdout; the other formats' readers may be machines, so
+            // people are told here too.
+            let unverified = match global.format {
+                report::Format::Table => Vec::new(),
+                _ => writer.frame().unverified.clone(),
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = writer
+                .finish(suppressions, &mut out)
+                .and_then(|()| out.flush());
+            for u in &unverified {
+                eprintln!("not verified: {u}");
+            }
         }
-        None => emit(&report::render(
+    }
+    Ok(fails)
+}
+
+fn spool_error(e: std::io::Error) -> CliError {
+    CliError::Write {
+        path: std::env::temp_dir(),
+        source: e,
+    }
+}
+
+/// The writer `--format`, `--output`, `--quiet` and `--show-passes` ask for.
+fn writer(global: &GlobalArgs, args: &CheckArgs, doc: Document) -> Writer {
+    let show_passes = args.report.show_passes;
+    match &args.report.output {
+        Some(_) => Writer::spooled(
             doc,
             global.format,
-            &table_options(args.report.show_passes),
-        )),
+            TableOptions {
+                show_passes,
+                ..TableOptions::plain()
+            },
+        ),
+        None if global.quiet && global.format == report::Format::Table => {
+            let color = std::io::stdout().is_terminal() && !super::no_color();
+            let opts = TableOptions {
+                color,
+                ..TableOptions::plain()
+            };
+            Writer::spooled(doc, global.format, opts).quiet()
+        }
+        None => Writer::spooled(doc, global.format, table_options(show_passes)),
     }
-    Ok(())
+}
+
+/// Print a whole document, or write it to `--output` (`--fix`'s before and after).
+pub(crate) fn output(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    doc: &Document,
+) -> Result<(), CliError> {
+    let mut w = writer(global, args, doc.frame());
+    for r in &doc.reports {
+        w.push(r).map_err(spool_error)?;
+    }
+    finish(w, doc.suppressions.clone(), global, args).map(|_| ())
 }
 
 /// What SARIF and GitHub annotations point at: the config file, relative to here.

@@ -49,17 +49,20 @@ impl<V: Clone> Memo<V> {
 
 type Params = Result<(bool, Parameters), CallError>;
 
+/// A Region's whole list, shared (not copied) by every pair that looks in it.
+pub type Listed<T> = Result<Arc<Vec<T>>, CallError>;
+
 /// Every fact a check reads, keyed by Region and identifier.
 #[derive(Default)]
 pub struct ReadCache {
     /// Region → every DB cluster (one paged DescribeDBClusters).
-    pub db_clusters: Memo<Result<Vec<aws_sdk_rds::types::DbCluster>, CallError>>,
+    pub db_clusters: Memo<Listed<aws_sdk_rds::types::DbCluster>>,
     pub group_families: Memo<String>,
     pub group_parameters: Memo<Params>,
     pub engine_defaults: Memo<Result<EngineDefaults, CallError>>,
     pub global_clusters: Memo<Option<Result<GlobalCluster, CallError>>>,
     /// Region → every blue/green deployment.
-    pub blue_green: Memo<Result<Vec<BlueGreenDeployment>, CallError>>,
+    pub blue_green: Memo<Listed<BlueGreenDeployment>>,
     /// Region → every integration.
     pub integrations: Memo<Fact<Integrations>>,
     pub redshift_clusters: Memo<Result<Option<aws_sdk_redshift::types::Cluster>, CallError>>,
@@ -69,9 +72,9 @@ pub struct ReadCache {
     pub resource_policies: Memo<Result<Option<String>, CallError>>,
     /// Region → every provisioned cluster, Serverless namespace and workgroup (to resolve
     /// namespace ARNs, as `audit`'s integrations name their targets).
-    pub redshift_cluster_list: Memo<Result<Vec<aws_sdk_redshift::types::Cluster>, CallError>>,
-    pub namespace_list: Memo<Result<Vec<aws_sdk_redshiftserverless::types::Namespace>, CallError>>,
-    pub workgroup_list: Memo<Result<Vec<aws_sdk_redshiftserverless::types::Workgroup>, CallError>>,
+    pub redshift_cluster_list: Memo<Listed<aws_sdk_redshift::types::Cluster>>,
+    pub namespace_list: Memo<Listed<aws_sdk_redshiftserverless::types::Namespace>>,
+    pub workgroup_list: Memo<Listed<aws_sdk_redshiftserverless::types::Workgroup>>,
 }
 
 impl std::fmt::Debug for ReadCache {

@@ -1,6 +1,7 @@
 //! The Aurora side: the cluster, its parameter group, the engine defaults, integrations.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use aws_sdk_rds::types as rds;
 
@@ -11,7 +12,7 @@ use crate::model::{
     ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
 };
 
-use super::cache::memo;
+use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::SourceClients;
 use super::error::{call_error, hint_for, incomplete, is_not_found, FetchError};
@@ -121,10 +122,10 @@ async fn blue_green(
         || all_blue_green(c),
     )
     .await?;
-    Ok(all.into_iter().filter(|d| d.source == arn).collect())
+    Ok(all.iter().filter(|d| d.source == arn).cloned().collect())
 }
 
-async fn all_blue_green(c: &SourceClients) -> Result<Vec<BlueGreenDeployment>, CallError> {
+async fn all_blue_green(c: &SourceClients) -> Listed<BlueGreenDeployment> {
     let all = c
         .rds
         .describe_blue_green_deployments()
@@ -145,7 +146,8 @@ async fn all_blue_green(c: &SourceClients) -> Result<Vec<BlueGreenDeployment>, C
             target: d.target().map(str::to_string),
             status: d.status().unwrap_or_default().to_string(),
         })
-        .collect())
+        .collect::<Vec<_>>()
+        .into())
 }
 
 async fn describe_cluster(
@@ -377,7 +379,7 @@ async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaul
 }
 
 /// Every DB cluster in the Region, all pages.
-pub async fn all_clusters(c: &SourceClients) -> Result<Vec<rds::DbCluster>, CallError> {
+pub async fn all_clusters(c: &SourceClients) -> Listed<rds::DbCluster> {
     c.rds
         .describe_db_clusters()
         .into_paginator()
@@ -385,6 +387,7 @@ pub async fn all_clusters(c: &SourceClients) -> Result<Vec<rds::DbCluster>, Call
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
+        .map(Arc::new)
         .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e))
 }
 

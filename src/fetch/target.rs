@@ -1,5 +1,7 @@
 //! The Redshift side: resolve what the user named, then read it.
 
+use std::sync::Arc;
+
 use aws_sdk_redshift::types as rs;
 use aws_sdk_redshiftserverless::types as rss;
 
@@ -9,7 +11,7 @@ use crate::model::{
     TargetSnapshot, Workgroup,
 };
 
-use super::cache::memo;
+use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::TargetClients;
 use super::error::{call_error, hint_for, is_not_found, FetchError};
@@ -115,7 +117,7 @@ async fn read_workgroup(
 }
 
 /// Every provisioned cluster in the Region, all pages.
-pub async fn all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallError> {
+pub async fn all_clusters(c: &TargetClients) -> Listed<rs::Cluster> {
     memo(
         c.cache.as_ref(),
         |x| &x.redshift_cluster_list,
@@ -125,7 +127,7 @@ pub async fn all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallErr
     .await
 }
 
-async fn read_namespaces(c: &TargetClients) -> Result<Vec<rss::Namespace>, CallError> {
+async fn read_namespaces(c: &TargetClients) -> Listed<rss::Namespace> {
     c.serverless
         .list_namespaces()
         .into_paginator()
@@ -133,10 +135,11 @@ async fn read_namespaces(c: &TargetClients) -> Result<Vec<rss::Namespace>, CallE
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
+        .map(Arc::new)
         .map_err(|e| call_error(calls::LIST_NAMESPACES, e))
 }
 
-async fn read_all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallError> {
+async fn read_all_clusters(c: &TargetClients) -> Listed<rs::Cluster> {
     c.redshift
         .describe_clusters()
         .into_paginator()
@@ -144,10 +147,11 @@ async fn read_all_clusters(c: &TargetClients) -> Result<Vec<rs::Cluster>, CallEr
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
+        .map(Arc::new)
         .map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e))
 }
 
-async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
+async fn all_workgroups(c: &TargetClients) -> Listed<rss::Workgroup> {
     memo(
         c.cache.as_ref(),
         |x| &x.workgroup_list,
@@ -157,7 +161,7 @@ async fn all_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallEr
     .await
 }
 
-async fn read_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallError> {
+async fn read_workgroups(c: &TargetClients) -> Listed<rss::Workgroup> {
     c.serverless
         .list_workgroups()
         .into_paginator()
@@ -165,6 +169,7 @@ async fn read_workgroups(c: &TargetClients) -> Result<Vec<rss::Workgroup>, CallE
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
+        .map(Arc::new)
         .map_err(|e| call_error(calls::LIST_WORKGROUPS, e))
 }
 
@@ -229,9 +234,9 @@ async fn resolve(
             let all = all_clusters(c)
                 .await
                 .map_err(|e| unreadable(&id, "Redshift namespace", e))?;
-            all.into_iter()
+            all.iter()
                 .find(|cl| cl.cluster_namespace_arn() == Some(id.as_str()))
-                .map(|cl| Resolved::Cluster(Box::new(cl), Vec::new()))
+                .map(|cl| Resolved::Cluster(Box::new(cl.clone()), Vec::new()))
                 .ok_or_else(|| not_found(&id, region, "Redshift cluster with namespace"))
         }
         TargetRef::ServerlessNamespace(arn) => {
@@ -252,9 +257,9 @@ async fn resolve(
             let wgs = all_workgroups(c)
                 .await
                 .map_err(|e| unreadable(&id, "Redshift Serverless namespace", e))?;
-            wgs.into_iter()
+            wgs.iter()
                 .find(|w| w.namespace_name() == Some(ns.as_str()))
-                .map(|w| Resolved::Workgroup(Box::new(w), Vec::new()))
+                .map(|w| Resolved::Workgroup(Box::new(w.clone()), Vec::new()))
                 .ok_or_else(|| FetchError::NotFound {
                     what: "workgroup for Redshift Serverless namespace",
                     id: ns,
@@ -268,9 +273,9 @@ async fn resolve(
             let wgs = all_workgroups(c)
                 .await
                 .map_err(|e| unreadable(&id, "Redshift Serverless workgroup", e))?;
-            wgs.into_iter()
+            wgs.iter()
                 .find(|w| w.workgroup_arn() == Some(id.as_str()))
-                .map(|w| Resolved::Workgroup(Box::new(w), Vec::new()))
+                .map(|w| Resolved::Workgroup(Box::new(w.clone()), Vec::new()))
                 .ok_or_else(|| not_found(&id, region, "Redshift Serverless workgroup"))
         }
     }

@@ -143,7 +143,7 @@ pub struct Suppressed {
 }
 
 /// Counts per status, in a fixed order. Suppressed findings are counted apart.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub pass: usize,
     pub fail: usize,
@@ -159,6 +159,16 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl Summary {
+    /// Add another's counts (the totals of a run, pair by pair).
+    pub fn add(&mut self, other: &Summary) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.warn += other.warn;
+        self.error += other.error;
+        self.skip += other.skip;
+        self.suppressed += other.suppressed;
+    }
+
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Summary {
         let mut s = Summary::default();
         for f in findings {
@@ -182,7 +192,7 @@ impl Summary {
     }
 
     pub fn get(&self, status: Status) -> usize {
-        let mut copy = self.clone();
+        let mut copy = *self;
         *copy.slot(status)
     }
 }

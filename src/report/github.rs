@@ -28,31 +28,41 @@ fn command(doc: &Document, f: &Finding) -> Option<&'static str> {
     }
 }
 
-pub fn render(doc: &Document) -> String {
+/// One pair's annotations.
+pub(super) fn part(doc: &Document, r: &super::Report) -> String {
     let mut out = String::new();
-    for r in &doc.reports {
-        for f in &r.findings {
-            let Some(cmd) = command(doc, f) else { continue };
-            let verb = if f.status == Status::Error {
-                "could not verify"
-            } else {
-                f.status.as_str()
-            };
-            let title = format!("{} {} ({verb}) on {}", f.rule, f.name, r.pair());
-            let mut body = format!("{}\nresource: {}", f.message, f.resource);
-            if let Some(fix) = &f.remediation {
-                body.push_str(&format!("\nfix: {fix}"));
-            }
-            body.push_str(&format!("\ndocs: {}", f.docs));
-            out.push_str(&format!(
-                "::{cmd} file={},line=1,title={}::{}\n",
-                property(&doc.artifact),
-                property(&title),
-                data(&body)
-            ));
+    for f in &r.findings {
+        let Some(cmd) = command(doc, f) else { continue };
+        let verb = if f.status == Status::Error {
+            "could not verify"
+        } else {
+            f.status.as_str()
+        };
+        let title = format!("{} {} ({verb}) on {}", f.rule, f.name, r.pair());
+        let mut body = format!("{}\nresource: {}", f.message, f.resource);
+        if let Some(fix) = &f.remediation {
+            body.push_str(&format!("\nfix: {fix}"));
         }
+        body.push_str(&format!("\ndocs: {}", f.docs));
+        out.push_str(&format!(
+            "::{cmd} file={},line=1,title={}::{}\n",
+            property(&doc.artifact),
+            property(&title),
+            data(&body)
+        ));
     }
-    let s = doc.summary();
+    out
+}
+
+/// What the run could not verify, and the totals.
+pub(super) fn tail(doc: &Document, s: &crate::model::Summary) -> String {
+    let mut out = String::new();
+    for u in &doc.unverified {
+        out.push_str(&format!(
+            "::error title=zetl-preflight: not verified::{}\n",
+            data(u)
+        ));
+    }
     out.push_str(&format!(
         "::notice title=zetl-preflight::{} failed, {} unverified, {} warnings, {} passed, {} skipped, {} suppressed\n",
         s.fail, s.error, s.warn, s.pass, s.skip, s.suppressed

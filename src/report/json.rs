@@ -69,6 +69,18 @@ struct Single<'a> {
     check: Check<'a>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     suppressions: &'a [SuppressionNote],
+    #[serde(flatten)]
+    run: Run<'a>,
+}
+
+/// What the run as a whole noted, and what it could not verify (an audit's account or list
+/// that could not be read).
+#[derive(Serialize)]
+struct Run<'a> {
+    #[serde(rename = "run_notes", skip_serializing_if = "<[_]>::is_empty")]
+    notes: &'a [String],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    unverified: &'a [String],
 }
 
 /// Several pairs (from the config file): totals, then one entry per pair.
@@ -79,35 +91,60 @@ struct Multi<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     identity: Option<&'a Identity>,
     summary: Counts,
-    checks: Vec<Check<'a>>,
+    /// Always empty here: the pairs are written in its place as they come.
+    checks: [(); 0],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     suppressions: &'a [SuppressionNote],
+    #[serde(flatten)]
+    run: Run<'a>,
 }
 
-/// The document as pretty-printed JSON, with a trailing newline.
-pub fn render(doc: &Document) -> String {
-    // Serializing plain data with string keys cannot fail.
-    let mut out = match doc.reports.as_slice() {
-        [one] => serde_json::to_string_pretty(&Single {
-            schema_version: REPORT_SCHEMA_VERSION,
-            tool: TOOL,
-            identity: doc.identity.as_ref(),
-            check: Check::of(one),
-            suppressions: &doc.suppressions,
-        }),
-        many => serde_json::to_string_pretty(&Multi {
-            schema_version: REPORT_SCHEMA_VERSION,
-            tool: TOOL,
-            identity: doc.identity.as_ref(),
-            summary: Counts {
-                total: doc.findings().count(),
-                per_status: doc.summary(),
-            },
-            checks: many.iter().map(Check::of).collect(),
-            suppressions: &doc.suppressions,
-        }),
+fn run(doc: &Document) -> Run<'_> {
+    Run {
+        notes: &doc.notes,
+        unverified: &doc.unverified,
     }
-    .expect("report serializes");
+}
+
+fn pretty(value: &impl Serialize) -> String {
+    // Serializing plain data with string keys cannot fail.
+    serde_json::to_string_pretty(value).expect("report serializes")
+}
+
+/// One pair's document, with a trailing newline.
+pub(super) fn single(doc: &Document, r: &Report) -> String {
+    let mut out = pretty(&Single {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: TOOL,
+        identity: doc.identity.as_ref(),
+        check: Check::of(r),
+        suppressions: &doc.suppressions,
+        run: run(doc),
+    });
     out.push('\n');
     out
+}
+
+/// One entry of `checks`, pretty-printed on its own (the writer indents it).
+pub(super) fn element(r: &Report) -> String {
+    pretty(&Check::of(r))
+}
+
+/// The multi-pair document with an empty `checks`, to be split around the entries; the
+/// marker is what that empty list looks like.
+pub(super) fn frame(doc: &Document, summary: Summary, findings: usize) -> (String, &'static str) {
+    let mut out = pretty(&Multi {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool: TOOL,
+        identity: doc.identity.as_ref(),
+        summary: Counts {
+            total: findings,
+            per_status: summary,
+        },
+        checks: [],
+        suppressions: &doc.suppressions,
+        run: run(doc),
+    });
+    out.push('\n');
+    (out, "\"checks\": []")
 }

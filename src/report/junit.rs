@@ -67,20 +67,25 @@ fn case(doc: &Document, f: &Finding) -> String {
     }
 }
 
-struct Counts {
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Counts {
     tests: usize,
     failures: usize,
     errors: usize,
     skipped: usize,
 }
 
-fn counts<'a>(doc: &Document, findings: impl Iterator<Item = &'a Finding>) -> Counts {
-    let mut c = Counts {
-        tests: 0,
-        failures: 0,
-        errors: 0,
-        skipped: 0,
-    };
+impl Counts {
+    pub(super) fn add(&mut self, other: Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
+}
+
+pub(super) fn counts<'a>(doc: &Document, findings: impl Iterator<Item = &'a Finding>) -> Counts {
+    let mut c = Counts::default();
     for f in findings {
         c.tests += 1;
         if f.suppressed.is_some() || f.status == Status::Skip {
@@ -94,7 +99,7 @@ fn counts<'a>(doc: &Document, findings: impl Iterator<Item = &'a Finding>) -> Co
     c
 }
 
-fn suite(doc: &Document, r: &Report) -> String {
+pub(super) fn suite(doc: &Document, r: &Report) -> String {
     let c = counts(doc, r.findings.iter());
     let mut out = format!(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"{}>\n",
@@ -115,14 +120,33 @@ fn suite(doc: &Document, r: &Report) -> String {
     out
 }
 
-pub fn render(doc: &Document) -> String {
-    let c = counts(doc, doc.findings());
-    let mut out = format!(
+/// The opening, with the totals over every pair.
+pub(super) fn head(doc: &Document, c: Counts) -> String {
+    let unverified = doc.unverified.len();
+    format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"zetl-preflight\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
-        c.tests, c.failures, c.errors, c.skipped
-    );
-    for r in &doc.reports {
-        out.push_str(&suite(doc, r));
+        c.tests + unverified,
+        c.failures,
+        c.errors + unverified,
+        c.skipped
+    )
+}
+
+/// The closing, after a suite of what the run could not verify (each an error), if any.
+pub(super) fn tail(doc: &Document) -> String {
+    let mut out = String::new();
+    if !doc.unverified.is_empty() {
+        out.push_str(&format!(
+            "  <testsuite name=\"zetl-preflight coverage\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">\n",
+            doc.unverified.len()
+        ));
+        for u in &doc.unverified {
+            out.push_str(&format!(
+                "    <testcase classname=\"zetl-preflight\" name=\"not verified\">\n      <error message=\"{}\" type=\"unverified\"/>\n    </testcase>\n",
+                attr(u)
+            ));
+        }
+        out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out

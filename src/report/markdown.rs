@@ -24,7 +24,7 @@ fn icon(f: &Finding) -> &'static str {
     }
 }
 
-fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
+pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
     let s = r.summary();
     let verdict = if s.fail > 0 || s.error > 0 {
         "❌ not ready"
@@ -115,15 +115,27 @@ fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
     out
 }
 
-pub fn render(doc: &Document) -> String {
-    let verdict = if doc.gate.content().fails(&doc.summary()) {
+/// The heading, with the verdict over every pair.
+pub(super) fn head(doc: &Document, s: &crate::model::Summary) -> String {
+    let verdict = if doc.gate.content().fails(s)
+        || !doc.unverified.is_empty() && !doc.gate.allow_unverified
+    {
         "❌ failed"
     } else {
         "✅ passed"
     };
-    let mut out = format!("## zetl-preflight: {verdict}\n\n");
-    for r in &doc.reports {
-        out.push_str(&section(r, &doc.rules));
+    format!("## zetl-preflight: {verdict}\n\n")
+}
+
+/// After the pairs: what the run could not verify, and the suppressions to review.
+pub(super) fn tail(doc: &Document) -> String {
+    let mut out = String::new();
+    if !doc.unverified.is_empty() {
+        out.push_str("#### Not verified\n\n");
+        for u in &doc.unverified {
+            out.push_str(&format!("- ❓ {}\n", cell(u)));
+        }
+        out.push('\n');
     }
     let notes: Vec<_> = doc
         .suppressions

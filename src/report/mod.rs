@@ -8,6 +8,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod steps;
+pub mod stream;
 pub mod table;
 
 pub use gate::{FailOn, Gate};
@@ -161,11 +162,21 @@ pub struct Document {
     pub rules: Vec<Rule>,
     /// Who ran the live checks, when known.
     pub identity: Option<Identity>,
+    /// An audit: the table opens with the fleet summary and details only troubled pairs.
+    pub fleet: bool,
+    /// What the run as a whole noted (an integration out of scope, one in another account).
+    pub notes: Vec<String>,
+    /// What the run should have checked and could not (an account, a Region's list, a
+    /// pair whose read failed): never a pass.
+    pub unverified: Vec<String>,
 }
 
 impl Document {
     pub fn new(reports: Vec<Report>, rules: &crate::rules::RuleSet) -> Document {
         Document {
+            fleet: reports.iter().any(|r| r.integration.is_some()),
+            notes: Vec::new(),
+            unverified: Vec::new(),
             reports,
             suppressions: Vec::new(),
             gate: Gate::default(),
@@ -186,20 +197,54 @@ impl Document {
 
     /// Whether the run exits 1.
     pub fn fails(&self) -> bool {
-        self.gate.fails(&self.summary())
+        self.fails_with(&self.summary())
     }
+
+    /// Whether a run with these counts exits 1: a finding the gate fails on, or (unless
+    /// allowed) something the run could not verify.
+    pub fn fails_with(&self, summary: &Summary) -> bool {
+        self.gate.fails(summary) || (!self.unverified.is_empty() && !self.gate.allow_unverified)
+    }
+
+    /// The document without its reports: what a [`stream::Writer`] starts from.
+    pub fn frame(&self) -> Document {
+        Document {
+            reports: Vec::new(),
+            suppressions: Vec::new(),
+            gate: self.gate,
+            artifact: self.artifact.clone(),
+            rules: self.rules.clone(),
+            identity: self.identity.clone(),
+            fleet: self.fleet,
+            notes: self.notes.clone(),
+            unverified: self.unverified.clone(),
+        }
+    }
+}
+
+fn write(doc: &Document, writer: stream::Writer) -> String {
+    let mut w = writer;
+    for r in &doc.reports {
+        w.push(r).expect("writing to memory does not fail");
+    }
+    stream::to_string(w, doc.suppressions.clone())
 }
 
 /// Render `doc` in `format`.
 pub fn render(doc: &Document, format: Format, table: &table::TableOptions) -> String {
-    match format {
-        Format::Table => table::render(doc, table),
-        Format::Json => json::render(doc),
-        Format::Sarif => sarif::render(doc),
-        Format::Junit => junit::render(doc),
-        Format::Github => github::render(doc),
-        Format::Markdown => markdown::render(doc),
-    }
+    write(doc, stream::Writer::new(doc.frame(), format, *table))
+}
+
+/// `--quiet` tables: each pair's summary line, and what became of the suppressions.
+pub fn render_quiet(doc: &Document, color: bool) -> String {
+    let opts = table::TableOptions {
+        color,
+        ..table::TableOptions::plain()
+    };
+    write(
+        doc,
+        stream::Writer::new(doc.frame(), Format::Table, opts).quiet(),
+    )
 }
 
 /// Output formats for `check`.

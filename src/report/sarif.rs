@@ -105,35 +105,56 @@ fn result(doc: &Document, f: &Finding, index: Option<usize>) -> Value {
     r
 }
 
-/// The SARIF log, pretty-printed, with a trailing newline. Passing and skipped checks are
-/// not results; failing, warning and unverified ones are.
-pub fn render(doc: &Document) -> String {
-    let results: Vec<Value> = doc
-        .findings()
+/// One pair's results: failing, warning and unverified findings (passing and skipped
+/// checks are not results), each pretty-printed on its own (the writer indents them).
+pub(super) fn elements(doc: &Document, r: &super::Report) -> Vec<String> {
+    r.findings
+        .iter()
         .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Error))
         .map(|f| result(doc, f, doc.rules.iter().position(|r| r.code == f.rule)))
-        .collect();
+        .map(|v| serde_json::to_string_pretty(&v).expect("SARIF serializes"))
+        .collect()
+}
+
+/// One pair, as the run's properties name it.
+pub(super) fn pair(r: &super::Report) -> Value {
+    json!({
+        "source": r.source.arn,
+        "target": r.target.namespace_arn.as_deref().unwrap_or(&r.target.id),
+    })
+}
+
+/// The SARIF log with an empty `results`, to be split around the results; the marker is
+/// what that empty list looks like. What the run noted or could not verify becomes tool
+/// execution notifications.
+pub(super) fn frame(doc: &Document, pairs: &[Value]) -> (String, &'static str) {
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": env!("CARGO_PKG_NAME"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.html",
+            "rules": doc.rules.iter().map(descriptor).collect::<Vec<_>>(),
+        } },
+        "results": [],
+        "properties": { "pairs": pairs },
+    });
+    if !doc.notes.is_empty() || !doc.unverified.is_empty() {
+        let notify =
+            |level: &str, text: &String| json!({ "level": level, "message": { "text": text } });
+        let notes = doc.notes.iter().map(|n| notify("note", n));
+        let unverified = doc.unverified.iter().map(|u| notify("error", u));
+        run["invocations"] = json!([{
+            "executionSuccessful": doc.unverified.is_empty(),
+            "toolExecutionNotifications": unverified.chain(notes).collect::<Vec<_>>(),
+        }]);
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": env!("CARGO_PKG_NAME"),
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/zero-etl.html",
-                "rules": doc.rules.iter().map(descriptor).collect::<Vec<_>>(),
-            } },
-            "results": results,
-            "properties": {
-                "pairs": doc.reports.iter().map(|r| json!({
-                    "source": r.source.arn,
-                    "target": r.target.namespace_arn.as_deref().unwrap_or(&r.target.id),
-                })).collect::<Vec<_>>(),
-            },
-        }],
+        "runs": [run],
     });
     let mut out = serde_json::to_string_pretty(&log).expect("SARIF serializes");
     out.push('\n');
-    out
+    (out, "\"results\": []")
 }

@@ -207,53 +207,63 @@ pub fn summary_line(report: &Report, color: bool) -> String {
     )
 }
 
-/// Render the whole document: each pair, then what became of the suppressions.
-pub fn render(doc: &Document, opts: &TableOptions) -> String {
-    let many = doc.reports.len() > 1;
-    let audit = doc.reports.iter().any(|r| r.integration.is_some());
+/// The part of the report before the pairs: who checked, and for an audit the fleet
+/// summary (which needs every pair, so it is written last, before the spooled pairs).
+pub(super) fn head(doc: &Document, fleet: &Fleet, opts: &TableOptions) -> String {
     let mut out = String::new();
     if let Some(id) = &doc.identity {
         out.push_str(&format!("Checked as {}\n\n", id.describe()));
     }
-    if audit {
-        out.push_str(&fleet_summary(doc, opts));
+    if doc.fleet {
+        out.push_str(&fleet.render(opts));
     }
-    for r in &doc.reports {
-        // An audit details only the integrations that need attention.
-        let s = r.summary();
-        let quiet = s.fail == 0 && s.error == 0 && s.warn == 0;
-        if audit
-            && quiet
-            && !r.integration.as_ref().is_some_and(|i| i.troubled())
-            && !opts.show_passes
-        {
-            continue;
-        }
-        if many {
-            out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
-            out.push_str("\n\n");
-        }
-        out.push_str(&render_report(r, &doc.rules, opts));
-        if many {
-            out.push('\n');
-        }
-    }
-    out.push_str(&suppression_notes(&doc.suppressions));
     out
 }
 
-/// `audit`: one row per integration, before the details.
-fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
-    let mut t = new_table(opts);
-    t.set_header(vec![
-        "Integration",
-        "Source → target",
-        "Region / account",
-        "Status",
-        "Failing",
-        "First problem",
-    ]);
-    for r in &doc.reports {
+/// One pair's details; `many` adds its heading. An audit details only the integrations
+/// that need attention.
+pub(super) fn part(doc: &Document, r: &Report, many: bool, opts: &TableOptions) -> String {
+    let s = r.summary();
+    let quiet = s.fail == 0 && s.error == 0 && s.warn == 0;
+    if doc.fleet
+        && quiet
+        && !r.integration.as_ref().is_some_and(|i| i.troubled())
+        && !opts.show_passes
+    {
+        return String::new();
+    }
+    let mut out = String::new();
+    if many {
+        out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
+        out.push_str("\n\n");
+    }
+    out.push_str(&render_report(r, &doc.rules, opts));
+    if many {
+        out.push('\n');
+    }
+    out
+}
+
+/// After the pairs: what became of the suppressions, and what the run could not verify.
+pub(super) fn tail(doc: &Document) -> String {
+    let mut out = suppression_notes(&doc.suppressions);
+    for u in &doc.unverified {
+        out.push_str(&format!("not verified: {u}\n"));
+    }
+    out
+}
+
+/// `audit`: one row per integration, before the details; kept as rows (not reports) so a
+/// fleet's report needs little memory.
+#[derive(Debug, Default)]
+pub(super) struct Fleet {
+    rows: Vec<Vec<String>>,
+    /// Table states and errors of the integrations that have them.
+    lines: String,
+}
+
+impl Fleet {
+    pub(super) fn add(&mut self, r: &Report) {
         let i = r.integration.as_ref();
         let s = r.summary();
         let first = r
@@ -268,7 +278,7 @@ fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
         } else {
             first
         };
-        t.add_row(vec![
+        self.rows.push(vec![
             i.and_then(|i| i.name.clone()).unwrap_or_else(|| "-".into()),
             r.pair(),
             format!(
@@ -282,53 +292,74 @@ fn fleet_summary(doc: &Document, opts: &TableOptions) -> String {
             (s.fail + s.error).to_string(),
             first,
         ]);
-    }
-    let mut out = paint(
-        &format!("Fleet: {} integrations", doc.reports.len()),
-        "1",
-        opts.color,
-    );
-    out.push('\n');
-    out.push_str(&t.to_string());
-    out.push_str("\n\n");
-    for r in &doc.reports {
-        let Some(i) = &r.integration else { continue };
-        let name = i.name.as_deref().unwrap_or("integration");
-        if let Some(t) = &i.tables {
-            for ts in &t.tables {
-                out.push_str(&format!(
-                    "{name}: table {} is {}{}\n",
-                    ts.table,
-                    ts.state,
-                    ts.reason
-                        .as_deref()
-                        .map(|r| format!(": {r}"))
-                        .unwrap_or_default()
-                ));
-            }
-            if let Some(n) = &t.note {
-                out.push_str(&format!("{name}: note: {n}\n"));
-            }
+        if let Some(i) = i {
+            self.lines.push_str(&integration_lines(i));
         }
-        for e in &i.errors {
-            let cause = match (&e.likely_cause, e.confirmed_by.is_empty()) {
-                (Some(c), false) => format!(
-                    "likely cause: {c}; confirmed by {}",
-                    e.confirmed_by.join(", ")
-                ),
-                (Some(c), true) => {
-                    format!("likely cause: {c} (rules {} pass now)", e.rules.join(", "))
-                }
-                (None, _) => "no documented cause matches".into(),
-            };
+    }
+
+    fn render(&self, opts: &TableOptions) -> String {
+        let mut t = new_table(opts);
+        t.set_header(vec![
+            "Integration",
+            "Source → target",
+            "Region / account",
+            "Status",
+            "Failing",
+            "First problem",
+        ]);
+        for row in &self.rows {
+            t.add_row(row.clone());
+        }
+        let mut out = paint(
+            &format!("Fleet: {} integrations", self.rows.len()),
+            "1",
+            opts.color,
+        );
+        out.push('\n');
+        out.push_str(&t.to_string());
+        out.push_str("\n\n");
+        out.push_str(&self.lines);
+        out
+    }
+}
+
+/// An integration's failed tables and its errors with their likely causes.
+fn integration_lines(i: &super::IntegrationInfo) -> String {
+    let mut out = String::new();
+    let name = i.name.as_deref().unwrap_or("integration");
+    if let Some(t) = &i.tables {
+        for ts in &t.tables {
             out.push_str(&format!(
-                "{} {}: {} {}\n    {cause}\n",
-                i.name.as_deref().unwrap_or("integration"),
-                i.status,
-                e.error_code,
-                e.error_message.as_deref().unwrap_or("")
+                "{name}: table {} is {}{}\n",
+                ts.table,
+                ts.state,
+                ts.reason
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default()
             ));
         }
+        if let Some(n) = &t.note {
+            out.push_str(&format!("{name}: note: {n}\n"));
+        }
+    }
+    for e in &i.errors {
+        let cause = match (&e.likely_cause, e.confirmed_by.is_empty()) {
+            (Some(c), false) => format!(
+                "likely cause: {c}; confirmed by {}",
+                e.confirmed_by.join(", ")
+            ),
+            (Some(c), true) => {
+                format!("likely cause: {c} (rules {} pass now)", e.rules.join(", "))
+            }
+            (None, _) => "no documented cause matches".into(),
+        };
+        out.push_str(&format!(
+            "{name} {}: {} {}\n    {cause}\n",
+            i.status,
+            e.error_code,
+            e.error_message.as_deref().unwrap_or("")
+        ));
     }
     out
 }
@@ -354,17 +385,6 @@ fn suppression_notes(notes: &[SuppressionNote]) -> String {
         };
         out.push_str(&format!("warning: {line}\n"));
     }
-    out
-}
-
-/// `--quiet`: each pair's summary line, and what became of the suppressions.
-pub fn render_quiet(doc: &Document, color: bool) -> String {
-    let mut out = String::new();
-    for r in &doc.reports {
-        out.push_str(&summary_line(r, color));
-        out.push('\n');
-    }
-    out.push_str(&suppression_notes(&doc.suppressions));
     out
 }
 

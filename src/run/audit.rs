@@ -127,7 +127,7 @@ async fn candidates<C: Clients>(
             .db_clusters
             .get(region, || source::all_clusters(&rds))
             .await?;
-        for c in all {
+        for c in all.iter() {
             let (Some(arn), Some(engine)) = (c.db_cluster_arn(), c.engine()) else {
                 continue;
             };
@@ -158,66 +158,203 @@ async fn candidates<C: Clients>(
     Ok(out)
 }
 
+/// One account to audit: its clients and Regions. `role` names it in messages (`None`: the
+/// caller's own account).
+pub struct Account<C> {
+    pub role: Option<String>,
+    pub clients: Arc<C>,
+    pub regions: Vec<String>,
+}
+
+/// What discovery found in every account, before any pair is read: the integrations to
+/// check (each with the index of its account), and what will not be checked.
+pub struct Plan<C> {
+    accounts: Vec<(Account<C>, Arc<ReadCache>)>,
+    pub found: Vec<(usize, Found)>,
+    /// What is listed but out of scope (an RDS source), and integrations of other accounts.
+    pub notes: Vec<String>,
+    /// What should have been checked and could not be (an account or list that was denied):
+    /// the audit is incomplete, which is never a pass.
+    pub unverified: Vec<String>,
+}
+
+/// How messages name an integration.
+pub fn label(f: &Found) -> String {
+    format!(
+        "integration {} ({})",
+        f.integration.integration_name.as_deref().unwrap_or("?"),
+        f.integration.status
+    )
+}
+
+/// Discover the integrations of every account's Regions (and, with `candidate_target`, the
+/// clusters without one, paired with that target), the accounts concurrently, each with its
+/// own read cache that the lists seed. The caller's own account failing is an error; another
+/// account failing is `unverified`.
+pub async fn plan<C: Clients + 'static>(
+    accounts: Vec<Account<C>>,
+    candidate_target: Option<&str>,
+) -> Result<Plan<C>, CallError> {
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut with_cache = Vec::new();
+    for (n, a) in accounts.into_iter().enumerate() {
+        let cache = Arc::new(ReadCache::default());
+        let (clients, regions, c) = (a.clients.clone(), a.regions.clone(), cache.clone());
+        let target = candidate_target.map(str::to_string);
+        tasks.spawn(async move {
+            let found = async {
+                let (mut found, notes, unverified) =
+                    discover(clients.as_ref(), &regions, &c).await?;
+                if let Some(t) = &target {
+                    let more = candidates(clients.as_ref(), &regions, &c, &found, t).await?;
+                    found.extend(more);
+                }
+                Ok::<_, CallError>((found, notes, unverified))
+            };
+            (n, found.await)
+        });
+        with_cache.push((a, cache));
+    }
+    let mut per_account: Vec<Option<Result<_, CallError>>> =
+        (0..with_cache.len()).map(|_| None).collect();
+    while let Some(done) = tasks.join_next().await {
+        let (n, r) = done.expect("discovery does not panic");
+        per_account[n] = Some(r);
+    }
+    let mut plan = Plan {
+        accounts: Vec::new(),
+        found: Vec::new(),
+        notes: Vec::new(),
+        unverified: Vec::new(),
+    };
+    for (n, r) in per_account.into_iter().enumerate() {
+        let role = with_cache[n].0.role.clone();
+        match r.expect("every account was discovered") {
+            Ok((found, notes, unverified)) => {
+                for f in found {
+                    match &f.pair {
+                        Ok(_) => plan.found.push((n, f)),
+                        Err(why) => plan
+                            .notes
+                            .push(format!("{} is not checked: {why}", label(&f))),
+                    }
+                }
+                plan.notes.extend(notes);
+                plan.unverified.extend(unverified);
+            }
+            Err(e) => match role {
+                Some(role) => plan.unverified.push(format!(
+                    "account of role {role} was not audited: {}",
+                    e.describe()
+                )),
+                None => return Err(e),
+            },
+        }
+    }
+    plan.accounts = with_cache;
+    Ok(plan)
+}
+
+/// One integration checked: what was found, its snapshot, and with `--tables` the Redshift
+/// side.
+pub struct Checked {
+    pub found: Found,
+    pub snapshot: Result<Snapshot, crate::fetch::FetchError>,
+    pub tables: Option<crate::fetch::redshift_data::TableStates>,
+}
+
+impl<C: Clients + 'static> Plan<C> {
+    /// Read every pair (and with `tables` its Redshift-side state), at most `concurrency`
+    /// at a time, every account at once; `sink` gets each in discovery order as it comes.
+    pub async fn check(
+        self,
+        concurrency: usize,
+        tables: Option<&TablesOptions>,
+        mut sink: impl FnMut(Checked),
+    ) {
+        for (n, (account, cache)) in self.accounts.iter().enumerate() {
+            let pairs: Vec<(SourceRef, TargetRef)> = self
+                .found
+                .iter()
+                .filter(|(k, _)| *k == n)
+                .filter_map(|(_, f)| f.pair.as_ref().ok().cloned())
+                .collect();
+            super::list_shared_regions(cache, account.clients.as_ref(), &pairs).await;
+        }
+        let accounts: Arc<Vec<(Arc<C>, Arc<ReadCache>)>> = Arc::new(
+            self.accounts
+                .iter()
+                .map(|(a, c)| (a.clients.clone(), c.clone()))
+                .collect(),
+        );
+        let found: Arc<Vec<(usize, Found)>> = Arc::new(self.found);
+        let tables = tables.cloned().map(Arc::new);
+        let task = |i: usize| {
+            let (accounts, found, tables) = (accounts.clone(), found.clone(), tables.clone());
+            async move {
+                let (n, f) = &found[i];
+                let (clients, cache) = &accounts[*n];
+                let (source, target) = f.pair.as_ref().expect("only checkable pairs are planned");
+                let snap =
+                    super::read_pair(clients.as_ref(), Some(cache.clone()), source, target, None)
+                        .await;
+                let states = match (&snap, tables.as_deref()) {
+                    (Ok(s), Some(opts)) => Some(table_state(clients.as_ref(), f, s, opts).await),
+                    _ => None,
+                };
+                (snap, states)
+            }
+        };
+        let n = found.len();
+        super::ordered::ordered(n, concurrency, task, |i, (snapshot, tables)| {
+            sink(Checked {
+                found: found[i].1.clone(),
+                snapshot,
+                tables,
+            })
+        })
+        .await;
+    }
+}
+
 /// What an audit found: each checked integration with its snapshot, in discovery order, and
 /// what it could not check.
 #[derive(Debug)]
 pub struct Audited {
     pub checked: Vec<(Found, Snapshot)>,
-    /// What is listed but out of scope (an RDS source), and integrations of other accounts.
     pub notes: Vec<String>,
-    /// What should have been checked and could not be (a pair whose read failed, a list that
-    /// was denied): the audit is incomplete, which is never a pass.
     pub unverified: Vec<String>,
 }
 
-/// Discover the integrations of `regions` (and, with `candidates`, the clusters without one,
-/// paired with that target) and read every pair, sharing one read cache.
+/// One account's audit, collected: discover, then read every pair.
 pub async fn audit<C: Clients + 'static>(
     clients: Arc<C>,
     regions: &[String],
     concurrency: usize,
     candidate_target: Option<&str>,
-    progress: Option<super::OnProgress<'_>>,
 ) -> Result<Audited, CallError> {
-    let cache = Arc::new(ReadCache::default());
-    let (mut found, mut notes, mut unverified) =
-        discover(clients.as_ref(), regions, &cache).await?;
-    if let Some(target) = candidate_target {
-        let more = candidates(clients.as_ref(), regions, &cache, &found, target).await?;
-        found.extend(more);
-    }
-    let name = |f: &Found| {
-        format!(
-            "integration {} ({})",
-            f.integration.integration_name.as_deref().unwrap_or("?"),
-            f.integration.status
-        )
+    let plan = plan(
+        vec![Account {
+            role: None,
+            clients,
+            regions: regions.to_vec(),
+        }],
+        candidate_target,
+    )
+    .await?;
+    let mut out = Audited {
+        checked: Vec::new(),
+        notes: plan.notes.clone(),
+        unverified: plan.unverified.clone(),
     };
-    let mut todo = Vec::new();
-    for f in found {
-        match &f.pair {
-            Ok(_) => todo.push(f),
-            Err(why) => notes.push(format!("{} is not checked: {why}", name(&f))),
-        }
-    }
-    let pairs: Vec<(SourceRef, TargetRef)> = todo
-        .iter()
-        .filter_map(|f| f.pair.as_ref().ok().cloned())
-        .collect();
-    let results =
-        super::snapshots_in(Some(cache), clients, &pairs, concurrency, None, progress).await;
-    let mut checked = Vec::new();
-    for (f, r) in todo.into_iter().zip(results) {
-        match r {
-            Ok(s) => checked.push((f, s)),
-            Err(e) => unverified.push(format!("{} could not be checked: {e}", name(&f))),
-        }
-    }
-    Ok(Audited {
-        checked,
-        notes,
-        unverified,
+    plan.check(concurrency, None, |c| match c.snapshot {
+        Ok(s) => out.checked.push((c.found, s)),
+        Err(e) => out
+            .unverified
+            .push(format!("{} could not be checked: {e}", label(&c.found))),
     })
+    .await;
+    Ok(out)
 }
 
 /// How `audit --tables` reaches the Redshift side.
@@ -230,6 +367,29 @@ pub struct TablesOptions {
     pub timeout: std::time::Duration,
 }
 
+/// The Redshift-side state of one checked integration.
+pub async fn table_state<C: Clients>(
+    clients: &C,
+    found: &Found,
+    snap: &Snapshot,
+    opts: &TablesOptions,
+) -> crate::fetch::redshift_data::TableStates {
+    use crate::fetch::redshift_data::{self, Where};
+    let at = Where::for_target(
+        snap,
+        &opts.database,
+        opts.db_user.as_deref(),
+        opts.secret_arn.as_deref(),
+    );
+    let client = clients.data_api(snap.target.region());
+    let arn = found
+        .integration
+        .integration_arn
+        .clone()
+        .unwrap_or_default();
+    redshift_data::read(&client, &at, &arn, opts.poll, opts.timeout).await
+}
+
 /// The Redshift-side state of every checked integration, in order, at most `concurrency`
 /// at a time.
 pub async fn table_states<C: Clients + 'static>(
@@ -238,34 +398,16 @@ pub async fn table_states<C: Clients + 'static>(
     opts: &TablesOptions,
     concurrency: usize,
 ) -> Vec<crate::fetch::redshift_data::TableStates> {
-    use crate::fetch::redshift_data::{self, Where};
-    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, (f, snap)) in checked.iter().enumerate() {
-        let at = Where::for_target(
-            snap,
-            &opts.database,
-            opts.db_user.as_deref(),
-            opts.secret_arn.as_deref(),
-        );
-        let client = clients.data_api(snap.target.region());
-        let arn = f.integration.integration_arn.clone().unwrap_or_default();
-        let (limit, poll, timeout) = (limit.clone(), opts.poll, opts.timeout);
-        tasks.spawn(async move {
-            let _permit = limit
-                .acquire_owned()
-                .await
-                .expect("the semaphore stays open");
-            (
-                i,
-                redshift_data::read(&client, &at, &arn, poll, timeout).await,
-            )
-        });
-    }
-    let mut out: Vec<_> = (0..checked.len()).map(|_| Default::default()).collect();
-    while let Some(done) = tasks.join_next().await {
-        let (i, states) = done.expect("a table-state read does not panic");
-        out[i] = states;
-    }
+    let checked: Arc<Vec<(Found, Snapshot)>> = Arc::new(checked.to_vec());
+    let opts = Arc::new(opts.clone());
+    let task = |i: usize| {
+        let (clients, checked, opts) = (clients.clone(), checked.clone(), opts.clone());
+        async move {
+            let (f, s) = &checked[i];
+            table_state(clients.as_ref(), f, s, &opts).await
+        }
+    };
+    let mut out = Vec::with_capacity(checked.len());
+    super::ordered::ordered(checked.len(), concurrency, task, |_, s| out.push(s)).await;
     out
 }

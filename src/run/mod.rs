@@ -10,14 +10,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-
 use crate::fetch::cache::ReadCache;
 use crate::fetch::sql::DataOptions;
 use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
 use crate::model::Snapshot;
 
 pub mod audit;
+pub mod ordered;
 
 /// The default number of pairs read at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;
@@ -35,36 +34,75 @@ pub trait Clients: Send + Sync {
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
 }
 
-/// Clients built from one shared AWS configuration, each in its ARN's Region.
-pub struct SdkClients(pub aws_config::SdkConfig);
+/// Clients built from one shared AWS configuration, each in its ARN's Region, and built
+/// once per Region: a client is cheap to clone but costly to build (its HTTPS connector
+/// loads the trusted roots), which a fleet of pairs would otherwise pay per pair.
+pub struct SdkClients {
+    sdk: aws_config::SdkConfig,
+    /// Region ("" for the configuration's own) → its clients.
+    built: std::sync::Mutex<BTreeMap<String, (SourceClients, TargetClients)>>,
+    data_api: std::sync::Mutex<BTreeMap<String, aws_sdk_redshiftdata::Client>>,
+}
+
+impl SdkClients {
+    pub fn new(sdk: aws_config::SdkConfig) -> SdkClients {
+        SdkClients {
+            sdk,
+            built: Default::default(),
+            data_api: Default::default(),
+        }
+    }
+
+    fn both(&self, region: Option<&str>) -> (SourceClients, TargetClients) {
+        let mut built = self.built.lock().expect("the client map is not poisoned");
+        built
+            .entry(region.unwrap_or_default().to_string())
+            .or_insert_with(|| {
+                (
+                    SourceClients::new(&self.sdk, region),
+                    TargetClients::new(&self.sdk, region),
+                )
+            })
+            .clone()
+    }
+}
 
 impl Clients for SdkClients {
     fn for_pair(&self, source: &SourceRef, target: &TargetRef) -> (SourceClients, TargetClients) {
         (
-            SourceClients::new(&self.0, source.region.as_deref()),
-            TargetClients::new(&self.0, target.region().as_deref()),
+            self.both(source.region.as_deref()).0,
+            self.both(target.region().as_deref()).1,
         )
     }
 
     fn in_region(&self, region: &str) -> SourceClients {
-        SourceClients::new(&self.0, Some(region))
+        self.both(Some(region)).0
     }
 
     fn targets_in_region(&self, region: &str) -> TargetClients {
-        TargetClients::new(&self.0, Some(region))
+        self.both(Some(region)).1
     }
 
     fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client {
-        let cfg = self
-            .0
-            .to_builder()
-            .region(aws_config::Region::new(region.to_string()))
-            .build();
-        aws_sdk_redshiftdata::Client::new(&cfg)
+        let mut built = self
+            .data_api
+            .lock()
+            .expect("the client map is not poisoned");
+        built
+            .entry(region.to_string())
+            .or_insert_with(|| {
+                let cfg = self
+                    .sdk
+                    .to_builder()
+                    .region(aws_config::Region::new(region.to_string()))
+                    .build();
+                aws_sdk_redshiftdata::Client::new(&cfg)
+            })
+            .clone()
     }
 
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
-        Some(&self.0)
+        Some(&self.sdk)
     }
 }
 
@@ -103,72 +141,83 @@ pub async fn snapshots<C: Clients + 'static>(
     progress: Option<OnProgress<'_>>,
 ) -> Vec<Result<Snapshot, FetchError>> {
     let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
-    snapshots_in(cache, clients, pairs, concurrency, data, progress).await
+    let mut out = Vec::with_capacity(pairs.len());
+    each_snapshot(cache, clients, pairs, concurrency, data, |i, snap| {
+        out.push(snap);
+        if let Some(p) = progress {
+            p(i + 1, pairs.len());
+        }
+    })
+    .await;
+    out
 }
 
-/// As [`snapshots`], sharing `cache` (which may hold facts read already, such as the
-/// integrations `audit` listed).
-pub async fn snapshots_in<C: Clients + 'static>(
+/// Where two or more pairs share a Region, list its clusters once (all pages) into `cache`
+/// instead of describing each source on its own.
+pub async fn list_shared_regions<C: Clients>(
+    cache: &ReadCache,
+    clients: &C,
+    pairs: &[(SourceRef, TargetRef)],
+) {
+    let mut per_region: BTreeMap<String, (usize, SourceClients)> = BTreeMap::new();
+    for (s, t) in pairs {
+        let (src, _) = clients.for_pair(s, t);
+        per_region.entry(src.region()).or_insert((0, src)).0 += 1;
+    }
+    for (region, (n, src)) in per_region {
+        if n > 1 {
+            let _ = cache
+                .db_clusters
+                .get(&region, || fetch::source::all_clusters(&src))
+                .await;
+        }
+    }
+}
+
+/// Read one pair, through `cache` when there is one, with its catalog when `data` asks.
+pub async fn read_pair<C: Clients>(
+    clients: &C,
+    cache: Option<Arc<ReadCache>>,
+    source: &SourceRef,
+    target: &TargetRef,
+    data: Option<&DataOptions>,
+) -> Result<Snapshot, FetchError> {
+    let (mut src, mut tgt) = clients.for_pair(source, target);
+    if let Some(cache) = cache {
+        src = src.with_cache(cache.clone());
+        tgt = tgt.with_cache(cache);
+    }
+    let mut snap = fetch::snapshot(&src, &tgt, source, target).await;
+    if let (Ok(s), Some(opts)) = (&mut snap, data) {
+        fetch::sql::attach(s, opts, clients.sdk()).await;
+    }
+    snap
+}
+
+/// Read every pair, sharing `cache` (which may hold facts read already, such as the
+/// integrations `audit` listed), at most `concurrency` at a time; `sink(i, snapshot)` gets
+/// them in the pairs' order as they come, so a caller can evaluate and emit each and let it
+/// go: memory stays flat in the number of pairs.
+pub async fn each_snapshot<C: Clients + 'static>(
     cache: Option<Arc<ReadCache>>,
     clients: Arc<C>,
     pairs: &[(SourceRef, TargetRef)],
     concurrency: usize,
     data: Option<&DataOptions>,
-    progress: Option<OnProgress<'_>>,
-) -> Vec<Result<Snapshot, FetchError>> {
-    // Where two or more pairs share a Region, list its clusters once (all pages) instead of
-    // describing each source on its own.
+    sink: impl FnMut(usize, Result<Snapshot, FetchError>),
+) {
     if let Some(cache) = &cache {
-        let mut per_region: BTreeMap<String, (usize, SourceClients)> = BTreeMap::new();
-        for (s, t) in pairs {
-            let (src, _) = clients.for_pair(s, t);
-            per_region.entry(src.region()).or_insert((0, src)).0 += 1;
-        }
-        for (region, (n, src)) in per_region {
-            if n > 1 {
-                let _ = cache
-                    .db_clusters
-                    .get(&region, || fetch::source::all_clusters(&src))
-                    .await;
-            }
-        }
+        list_shared_regions(cache, clients.as_ref(), pairs).await;
     }
-    let limit = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, (source, target)) in pairs.iter().cloned().enumerate() {
-        let clients = clients.clone();
-        let cache = cache.clone();
-        let limit = limit.clone();
-        let data = data.cloned();
-        tasks.spawn(async move {
-            let _permit = limit
-                .acquire_owned()
-                .await
-                .expect("the semaphore stays open");
-            let (mut src, mut tgt) = clients.for_pair(&source, &target);
-            if let Some(cache) = cache {
-                src = src.with_cache(cache.clone());
-                tgt = tgt.with_cache(cache);
-            }
-            let mut snap = fetch::snapshot(&src, &tgt, &source, &target).await;
-            if let (Ok(s), Some(opts)) = (&mut snap, &data) {
-                fetch::sql::attach(s, opts, clients.sdk()).await;
-            }
-            (i, snap)
-        });
-    }
-    let mut out: Vec<Option<Result<Snapshot, FetchError>>> =
-        (0..pairs.len()).map(|_| None).collect();
-    let mut finished = 0;
-    while let Some(done) = tasks.join_next().await {
-        let (i, snap) = done.expect("a pair's read does not panic");
-        out[i] = Some(snap);
-        finished += 1;
-        if let Some(p) = progress {
-            p(finished, pairs.len());
+    let pairs: Arc<[(SourceRef, TargetRef)]> = pairs.into();
+    let data = data.cloned().map(Arc::new);
+    let task = |i: usize| {
+        let (clients, cache, pairs, data) =
+            (clients.clone(), cache.clone(), pairs.clone(), data.clone());
+        async move {
+            let (source, target) = &pairs[i];
+            read_pair(clients.as_ref(), cache, source, target, data.as_deref()).await
         }
-    }
-    out.into_iter()
-        .map(|s| s.expect("every pair was read"))
-        .collect()
+    };
+    ordered::ordered(pairs.len(), concurrency, task, sink).await;
 }
