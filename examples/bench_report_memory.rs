@@ -2,12 +2,15 @@
 //!
 //!     cargo run --example bench_report_memory [-- PAIRS [SNAPSHOT.json]]
 //!
-//! Takes one saved snapshot (default `fixtures/mysql-provisioned-broken.json`), copies it
-//! PAIRS times (default 2000), evaluates every copy, builds the document and renders it as a
-//! table and as JSON, printing the process's resident memory after each stage (Linux
-//! `/proc/self/status`). It tells which stage makes memory grow with the fleet.
+//! Takes one saved snapshot (default `fixtures/mysql-provisioned-broken.json`) and makes
+//! PAIRS copies (default 2000). First the way `check` and `audit` report a fleet: each copy
+//! evaluated and written pair by pair through the spooling writer, as a table and as JSON.
+//! Then, for comparison, the whole document held at once. Prints the process's resident
+//! memory after each stage (Linux `/proc/self/status`); the peak only grows, which is why
+//! the streamed stages come first.
 
 use zetl_preflight::model::Snapshot;
+use zetl_preflight::report::stream::Writer;
 use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
 use zetl_preflight::rules::{self, RuleSet};
 
@@ -22,6 +25,19 @@ fn memory() -> (f64, f64) {
             .unwrap_or(0.0)
     };
     (kb("VmRSS:") / 1024.0, kb("VmHWM:") / 1024.0)
+}
+
+/// Counts what it is given, as stdout would take it.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn row(stage: &str, note: String) {
@@ -43,6 +59,21 @@ fn main() {
     println!("| stage | resident | peak | |");
     println!("|---|---:|---:|---|");
     row("start", String::new());
+    for format in [Format::Table, Format::Json] {
+        let frame = Document::new(Vec::new(), &rules);
+        let mut w = Writer::spooled(frame, format, TableOptions::plain());
+        for _ in 0..pairs {
+            let copy = snap.clone();
+            let r = Report::new(&copy, rules::evaluate(&copy, &rules));
+            w.push(&r).expect("spool");
+        }
+        let mut sink = Counter(0);
+        w.finish(Vec::new(), &mut sink).expect("write");
+        row(
+            &format!("streamed, {format:?}"),
+            format!("{} bytes", sink.0),
+        );
+    }
     let snaps: Vec<Snapshot> = (0..pairs).map(|_| snap.clone()).collect();
     row("snapshots held", String::new());
     let reports: Vec<Report> = snaps

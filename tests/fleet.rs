@@ -512,3 +512,82 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     assert!(note.contains("superuser"), "{note}");
     assert!(states[0].tables.is_empty());
 }
+
+/// Two accounts audited at once: an inbound integration that one account's target sees is
+/// noted as "in another account" only when that account is not audited too, and once.
+#[tokio::test]
+async fn an_integration_seen_from_two_audited_accounts_is_checked_once_and_not_noted() {
+    use aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput;
+    use aws_sdk_rds::types::IntegrationStatus;
+    use run::audit::{plan, Account};
+    let inbound = || {
+        mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
+            let seen = |arn: &str, source: &str| {
+                aws_sdk_redshift::types::InboundIntegration::builder()
+                    .integration_arn(arn)
+                    .source_arn(source)
+                    .target_arn(NS_ARN)
+                    .build()
+            };
+            aws_sdk_redshift::operation::describe_inbound_integrations::DescribeInboundIntegrationsOutput::builder()
+                .inbound_integrations(seen(
+                    "arn:aws:rds:us-east-1:123456789012:integration:shared",
+                    "arn:aws:rds:us-east-1:123456789012:cluster:events-pg-1",
+                ))
+                .inbound_integrations(seen(
+                    "arn:aws:rds:us-east-1:999999999999:integration:partner",
+                    "arn:aws:rds:us-east-1:999999999999:cluster:partner-db",
+                ))
+                .build()
+        })
+    };
+    // Account A owns the source of "shared"; account B's target sees it (and "partner").
+    let mut a = Side::serverless_ok();
+    // The Side's own (empty) DescribeIntegrations answer is replaced.
+    a.rds.remove(6);
+    a.rds.push(
+        mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+            DescribeIntegrationsOutput::builder()
+                .integrations(integration(
+                    "shared",
+                    "arn:aws:rds:us-east-1:123456789012:cluster:events-pg-1",
+                    IntegrationStatus::Active,
+                ))
+                .build()
+        }),
+    );
+    a.redshift.push(inbound());
+    let mut b = Side::serverless_ok();
+    b.rds.remove(6);
+    b.rds.push(
+        mock!(aws_sdk_rds::Client::describe_integrations)
+            .then_output(|| DescribeIntegrationsOutput::builder().build()),
+    );
+    b.redshift.push(inbound());
+    let account = |side: &Side, role: Option<&str>| {
+        let (src, tgt) = side.clients();
+        Account {
+            role: role.map(str::to_string),
+            clients: Arc::new(Shared(src, tgt, no_data_api())),
+            regions: vec!["us-east-1".to_string()],
+        }
+    };
+    let planned = plan(
+        vec![
+            account(&a, None),
+            account(&b, Some("arn:aws:iam::210987654321:role/audit")),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    let names: Vec<_> = planned
+        .found
+        .iter()
+        .map(|(n, f)| (*n, f.integration.integration_name.clone().unwrap()))
+        .collect();
+    assert_eq!(names, vec![(0, "shared".to_string())]);
+    let notes = planned.notes.join("\n");
+    assert_eq!(notes.matches("integration:partner").count(), 1, "{notes}");
+    assert!(!notes.contains("integration:shared"), "{notes}");
+}

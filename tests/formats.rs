@@ -205,3 +205,86 @@ fn github_commands_are_one_line_each() {
         "suppressed findings are not annotated"
     );
 }
+
+/// A fleet's report is written pair by pair through a temporary file; the result must be
+/// the very document rendered whole, in every format, for one pair, several, or none.
+#[test]
+fn a_report_written_pair_by_pair_through_a_file_is_the_same_document() {
+    use zetl_preflight::report::stream::Writer;
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/seed-default-groups.json");
+    let mut docs = vec![rich_document(), document(&[&seed])];
+    let mut empty = rich_document();
+    empty.reports.clear();
+    docs.push(empty);
+    for doc in &docs {
+        for format in [
+            Format::Table,
+            Format::Json,
+            Format::Sarif,
+            Format::Junit,
+            Format::Github,
+            Format::Markdown,
+        ] {
+            let whole = report::render(doc, format, &TableOptions::plain());
+            let mut w = Writer::spooled(doc.frame(), format, TableOptions::plain());
+            for r in &doc.reports {
+                w.push(r).unwrap();
+            }
+            let mut out = Vec::new();
+            w.finish(doc.suppressions.clone(), &mut out).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                whole,
+                "{format:?}, {} pairs",
+                doc.reports.len()
+            );
+        }
+    }
+}
+
+/// What a run could not verify (an account not audited) is part of the report in every
+/// format, and fails the run unless unverified is allowed.
+#[test]
+fn what_the_run_could_not_verify_is_in_every_format() {
+    let missed =
+        "account of role arn:aws:iam::210987654321:role/audit was not audited: AccessDenied";
+    let mut doc = rich_document();
+    doc.unverified = vec![missed.to_string()];
+    doc.notes = vec![
+        "integration rds-mysql (active) is not checked: its source is an RDS DB instance".into(),
+    ];
+    let text = |f| report::render(&doc, f, &TableOptions::plain());
+    assert!(text(Format::Table).contains(&format!("not verified: {missed}")));
+    assert!(text(Format::Markdown).contains(&format!("#### Not verified\n\n- ❓ {missed}")));
+    assert!(text(Format::Github).contains(&format!(
+        "::error title=zetl-preflight: not verified::{missed}"
+    )));
+    let json: serde_json::Value = serde_json::from_str(&text(Format::Json)).unwrap();
+    assert_eq!(json["unverified"][0], missed);
+    assert!(json["run_notes"][0].as_str().unwrap().contains("rds-mysql"));
+    let junit = text(Format::Junit);
+    assert!(
+        junit.contains(
+            "<testsuite name=\"zetl-preflight coverage\" tests=\"1\" failures=\"0\" errors=\"1\""
+        ),
+        "{junit}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&text(Format::Sarif)).unwrap();
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid: {errors:#?}");
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        false
+    );
+    // rich_document allows unverified; the default gate does not.
+    doc.gate.fail_on = FailOn::Never;
+    assert!(!doc.fails());
+    doc.gate = Gate::default();
+    doc.reports.clear();
+    assert!(doc.fails(), "an incomplete run is not a pass");
+    doc.gate.fail_on = FailOn::Never;
+    assert!(!doc.fails(), "--fail-on never never exits 1");
+}

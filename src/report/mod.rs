@@ -203,7 +203,9 @@ impl Document {
     /// Whether a run with these counts exits 1: a finding the gate fails on, or (unless
     /// allowed) something the run could not verify.
     pub fn fails_with(&self, summary: &Summary) -> bool {
-        self.gate.fails(summary) || (!self.unverified.is_empty() && !self.gate.allow_unverified)
+        let unverified = !self.unverified.is_empty();
+        self.gate.fails(summary)
+            || (unverified && self.gate.status_fails(crate::model::Status::Error))
     }
 
     /// The document without its reports: what a [`stream::Writer`] starts from.

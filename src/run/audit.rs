@@ -26,7 +26,7 @@ async fn inbound_elsewhere<C: Clients>(
     clients: &C,
     region: &str,
     known: &[Integration],
-) -> Result<Vec<String>, CallError> {
+) -> Result<Vec<(String, String)>, CallError> {
     let t = clients.targets_in_region(region);
     let all = t
         .redshift
@@ -47,45 +47,75 @@ async fn inbound_elsewhere<C: Clients>(
                 .any(|k| k.integration_arn.as_deref() == i.integration_arn())
         })
         .map(|i| {
-            format!(
-                "inbound integration {} from {} into {} ({}) has its source in another account: audit that account with --role-arn",
-                i.integration_arn().unwrap_or("?"),
+            let arn = i.integration_arn().unwrap_or("?");
+            let note = format!(
+                "inbound integration {arn} from {} into {} ({}) has its source in another account: audit that account with --role-arn",
                 i.source_arn().unwrap_or("?"),
                 i.target_arn().unwrap_or("?"),
                 i.status().map(|s| s.as_str()).unwrap_or("?")
-            )
+            );
+            (arn.to_string(), note)
         })
         .collect())
 }
 
-/// List the integrations of every Region; the lists also seed `cache`, so checking the
-/// pairs does not list them again. Returns what was found, notes on what is not checked, and
-/// what could not be listed.
-pub async fn discover<C: Clients>(
-    clients: &C,
+/// What one account's discovery found: the integrations, the inbound integrations whose
+/// source is elsewhere (ARN and note), and what could not be listed.
+pub type Discovered = (Vec<Found>, Vec<(String, String)>, Vec<String>);
+
+/// List the integrations of every Region, the Regions at once; the lists also seed `cache`,
+/// so checking the pairs does not list them again. Results are in the Regions' order.
+pub async fn discover<C: Clients + 'static>(
+    clients: Arc<C>,
     regions: &[String],
     cache: &Arc<ReadCache>,
-) -> Result<(Vec<Found>, Vec<String>, Vec<String>), CallError> {
-    let mut found = Vec::new();
-    let mut notes = Vec::new();
-    let mut unverified = Vec::new();
-    for region in regions {
-        let rds: SourceClients = clients.in_region(region);
-        let list = source::integrations(&rds).await;
-        let list = match list {
-            Fact::Ok(l) => l,
-            Fact::Error(e) => return Err(e),
-        };
-        let seeded = Fact::Ok(list.clone());
-        cache.integrations.get(region, || async { seeded }).await;
-        match inbound_elsewhere(clients, region, &list).await {
-            Ok(n) => notes.extend(n),
-            Err(e) => unverified.push(format!(
+) -> Result<Discovered, CallError> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (n, region) in regions.iter().enumerate() {
+        let (clients, cache, region) = (clients.clone(), cache.clone(), region.clone());
+        tasks.spawn(async move { (n, discover_region(clients.as_ref(), &region, &cache).await) });
+    }
+    let mut per_region: Vec<Option<Result<Discovered, CallError>>> =
+        regions.iter().map(|_| None).collect();
+    while let Some(done) = tasks.join_next().await {
+        let (n, r) = done.expect("discovery does not panic");
+        per_region[n] = Some(r);
+    }
+    let (mut found, mut elsewhere, mut unverified) = (Vec::new(), Vec::new(), Vec::new());
+    for r in per_region {
+        let (f, e, u) = r.expect("every Region was listed")?;
+        found.extend(f);
+        elsewhere.extend(e);
+        unverified.extend(u);
+    }
+    Ok((found, elsewhere, unverified))
+}
+
+async fn discover_region<C: Clients>(
+    clients: &C,
+    region: &str,
+    cache: &ReadCache,
+) -> Result<Discovered, CallError> {
+    let rds: SourceClients = clients.in_region(region);
+    let list = match source::integrations(&rds).await {
+        Fact::Ok(l) => l,
+        Fact::Error(e) => return Err(e),
+    };
+    let seeded = Fact::Ok(list.clone());
+    cache.integrations.get(region, || async { seeded }).await;
+    let (elsewhere, unverified) = match inbound_elsewhere(clients, region, &list).await {
+        Ok(e) => (e, Vec::new()),
+        Err(e) => (
+            Vec::new(),
+            vec![format!(
                 "inbound integrations in {region} were not listed: {}",
                 e.describe()
-            )),
-        }
-        for i in list.iter() {
+            )],
+        ),
+    };
+    let found = list
+        .iter()
+        .map(|i| {
             let pair = match (
                 SourceRef::parse(&i.source_arn),
                 TargetRef::parse(&i.target_arn),
@@ -98,15 +128,15 @@ pub async fn discover<C: Clients>(
                     "its target is not an Amazon Redshift namespace ({e})"
                 )),
             };
-            found.push(Found {
-                region: region.clone(),
+            Found {
+                region: region.to_string(),
                 integration: i.clone(),
                 pair,
                 candidate: false,
-            });
-        }
-    }
-    Ok((found, notes, unverified))
+            }
+        })
+        .collect();
+    Ok((found, elsewhere, unverified))
 }
 
 /// `--candidates TARGET`: every Aurora cluster of the Regions that is the source of no
@@ -204,7 +234,7 @@ pub async fn plan<C: Clients + 'static>(
         tasks.spawn(async move {
             let found = async {
                 let (mut found, notes, unverified) =
-                    discover(clients.as_ref(), &regions, &c).await?;
+                    discover(clients.clone(), &regions, &c).await?;
                 if let Some(t) = &target {
                     let more = candidates(clients.as_ref(), &regions, &c, &found, t).await?;
                     found.extend(more);
@@ -227,10 +257,11 @@ pub async fn plan<C: Clients + 'static>(
         notes: Vec::new(),
         unverified: Vec::new(),
     };
+    let mut inbound = Vec::new();
     for (n, r) in per_account.into_iter().enumerate() {
         let role = with_cache[n].0.role.clone();
         match r.expect("every account was discovered") {
-            Ok((found, notes, unverified)) => {
+            Ok((found, elsewhere, unverified)) => {
                 for f in found {
                     match &f.pair {
                         Ok(_) => plan.found.push((n, f)),
@@ -239,7 +270,7 @@ pub async fn plan<C: Clients + 'static>(
                             .push(format!("{} is not checked: {why}", label(&f))),
                     }
                 }
-                plan.notes.extend(notes);
+                inbound.extend(elsewhere);
                 plan.unverified.extend(unverified);
             }
             Err(e) => match role {
@@ -251,6 +282,20 @@ pub async fn plan<C: Clients + 'static>(
             },
         }
     }
+    // An inbound integration whose source account is audited too is checked there: no note.
+    let audited = |arn: &str| {
+        plan.found
+            .iter()
+            .any(|(_, f)| f.integration.integration_arn.as_deref() == Some(arn))
+    };
+    // Two audited accounts may both see it (two targets): one note.
+    let mut noted = std::collections::BTreeSet::new();
+    let notes: Vec<String> = inbound
+        .into_iter()
+        .filter(|(arn, _)| !audited(arn) && noted.insert(arn.clone()))
+        .map(|(_, note)| note)
+        .collect();
+    plan.notes.extend(notes);
     plan.accounts = with_cache;
     Ok(plan)
 }
