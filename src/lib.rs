@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod fetch;
 pub mod fix;
+pub mod inputs;
 pub mod model;
 pub mod progress;
 pub mod report;

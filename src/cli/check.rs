@@ -20,6 +20,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     if args.fix.fix {
         return super::fix_cmd::run(global, args, &config, &rules);
     }
+    if let Some(path) = &args.terraform_plan {
+        return plan_check(global, args, &config, &rules, path);
+    }
     let mut out = Stream::new(global, args, &config, &rules, false);
     match &args.snapshot {
         Some(path) => {
@@ -64,6 +67,82 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         }
     }
     out.finish(global, args)
+}
+
+/// `--terraform-plan`: one snapshot per planned integration, checked offline. A pair the
+/// plan cannot make into a snapshot is not verified (the run fails unless allowed).
+fn plan_check(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    config: &Loaded,
+    rules: &crate::rules::RuleSet,
+    path: &Path,
+) -> Result<bool, CliError> {
+    let bad = |message: String| CliError::Plan {
+        path: path.to_path_buf(),
+        message,
+    };
+    if args.fix.fix || args.data.data {
+        return Err(CliError::Usage(
+            "--terraform-plan checks a plan offline; --fix and --data need a live cluster".into(),
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let shown = shown_path(path);
+    let region = global
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").ok())
+        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok());
+    let world = crate::inputs::terraform::read(&text, &shown, region.as_deref()).map_err(bad)?;
+    let pair = match (&args.source, &args.target) {
+        (Some(s), Some(t)) => Some((s.as_str(), t.as_str())),
+        (None, None) => None,
+        _ => {
+            return Err(CliError::Usage(
+                "with --terraform-plan, --source and --target go together (resource addresses)"
+                    .into(),
+            ))
+        }
+    };
+    let (snaps, unchecked) = world.snapshots(pair).map_err(bad)?;
+    if snaps.is_empty() && unchecked.is_empty() {
+        return Err(bad(
+            "the plan has no aws_rds_integration; name the pair with --source ADDRESS --target ADDRESS".into(),
+        ));
+    }
+    if let Some(save) = &args.save_snapshot {
+        match snaps.as_slice() {
+            [one] => save_snapshot(save, one, global.quiet)?,
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--save-snapshot writes one pair, but the plan makes {}",
+                    snaps.len()
+                )))
+            }
+        }
+    }
+    let mut out = Stream::new(global, args, config, rules, false);
+    out.frame().artifact = shown;
+    for snap in &snaps {
+        out.push(snap, None)?;
+    }
+    out.frame().unverified = unchecked.into_iter().map(|u| u.why).collect();
+    out.finish(global, args)
+}
+
+/// A path as reports name it: relative to here when it is below here.
+fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    abs.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// `--data` and its options; a malformed URL or CA file is bad input (exit 2).

@@ -20,6 +20,8 @@ pub enum CliError {
     Fetch(Box<FetchError>),
     #[error("snapshot {}: {message}", .path.display())]
     Snapshot { path: PathBuf, message: String },
+    #[error("{}: {message}", .path.display())]
+    Plan { path: PathBuf, message: String },
     #[error("cannot write {}: {source}", .path.display())]
     Write {
         path: PathBuf,

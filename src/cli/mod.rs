@@ -116,6 +116,11 @@ pub struct CheckArgs {
     /// Write the fetched configuration to FILE (versioned JSON) before evaluating it.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+    /// Check a Terraform plan before it is applied: the output of `terraform show -json
+    /// PLANFILE`. Each planned aws_rds_integration is a pair; without one, --source and
+    /// --target name the resources by address.
+    #[arg(long, value_name = "PLAN.json", conflicts_with = "snapshot")]
+    pub terraform_plan: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
     /// How many pairs are read at once (a config file's pairs); each distinct fact is read
@@ -191,6 +196,7 @@ impl AuditArgs {
             target: None,
             snapshot: None,
             save_snapshot: None,
+            terraform_plan: None,
             report: self.report.clone(),
             concurrency: self.concurrency,
             rules: RulesSource {

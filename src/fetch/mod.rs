@@ -47,6 +47,7 @@ pub async fn snapshot(
         source,
         target,
         integrations,
+        plan: None,
     })
 }
 

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The error code of a fact a plan does not hold and that was not fetched.
+pub const NOT_IN_PLAN: &str = "NotInPlan";
+
 /// Why a call failed. Kept in the snapshot so an offline run reports the same `error` findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,6 +31,21 @@ impl CallError {
         match &self.code {
             Some(code) => format!("{} failed: {}: {}", self.call, code, self.message),
             None => format!("{} failed: {}", self.call, self.message),
+        }
+    }
+
+    /// The fact comes from outside a Terraform plan or CloudFormation template, and was not
+    /// read from AWS.
+    pub fn is_not_in_plan(&self) -> bool {
+        self.code.as_deref() == Some(NOT_IN_PLAN)
+    }
+
+    /// What to do to read it: grant the call, or (outside a plan) check the live resource.
+    pub fn remedy(&self) -> String {
+        if self.is_not_in_plan() {
+            "a plan cannot tell it: check the live resources after apply".to_string()
+        } else {
+            format!("grant {} to verify it", self.call)
         }
     }
 

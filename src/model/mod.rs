@@ -4,6 +4,7 @@ pub mod arn;
 pub mod fact;
 pub mod finding;
 pub mod identity;
+pub mod plan;
 pub mod schema;
 pub mod snapshot;
 
@@ -12,5 +13,6 @@ pub use finding::{
     DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
 };
 pub use identity::Identity;
+pub use plan::{Location, PlanFacts, PlannedGroup, PlannedIntegration, PlannedParameter};
 pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;

@@ -37,6 +37,10 @@ pub struct Snapshot {
     /// target name taken as a cluster while the workgroup lookup failed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Built from a Terraform plan or CloudFormation template: what the deployment does and
+    /// what it cannot know. Absent for a live read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<super::plan::PlanFacts>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

@@ -78,7 +78,11 @@ pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
     }
     let steps = super::steps::steps(r, rules);
     if !steps.is_empty() {
-        out.push_str("\n<details><summary>How to fix (the steps <code>check --fix</code> takes, in its order)</summary>\n\n");
+        let heading = match r.snapshot.plan {
+            Some(_) => "How to fix (in the plan's source)",
+            None => "How to fix (the steps <code>check --fix</code> takes, in its order)",
+        };
+        out.push_str(&format!("\n<details><summary>{heading}</summary>\n\n"));
         for (i, step) in steps.iter().enumerate() {
             let kind = match step.applicability {
                 Applicability::Safe => "",

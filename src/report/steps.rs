@@ -24,6 +24,9 @@ pub struct Step {
 }
 
 pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
+    if let Some(plan) = &report.snapshot.plan {
+        return plan_steps(report, rules, plan);
+    }
     let set = RuleSet {
         rules: rules.to_vec(),
     };
@@ -66,4 +69,79 @@ pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
             }
         })
         .collect()
+}
+
+/// A plan is fixed in its source, not with AWS CLI commands: the parameters to set go into
+/// the planned parameter group as the tool writes them (one step per group), and every other
+/// problem shows its rule's fix.
+fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::PlanFacts) -> Vec<Step> {
+    use crate::rules::spec::{Check, Condition};
+    let problems: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Fail | Status::Warn) && f.suppressed.is_none())
+        .collect();
+    let rule_of = |f: &Finding| rules.iter().find(|r| r.code == f.rule);
+    let terraform = plan.tool == "terraform";
+    let mut set_in_group: Vec<(&Finding, String, String)> = Vec::new();
+    let mut others = Vec::new();
+    for f in problems {
+        match rule_of(f).map(|r| &r.check) {
+            Some(Check::SourceParameter {
+                parameter,
+                expect: Condition::Equals(v),
+                ..
+            }) => set_in_group.push((f, parameter.clone(), v.to_string())),
+            _ => others.push(f),
+        }
+    }
+    let mut steps = Vec::new();
+    if !set_in_group.is_empty() {
+        let group = plan
+            .locations
+            .get("source_group")
+            .map(|l| l.address.clone())
+            .unwrap_or_else(|| {
+                report
+                    .snapshot
+                    .source
+                    .cluster
+                    .db_cluster_parameter_group
+                    .clone()
+            });
+        let mut commands = vec![format!("# in {group}:")];
+        for (_, name, value) in &set_in_group {
+            if terraform {
+                commands.push(format!(
+                    "parameter {{ name = \"{name}\"  value = \"{value}\"  apply_method = \"pending-reboot\" }}"
+                ));
+            } else {
+                commands.push(format!("Parameters: {{ {name}: \"{value}\" }}"));
+            }
+        }
+        steps.push(Step {
+            summary: format!("Set the parameters in {group}"),
+            applicability: Applicability::Manual,
+            reason: None,
+            problems: set_in_group.iter().map(|(f, _, _)| (*f).clone()).collect(),
+            also: Vec::new(),
+            commands,
+        });
+    }
+    for f in others {
+        let title = rule_of(f).map(|r| r.title.clone()).unwrap_or_default();
+        steps.push(Step {
+            summary: format!("{} {}: {title}", f.rule, f.name),
+            applicability: Applicability::Manual,
+            reason: None,
+            problems: vec![f.clone()],
+            also: Vec::new(),
+            commands: f
+                .remediation
+                .as_deref()
+                .map(|r| r.lines().map(str::to_string).collect())
+                .unwrap_or_default(),
+        });
+    }
+    steps
 }

@@ -416,7 +416,10 @@ fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOpti
     let steps = super::steps::steps(report, rules);
     if !steps.is_empty() {
         out.push_str(&paint(
-            "How to fix (the steps `check --fix` takes, in its order)",
+            match report.snapshot.plan {
+                Some(_) => "How to fix (in the plan's source)",
+                None => "How to fix (the steps `check --fix` takes, in its order)",
+            },
             "1",
             opts.color,
         ));
@@ -490,8 +493,16 @@ fn unverified(report: &Report, color: bool) -> String {
             .filter(|f| f.evidence.failed_call.as_deref() == Some(call))
             .collect();
         let codes: Vec<&str> = affected.iter().map(|f| f.rule.as_str()).collect();
+        let what = if affected[0]
+            .message
+            .contains(crate::model::fact::NOT_IN_PLAN)
+        {
+            "not read (not in the plan)"
+        } else {
+            "failed"
+        };
         out.push_str(&format!(
-            "ERROR {call} failed; affects {}\n",
+            "ERROR {call} {what}; affects {}\n",
             codes.join(", ")
         ));
         out.push_str(&format!("    {}\n", affected[0].message));

@@ -63,6 +63,10 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
     if matches!(rule.check, super::spec::Check::Data { .. }) && snap.schema.is_none() {
         return false;
     }
+    // Plan rules run only on snapshots built from a plan or template.
+    if matches!(rule.check, super::spec::Check::Plan { .. }) && snap.plan.is_none() {
+        return false;
+    }
     let a = &rule.applies_to;
     (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
@@ -74,7 +78,14 @@ pub fn evaluate(snap: &Snapshot, rules: &RuleSet) -> Vec<Finding> {
         .rules
         .iter()
         .filter(|r| applies(r, snap))
-        .map(|r| finding(r, checks::run(&r.check, snap), snap))
+        .map(|r| {
+            // A plan that cannot tell a fact this rule reads: unverified, never judged.
+            let outcome = match super::reads::unknown(&r.check, snap) {
+                Some(why) => Outcome::unknown(why, Evidence::default()),
+                None => checks::run(&r.check, snap),
+            };
+            finding(r, outcome, snap)
+        })
         .collect();
     findings.sort_by(|a, b| a.rule.cmp(&b.rule));
     findings

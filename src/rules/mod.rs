@@ -7,6 +7,7 @@ pub mod engine;
 pub mod fix_text;
 pub mod iam;
 pub mod integration_causes;
+pub mod reads;
 pub mod spec;
 
 use std::path::Path;
@@ -41,6 +42,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/integrations.toml"),
     ),
     ("rules/data.toml", include_str!("../../rules/data.toml")),
+    ("rules/plan.toml", include_str!("../../rules/plan.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]

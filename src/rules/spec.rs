@@ -217,6 +217,36 @@ pub enum Check {
         #[serde(default)]
         limit: Option<usize>,
     },
+    /// What only a Terraform plan or CloudFormation template can get wrong (how it applies
+    /// parameters, what it replaces, what it orders badly). Runs only on snapshots built from
+    /// one. `parameters` names the parameters the problem concerns; `limit` a ceiling.
+    Plan {
+        problem: PlanProblem,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        parameters: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanProblem {
+    /// A static parameter planned with `apply_method = "immediate"`.
+    StaticImmediate,
+    /// Parameters AWS accepts only together, set in part or with different apply methods.
+    SetTogether,
+    /// The integration is replaced (deleted and created again).
+    IntegrationReplaced,
+    /// The integration is created in the same apply that changes what the source's writer
+    /// must reboot for.
+    RebootBetweenApplies,
+    /// The data filter includes something (Aurora PostgreSQL needs an include).
+    FilterIncludes,
+    /// The data filter is one CreateIntegration accepts.
+    FilterValid,
+    /// `AdditionalEncryptionContext` only with a KMS key, and within the limit of pairs.
+    EncryptionContext,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

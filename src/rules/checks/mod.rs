@@ -5,6 +5,7 @@ mod data;
 mod deployments;
 mod integrations;
 mod parameter;
+mod plan;
 mod policy;
 mod topology;
 mod versions;
@@ -53,6 +54,11 @@ pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
         Check::NamespaceArn => topology::namespace_arn(snap),
         Check::ResourcePolicy { statement } => policy::check(snap, *statement),
         Check::Integrations { check, limit } => integrations::check(snap, *check, *limit),
+        Check::Plan {
+            problem,
+            parameters,
+            limit,
+        } => plan::check(snap, *problem, parameters, *limit),
         Check::Data {
             problem,
             supported,
@@ -87,6 +93,7 @@ pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
         | Check::GlobalDatabase
         | Check::BlueGreen
         | Check::Integrations { .. }
+        | Check::Plan { .. }
         | Check::Data { .. } => source(),
         Check::Attribute { on, .. } => match on {
             On::SourceCluster => source(),

@@ -107,10 +107,7 @@ fn judge(
         ev.failed_call = Some(e.call.clone());
         if holds {
             return Outcome::unknown(
-                format!(
-                    "{name} is {shown}, which would pass; grant {} to verify it",
-                    e.call
-                ),
+                format!("{name} is {shown}, which would pass; {}", e.remedy()),
                 ev,
             );
         }

@@ -1,0 +1,5 @@
+//! Inputs other than a live AWS read that become snapshots: a Terraform plan and a
+//! CloudFormation template, through the planned world they share.
+
+pub mod planned;
+pub mod terraform;

@@ -1,0 +1,324 @@
+//! Problems only a Terraform plan or CloudFormation template can have: how it applies
+//! parameters, what it replaces, and what it asks of one apply. Each reads
+//! `Snapshot::plan`; the engine runs them only on snapshots built from a plan.
+
+use crate::model::{Dialect, Evidence, PlanFacts, PlannedParameter, Snapshot};
+use crate::rules::data_filter::DataFilter;
+use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::spec::PlanProblem;
+
+pub fn check(
+    snap: &Snapshot,
+    problem: PlanProblem,
+    parameters: &[String],
+    limit: Option<usize>,
+) -> Outcome {
+    let Some(plan) = &snap.plan else {
+        return na("not built from a plan");
+    };
+    let outcome = match problem {
+        PlanProblem::StaticImmediate => static_immediate(plan, parameters),
+        PlanProblem::SetTogether => set_together(plan, parameters),
+        PlanProblem::IntegrationReplaced => replaced(plan),
+        PlanProblem::RebootBetweenApplies => reboot_between(plan, parameters),
+        PlanProblem::FilterIncludes => filter_includes(plan),
+        PlanProblem::FilterValid => filter_valid(snap, plan),
+        PlanProblem::EncryptionContext => encryption_context(plan, limit.unwrap_or(6)),
+    };
+    // Point at the resource as the plan names it.
+    let role = match problem {
+        PlanProblem::StaticImmediate | PlanProblem::SetTogether => "source_group",
+        _ => "integration",
+    };
+    match plan.locations.get(role) {
+        Some(l) if outcome.resource.is_none() => outcome.on(l.address.clone()),
+        _ => outcome,
+    }
+}
+
+fn na(why: &str) -> Outcome {
+    Outcome::new(Verdict::NotApplicable, why, Evidence::default())
+}
+
+fn pass(message: impl Into<String>) -> Outcome {
+    Outcome::new(Verdict::Pass, message, Evidence::default())
+}
+
+fn violation(message: impl Into<String>, evidence: Evidence) -> Outcome {
+    Outcome::new(Verdict::Violation, message, evidence)
+}
+
+fn planned<'a>(plan: &'a PlanFacts, name: &str) -> Option<&'a PlannedParameter> {
+    plan.source_group
+        .as_ref()?
+        .parameters
+        .iter()
+        .find(|p| p.name == name)
+}
+
+fn static_immediate(plan: &PlanFacts, statics: &[String]) -> Outcome {
+    let Some(group) = &plan.source_group else {
+        return na("the plan writes no DB cluster parameter group for the source");
+    };
+    let wrong: Vec<&PlannedParameter> = group
+        .parameters
+        .iter()
+        .filter(|p| statics.contains(&p.name) && p.apply_method.as_deref() == Some("immediate"))
+        .collect();
+    match wrong.as_slice() {
+        [] => pass(format!(
+            "no static parameter of {} is applied immediately",
+            group.name
+        )),
+        [first, ..] => violation(
+            format!(
+                "{} sets the static parameter{} {} with apply_method = \"immediate\"; AWS rejects it \
+                 (InvalidParameterCombination: cannot use immediate apply method for static parameter)",
+                group.address,
+                if wrong.len() > 1 { "s" } else { "" },
+                wrong.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            Evidence {
+                parameter: Some(first.name.clone()),
+                expected: Some("pending-reboot".into()),
+                actual: Some("immediate".into()),
+                parameter_group: Some(group.name.clone()),
+                ..Evidence::default()
+            },
+        ),
+    }
+}
+
+fn set_together(plan: &PlanFacts, together: &[String]) -> Outcome {
+    let Some(group) = &plan.source_group else {
+        return na("the plan writes no DB cluster parameter group for the source");
+    };
+    let set: Vec<&PlannedParameter> = together.iter().filter_map(|n| planned(plan, n)).collect();
+    if set.is_empty() {
+        return na("the plan sets none of them; the parameter rules judge their values");
+    }
+    let missing: Vec<&str> = together
+        .iter()
+        .filter(|n| planned(plan, n).is_none())
+        .map(String::as_str)
+        .collect();
+    let evidence = |actual: String| Evidence {
+        parameter_group: Some(group.name.clone()),
+        expected: Some(together.join(", ")),
+        actual: Some(actual),
+        ..Evidence::default()
+    };
+    if !missing.is_empty() {
+        return violation(
+            format!(
+                "{} sets {} but not {}: AWS accepts these only together, in one request",
+                group.address,
+                set.iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                missing.join(", ")
+            ),
+            evidence(
+                set.iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        );
+    }
+    let mut methods: Vec<Option<&str>> = set.iter().map(|p| p.apply_method.as_deref()).collect();
+    methods.dedup();
+    if methods.len() > 1 {
+        let how: Vec<String> = set
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p.name,
+                    p.apply_method.as_deref().unwrap_or("(default)")
+                )
+            })
+            .collect();
+        return violation(
+            format!(
+                "{} applies them differently ({}): they go in separate requests; give all of them apply_method = \"pending-reboot\"",
+                group.address,
+                how.join(", ")
+            ),
+            evidence(how.join(", ")),
+        );
+    }
+    pass(format!(
+        "{} sets {} together",
+        group.name,
+        together.join(", ")
+    ))
+}
+
+fn replaced(plan: &PlanFacts) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    if !i.actions.iter().any(|a| a == "delete") {
+        return pass(format!(
+            "{} is not replaced ({})",
+            i.address,
+            i.actions.join(", ")
+        ));
+    }
+    let because = i
+        .replaced_because
+        .as_deref()
+        .map(|b| format!(" because of {b}"))
+        .unwrap_or_default();
+    violation(
+        format!(
+            "the plan {} {}{because}: a new integration seeds every table again from the start",
+            if i.actions.iter().any(|a| a == "create") {
+                "replaces"
+            } else {
+                "deletes"
+            },
+            i.address
+        ),
+        Evidence {
+            field: Some("actions".into()),
+            expected: Some("no delete".into()),
+            actual: Some(i.actions.join(", ")),
+            ..Evidence::default()
+        },
+    )
+}
+
+fn reboot_between(plan: &PlanFacts, statics: &[String]) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    if !i.actions.iter().any(|a| a == "create") {
+        return na("the plan does not create the integration");
+    }
+    let mut needs = plan.reboot_needed.clone();
+    let changed: Vec<&str> = plan
+        .changed_parameters
+        .iter()
+        .filter(|p| statics.contains(p))
+        .map(String::as_str)
+        .collect();
+    if !changed.is_empty() {
+        needs.push(format!(
+            "changes the static parameter{} {} of its group",
+            if changed.len() > 1 { "s" } else { "" },
+            changed.join(", ")
+        ));
+    }
+    if !plan.source_exists || needs.is_empty() {
+        return pass("the integration's source needs no reboot for this plan");
+    }
+    violation(
+        format!(
+            "the plan creates {} in the same apply that {}; the integration is created before the \
+             writer reboots to apply it. Apply the parameter change, reboot the writer, then apply the integration",
+            i.address,
+            needs.join("; ")
+        ),
+        Evidence {
+            apply_status: Some("pending-reboot".into()),
+            ..Evidence::default()
+        },
+    )
+}
+
+fn filter_includes(plan: &PlanFacts) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    let includes = i
+        .data_filter
+        .as_deref()
+        .and_then(|f| DataFilter::parse(f, Dialect::Postgres).ok())
+        .is_some_and(|f| f.patterns.iter().any(|p| p.include));
+    if includes {
+        return pass("the data filter includes at least one pattern");
+    }
+    violation(
+        format!(
+            "{} has {}: an Aurora PostgreSQL integration needs a data filter that includes something \
+             (AWS: \"Your data filter must contain at least one include statement\")",
+            i.address,
+            match &i.data_filter {
+                None => "no data_filter".to_string(),
+                Some(f) => format!("the data filter \"{f}\", which includes nothing"),
+            }
+        ),
+        Evidence {
+            field: Some("DataFilter".into()),
+            expected: Some("include: database.schema.table".into()),
+            actual: i.data_filter.clone(),
+            ..Evidence::default()
+        },
+    )
+}
+
+fn filter_valid(snap: &Snapshot, plan: &PlanFacts) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    let Some(text) = &i.data_filter else {
+        return na("the integration has no data filter");
+    };
+    let dialect = if snap.source.cluster.engine == "aurora-postgresql" {
+        Dialect::Postgres
+    } else {
+        Dialect::Mysql
+    };
+    match DataFilter::parse(text, dialect) {
+        Ok(_) => pass("the data filter is one CreateIntegration accepts"),
+        Err(e) => violation(
+            format!("{} has a data filter AWS rejects: {}", i.address, e.0),
+            Evidence {
+                field: Some("DataFilter".into()),
+                actual: Some(text.clone()),
+                ..Evidence::default()
+            },
+        ),
+    }
+}
+
+fn encryption_context(plan: &PlanFacts, limit: usize) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    let pairs = i.additional_encryption_context.len();
+    if pairs == 0 {
+        return na("the integration sets no additional encryption context");
+    }
+    let evidence = |expected: &str, actual: String| Evidence {
+        field: Some("AdditionalEncryptionContext".into()),
+        expected: Some(expected.into()),
+        actual: Some(actual),
+        ..Evidence::default()
+    };
+    if let (None, Some(why)) = (&i.kms_key_id, plan.unknown.get("plan.integration.KMSKeyId")) {
+        return Outcome::unknown(why.clone(), Evidence::default());
+    }
+    if i.kms_key_id.is_none() {
+        return violation(
+            format!(
+                "{} sets additional_encryption_context without kms_key_id: AWS accepts a context only with a customer managed key",
+                i.address
+            ),
+            evidence("with KMSKeyId", "no KMSKeyId".into()),
+        );
+    }
+    if pairs > limit {
+        return violation(
+            format!(
+                "{} sets {pairs} encryption context pairs; AWS accepts at most {limit}",
+                i.address
+            ),
+            evidence(&format!("at most {limit} pairs"), pairs.to_string()),
+        );
+    }
+    pass(format!("{pairs} encryption context pair(s) with a KMS key"))
+}

@@ -1,0 +1,370 @@
+//! `check --terraform-plan`: hand-made plans in Terraform's documented JSON format
+//! (https://developer.hashicorp.com/terraform/internals/json-format), shaped after the AWS
+//! provider's own acceptance test for aws_rds_integration. One correct plan in
+//! `fixtures/terraform/`, and each broken case as a small edit of it, with the rule (AWS's
+//! or Terraform's) that makes the verdict right.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+use zetl_preflight::inputs::terraform;
+use zetl_preflight::model::Status;
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+const BASE: &str = "fixtures/terraform/mysql-serverless-new.json";
+
+fn base() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(BASE);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The resource change and the configuration entry of `address`.
+fn change<'a>(plan: &'a mut Value, address: &str) -> &'a mut Value {
+    plan["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} in the plan"))
+}
+
+fn config<'a>(plan: &'a mut Value, address: &str) -> &'a mut Value {
+    plan["configuration"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("{address} in the configuration"))
+}
+
+fn params(plan: &mut Value) -> &mut Vec<Value> {
+    change(plan, "aws_rds_cluster_parameter_group.zero_etl")["change"]["after"]["parameter"]
+        .as_array_mut()
+        .unwrap()
+}
+
+/// Rule code → status, for each pair the plan makes; and what could not be checked.
+fn verdicts(plan: &Value) -> (Vec<BTreeMap<String, Status>>, Vec<String>) {
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    let (snaps, unchecked) = world.snapshots(None).unwrap();
+    let rules = RuleSet::embedded().unwrap();
+    let per_pair = snaps
+        .iter()
+        .map(|s| {
+            evaluate(s, &rules)
+                .into_iter()
+                .map(|f| (f.rule, f.status))
+                .collect()
+        })
+        .collect();
+    (per_pair, unchecked.into_iter().map(|u| u.why).collect())
+}
+
+fn one(plan: &Value) -> BTreeMap<String, Status> {
+    let (mut pairs, unchecked) = verdicts(plan);
+    assert!(unchecked.is_empty(), "{unchecked:?}");
+    assert_eq!(pairs.len(), 1);
+    pairs.remove(0)
+}
+
+/// The correct plan: nothing fails or warns. What a plan cannot tell (the policy and the
+/// namespace ARN, known only after apply; the account's integrations and the engine defaults,
+/// outside the plan) is unverified, never a pass.
+#[test]
+fn the_correct_plan_fails_nothing_and_says_what_it_cannot_know() {
+    let v = one(&base());
+    let unverified: Vec<&str> = v
+        .iter()
+        .filter(|(_, s)| **s == Status::Error)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    assert_eq!(
+        unverified,
+        [
+            "ZA001", "ZA002", "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZM007", "ZM008",
+            "ZM009", "ZR009"
+        ]
+    );
+    assert!(
+        !v.values().any(|s| matches!(s, Status::Fail | Status::Warn)),
+        "{v:?}"
+    );
+    for code in [
+        "ZM001", "ZM003", "ZM010", "ZR007", "ZT001", "ZT002", "ZT003", "ZT004", "ZT006",
+    ] {
+        assert_eq!(v[code], Status::Pass, "{code}");
+    }
+}
+
+type Edit = fn(&mut Value);
+
+/// A case: its name, what it rests on, the edit, and the verdicts it must produce.
+type Case = (
+    &'static str,
+    &'static str,
+    Edit,
+    &'static [(&'static str, Status)],
+);
+
+const CASES: &[Case] = &[
+    (
+        "the group lacks binlog_format",
+        "AWS: binlog_format must be ROW; the Aurora MySQL default is OFF (USER_LogAccess.MySQL.BinaryFormat)",
+        |p| params(p).retain(|x| x["name"] != "binlog_format"),
+        &[("ZM003", Status::Fail)],
+    ),
+    (
+        "a static parameter applied immediately",
+        "RDS: InvalidParameterCombination: cannot use immediate apply method for static parameter",
+        |p| params(p)[0]["apply_method"] = json!("immediate"),
+        &[("ZT001", Status::Fail), ("ZT002", Status::Fail)],
+    ),
+    (
+        "the enhanced-binlog trio split",
+        "AWS: set aurora_enhanced_binlog, binlog_backup and binlog_replication_globaldb in the same request",
+        |p| params(p).retain(|x| x["name"] != "binlog_replication_globaldb"),
+        &[("ZT002", Status::Fail), ("ZM004", Status::Fail)],
+    ),
+    (
+        "the integration replaced",
+        "Terraform: actions [delete, create] with replace_paths; a new integration re-seeds every table",
+        |p| {
+            let i = change(p, "aws_rds_integration.this");
+            i["change"]["actions"] = json!(["delete", "create"]);
+            i["change"]["replace_paths"] = json!([["source_arn"]]);
+            i["action_reason"] = json!("replace_because_cannot_update");
+        },
+        &[("ZT003", Status::Fail)],
+    ),
+    (
+        "a data filter with a regular expression group",
+        "CreateIntegration: DataFilter allows [a-zA-Z0-9_ \"\\-$,*.:?+/] only",
+        |p| {
+            change(p, "aws_rds_integration.this")["change"]["after"]["data_filter"] =
+                json!("include: orders.(a|b)")
+        },
+        &[("ZT006", Status::Fail)],
+    ),
+    (
+        "an encryption context without a KMS key",
+        "AWS: AdditionalEncryptionContext only with KMSKeyId",
+        |p| {
+            let i = change(p, "aws_rds_integration.this");
+            i["change"]["after"]["additional_encryption_context"] = json!({"team": "data"});
+            i["change"]["after"]["kms_key_id"] = Value::Null;
+            i["change"]["after_unknown"]["kms_key_id"] = json!(false);
+        },
+        &[("ZT007", Status::Fail)],
+    ),
+    (
+        "seven encryption context pairs",
+        "AWS: at most 6 user pairs (RDS adds its own)",
+        |p| {
+            let i = change(p, "aws_rds_integration.this");
+            let ctx: serde_json::Map<String, Value> =
+                (0..7).map(|n| (format!("k{n}"), json!("v"))).collect();
+            i["change"]["after"]["additional_encryption_context"] = Value::Object(ctx);
+            i["change"]["after"]["kms_key_id"] = json!("arn:aws:kms:us-east-1:123456789012:key/1");
+            i["change"]["after_unknown"]["kms_key_id"] = json!(false);
+        },
+        &[("ZT007", Status::Fail)],
+    ),
+    (
+        "no engine_version",
+        "AWS picks the default version at apply: the version rule cannot be judged",
+        |p| {
+            change(p, "aws_rds_cluster.source")["change"]["after"]
+                .as_object_mut()
+                .unwrap()
+                .remove("engine_version");
+            change(p, "aws_rds_cluster.source")["change"]["after_unknown"]["engine_version"] =
+                json!(true);
+            config(p, "aws_rds_cluster.source")["expressions"]
+                .as_object_mut()
+                .unwrap()
+                .remove("engine_version");
+        },
+        &[("ZM010", Status::Error)],
+    ),
+    (
+        "an engine version below the minimum",
+        "AWS: Aurora MySQL 3.05.2 or later",
+        |p| {
+            change(p, "aws_rds_cluster.source")["change"]["after"]["engine_version"] =
+                json!("8.0.mysql_aurora.3.04.0")
+        },
+        &[("ZM010", Status::Fail)],
+    ),
+    (
+        "a parameter value known only after apply",
+        "Terraform: after_unknown marks it; the rule that reads it cannot be judged",
+        |p| {
+            let g = change(p, "aws_rds_cluster_parameter_group.zero_etl");
+            g["change"]["after"]["parameter"][2]["value"] = Value::Null;
+            g["change"]["after_unknown"]["parameter"][2] = json!({"value": true});
+        },
+        &[("ZM003", Status::Error)],
+    ),
+    (
+        "case sensitivity off in the workgroup",
+        "AWS: enable_case_sensitive_identifier must be true on the target",
+        |p| {
+            change(p, "aws_redshiftserverless_workgroup.target")["change"]["after"]
+                ["config_parameter"][0]["parameter_value"] = json!("false")
+        },
+        &[("ZR007", Status::Fail)],
+    ),
+    (
+        "a cluster without an instance",
+        "AWS: the source needs a writer instance",
+        |p| {
+            p["resource_changes"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|r| r["address"] != "aws_rds_cluster_instance.writer")
+        },
+        &[("ZC002", Status::Fail)],
+    ),
+    (
+        "a policy with only the CreateInboundIntegration statement",
+        "AWS: the namespace policy must also let redshift.amazonaws.com AuthorizeInboundIntegration for the source ARN; the provider's doc example has only the first statement",
+        |p| {
+            let arn = "arn:aws:redshift-serverless:us-east-1:123456789012:namespace/9f1c2d3e-4b5a-6c7d-8e9f-0a1b2c3d4e5f";
+            let ns = change(p, "aws_redshiftserverless_namespace.target");
+            ns["change"]["after"]["arn"] = json!(arn);
+            ns["change"]["after_unknown"]["arn"] = json!(false);
+            let policy = json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "redshift:CreateInboundIntegration",
+                    "Resource": arn
+                }]
+            });
+            let pol = change(p, "aws_redshift_resource_policy.target");
+            pol["change"]["after"] = json!({"resource_arn": arn, "policy": policy.to_string()});
+            pol["change"]["after_unknown"] = json!({"id": true});
+        },
+        // ZA002 needs the source's account, from its ARN: known only after apply here.
+        &[("ZA001", Status::Fail), ("ZA002", Status::Error), ("ZR009", Status::Pass)],
+    ),
+    (
+        "an existing cluster moved to the zero-ETL group in the same apply",
+        "AWS: a new parameter group is live after the writer reboots, which the apply does not do",
+        |p| {
+            let arn = "arn:aws:rds:us-east-1:123456789012:cluster:orders";
+            let c = change(p, "aws_rds_cluster.source");
+            let mut before = c["change"]["after"].clone();
+            before["db_cluster_parameter_group_name"] = json!("default.aurora-mysql8.0");
+            before["arn"] = json!(arn);
+            c["change"]["before"] = before;
+            c["change"]["after"]["arn"] = json!(arn);
+            c["change"]["after_unknown"] = json!({});
+            c["change"]["actions"] = json!(["update"]);
+        },
+        &[("ZT004", Status::Warn), ("ZC001", Status::Error), ("ZC007", Status::Error)],
+    ),
+];
+
+#[test]
+fn each_broken_plan_gets_the_verdict_aws_would_give() {
+    for (name, rests_on, edit, expected) in CASES {
+        let mut plan = base();
+        edit(&mut plan);
+        let v = one(&plan);
+        for (code, status) in *expected {
+            assert_eq!(
+                v.get(*code),
+                Some(status),
+                "{name} ({rests_on}): {code} in {v:?}"
+            );
+        }
+        // Nothing else fails because of the edit's side effects, unless the case says so.
+        let expected_fail: Vec<&str> = expected
+            .iter()
+            .filter(|(_, s)| *s == Status::Fail)
+            .map(|(c, _)| *c)
+            .collect();
+        for (code, status) in &v {
+            if *status == Status::Fail {
+                assert!(
+                    expected_fail.contains(&code.as_str()),
+                    "{name}: unexpected fail {code}"
+                );
+            }
+        }
+    }
+}
+
+/// Aurora PostgreSQL needs a data filter with an include (CreateIntegration:
+/// "Your data filter must contain at least one include statement").
+#[test]
+fn a_postgresql_integration_without_an_include_fails() {
+    let mut plan = base();
+    let c = change(&mut plan, "aws_rds_cluster.source");
+    c["change"]["after"]["engine"] = json!("aurora-postgresql");
+    c["change"]["after"]["engine_version"] = json!("16.4");
+    let g = change(&mut plan, "aws_rds_cluster_parameter_group.zero_etl");
+    g["change"]["after"]["family"] = json!("aurora-postgresql16");
+    g["change"]["after"]["parameter"] = json!([
+        {"name": "rds.logical_replication", "value": "1", "apply_method": "pending-reboot"},
+        {"name": "aurora.enhanced_logical_replication", "value": "1", "apply_method": "pending-reboot"},
+        {"name": "aurora.logical_replication_backup", "value": "0", "apply_method": "pending-reboot"},
+        {"name": "aurora.logical_replication_globaldb", "value": "0", "apply_method": "pending-reboot"}
+    ]);
+    g["change"]["after_unknown"]["parameter"] = json!([{}, {}, {}, {}]);
+    let i = change(&mut plan, "aws_rds_integration.this");
+    i["change"]["after"]["data_filter"] = Value::Null;
+    i["change"]["after_unknown"]["data_filter"] = json!(true);
+    config(&mut plan, "aws_rds_integration.this")["expressions"]
+        .as_object_mut()
+        .unwrap()
+        .remove("data_filter");
+    let v = one(&plan);
+    assert_eq!(v["ZT005"], Status::Fail, "{v:?}");
+    assert_eq!(v["ZP001"], Status::Pass);
+    assert!(!v.contains_key("ZT002"), "an Aurora MySQL rule");
+    // With an include, it passes.
+    let i = change(&mut plan, "aws_rds_integration.this");
+    i["change"]["after"]["data_filter"] = json!("include: orders.public.*");
+    i["change"]["after_unknown"]["data_filter"] = json!(false);
+    assert_eq!(one(&plan)["ZT005"], Status::Pass);
+}
+
+/// A source named by an ARN that no resource of the plan has is outside the plan: the pair
+/// is not checked, and says why, never a pass.
+#[test]
+fn a_source_outside_the_plan_is_not_verified() {
+    let mut plan = base();
+    let arn = "arn:aws:rds:us-east-1:123456789012:cluster:legacy";
+    let i = change(&mut plan, "aws_rds_integration.this");
+    i["change"]["after"]["source_arn"] = json!(arn);
+    i["change"]["after_unknown"]["source_arn"] = json!(false);
+    config(&mut plan, "aws_rds_integration.this")["expressions"]["source_arn"] =
+        json!({"constant_value": arn});
+    let (pairs, unchecked) = verdicts(&plan);
+    assert!(pairs.is_empty());
+    assert_eq!(unchecked.len(), 1);
+    assert!(
+        unchecked[0].contains(arn) && unchecked[0].contains("not in the plan"),
+        "{unchecked:?}"
+    );
+}
+
+/// Plans that are not plans are bad input (exit 2), with what to run instead.
+#[test]
+fn what_is_not_a_plan_is_refused_with_a_reason() {
+    for (text, says) in [
+        ("{", "not JSON"),
+        (r#"{"values": {}}"#, "format_version"),
+        (
+            r#"{"format_version": "2.0", "resource_changes": []}"#,
+            "1.x",
+        ),
+        (r#"{"format_version": "1.0"}"#, "resource_changes"),
+    ] {
+        let err = terraform::read(text, "plan.json", None).unwrap_err();
+        assert!(err.contains(says), "{text}: {err}");
+    }
+}
