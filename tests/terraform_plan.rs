@@ -4,6 +4,8 @@
 //! `fixtures/terraform/`, and each broken case as a small edit of it, with the rule (AWS's
 //! or Terraform's) that makes the verdict right.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -367,4 +369,41 @@ fn what_is_not_a_plan_is_refused_with_a_reason() {
         let err = terraform::read(text, "plan.json", None).unwrap_err();
         assert!(err.contains(says), "{text}: {err}");
     }
+}
+
+/// Terraform findings name the resource address as their logical location and point at the
+/// plan file without a line (the plan's JSON has none for a resource; none is invented).
+#[test]
+fn sarif_names_the_address_and_invents_no_line() {
+    use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
+    let mut plan = base();
+    params(&mut plan).retain(|x| x["name"] != "binlog_format");
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    let snap = world.snapshots(None).unwrap().0.remove(0);
+    let rules = RuleSet::embedded().unwrap();
+    let mut doc = Document::new(vec![Report::new(&snap, evaluate(&snap, &rules))], &rules);
+    doc.artifact = "plan.json".into();
+    let sarif: Value =
+        serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
+    let errors: Vec<String> = common::sarif_validator()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let zm003 = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "ZM003")
+        .unwrap();
+    let loc = &zm003["locations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"]["uri"],
+        "plan.json"
+    );
+    assert!(loc["physicalLocation"].get("region").is_none(), "{loc}");
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "aws_rds_cluster_parameter_group.zero_etl"
+    );
 }

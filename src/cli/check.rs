@@ -20,7 +20,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     if args.fix.fix {
         return super::fix_cmd::run(global, args, &config, &rules);
     }
-    if let Some(path) = &args.terraform_plan {
+    if let Some(path) = args
+        .terraform_plan
+        .as_ref()
+        .or(args.cloudformation.as_ref())
+    {
         return plan_check(global, args, &config, &rules, path);
     }
     let mut out = Stream::new(global, args, &config, &rules, false);
@@ -69,8 +73,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     out.finish(global, args)
 }
 
-/// `--terraform-plan`: one snapshot per planned integration, checked offline. A pair the
-/// plan cannot make into a snapshot is not verified (the run fails unless allowed).
+/// `--terraform-plan` / `--cloudformation`: one snapshot per planned integration, checked
+/// offline. A pair the plan cannot make into a snapshot is not verified (the run fails
+/// unless allowed).
 fn plan_check(
     global: &GlobalArgs,
     args: &CheckArgs,
@@ -84,7 +89,7 @@ fn plan_check(
     };
     if args.fix.fix || args.data.data {
         return Err(CliError::Usage(
-            "--terraform-plan checks a plan offline; --fix and --data need a live cluster".into(),
+            "a plan or template is checked offline; --fix and --data need a live cluster".into(),
         ));
     }
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
@@ -94,7 +99,27 @@ fn plan_check(
         .clone()
         .or_else(|| std::env::var("AWS_REGION").ok())
         .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok());
-    let world = crate::inputs::terraform::read(&text, &shown, region.as_deref()).map_err(bad)?;
+    let world = if args.cloudformation.is_some() {
+        let given = match &args.parameters {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| CliError::Plan {
+                    path: p.clone(),
+                    message: format!("cannot read it: {e}"),
+                })?;
+                crate::inputs::cloudformation::parameter_values(&text).map_err(|message| {
+                    CliError::Plan {
+                        path: p.clone(),
+                        message,
+                    }
+                })?
+            }
+            None => Default::default(),
+        };
+        crate::inputs::cloudformation::read(&text, &shown, &given, region.as_deref())
+    } else {
+        crate::inputs::terraform::read(&text, &shown, region.as_deref())
+    }
+    .map_err(bad)?;
     let pair = match (&args.source, &args.target) {
         (Some(s), Some(t)) => Some((s.as_str(), t.as_str())),
         (None, None) => None,
@@ -108,7 +133,7 @@ fn plan_check(
     let (snaps, unchecked) = world.snapshots(pair).map_err(bad)?;
     if snaps.is_empty() && unchecked.is_empty() {
         return Err(bad(
-            "the plan has no aws_rds_integration; name the pair with --source ADDRESS --target ADDRESS".into(),
+            "it plans no integration (aws_rds_integration, AWS::RDS::Integration); name the pair with --source and --target".into(),
         ));
     }
     if let Some(save) = &args.save_snapshot {

@@ -119,8 +119,17 @@ pub struct CheckArgs {
     /// Check a Terraform plan before it is applied: the output of `terraform show -json
     /// PLANFILE`. Each planned aws_rds_integration is a pair; without one, --source and
     /// --target name the resources by address.
-    #[arg(long, value_name = "PLAN.json", conflicts_with = "snapshot")]
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["snapshot", "cloudformation"])]
     pub terraform_plan: Option<PathBuf>,
+    /// Check a CloudFormation template (YAML with its short-form tags, or JSON) before it is
+    /// deployed. Each AWS::RDS::Integration is a pair; without one, --source and --target
+    /// name the resources by logical id.
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "snapshot")]
+    pub cloudformation: Option<PathBuf>,
+    /// The template's parameter values (with --cloudformation): the AWS CLI's
+    /// `[{"ParameterKey": …, "ParameterValue": …}]` file, or a `{"Key": "Value"}` map.
+    #[arg(long, value_name = "FILE", requires = "cloudformation")]
+    pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
     /// How many pairs are read at once (a config file's pairs); each distinct fact is read
@@ -197,6 +206,8 @@ impl AuditArgs {
             snapshot: None,
             save_snapshot: None,
             terraform_plan: None,
+            cloudformation: None,
+            parameters: None,
             report: self.report.clone(),
             concurrency: self.concurrency,
             rules: RulesSource {

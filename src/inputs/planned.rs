@@ -330,9 +330,13 @@ impl World {
 
     /// Name `path` unknown because `attr` of `res` is known only after apply.
     fn after_apply(plan: &mut PlanFacts, path: &str, res: &Res, attr: &str) {
+        let when = match plan.tool.as_str() {
+            "cloudformation" => "known only while the stack is created",
+            _ => "known only after apply",
+        };
         plan.unknown.insert(
             path.to_string(),
-            format!("{}.{attr} is known only after apply", res.address),
+            format!("{}.{attr} is {when}", res.address),
         );
     }
 

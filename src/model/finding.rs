@@ -132,6 +132,10 @@ pub struct Finding {
     /// Set when a suppression in the config file accepts this finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppressed>,
+    /// From a plan or template: where the resource is written (its address or logical id,
+    /// and the file position when known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<super::plan::Location>,
 }
 
 /// Why a finding is accepted as a known risk.

@@ -44,9 +44,25 @@ pub(super) fn part(doc: &Document, r: &super::Report) -> String {
             body.push_str(&format!("\nfix: {fix}"));
         }
         body.push_str(&format!("\ndocs: {}", f.docs));
+        // A plan's resource: its template position, or the plan file without a line.
+        let place = match &f.location {
+            Some(l) => {
+                let mut p = format!(
+                    "file={}",
+                    property(l.file.as_deref().unwrap_or(&doc.artifact))
+                );
+                if let Some(line) = l.line {
+                    p.push_str(&format!(",line={line}"));
+                }
+                if let (Some(_), Some(c)) = (l.line, l.column) {
+                    p.push_str(&format!(",col={c}"));
+                }
+                p
+            }
+            None => format!("file={},line=1", property(&doc.artifact)),
+        };
         out.push_str(&format!(
-            "::{cmd} file={},line=1,title={}::{}\n",
-            property(&doc.artifact),
+            "::{cmd} {place},title={}::{}\n",
             property(&title),
             data(&body)
         ));

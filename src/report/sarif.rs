@@ -75,19 +75,43 @@ fn message(f: &Finding) -> String {
     text
 }
 
+/// Where a result points: the template position of its resource when a plan gives one;
+/// the plan file without a line when it does not (a line is never invented); else the
+/// config file's first line, which GitHub needs for cloud resources that have no file.
+fn location(doc: &Document, f: &Finding) -> Value {
+    match &f.location {
+        Some(l) => {
+            let mut physical = json!({
+                "artifactLocation": { "uri": l.file.as_deref().unwrap_or(&doc.artifact) }
+            });
+            if let Some(line) = l.line {
+                physical["region"] = json!({ "startLine": line });
+                if let Some(c) = l.column {
+                    physical["region"]["startColumn"] = json!(c);
+                }
+            }
+            json!({
+                "physicalLocation": physical,
+                "logicalLocations": [{ "fullyQualifiedName": l.address, "kind": "resource" }]
+            })
+        }
+        None => json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": doc.artifact },
+                "region": { "startLine": 1 }
+            },
+            "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
+        }),
+    }
+}
+
 fn result(doc: &Document, f: &Finding, index: Option<usize>) -> Value {
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(doc, f),
         "kind": "fail",
         "message": { "text": message(f) },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": doc.artifact },
-                "region": { "startLine": 1 }
-            },
-            "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
-        }],
+        "locations": [location(doc, f)],
         "partialFingerprints": { "zetlPreflightFinding/v1": format!("{}:{}", f.rule, f.resource) },
         "properties": {
             "resource": f.resource,

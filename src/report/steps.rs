@@ -82,7 +82,6 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::PlanFacts) -
         .filter(|f| matches!(f.status, Status::Fail | Status::Warn) && f.suppressed.is_none())
         .collect();
     let rule_of = |f: &Finding| rules.iter().find(|r| r.code == f.rule);
-    let terraform = plan.tool == "terraform";
     let mut set_in_group: Vec<(&Finding, String, String)> = Vec::new();
     let mut others = Vec::new();
     for f in problems {
@@ -111,13 +110,9 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::PlanFacts) -
             });
         let mut commands = vec![format!("# in {group}:")];
         for (_, name, value) in &set_in_group {
-            if terraform {
-                commands.push(format!(
-                    "parameter {{ name = \"{name}\"  value = \"{value}\"  apply_method = \"pending-reboot\" }}"
-                ));
-            } else {
-                commands.push(format!("Parameters: {{ {name}: \"{value}\" }}"));
-            }
+            commands.push(crate::rules::fix_text::plan_parameter(
+                &plan.tool, name, value,
+            ));
         }
         steps.push(Step {
             summary: format!("Set the parameters in {group}"),

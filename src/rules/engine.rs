@@ -117,5 +117,10 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         docs: rule.docs_url().to_string(),
         remediation,
         suppressed: None,
+        location: snap
+            .plan
+            .as_ref()
+            .and_then(|p| super::reads::location(&rule.check, p))
+            .cloned(),
     }
 }

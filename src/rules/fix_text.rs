@@ -10,11 +10,47 @@ const CASE_SENSITIVE: &str = "enable_case_sensitive_identifier";
 
 /// The remediation for a failing finding of `rule`.
 pub fn remediation(rule: &Rule, snap: &Snapshot) -> String {
+    if let Some(text) = snap.plan.as_ref().and_then(|p| in_plan(rule, p, snap)) {
+        return text;
+    }
     let template = match (&snap.target, &rule.docs.fix_serverless) {
         (TargetSnapshot::Serverless(_), Some(t)) => t,
         _ => &rule.docs.fix,
     };
     fill(template, snap)
+}
+
+/// A parameter to set, as the plan's source writes it (a plan is fixed in its source, not
+/// with AWS CLI commands).
+fn in_plan(rule: &Rule, plan: &crate::model::PlanFacts, snap: &Snapshot) -> Option<String> {
+    use crate::rules::spec::{Check, Condition};
+    let Check::SourceParameter {
+        parameter,
+        expect: Condition::Equals(v),
+        ..
+    } = &rule.check
+    else {
+        return None;
+    };
+    let group = plan
+        .locations
+        .get("source_group")
+        .map(|l| l.address.as_str())
+        .unwrap_or(&snap.source.cluster.db_cluster_parameter_group);
+    Some(format!(
+        "# in {group}:\n{}",
+        plan_parameter(&plan.tool, parameter, &v.to_string())
+    ))
+}
+
+/// One parameter of a DB cluster parameter group as the plan's tool writes it.
+pub fn plan_parameter(tool: &str, name: &str, value: &str) -> String {
+    match tool {
+        "terraform" => format!(
+            "parameter {{ name = \"{name}\"  value = \"{value}\"  apply_method = \"pending-reboot\" }}"
+        ),
+        _ => format!("{name}: \"{value}\"   # under Properties.Parameters"),
+    }
 }
 
 /// Fill `{placeholders}` in `template`. A command that would modify a `default.*` parameter

@@ -132,6 +132,7 @@ mod tests {
             docs: String::new(),
             remediation: None,
             suppressed: None,
+            location: None,
         }
     }
 

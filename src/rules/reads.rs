@@ -9,7 +9,7 @@
 //! `plan.integration.<Field>`. Facts a live read can fail on are `Fact`s in the snapshot and
 //! need no path.
 
-use crate::model::Snapshot;
+use crate::model::{Location, PlanFacts, Snapshot};
 
 use super::spec::{Check, On, PlanProblem};
 
@@ -63,6 +63,31 @@ pub fn paths(check: &Check) -> Vec<String> {
             PlanProblem::IntegrationReplaced | PlanProblem::RebootBetweenApplies => Vec::new(),
         },
     }
+}
+
+/// Where in a plan the resource a check judges is written: the first of its roles the plan
+/// locates (`source_group` before `source` for a parameter, …).
+pub fn location<'a>(check: &Check, plan: &'a PlanFacts) -> Option<&'a Location> {
+    let roles: &[&str] = match check {
+        Check::SourceParameter { .. } | Check::SourceParametersUnset { .. } => {
+            &["source_group", "source"]
+        }
+        Check::TargetParameter { .. } => &["target_group", "target"],
+        Check::Attribute { on, .. } => match on {
+            On::SourceCluster => &["source"],
+            On::TargetCluster | On::Workgroup => &["target"],
+            On::Namespace => &["namespace", "target"],
+        },
+        Check::ResourcePolicy { .. } => &["policy", "namespace", "target"],
+        Check::NamespaceArn => &["namespace", "target"],
+        Check::Integrations { .. } => &["integration", "source"],
+        Check::Plan { problem, .. } => match problem {
+            PlanProblem::StaticImmediate | PlanProblem::SetTogether => &["source_group", "source"],
+            _ => &["integration"],
+        },
+        _ => &["source"],
+    };
+    roles.iter().find_map(|r| plan.locations.get(*r))
 }
 
 /// Why `check` cannot be judged on `snap`: the first fact it reads that the plan does not

@@ -1,0 +1,247 @@
+//! `check --cloudformation`: a template in YAML (short-form tags) and the same in JSON,
+//! parameters, conditions, edges between logical ids, and findings that point at the line
+//! and column of their resource, so SARIF annotates the pull request's diff.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use zetl_preflight::inputs::cloudformation;
+use zetl_preflight::model::{Finding, Status};
+use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+const YAML: &str = "fixtures/cloudformation/mysql-provisioned.yaml";
+const JSON: &str = "fixtures/cloudformation/mysql-provisioned.json";
+
+fn text(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+fn findings(template: &str, file: &str, params: &[(&str, &str)]) -> Vec<Finding> {
+    let given: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let world = cloudformation::read(template, file, &given, Some("us-east-1")).unwrap();
+    let (snaps, unchecked) = world.snapshots(None).unwrap();
+    assert!(unchecked.is_empty(), "{unchecked:?}");
+    assert_eq!(snaps.len(), 1);
+    evaluate(&snaps[0], &RuleSet::embedded().unwrap())
+}
+
+fn verdicts(fs: &[Finding]) -> BTreeMap<String, Status> {
+    fs.iter().map(|f| (f.rule.clone(), f.status)).collect()
+}
+
+/// The template as written passes everything a template can tell; what only exists once
+/// the stack does (ARNs in the policy, the account's integrations, engine defaults) is
+/// unverified.
+#[test]
+fn the_template_passes_what_it_can_tell_in_yaml_and_json_alike() {
+    let yaml = verdicts(&findings(&text(YAML), YAML, &[]));
+    let json = verdicts(&findings(&text(JSON), JSON, &[]));
+    assert_eq!(yaml, json, "the short forms read as their long forms");
+    assert!(
+        !yaml
+            .values()
+            .any(|s| matches!(s, Status::Fail | Status::Warn)),
+        "{yaml:?}"
+    );
+    for code in [
+        "ZM001", "ZM003", "ZR004", "ZR005", "ZR006", "ZR007", "ZC002", "ZC006", "ZT001", "ZT002",
+        "ZT006",
+    ] {
+        assert_eq!(yaml[code], Status::Pass, "{code}");
+    }
+    for code in ["ZA001", "ZA002", "ZR009", "ZI001"] {
+        assert_eq!(yaml[code], Status::Error, "{code}");
+    }
+}
+
+/// Parameters and conditions decide values: Env=dev makes a one-node cluster (Fn::If on a
+/// condition), NodeType a dc2 node (AWS: zero-ETL needs RA3 or Serverless).
+#[test]
+fn parameters_and_conditions_decide_the_verdicts() {
+    let v = verdicts(&findings(
+        &text(YAML),
+        YAML,
+        &[("Env", "dev"), ("NodeType", "dc2.large")],
+    ));
+    assert_eq!(v["ZR004"], Status::Fail);
+    assert_eq!(v["ZR005"], Status::Warn);
+}
+
+/// Edits of the template, each with the AWS rule it rests on.
+#[test]
+fn edits_that_break_the_template_fail_the_rule_they_break() {
+    let cases: &[(&str, &str, &str, &str, Status)] = &[
+        (
+            "binlog_format must be ROW",
+            "binlog_format: ROW",
+            "binlog_format: MIXED",
+            "ZM003",
+            Status::Fail,
+        ),
+        (
+            "enable_case_sensitive_identifier must be true",
+            "ParameterValue: \"true\"",
+            "ParameterValue: \"false\"",
+            "ZR007",
+            Status::Fail,
+        ),
+        (
+            "DataFilter allows no parentheses",
+            "DataFilter: \"include: orders.*\"",
+            "DataFilter: \"include: orders.(a|b)\"",
+            "ZT006",
+            Status::Fail,
+        ),
+        (
+            "the target must be encrypted",
+            "Encrypted: true",
+            "Encrypted: false",
+            "ZR006",
+            Status::Fail,
+        ),
+        (
+            "the enhanced-binlog trio goes together",
+            "        binlog_replication_globaldb: \"0\"\n",
+            "",
+            "ZT002",
+            Status::Fail,
+        ),
+    ];
+    for (rests_on, from, to, code, status) in cases {
+        let edited = text(YAML).replacen(from, to, 1);
+        assert_ne!(edited, text(YAML), "{from}");
+        let v = verdicts(&findings(&edited, YAML, &[]));
+        assert_eq!(v[*code], *status, "{rests_on}");
+    }
+}
+
+/// Findings point at the resource's logical id in the template: SARIF carries the file,
+/// line and column (valid against the official schema), the logical id as the logical
+/// location.
+#[test]
+fn findings_point_at_their_resource_in_the_template() {
+    let source = text(YAML);
+    let line_of = |id: &str| {
+        source
+            .lines()
+            .position(|l| l == format!("  {id}:"))
+            .map(|n| n as u32 + 1)
+            .unwrap()
+    };
+    let fs = findings(
+        &source.replace("NodeType: !Ref NodeType", "NodeType: dc2.large"),
+        YAML,
+        &[],
+    );
+    let zr004 = fs.iter().find(|f| f.rule == "ZR004").unwrap();
+    let at = zr004.location.as_ref().unwrap();
+    assert_eq!(
+        (at.address.as_str(), at.line, at.column),
+        ("Warehouse", Some(line_of("Warehouse")), Some(3))
+    );
+    let zm003 = fs.iter().find(|f| f.rule == "ZM003").unwrap();
+    assert_eq!(
+        zm003.location.as_ref().unwrap().line,
+        Some(line_of("ZeroEtlGroup"))
+    );
+
+    let rules = RuleSet::embedded().unwrap();
+    let world = cloudformation::read(
+        &source.replace("NodeType: !Ref NodeType", "NodeType: dc2.large"),
+        YAML,
+        &BTreeMap::new(),
+        Some("us-east-1"),
+    )
+    .unwrap();
+    let snap = world.snapshots(None).unwrap().0.remove(0);
+    let mut doc = Document::new(vec![Report::new(&snap, evaluate(&snap, &rules))], &rules);
+    doc.artifact = YAML.to_string();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
+    let errors: Vec<String> = common::sarif_validator()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "ZR004")
+        .unwrap();
+    let loc = &result["locations"][0];
+    assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], YAML);
+    assert_eq!(
+        loc["physicalLocation"]["region"]["startLine"],
+        line_of("Warehouse")
+    );
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "Warehouse"
+    );
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+    for v in common::AWS_VARS_TO_CLEAR {
+        cmd.env_remove(v);
+    }
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// End to end: `--parameters` in the AWS CLI's file format, exit 1 on a failure; a file
+/// that is not a template, or a parameter the template does not declare, exit 2 naming it.
+#[test]
+fn the_cli_checks_a_template_with_its_parameters() {
+    let dir = std::env::temp_dir().join(format!("zetl-cfn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let params = dir.join("params.json");
+    std::fs::write(
+        &params,
+        r#"[{"ParameterKey": "NodeType", "ParameterValue": "dc2.large"}]"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--cloudformation",
+        YAML,
+        "--parameters",
+        params.to_str().unwrap(),
+        "--region",
+        "us-east-1",
+        "--format",
+        "github",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains(&format!("::error file={YAML},line=")), "{out}");
+    assert!(out.contains("ZR004"), "{out}");
+
+    let bad = dir.join("not-a-template.yaml");
+    std::fs::write(&bad, "Description: nothing\n").unwrap();
+    let o = run(&["check", "--cloudformation", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no Resources section"));
+
+    std::fs::write(&params, r#"{"Nope": "x"}"#).unwrap();
+    let o = run(&[
+        "check",
+        "--cloudformation",
+        YAML,
+        "--parameters",
+        params.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Nope"));
+    std::fs::remove_dir_all(&dir).ok();
+}
