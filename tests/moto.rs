@@ -547,3 +547,76 @@ async fn audit_without_an_integrations_api_says_so() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("rds:DescribeIntegrations"), "{err}");
 }
+
+/// A plan whose integration names an existing cluster by ARN (outside the plan): with
+/// credentials it is read from AWS (moto) and judged with the plan's target; `--offline`, it
+/// is not verified, naming the ARN.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_source_outside_the_plan_is_read_from_aws() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let arn = "arn:aws:rds:us-east-1:123456789012:cluster:shop-db";
+    let mut plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("terraform/mysql-serverless-new.json")).unwrap(),
+    )
+    .unwrap();
+    for r in plan["resource_changes"].as_array_mut().unwrap() {
+        if r["address"] == "aws_rds_integration.this" {
+            r["change"]["after"]["source_arn"] = serde_json::json!(arn);
+            r["change"]["after_unknown"]["source_arn"] = serde_json::json!(false);
+        }
+    }
+    for r in plan["configuration"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if r["address"] == "aws_rds_integration.this" {
+            r["expressions"]["source_arn"] = serde_json::json!({ "constant_value": arn });
+        }
+    }
+    let dir = common::scratch_dir("plan-live");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+
+    let o = run_cli(
+        &moto,
+        &["check", "--terraform-plan", path, "--format", "json"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(doc.get("unverified").is_none(), "{doc}");
+    let status = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+    };
+    // Read from moto: Aurora MySQL 3.04.1 on its default group.
+    assert_eq!(status("ZM010").as_deref(), Some("fail"), "{doc}");
+    assert_eq!(status("ZC006").as_deref(), Some("fail"));
+    // The planned target and the plan's own rules are judged too.
+    assert_eq!(status("ZR007").as_deref(), Some("pass"));
+    assert_eq!(status("ZT003").as_deref(), Some("pass"));
+    assert_eq!(doc["source"]["arn"], arn);
+
+    let o = run_cli(
+        &moto,
+        &[
+            "check",
+            "--terraform-plan",
+            path,
+            "--offline",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let why = doc["unverified"][0].as_str().unwrap();
+    assert!(why.contains(arn) && why.contains("--live"), "{why}");
+}

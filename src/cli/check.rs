@@ -130,11 +130,38 @@ fn plan_check(
             ))
         }
     };
-    let (snaps, unchecked) = world.snapshots(pair).map_err(bad)?;
-    if snaps.is_empty() && unchecked.is_empty() {
+    let (pairs, mut unchecked) = world.pairs(pair).map_err(bad)?;
+    if pairs.is_empty() && unchecked.is_empty() {
         return Err(bad(
             "it plans no integration (aws_rds_integration, AWS::RDS::Integration); name the pair with --source and --target".into(),
         ));
+    }
+    let live = args.live || (!args.offline && credentials_given(global));
+    let home_region = world.region.clone().or(region.clone());
+    let mut snaps = Vec::new();
+    if live {
+        let done = runtime()?.block_on(async {
+            let sdk = connect(global, config, &[]).await?;
+            let clients = crate::run::SdkClients::new(sdk);
+            let mut out = Vec::new();
+            for p in pairs {
+                out.push(crate::run::plan::complete(&clients, p, home_region.as_deref()).await);
+            }
+            Ok::<_, CliError>(out)
+        })?;
+        for r in done {
+            match r {
+                Ok(s) => snaps.push(s),
+                Err(u) => unchecked.push(u),
+            }
+        }
+    } else {
+        for p in pairs {
+            match p.offline() {
+                Ok(s) => snaps.push(s),
+                Err(u) => unchecked.push(u),
+            }
+        }
     }
     if let Some(save) = &args.save_snapshot {
         match snaps.as_slice() {
@@ -154,6 +181,22 @@ fn plan_check(
     }
     out.frame().unverified = unchecked.into_iter().map(|u| u.why).collect();
     out.finish(global, args)
+}
+
+/// Credentials given without any call: the environment's keys, a profile, a web identity
+/// token or a container's credentials endpoint. (An instance role is not guessed at: it
+/// needs a call, and a CI runner without network would wait for it.)
+fn credentials_given(global: &GlobalArgs) -> bool {
+    global.profile.is_some()
+        || [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_PROFILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
 }
 
 /// A path as reports name it: relative to here when it is below here.

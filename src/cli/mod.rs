@@ -130,6 +130,14 @@ pub struct CheckArgs {
     /// `[{"ParameterKey": …, "ParameterValue": …}]` file, or a `{"Key": "Value"}` map.
     #[arg(long, value_name = "FILE", requires = "cloudformation")]
     pub parameters: Option<PathBuf>,
+    /// With a plan or template: read from AWS what no plan holds (ends outside the plan, the
+    /// account's integrations, engine defaults). On by default when credentials are given in
+    /// the environment or by --profile.
+    #[arg(long, conflicts_with = "offline")]
+    pub live: bool,
+    /// With a plan or template: never call AWS; what a plan cannot tell stays unverified.
+    #[arg(long)]
+    pub offline: bool,
     #[command(flatten)]
     pub report: ReportArgs,
     /// How many pairs are read at once (a config file's pairs); each distinct fact is read
@@ -208,6 +216,8 @@ impl AuditArgs {
             terraform_plan: None,
             cloudformation: None,
             parameters: None,
+            live: false,
+            offline: false,
             report: self.report.clone(),
             concurrency: self.concurrency,
             rules: RulesSource {

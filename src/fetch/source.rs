@@ -350,7 +350,8 @@ async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Param
     Ok((false, convert_parameters(&params).into()))
 }
 
-async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
+/// The engine defaults of a parameter group family, all pages.
+pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
     const CALL: &str = calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS;
     let pages = c
         .rds

@@ -134,6 +134,101 @@ pub struct Unchecked {
     pub why: String,
 }
 
+/// One end of a planned pair.
+#[derive(Debug, Clone)]
+pub enum Side<T> {
+    /// Built from the plan.
+    Planned(T),
+    /// Outside the plan, named by this ARN or name: only AWS can tell about it.
+    Outside(String),
+}
+
+/// A planned pair before the ends outside the plan are read (or found missing).
+#[derive(Debug, Clone)]
+pub struct PlannedPair {
+    pub address: String,
+    pub source: Side<SourceSnapshot>,
+    pub target: Side<TargetSnapshot>,
+    /// The resource policy the plan attaches to a target outside it.
+    pub target_policy: Option<Fact<Option<String>>>,
+    pub plan: PlanFacts,
+}
+
+impl PlannedPair {
+    /// The ends outside the plan, for messages.
+    pub fn outside(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Side::Outside(s) = &self.source {
+            v.push(format!("its source {s} (an Aurora DB cluster)"));
+        }
+        if let Side::Outside(t) = &self.target {
+            v.push(format!("its target {t} (a Redshift namespace)"));
+        }
+        v
+    }
+
+    /// The snapshot, when both ends are in the plan; else why it is not checked offline.
+    pub fn offline(self) -> Result<Snapshot, Unchecked> {
+        let outside = self.outside();
+        match (self.source, self.target) {
+            (Side::Planned(s), Side::Planned(t)) => Ok(snapshot(s, t, self.plan)),
+            _ => Err(Unchecked {
+                why: format!(
+                    "{} is not checked: {} not in the plan, and not read from AWS (run with --live and credentials)",
+                    self.address,
+                    outside.join(" and ")
+                ),
+                address: self.address,
+            }),
+        }
+    }
+
+    /// The snapshot, with the ends outside the plan as AWS reported them.
+    pub fn complete(
+        self,
+        source: Option<SourceSnapshot>,
+        target: Option<TargetSnapshot>,
+    ) -> Result<Snapshot, Unchecked> {
+        let address = self.address.clone();
+        let missing = |what: &str| Unchecked {
+            address: address.clone(),
+            why: format!("{address} is not checked: {what} was not read"),
+        };
+        let source = match (self.source, source) {
+            (Side::Planned(s), _) | (Side::Outside(_), Some(s)) => s,
+            (Side::Outside(_), None) => return Err(missing("its source")),
+        };
+        let mut target = match (self.target, target) {
+            (Side::Planned(t), _) | (Side::Outside(_), Some(t)) => t,
+            (Side::Outside(_), None) => return Err(missing("its target")),
+        };
+        if let Some(policy) = self.target_policy {
+            match &mut target {
+                TargetSnapshot::Provisioned(p) => p.resource_policy = policy,
+                TargetSnapshot::Serverless(s) => s.resource_policy = policy,
+            }
+        }
+        Ok(snapshot(source, target, self.plan))
+    }
+}
+
+fn snapshot(source: SourceSnapshot, target: TargetSnapshot, plan: PlanFacts) -> Snapshot {
+    Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        captured_at: None,
+        source,
+        target,
+        integrations: Fact::Error(not_in_plan(
+            crate::fetch::calls::DESCRIBE_INTEGRATIONS,
+            "the account's existing integrations",
+        )),
+        schema: None,
+        notes: Vec::new(),
+        plan: Some(plan),
+    }
+}
+
 fn not_in_plan(call: &str, what: &str) -> CallError {
     CallError::new(
         call,
@@ -187,13 +282,30 @@ impl World {
         }
     }
 
-    /// One snapshot per planned integration (or the `--source`/`--target` pair when the plan
-    /// has none), and the pairs that could not be built.
+    /// One snapshot per planned integration whose both ends are in the plan (or the
+    /// `--source`/`--target` pair when the plan has none), and the pairs that could not be
+    /// built (an end outside the plan, offline).
     pub fn snapshots(
         &self,
         pair: Option<(&str, &str)>,
     ) -> Result<(Vec<Snapshot>, Vec<Unchecked>), String> {
+        let (pairs, mut unchecked) = self.pairs(pair)?;
         let mut snaps = Vec::new();
+        for p in pairs {
+            match p.offline() {
+                Ok(s) => snaps.push(s),
+                Err(u) => unchecked.push(u),
+            }
+        }
+        Ok((snaps, unchecked))
+    }
+
+    /// Every planned pair, its ends built from the plan or named as outside it.
+    pub fn pairs(
+        &self,
+        pair: Option<(&str, &str)>,
+    ) -> Result<(Vec<PlannedPair>, Vec<Unchecked>), String> {
+        let mut pairs = Vec::new();
         let mut unchecked = Vec::new();
         let integrations: Vec<&Res> = self
             .of(Kind::Integration)
@@ -201,7 +313,7 @@ impl World {
             .collect();
         if integrations.is_empty() {
             let Some((s, t)) = pair else {
-                return Ok((snaps, unchecked));
+                return Ok((pairs, unchecked));
             };
             let source = self
                 .get(s)
@@ -214,16 +326,29 @@ impl World {
                 })?;
             let target = self
                 .get(t)
-                .filter(|r| matches!(r.kind, Kind::RedshiftCluster | Kind::Namespace | Kind::Workgroup))
-                .ok_or_else(|| format!("--target {t}: no Redshift cluster, namespace or workgroup with this address in {}", self.file))?;
-            match self.snapshot(source, target, None) {
-                Ok(snap) => snaps.push(snap),
-                Err(why) => unchecked.push(Unchecked {
-                    address: format!("{s} → {t}"),
-                    why,
-                }),
+                .filter(|r| {
+                    matches!(
+                        r.kind,
+                        Kind::RedshiftCluster | Kind::Namespace | Kind::Workgroup
+                    )
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "--target {t}: no Redshift cluster, namespace or workgroup with this address in {}",
+                        self.file
+                    )
+                })?;
+            let address = format!("{s} → {t}");
+            match self.pair(
+                &address,
+                Resolved::InPlan(source),
+                Resolved::InPlan(target),
+                None,
+            ) {
+                Ok(p) => pairs.push(p),
+                Err(why) => unchecked.push(Unchecked { address, why }),
             }
-            return Ok((snaps, unchecked));
+            return Ok((pairs, unchecked));
         }
         for i in integrations {
             let source = self.resolve(i, "source_arn", &[Kind::Cluster], &["arn"]);
@@ -233,80 +358,95 @@ impl World {
                 &[Kind::RedshiftCluster, Kind::Namespace],
                 &["cluster_namespace_arn", "arn"],
             );
-            let built = match (source, target) {
-                (Resolved::InPlan(s), Resolved::InPlan(t)) => self.snapshot(s, t, Some(i)),
-                (s, t) => Err(self.unresolved(i, s, t)),
-            };
-            match built {
-                Ok(snap) => snaps.push(snap),
+            match self.pair(&i.address, source, target, Some(i)) {
+                Ok(p) => pairs.push(p),
                 Err(why) => unchecked.push(Unchecked {
                     address: i.address.clone(),
-                    why,
+                    why: format!("{} is not checked: {why}", i.address),
                 }),
             }
         }
-        Ok((snaps, unchecked))
+        Ok((pairs, unchecked))
     }
 
-    fn unresolved(&self, i: &Res, s: Resolved<'_>, t: Resolved<'_>) -> String {
-        let side = |r: Resolved<'_>, attr: &str, what: &str| {
-            match r {
-            Resolved::InPlan(_) => None,
-            Resolved::Outside(v) => Some(format!(
-                "its {attr} {v} is {what} not in the plan, which was not fetched (checking resources outside a plan against AWS is not built yet)"
-            )),
+    /// One planned pair: each end built from the plan, or named as outside it.
+    fn pair(
+        &self,
+        address: &str,
+        source: Resolved<'_>,
+        target: Resolved<'_>,
+        integration: Option<&Res>,
+    ) -> Result<PlannedPair, String> {
+        let when = match self.tool.as_str() {
+            "cloudformation" => "known only while the stack is created",
+            _ => "known only after apply",
+        };
+        let unresolvable = |r: &Resolved<'_>, attr: &str, what: &str| match r {
             Resolved::Unknown => Some(format!(
-                "its {attr} is known only after apply and refers to no {what} in the plan"
+                "its {attr} is {when} and refers to no {what} in the plan"
             )),
             Resolved::Unset => Some(format!("it sets no {attr}")),
-        }
+            _ => None,
         };
-        let parts: Vec<String> = [
-            side(s, "source_arn", "an Aurora DB cluster"),
-            side(t, "target_arn", "a Redshift namespace"),
+        let problems: Vec<String> = [
+            unresolvable(&source, "source_arn", "Aurora DB cluster"),
+            unresolvable(&target, "target_arn", "Redshift namespace"),
         ]
         .into_iter()
         .flatten()
         .collect();
-        format!("{} is not checked: {}", i.address, parts.join("; "))
-    }
-
-    /// The snapshot of one planned pair.
-    fn snapshot(
-        &self,
-        cluster: &Res,
-        target: &Res,
-        integration: Option<&Res>,
-    ) -> Result<Snapshot, String> {
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
         let mut plan = PlanFacts {
             tool: self.tool.clone(),
             file: self.file.clone(),
-            source_exists: cluster.exists(),
+            source_exists: true,
             ..PlanFacts::default()
         };
-        plan.locations
-            .insert("source".into(), cluster.location.clone());
-        let source = self.source(cluster, &mut plan)?;
-        let target = self.target(target, &mut plan)?;
+        let source = match source {
+            Resolved::InPlan(cluster) => {
+                plan.source_exists = cluster.exists();
+                plan.locations
+                    .insert("source".into(), cluster.location.clone());
+                Side::Planned(self.source(cluster, &mut plan)?)
+            }
+            Resolved::Outside(v) => Side::Outside(v),
+            Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),
+        };
+        let (target, target_policy) = match target {
+            Resolved::InPlan(t) => (Side::Planned(self.target(t, &mut plan)?), None),
+            Resolved::Outside(v) => {
+                let policy = self.policy_on_outside(&v, &mut plan);
+                (Side::Outside(v), policy)
+            }
+            Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),
+        };
         if let Some(i) = integration {
             plan.locations
                 .insert("integration".into(), i.location.clone());
             plan.integration = Some(self.integration(i, &mut plan));
         }
-        Ok(Snapshot {
-            schema_version: SNAPSHOT_SCHEMA_VERSION,
-            tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
-            captured_at: None,
+        Ok(PlannedPair {
+            address: address.to_string(),
             source,
             target,
-            integrations: Fact::Error(not_in_plan(
-                crate::fetch::calls::DESCRIBE_INTEGRATIONS,
-                "the account's existing integrations",
-            )),
-            schema: None,
-            notes: Vec::new(),
-            plan: Some(plan),
+            target_policy,
+            plan,
         })
+    }
+
+    /// A resource policy the plan attaches to a target outside it (by its namespace ARN).
+    fn policy_on_outside(&self, arn: &str, plan: &mut PlanFacts) -> Option<Fact<Option<String>>> {
+        let p = self
+            .of(Kind::Policy)
+            .find(|p| p.str("resource_arn") == Some(arn))?;
+        plan.locations.insert("policy".into(), p.location.clone());
+        if p.is_unknown("policy") {
+            Self::after_apply(plan, "target.resource_policy", p, "policy");
+            return Some(Fact::Ok(None));
+        }
+        Some(Fact::Ok(p.attrs.get("policy").map(policy_text)))
     }
 
     fn region_for(&self, res: &Res, arn_attr: &str, side: &str, plan: &mut PlanFacts) -> String {

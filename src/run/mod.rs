@@ -17,6 +17,7 @@ use crate::model::Snapshot;
 
 pub mod audit;
 pub mod ordered;
+pub mod plan;
 
 /// The default number of pairs read at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;
