@@ -245,3 +245,44 @@ fn the_cli_checks_a_template_with_its_parameters() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("Nope"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The integration's own properties: an Aurora PostgreSQL source needs a filter that
+/// includes something (CreateIntegration refuses it otherwise); an encryption context needs
+/// a KMS key (AWS: AdditionalEncryptionContext only with KMSKeyId).
+#[test]
+fn the_integration_properties_are_judged_as_create_integration_would() {
+    let pg = text(YAML)
+        .replace(
+            "Engine: aurora-mysql\n      EngineVersion: 8.0.mysql_aurora.3.05.2",
+            "Engine: aurora-postgresql\n      EngineVersion: \"16.4\"",
+        )
+        .replace("Family: aurora-mysql8.0", "Family: aurora-postgresql16")
+        .replace("      DataFilter: \"include: orders.*\"\n", "");
+    let v = verdicts(&findings(&pg, YAML, &[]));
+    assert_eq!(v["ZT005"], Status::Fail, "{v:?}");
+    let with_include = pg.replace(
+        "      TargetArn: !GetAtt Warehouse.ClusterNamespaceArn\n",
+        "      TargetArn: !GetAtt Warehouse.ClusterNamespaceArn\n      DataFilter: \"include: orders.public.*\"\n",
+    );
+    assert_eq!(
+        verdicts(&findings(&with_include, YAML, &[]))["ZT005"],
+        Status::Pass
+    );
+
+    let context = text(YAML).replace(
+        "      DataFilter: \"include: orders.*\"\n",
+        "      DataFilter: \"include: orders.*\"\n      AdditionalEncryptionContext:\n        team: data\n",
+    );
+    assert_eq!(
+        verdicts(&findings(&context, YAML, &[]))["ZT007"],
+        Status::Fail
+    );
+    let keyed = context.replace(
+        "        team: data\n",
+        "        team: data\n      KMSKeyId: arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e\n",
+    );
+    assert_eq!(
+        verdicts(&findings(&keyed, YAML, &[]))["ZT007"],
+        Status::Pass
+    );
+}

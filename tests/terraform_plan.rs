@@ -407,3 +407,64 @@ fn sarif_names_the_address_and_invents_no_line() {
         "aws_rds_cluster_parameter_group.zero_etl"
     );
 }
+
+/// The same plan with every resource inside a module (`module.zero_etl.…`): references in a
+/// module's configuration are relative to it, and resolve to the planned addresses.
+#[test]
+fn resources_in_a_module_resolve_their_references() {
+    let mut plan = base();
+    for r in plan["resource_changes"].as_array_mut().unwrap() {
+        let a = format!("module.zero_etl.{}", r["address"].as_str().unwrap());
+        r["address"] = json!(a);
+        r["module_address"] = json!("module.zero_etl");
+    }
+    let resources = plan["configuration"]["root_module"]["resources"].take();
+    plan["configuration"]["root_module"] = json!({
+        "module_calls": { "zero_etl": { "source": "./modules/zero-etl", "module": { "resources": resources } } }
+    });
+    let v = one(&plan);
+    assert_eq!(v["ZM003"], Status::Pass, "{v:?}");
+    assert_eq!(
+        v["ZC002"],
+        Status::Pass,
+        "the writer instance refers to its cluster"
+    );
+    assert_eq!(v["ZR007"], Status::Pass);
+}
+
+/// Without an integration resource, --source and --target name the pair by address.
+#[test]
+fn without_an_integration_the_pair_is_named_by_address() {
+    let mut plan = base();
+    plan["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["address"] != "aws_rds_integration.this");
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    assert!(world.snapshots(None).unwrap().0.is_empty());
+    let (snaps, unchecked) = world
+        .snapshots(Some((
+            "aws_rds_cluster.source",
+            "aws_redshiftserverless_workgroup.target",
+        )))
+        .unwrap();
+    assert!(unchecked.is_empty());
+    let rules = RuleSet::embedded().unwrap();
+    let v: BTreeMap<String, Status> = evaluate(&snaps[0], &rules)
+        .into_iter()
+        .map(|f| (f.rule, f.status))
+        .collect();
+    assert_eq!(v["ZM003"], Status::Pass);
+    assert_eq!(
+        v.get("ZT003"),
+        Some(&Status::Skip),
+        "no integration to replace"
+    );
+    let err = world
+        .snapshots(Some((
+            "aws_rds_cluster.nope",
+            "aws_redshiftserverless_workgroup.target",
+        )))
+        .unwrap_err();
+    assert!(err.contains("aws_rds_cluster.nope"), "{err}");
+}
