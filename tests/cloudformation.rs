@@ -10,7 +10,6 @@ use std::process::Command;
 
 use zetl_preflight::inputs::cloudformation;
 use zetl_preflight::model::{Finding, Status};
-use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
 const YAML: &str = "fixtures/cloudformation/mysql-provisioned.yaml";
@@ -152,7 +151,6 @@ fn findings_point_at_their_resource_in_the_template() {
         Some(line_of("ZeroEtlGroup"))
     );
 
-    let rules = RuleSet::embedded().unwrap();
     let world = cloudformation::read(
         &source.replace("NodeType: !Ref NodeType", "NodeType: dc2.large"),
         YAML,
@@ -161,21 +159,7 @@ fn findings_point_at_their_resource_in_the_template() {
     )
     .unwrap();
     let snap = world.snapshots(None).unwrap().0.remove(0);
-    let mut doc = Document::new(vec![Report::new(&snap, evaluate(&snap, &rules))], &rules);
-    doc.artifact = YAML.to_string();
-    let sarif: serde_json::Value =
-        serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
-    let errors: Vec<String> = common::sarif_validator()
-        .iter_errors(&sarif)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    let result = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ruleId"] == "ZR004")
-        .unwrap();
+    let result = common::sarif_result(&snap, YAML, "ZR004");
     let loc = &result["locations"][0];
     assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], YAML);
     assert_eq!(

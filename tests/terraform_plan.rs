@@ -375,27 +375,11 @@ fn what_is_not_a_plan_is_refused_with_a_reason() {
 /// plan file without a line (the plan's JSON has none for a resource; none is invented).
 #[test]
 fn sarif_names_the_address_and_invents_no_line() {
-    use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
     let mut plan = base();
     params(&mut plan).retain(|x| x["name"] != "binlog_format");
     let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
     let snap = world.snapshots(None).unwrap().0.remove(0);
-    let rules = RuleSet::embedded().unwrap();
-    let mut doc = Document::new(vec![Report::new(&snap, evaluate(&snap, &rules))], &rules);
-    doc.artifact = "plan.json".into();
-    let sarif: Value =
-        serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
-    let errors: Vec<String> = common::sarif_validator()
-        .iter_errors(&sarif)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-    let zm003 = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ruleId"] == "ZM003")
-        .unwrap();
+    let zm003 = common::sarif_result(&snap, "plan.json", "ZM003");
     let loc = &zm003["locations"][0];
     assert_eq!(
         loc["physicalLocation"]["artifactLocation"]["uri"],

@@ -468,6 +468,19 @@ impl World {
         }
     }
 
+    /// A resource that exists already has live state (status, writer) no plan holds.
+    fn live_state(plan: &mut PlanFacts, path: &str, res: &Res, what: &str) {
+        if res.exists() {
+            plan.unknown.insert(
+                path.to_string(),
+                format!(
+                    "{} exists already; its {what} is not in the plan, and not read from AWS",
+                    res.address
+                ),
+            );
+        }
+    }
+
     /// Name `path` unknown because `attr` of `res` is known only after apply.
     fn after_apply(plan: &mut PlanFacts, path: &str, res: &Res, attr: &str) {
         let when = match plan.tool.as_str() {
@@ -509,17 +522,13 @@ impl World {
             }
         };
         let exists = c.exists();
-        if exists {
-            for field in ["Status", "DBClusterMembers"] {
-                plan.unknown.insert(
-                    format!("source.cluster.{field}"),
-                    format!(
-                        "{} exists already; its {field} is not in the plan and was not fetched",
-                        c.address
-                    ),
-                );
-            }
-        }
+        Self::live_state(plan, "source.cluster.Status", c, "Status");
+        Self::live_state(
+            plan,
+            "source.cluster.DBClusterMembers",
+            c,
+            "DBClusterMembers",
+        );
         for (attr, field) in [
             ("backtrack_window", "BacktrackWindow"),
             ("global_cluster_identifier", "GlobalClusterIdentifier"),
@@ -833,15 +842,7 @@ impl World {
                 Self::after_apply(plan, &format!("target.cluster.{field}"), t, attr);
             }
         }
-        if exists {
-            plan.unknown.insert(
-                "target.cluster.ClusterStatus".into(),
-                format!(
-                    "{} exists already; its status is not in the plan and was not fetched",
-                    t.address
-                ),
-            );
-        }
+        Self::live_state(plan, "target.cluster.ClusterStatus", t, "status");
         let namespace_arn = t.str("cluster_namespace_arn").map(str::to_string);
         if namespace_arn.is_none() {
             Self::after_apply(plan, "target.namespace_arn", t, "cluster_namespace_arn");
@@ -982,20 +983,8 @@ impl World {
         if wg.is_unknown("config_parameter") {
             Self::after_apply(plan, "target.parameter_group", wg, "config_parameter");
         }
-        for (res, path) in [
-            (wg, "target.workgroup.status"),
-            (ns, "target.namespace.status"),
-        ] {
-            if res.exists() {
-                plan.unknown.insert(
-                    path.into(),
-                    format!(
-                        "{} exists already; its status is not in the plan and was not fetched",
-                        res.address
-                    ),
-                );
-            }
-        }
+        Self::live_state(plan, "target.workgroup.status", wg, "status");
+        Self::live_state(plan, "target.namespace.status", ns, "status");
         let namespace_arn = ns.str("arn").map(str::to_string);
         if namespace_arn.is_none() {
             Self::after_apply(plan, "target.namespace_arn", ns, "arn");

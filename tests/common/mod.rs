@@ -80,3 +80,31 @@ pub fn sarif_validator() -> jsonschema::Validator {
     assert_eq!(fixed, 2, "the schema file changed: review this workaround");
     jsonschema::draft4::new(&schema).expect("the SARIF schema compiles")
 }
+
+/// One snapshot's report as SARIF, checked against the official schema, and its result for
+/// `rule`.
+pub fn sarif_result(
+    snap: &zetl_preflight::model::Snapshot,
+    artifact: &str,
+    rule: &str,
+) -> serde_json::Value {
+    use zetl_preflight::report::{self, table::TableOptions, Document, Format, Report};
+    use zetl_preflight::rules::{evaluate, RuleSet};
+    let rules = RuleSet::embedded().unwrap();
+    let mut doc = Document::new(vec![Report::new(snap, evaluate(snap, &rules))], &rules);
+    doc.artifact = artifact.to_string();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF invalid: {errors:#?}");
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} result"))
+        .clone()
+}
