@@ -80,6 +80,14 @@ impl Res {
         self.unknown.contains(attr)
     }
 
+    /// Does `attr` name `other`: by a reference, or by the same known value as its `key`?
+    fn refers_to(&self, attr: &str, other: &Res, key: &str) -> bool {
+        self.refs
+            .get(attr)
+            .is_some_and(|r| r.contains(&other.address))
+            || (self.str(attr).is_some() && self.str(attr) == other.str(key))
+    }
+
     /// Unknown until apply, and set by the configuration (not left to AWS).
     fn set_but_unknown(&self, attr: &str) -> bool {
         self.is_unknown(attr) && self.configured.contains(attr)
@@ -541,13 +549,7 @@ impl World {
         // The writer and readers: the plan's instances of this cluster; the first one writes.
         let members: Vec<ClusterMember> = self
             .of(Kind::ClusterInstance)
-            .filter(|i| {
-                i.refs
-                    .get("cluster_identifier")
-                    .is_some_and(|r| r.contains(&c.address))
-                    || (i.str("cluster_identifier").is_some()
-                        && i.str("cluster_identifier") == c.str("cluster_identifier"))
-            })
+            .filter(|i| i.refers_to("cluster_identifier", c, "cluster_identifier"))
             .enumerate()
             .map(|(n, i)| ClusterMember {
                 db_instance_identifier: i
@@ -750,13 +752,7 @@ impl World {
             Kind::Namespace => {
                 let wg = self
                     .of(Kind::Workgroup)
-                    .find(|w| {
-                        w.refs
-                            .get("namespace_name")
-                            .is_some_and(|r| r.contains(&t.address))
-                            || (w.str("namespace_name").is_some()
-                                && w.str("namespace_name") == t.str("namespace_name"))
-                    })
+                    .find(|w| w.refers_to("namespace_name", t, "namespace_name"))
                     .ok_or_else(|| {
                         format!(
                             "the plan has no Redshift Serverless workgroup for namespace {}",
@@ -803,13 +799,9 @@ impl World {
             );
             return Fact::Ok(None);
         }
-        let attached = self.of(Kind::Policy).find(|p| {
-            p.refs
-                .get("resource_arn")
-                .is_some_and(|r| r.contains(&target.address))
-                || (p.str("resource_arn").is_some()
-                    && p.str("resource_arn") == target.str(arn_attr))
-        });
+        let attached = self
+            .of(Kind::Policy)
+            .find(|p| p.refers_to("resource_arn", target, arn_attr));
         match attached {
             Some(p) => {
                 plan.locations.insert("policy".into(), p.location.clone());
