@@ -620,3 +620,68 @@ async fn a_plan_source_outside_the_plan_is_read_from_aws() {
     let why = doc["unverified"][0].as_str().unwrap();
     assert!(why.contains(arn) && why.contains("--live"), "{why}");
 }
+
+/// A cluster the plan updates exists: with credentials its live state is read (moto: the
+/// cluster is available, one writer); the plan gives it a new parameter group, so after the
+/// apply the writer reports pending-reboot (ZC007 fails) and the integration in the same
+/// apply is warned about (ZT004).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_planned_update_of_an_existing_cluster_reads_its_live_state() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let arn = "arn:aws:rds:us-east-1:123456789012:cluster:shop-db";
+    let mut plan: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("terraform/mysql-serverless-new.json")).unwrap(),
+    )
+    .unwrap();
+    for r in plan["resource_changes"].as_array_mut().unwrap() {
+        if r["address"] == "aws_rds_cluster.source" {
+            let c = &mut r["change"];
+            c["after"]["arn"] = serde_json::json!(arn);
+            c["after"]["cluster_identifier"] = serde_json::json!("shop-db");
+            let mut before = c["after"].clone();
+            before["db_cluster_parameter_group_name"] =
+                serde_json::json!("default.aurora-mysql8.0");
+            c["before"] = before;
+            c["after_unknown"] = serde_json::json!({});
+            c["actions"] = serde_json::json!(["update"]);
+        }
+    }
+    plan["resource_changes"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["address"] != "aws_rds_cluster_instance.writer");
+    let dir = common::scratch_dir("plan-update-live");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let o = run_cli(
+        &moto,
+        &[
+            "check",
+            "--terraform-plan",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+    };
+    assert_eq!(status("ZC001").as_deref(), Some("pass"), "{doc}");
+    assert_eq!(
+        status("ZC002").as_deref(),
+        Some("pass"),
+        "the writer, read from moto"
+    );
+    assert_eq!(status("ZC007").as_deref(), Some("fail"));
+    assert_eq!(status("ZT004").as_deref(), Some("warn"));
+}

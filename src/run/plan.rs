@@ -47,8 +47,12 @@ pub async fn complete<C: Clients>(
             Some(t)
         }
     };
+    let planned_existing = matches!(pair.source, Side::Planned(_)) && pair.plan.source_exists;
     let mut snap = pair.complete(source, target)?;
     let src = clients.in_region(&snap.source.region);
+    if planned_existing {
+        live_state(&src, &mut snap).await;
+    }
     snap.integrations = fetch::source::integrations(&src).await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
@@ -61,4 +65,47 @@ pub async fn complete<C: Clients>(
     }
     snap.captured_at = Some(fetch::now_rfc3339());
     Ok(snap)
+}
+
+/// A cluster the plan updates or leaves be exists now: its live state (status, writer,
+/// blue/green deployments, global database), which no plan holds, is read from AWS. The
+/// planned settings (engine version, parameter group) stay as planned.
+async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
+    let arn = snap.source.cluster.db_cluster_arn.clone();
+    let Ok(r) = SourceRef::parse(&arn) else {
+        return;
+    };
+    let Ok(live) = fetch::source::fetch(src, &r).await else {
+        // Left unknown: the plan's reason already says it was not read.
+        return;
+    };
+    let c = &mut snap.source.cluster;
+    c.status = live.cluster.status;
+    c.db_cluster_members = live.cluster.db_cluster_members;
+    c.earliest_backtrack_time = live.cluster.earliest_backtrack_time;
+    c.backtrack_consumed_change_records = live.cluster.backtrack_consumed_change_records;
+    snap.source.blue_green_deployments = live.blue_green_deployments;
+    if snap.source.global_cluster.is_some() {
+        snap.source.global_cluster = live.global_cluster;
+    }
+    let Some(plan) = &mut snap.plan else { return };
+    plan.unknown.remove("source.cluster.Status");
+    if !plan.reboot_needed.is_empty() {
+        // A new parameter group is live only after the writer reboots, which the apply
+        // does not do: that is what the writer will report after it.
+        for m in &mut c.db_cluster_members {
+            m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+        }
+        plan.unknown.remove("source.cluster.DBClusterMembers");
+    } else if plan.changed_parameters.is_empty() {
+        plan.unknown.remove("source.cluster.DBClusterMembers");
+    } else {
+        plan.unknown.insert(
+            "source.cluster.DBClusterMembers".into(),
+            format!(
+                "the apply changes {} in the source's group; whether the writer is in-sync after it is known only then",
+                plan.changed_parameters.join(", ")
+            ),
+        );
+    }
 }
