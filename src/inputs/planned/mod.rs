@@ -1,0 +1,468 @@
+//! The planned world: the resources a Terraform plan or CloudFormation template will create
+//! or change, with the attribute names of the Terraform AWS provider (the CloudFormation
+//! reader renames its properties to them), what is unknown until apply, and the edges
+//! between resources. From it, one snapshot per planned integration.
+//!
+//! What the plan cannot tell is never filled in: it is named in `PlanFacts::unknown` (a
+//! value known only after apply) or is a `Fact::Error` (a resource outside the plan that was
+//! not fetched), and the rules that need it are `error`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::model::{
+    CallError, Fact, Location, ParameterGroup, PlanFacts, PlannedIntegration, Snapshot,
+};
+
+mod pair;
+mod source;
+mod target;
+
+pub use pair::{PlannedPair, Side};
+
+/// What a planned resource is, for zero-ETL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Cluster,
+    ClusterInstance,
+    ClusterGroup,
+    RedshiftCluster,
+    RedshiftGroup,
+    Namespace,
+    Workgroup,
+    Policy,
+    Integration,
+}
+
+/// One planned resource.
+#[derive(Debug, Clone)]
+pub struct Res {
+    pub kind: Kind,
+    /// Terraform address or CloudFormation logical id.
+    pub address: String,
+    /// Attributes by the Terraform provider's names; an unknown one is absent here and named
+    /// in `unknown`.
+    pub attrs: serde_json::Map<String, Value>,
+    /// Attributes known only after apply (top-level names; a list element's unknown field
+    /// is `parameter[2].value`).
+    pub unknown: BTreeSet<String>,
+    /// Attribute → the addresses it refers to (the plan's edges).
+    pub refs: BTreeMap<String, Vec<String>>,
+    /// Attribute → the attribute of the referred resource (`arn`, `cluster_namespace_arn`).
+    pub ref_attrs: BTreeMap<String, String>,
+    /// Attributes the configuration sets (an unset optional attribute that AWS computes is
+    /// unknown in the plan, yet not set).
+    pub configured: BTreeSet<String>,
+    /// Terraform's planned actions; CloudFormation: `create`.
+    pub actions: Vec<String>,
+    /// Why it is replaced (`replace_paths`, `action_reason`).
+    pub replaced_because: Option<String>,
+    /// Attributes whose value changes in this apply (updates of existing resources).
+    pub changed: BTreeSet<String>,
+    /// Parameters whose value or apply method changes (parameter groups being updated).
+    pub changed_parameters: Vec<String>,
+    pub location: Location,
+}
+
+impl Res {
+    /// It exists already: this plan updates it or leaves it be.
+    pub fn exists(&self) -> bool {
+        !self.actions.iter().any(|a| a == "create")
+    }
+
+    pub fn str(&self, attr: &str) -> Option<&str> {
+        self.attrs
+            .get(attr)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    pub fn is_unknown(&self, attr: &str) -> bool {
+        self.unknown.contains(attr)
+    }
+
+    /// Does `attr` name `other`: by a reference, or by the same known value as its `key`?
+    fn refers_to(&self, attr: &str, other: &Res, key: &str) -> bool {
+        self.refs
+            .get(attr)
+            .is_some_and(|r| r.contains(&other.address))
+            || (self.str(attr).is_some() && self.str(attr) == other.str(key))
+    }
+
+    /// Unknown until apply, and set by the configuration (not left to AWS).
+    fn set_but_unknown(&self, attr: &str) -> bool {
+        self.is_unknown(attr) && self.configured.contains(attr)
+    }
+
+    fn bool(&self, attr: &str) -> Option<bool> {
+        self.attrs.get(attr).and_then(Value::as_bool)
+    }
+
+    fn int(&self, attr: &str) -> Option<i64> {
+        let v = self.attrs.get(attr)?;
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    }
+
+    /// A list of objects (a Terraform block, a CloudFormation list of objects).
+    fn blocks(&self, attr: &str) -> Vec<&serde_json::Map<String, Value>> {
+        match self.attrs.get(attr) {
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_object).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Every planned resource of a plan or template.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    pub tool: String,
+    pub file: String,
+    /// The Region the plan deploys to, when it says (provider configuration, template ARNs)
+    /// or the caller knows (`--region`).
+    pub region: Option<String>,
+    pub resources: Vec<Res>,
+}
+
+/// Where an edge leads.
+enum Resolved<'a> {
+    /// To a resource in the plan.
+    InPlan(&'a Res),
+    /// To something outside the plan, named by this value (an ARN or a name).
+    Outside(String),
+    /// To a value known only after apply that names nothing in the plan.
+    Unknown,
+    /// The attribute is not set.
+    Unset,
+}
+
+/// A pair that could not be made into a snapshot, and why.
+#[derive(Debug, Clone)]
+pub struct Unchecked {
+    pub address: String,
+    pub why: String,
+}
+
+fn not_in_plan(call: &str, what: &str) -> CallError {
+    CallError::new(
+        call,
+        Some(crate::model::fact::NOT_IN_PLAN),
+        format!("{what}: not in the plan, and not read from AWS"),
+    )
+}
+
+fn region_of(arn: &str) -> Option<String> {
+    arn.split(':')
+        .nth(3)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
+impl World {
+    fn get(&self, address: &str) -> Option<&Res> {
+        self.resources.iter().find(|r| r.address == address)
+    }
+
+    fn of(&self, kind: Kind) -> impl Iterator<Item = &Res> {
+        self.resources.iter().filter(move |r| r.kind == kind)
+    }
+
+    /// Follow `attr` of `from` to a resource of one of `kinds`: by its references first,
+    /// then by a known value matched against the candidates' identifying attributes.
+    fn resolve<'a>(&'a self, from: &Res, attr: &str, kinds: &[Kind], ids: &[&str]) -> Resolved<'a> {
+        if let Some(refs) = from.refs.get(attr) {
+            if let Some(r) = refs
+                .iter()
+                .filter_map(|a| self.get(a))
+                .find(|r| kinds.contains(&r.kind))
+            {
+                return Resolved::InPlan(r);
+            }
+        }
+        if from.is_unknown(attr) {
+            return Resolved::Unknown;
+        }
+        let Some(value) = from.str(attr) else {
+            return Resolved::Unset;
+        };
+        let hit = self
+            .resources
+            .iter()
+            .filter(|r| kinds.contains(&r.kind))
+            .find(|r| ids.iter().any(|id| r.str(id) == Some(value)));
+        match hit {
+            Some(r) => Resolved::InPlan(r),
+            None => Resolved::Outside(value.to_string()),
+        }
+    }
+
+    /// One snapshot per planned integration whose both ends are in the plan (or the
+    /// `--source`/`--target` pair when the plan has none), and the pairs that could not be
+    /// built (an end outside the plan, offline).
+    pub fn snapshots(
+        &self,
+        pair: Option<(&str, &str)>,
+    ) -> Result<(Vec<Snapshot>, Vec<Unchecked>), String> {
+        let (pairs, mut unchecked) = self.pairs(pair)?;
+        let mut snaps = Vec::new();
+        for p in pairs {
+            match p.offline() {
+                Ok(s) => snaps.push(s),
+                Err(u) => unchecked.push(u),
+            }
+        }
+        Ok((snaps, unchecked))
+    }
+
+    /// Every planned pair, its ends built from the plan or named as outside it.
+    pub fn pairs(
+        &self,
+        pair: Option<(&str, &str)>,
+    ) -> Result<(Vec<PlannedPair>, Vec<Unchecked>), String> {
+        let mut pairs = Vec::new();
+        let mut unchecked = Vec::new();
+        let integrations: Vec<&Res> = self
+            .of(Kind::Integration)
+            .filter(|i| !(i.actions.len() == 1 && i.actions[0] == "delete"))
+            .collect();
+        if integrations.is_empty() {
+            let Some((s, t)) = pair else {
+                return Ok((pairs, unchecked));
+            };
+            let source = self
+                .get(s)
+                .filter(|r| r.kind == Kind::Cluster)
+                .ok_or_else(|| {
+                    format!(
+                        "--source {s}: no Aurora DB cluster with this address in {}",
+                        self.file
+                    )
+                })?;
+            let target = self
+                .get(t)
+                .filter(|r| {
+                    matches!(
+                        r.kind,
+                        Kind::RedshiftCluster | Kind::Namespace | Kind::Workgroup
+                    )
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "--target {t}: no Redshift cluster, namespace or workgroup with this address in {}",
+                        self.file
+                    )
+                })?;
+            let address = format!("{s} → {t}");
+            match self.pair(
+                &address,
+                Resolved::InPlan(source),
+                Resolved::InPlan(target),
+                None,
+            ) {
+                Ok(p) => pairs.push(p),
+                Err(why) => unchecked.push(Unchecked { address, why }),
+            }
+            return Ok((pairs, unchecked));
+        }
+        for i in integrations {
+            let source = self.resolve(i, "source_arn", &[Kind::Cluster], &["arn"]);
+            let target = self.resolve(
+                i,
+                "target_arn",
+                &[Kind::RedshiftCluster, Kind::Namespace],
+                &["cluster_namespace_arn", "arn"],
+            );
+            match self.pair(&i.address, source, target, Some(i)) {
+                Ok(p) => pairs.push(p),
+                Err(why) => unchecked.push(Unchecked {
+                    address: i.address.clone(),
+                    why: format!("{} is not checked: {why}", i.address),
+                }),
+            }
+        }
+        Ok((pairs, unchecked))
+    }
+
+    /// One planned pair: each end built from the plan, or named as outside it.
+    fn pair(
+        &self,
+        address: &str,
+        source: Resolved<'_>,
+        target: Resolved<'_>,
+        integration: Option<&Res>,
+    ) -> Result<PlannedPair, String> {
+        let when = match self.tool.as_str() {
+            "cloudformation" => "known only while the stack is created",
+            _ => "known only after apply",
+        };
+        let unresolvable = |r: &Resolved<'_>, attr: &str, what: &str| match r {
+            Resolved::Unknown => Some(format!(
+                "its {attr} is {when} and refers to no {what} in the plan"
+            )),
+            Resolved::Unset => Some(format!("it sets no {attr}")),
+            _ => None,
+        };
+        let problems: Vec<String> = [
+            unresolvable(&source, "source_arn", "Aurora DB cluster"),
+            unresolvable(&target, "target_arn", "Redshift namespace"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        let mut plan = PlanFacts {
+            tool: self.tool.clone(),
+            file: self.file.clone(),
+            source_exists: true,
+            ..PlanFacts::default()
+        };
+        let source = match source {
+            Resolved::InPlan(cluster) => {
+                plan.source_exists = cluster.exists();
+                plan.locations
+                    .insert("source".into(), cluster.location.clone());
+                Side::Planned(self.source(cluster, &mut plan)?)
+            }
+            Resolved::Outside(v) => Side::Outside(v),
+            Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),
+        };
+        let (target, target_policy) = match target {
+            Resolved::InPlan(t) => (Side::Planned(self.target(t, &mut plan)?), None),
+            Resolved::Outside(v) => {
+                let policy = self.policy_on_outside(&v, &mut plan);
+                (Side::Outside(v), policy)
+            }
+            Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),
+        };
+        if let Some(i) = integration {
+            plan.locations
+                .insert("integration".into(), i.location.clone());
+            plan.integration = Some(self.integration(i, &mut plan));
+        }
+        Ok(PlannedPair {
+            address: address.to_string(),
+            source,
+            target,
+            target_policy,
+            plan,
+        })
+    }
+
+    /// A resource policy the plan attaches to a target outside it (by its namespace ARN).
+    fn policy_on_outside(&self, arn: &str, plan: &mut PlanFacts) -> Option<Fact<Option<String>>> {
+        let p = self
+            .of(Kind::Policy)
+            .find(|p| p.str("resource_arn") == Some(arn))?;
+        plan.locations.insert("policy".into(), p.location.clone());
+        if p.is_unknown("policy") {
+            Self::after_apply(plan, "target.resource_policy", p, "policy");
+            return Some(Fact::Ok(None));
+        }
+        Some(Fact::Ok(p.attrs.get("policy").map(policy_text)))
+    }
+
+    fn region_for(&self, res: &Res, arn_attr: &str, side: &str, plan: &mut PlanFacts) -> String {
+        if let Some(r) = res.str(arn_attr).and_then(region_of) {
+            return r;
+        }
+        match &self.region {
+            Some(r) => r.clone(),
+            None => {
+                plan.unknown.insert(
+                    format!("{side}.region"),
+                    format!(
+                        "the Region of {} is not in the plan (the provider sets none): pass --region",
+                        res.address
+                    ),
+                );
+                "(unknown Region)".into()
+            }
+        }
+    }
+
+    /// A resource that exists already has live state (status, writer) no plan holds.
+    fn live_state(plan: &mut PlanFacts, path: &str, res: &Res, what: &str) {
+        if res.exists() {
+            plan.unknown.insert(
+                path.to_string(),
+                format!(
+                    "{} exists already; its {what} is not in the plan, and not read from AWS",
+                    res.address
+                ),
+            );
+        }
+    }
+
+    /// Name `path` unknown because `attr` of `res` is known only after apply.
+    fn after_apply(plan: &mut PlanFacts, path: &str, res: &Res, attr: &str) {
+        let when = match plan.tool.as_str() {
+            "cloudformation" => "known only while the stack is created",
+            _ => "known only after apply",
+        };
+        plan.unknown.insert(
+            path.to_string(),
+            format!("{}.{attr} is {when}", res.address),
+        );
+    }
+
+    fn integration(&self, i: &Res, plan: &mut PlanFacts) -> PlannedIntegration {
+        for (attr, field) in [
+            ("data_filter", "DataFilter"),
+            ("kms_key_id", "KMSKeyId"),
+            (
+                "additional_encryption_context",
+                "AdditionalEncryptionContext",
+            ),
+        ] {
+            if i.set_but_unknown(attr) {
+                Self::after_apply(plan, &format!("plan.integration.{field}"), i, attr);
+            }
+        }
+        let context = match i.attrs.get("additional_encryption_context") {
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), scalar(v).unwrap_or_default()))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        PlannedIntegration {
+            address: i.address.clone(),
+            actions: i.actions.clone(),
+            replaced_because: i.replaced_because.clone(),
+            data_filter: i.str("data_filter").map(str::to_string),
+            kms_key_id: i.str("kms_key_id").map(str::to_string),
+            additional_encryption_context: context,
+        }
+    }
+}
+
+fn empty_group(name: &str) -> ParameterGroup {
+    ParameterGroup {
+        name: name.to_string(),
+        family: None,
+        defaults_only: false,
+        parameters: Arc::default(),
+    }
+}
+
+/// A string, number or boolean as the text AWS would hold.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A policy as JSON text: Terraform holds it as a string, CloudFormation as an object.
+fn policy_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,106 @@
+//! A planned pair before the ends outside the plan are read, and the snapshot it becomes.
+
+use crate::model::{
+    Fact, PlanFacts, Snapshot, SourceSnapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION,
+};
+
+use super::{not_in_plan, Unchecked};
+
+/// One end of a planned pair.
+#[derive(Debug, Clone)]
+pub enum Side<T> {
+    /// Built from the plan.
+    Planned(T),
+    /// Outside the plan, named by this ARN or name: only AWS can tell about it.
+    Outside(String),
+}
+
+/// A planned pair before the ends outside the plan are read (or found missing).
+#[derive(Debug, Clone)]
+pub struct PlannedPair {
+    pub address: String,
+    pub source: Side<SourceSnapshot>,
+    pub target: Side<TargetSnapshot>,
+    /// The resource policy the plan attaches to a target outside it.
+    pub target_policy: Option<Fact<Option<String>>>,
+    pub plan: PlanFacts,
+}
+
+impl PlannedPair {
+    /// The ends outside the plan, for messages.
+    pub fn outside(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Side::Outside(s) = &self.source {
+            v.push(format!("its source {s} (an Aurora DB cluster)"));
+        }
+        if let Side::Outside(t) = &self.target {
+            v.push(format!("its target {t} (a Redshift namespace)"));
+        }
+        v
+    }
+
+    /// The snapshot, when both ends are in the plan; else why it is not checked offline.
+    pub fn offline(self) -> Result<Snapshot, Unchecked> {
+        let outside = self.outside();
+        match (self.source, self.target) {
+            (Side::Planned(s), Side::Planned(t)) => Ok(snapshot(s, t, self.plan)),
+            _ => Err(Unchecked {
+                why: format!(
+                    "{} is not checked: {} not in the plan, and not read from AWS (run with --live and credentials)",
+                    self.address,
+                    outside.join(" and ")
+                ),
+                address: self.address,
+            }),
+        }
+    }
+
+    /// The snapshot, with the ends outside the plan as AWS reported them.
+    pub fn complete(
+        self,
+        source: Option<SourceSnapshot>,
+        target: Option<TargetSnapshot>,
+    ) -> Result<Snapshot, Unchecked> {
+        let address = self.address.clone();
+        let missing = |what: &str| Unchecked {
+            address: address.clone(),
+            why: format!("{address} is not checked: {what} was not read"),
+        };
+        let source = match (self.source, source) {
+            (Side::Planned(s), _) | (Side::Outside(_), Some(s)) => s,
+            (Side::Outside(_), None) => return Err(missing("its source")),
+        };
+        let mut target = match (self.target, target) {
+            (Side::Planned(t), _) | (Side::Outside(_), Some(t)) => t,
+            (Side::Outside(_), None) => return Err(missing("its target")),
+        };
+        if let Some(policy) = self.target_policy {
+            match &mut target {
+                TargetSnapshot::Provisioned(p) => p.resource_policy = policy,
+                TargetSnapshot::Serverless(s) => s.resource_policy = policy,
+            }
+        }
+        Ok(snapshot(source, target, self.plan))
+    }
+}
+
+pub(super) fn snapshot(
+    source: SourceSnapshot,
+    target: TargetSnapshot,
+    plan: PlanFacts,
+) -> Snapshot {
+    Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        captured_at: None,
+        source,
+        target,
+        integrations: Fact::Error(not_in_plan(
+            crate::fetch::calls::DESCRIBE_INTEGRATIONS,
+            "the account's existing integrations",
+        )),
+        schema: None,
+        notes: Vec::new(),
+        plan: Some(plan),
+    }
+}
