@@ -80,6 +80,7 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
         return;
     };
     let c = &mut snap.source.cluster;
+    c.cross_account_clone = live.cluster.cross_account_clone;
     c.status = live.cluster.status;
     c.db_cluster_members = live.cluster.db_cluster_members;
     c.earliest_backtrack_time = live.cluster.earliest_backtrack_time;
@@ -89,7 +90,17 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
         snap.source.global_cluster = live.global_cluster;
     }
     let Some(plan) = &mut snap.plan else { return };
-    plan.unknown.remove("source.cluster.Status");
+    // What the plan left unknown only because the cluster exists is known now.
+    for field in ["Status", "BacktrackWindow", "CrossAccountClone"] {
+        let key = format!("source.cluster.{field}");
+        if plan
+            .unknown
+            .get(&key)
+            .is_some_and(|why| why.contains("exists already"))
+        {
+            plan.unknown.remove(&key);
+        }
+    }
     if !plan.reboot_needed.is_empty() {
         // A new parameter group is live only after the writer reboots, which the apply
         // does not do: that is what the writer will report after it.

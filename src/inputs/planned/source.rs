@@ -43,13 +43,16 @@ impl World {
             }
         };
         let exists = c.exists();
-        Self::live_state(plan, "source.cluster.Status", c, "Status");
-        Self::live_state(
-            plan,
-            "source.cluster.DBClusterMembers",
-            c,
-            "DBClusterMembers",
-        );
+        // An existing cluster's live state, and its history: whether backtrack was ever on,
+        // whether it is a cross-account clone.
+        for (field, what) in [
+            ("Status", "Status"),
+            ("DBClusterMembers", "DBClusterMembers"),
+            ("BacktrackWindow", "backtrack history"),
+            ("CrossAccountClone", "CrossAccountClone"),
+        ] {
+            Self::live_state(plan, &format!("source.cluster.{field}"), c, what);
+        }
         for (attr, field) in [
             ("backtrack_window", "BacktrackWindow"),
             ("global_cluster_identifier", "GlobalClusterIdentifier"),
