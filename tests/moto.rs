@@ -685,3 +685,89 @@ async fn a_planned_update_of_an_existing_cluster_reads_its_live_state() {
     assert_eq!(status("ZC007").as_deref(), Some("fail"));
     assert_eq!(status("ZT004").as_deref(), Some("warn"));
 }
+
+/// A plan that only adds the integration between two clusters it already manages (both
+/// `no-op`): offline their live state is unverified; with credentials it is read (moto).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_between_existing_resources_reads_their_live_state() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let source_arn = "arn:aws:rds:us-east-1:123456789012:cluster:shop-db";
+    let noop = |address: &str, kind: &str, after: serde_json::Value| {
+        serde_json::json!({
+            "address": address, "mode": "managed", "type": kind,
+            "name": address.split('.').nth(1).unwrap(),
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": { "actions": ["no-op"], "before": after.clone(), "after": after, "after_unknown": {} }
+        })
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            noop("aws_rds_cluster.shop", "aws_rds_cluster", serde_json::json!({
+                "cluster_identifier": "shop-db", "arn": source_arn, "engine": "aurora-mysql",
+                "engine_version": "8.0.mysql_aurora.3.04.1",
+                "db_cluster_parameter_group_name": "default.aurora-mysql8.0"
+            })),
+            noop("aws_redshift_cluster.warehouse", "aws_redshift_cluster", serde_json::json!({
+                "cluster_identifier": "warehouse", "node_type": "dc2.large", "number_of_nodes": 1,
+                "encrypted": false, "cluster_parameter_group_name": "default.redshift-2.0",
+                "cluster_namespace_arn": "arn:aws:redshift:us-east-1:123456789012:namespace:5f8e9d2c-1b3a-4c5d-8e7f-9a0b1c2d3e4f"
+            })),
+            {
+                "address": "aws_rds_integration.this", "mode": "managed", "type": "aws_rds_integration",
+                "name": "this", "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": { "actions": ["create"], "before": null,
+                    "after": { "integration_name": "shop-to-warehouse", "data_filter": "include: shop.*" },
+                    "after_unknown": { "arn": true, "source_arn": true, "target_arn": true } }
+            }
+        ],
+        "configuration": { "root_module": { "resources": [{
+            "address": "aws_rds_integration.this", "mode": "managed", "type": "aws_rds_integration", "name": "this",
+            "expressions": {
+                "integration_name": { "constant_value": "shop-to-warehouse" },
+                "data_filter": { "constant_value": "include: shop.*" },
+                "source_arn": { "references": ["aws_rds_cluster.shop.arn", "aws_rds_cluster.shop"] },
+                "target_arn": { "references": ["aws_redshift_cluster.warehouse.cluster_namespace_arn", "aws_redshift_cluster.warehouse"] }
+            }
+        }]}}
+    });
+    let dir = common::scratch_dir("plan-existing-live");
+    let path = dir.join("plan.json");
+    std::fs::write(&path, plan.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let statuses = |args: &[&str]| {
+        let o = run_cli(&moto, args);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<BTreeMap<String, String>>()
+    };
+    let offline = statuses(&[
+        "check",
+        "--terraform-plan",
+        path,
+        "--offline",
+        "--format",
+        "json",
+    ]);
+    for code in ["ZC001", "ZC002", "ZR001", "ZA001"] {
+        assert_eq!(offline[code], "error", "{code} offline: {offline:?}");
+    }
+    assert_eq!(offline["ZR004"], "fail", "dc2 is in the plan itself");
+    let live = statuses(&["check", "--terraform-plan", path, "--format", "json"]);
+    assert_eq!(live["ZC001"], "pass", "{live:?}");
+    assert_eq!(live["ZC002"], "pass");
+    assert_eq!(live["ZR001"], "pass");
+    assert_eq!(live["ZM010"], "fail", "3.04.1");
+}

@@ -53,6 +53,8 @@ pub async fn complete<C: Clients>(
     if planned_existing {
         live_state(&src, &mut snap).await;
     }
+    let tgt = clients.targets_in_region(snap.target.region());
+    live_target_state(&tgt, &mut snap).await;
     snap.integrations = fetch::source::integrations(&src).await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
@@ -118,5 +120,65 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
                 plan.changed_parameters.join(", ")
             ),
         );
+    }
+}
+
+/// A target the plan updates or leaves be exists now: its status, its parameter group's
+/// apply status and (when the plan attaches none) its resource policy are read from AWS.
+async fn live_target_state(tgt: &crate::fetch::TargetClients, snap: &mut Snapshot) {
+    use crate::model::TargetSnapshot;
+    let Some(plan) = &snap.plan else { return };
+    let exists = |key: &str| {
+        plan.unknown
+            .get(key)
+            .is_some_and(|why| why.contains("exists already"))
+    };
+    let keys: &[&str] = match &snap.target {
+        TargetSnapshot::Provisioned(_) => &["target.cluster.ClusterStatus"],
+        TargetSnapshot::Serverless(_) => &["target.workgroup.status", "target.namespace.status"],
+    };
+    if !keys.iter().any(|k| exists(k)) {
+        return;
+    }
+    let name = TargetRef::Name(snap.target.display_id().to_string());
+    let Ok((live, _)) = fetch::target::fetch(tgt, &name).await else {
+        return;
+    };
+    let policy_not_planned = matches!(
+        snap.target.resource_policy(),
+        Fact::Error(e) if e.is_not_in_plan()
+    );
+    match (&mut snap.target, live) {
+        (TargetSnapshot::Provisioned(p), TargetSnapshot::Provisioned(l)) => {
+            p.cluster.cluster_status = l.cluster.cluster_status;
+            if p.cluster.cluster_parameter_groups.is_empty() {
+                p.cluster.cluster_parameter_groups = l.cluster.cluster_parameter_groups;
+            }
+            if policy_not_planned {
+                p.resource_policy = l.resource_policy;
+            }
+        }
+        (TargetSnapshot::Serverless(s), TargetSnapshot::Serverless(l)) => {
+            s.workgroup.status = l.workgroup.status;
+            if let (Fact::Ok(ns), Fact::Ok(lns)) = (&mut s.namespace, &l.namespace) {
+                ns.status = lns.status.clone();
+            }
+            if policy_not_planned {
+                s.resource_policy = l.resource_policy;
+            }
+        }
+        // The plan and AWS disagree on what the target is: leave it unknown.
+        _ => return,
+    }
+    if let Some(plan) = &mut snap.plan {
+        for k in keys.iter().chain(&["target.parameter_group"]) {
+            if plan
+                .unknown
+                .get(*k)
+                .is_some_and(|why| why.contains("exists already"))
+            {
+                plan.unknown.remove(*k);
+            }
+        }
     }
 }

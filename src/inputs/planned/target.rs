@@ -181,6 +181,12 @@ impl World {
                     )
                 }
             };
+        // An existing cluster's parameter apply status is live state: read with --live,
+        // unless this apply changes the group or its parameters (then known only after it).
+        let group_changes = match self.resolve(t, group_attr, &[Kind::RedshiftGroup], &["name"]) {
+            Resolved::InPlan(g) => g.changed_parameters.clone(),
+            _ => Vec::new(),
+        };
         if exists && t.changed.contains(group_attr) {
             plan.unknown.insert(
                 "target.parameter_group".into(),
@@ -189,6 +195,17 @@ impl World {
                     t.address
                 ),
             );
+        } else if exists && !group_changes.is_empty() {
+            plan.unknown.insert(
+                "target.parameter_group".into(),
+                format!(
+                    "the apply changes {} in the parameter group of {}; whether the cluster applies it before the integration is known only then",
+                    group_changes.join(", "),
+                    t.address
+                ),
+            );
+        } else {
+            Self::live_state(plan, "target.parameter_group", t, "parameter apply status");
         }
         let resource_policy = self.policy(t, "cluster_namespace_arn", plan);
         Ok(ProvisionedTarget {
