@@ -174,7 +174,8 @@ fn writer(global: &GlobalArgs, args: &CheckArgs, doc: Document) -> Writer {
                 show_passes,
                 ..TableOptions::plain()
             },
-        ),
+        )
+        .line_color(std::io::stderr().is_terminal() && !super::no_color()),
         None if global.quiet && global.format == report::Format::Table => {
             let color = std::io::stdout().is_terminal() && !super::no_color();
             let opts = TableOptions {

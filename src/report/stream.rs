@@ -77,6 +77,8 @@ pub struct Writer {
     format: Format,
     opts: TableOptions,
     quiet: bool,
+    /// Colour the one-line verdicts (for a terminal's stderr).
+    line_color: bool,
     spool: Spool,
     /// The first pair, held until it is known whether there are more (one pair renders
     /// without pair headings, and as a flat JSON document).
@@ -114,6 +116,7 @@ impl Writer {
             format,
             opts,
             quiet: false,
+            line_color: false,
             spool,
             first: None,
             pairs: 0,
@@ -128,6 +131,12 @@ impl Writer {
     }
 
     /// `--quiet` tables: one summary line per pair.
+    /// Colour the one-line verdicts of [`Writer::summary_lines`].
+    pub fn line_color(mut self, on: bool) -> Writer {
+        self.line_color = on;
+        self
+    }
+
     pub fn quiet(mut self) -> Writer {
         self.quiet = true;
         self
@@ -143,7 +152,7 @@ impl Writer {
     pub fn push(&mut self, r: &Report) -> io::Result<()> {
         self.summary.add(&r.summary());
         self.findings += r.findings.len();
-        self.lines.push(table::summary_line(r, false));
+        self.lines.push(table::summary_line(r, self.line_color));
         self.pairs += 1;
         match self.pairs {
             1 => {
@@ -200,7 +209,7 @@ impl Writer {
         self.summary
     }
 
-    /// Each pair's one-line verdict, uncoloured (for stderr when the report goes to a file).
+    /// Each pair's one-line verdict (for stderr when the report goes to a file).
     pub fn summary_lines(&self) -> &[String] {
         &self.lines
     }
