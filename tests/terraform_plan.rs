@@ -110,6 +110,34 @@ type Case = (
 
 const CASES: &[Case] = &[
     (
+        "the target named by the workgroup's ARN",
+        "CreateIntegration: TargetArn is the namespace ARN (namespace/ or namespace:), not a workgroup or cluster ARN",
+        |p| {
+            config(p, "aws_rds_integration.this")["expressions"]["target_arn"] = json!({
+                "references": ["aws_redshiftserverless_workgroup.target.arn", "aws_redshiftserverless_workgroup.target"]
+            })
+        },
+        &[("ZT008", Status::Fail)],
+    ),
+    (
+        "the source named by the cluster's id",
+        "CreateIntegration: SourceArn is arn:aws:rds:REGION:ACCOUNT:cluster:NAME",
+        |p| {
+            config(p, "aws_rds_integration.this")["expressions"]["source_arn"] =
+                json!({"references": ["aws_rds_cluster.source.id", "aws_rds_cluster.source"]})
+        },
+        &[("ZT008", Status::Fail)],
+    ),
+    (
+        "an integration name with an underscore",
+        "CreateIntegration: IntegrationName is [a-zA-Z](-?[a-zA-Z0-9]+)*, at most 63",
+        |p| {
+            change(p, "aws_rds_integration.this")["change"]["after"]["integration_name"] =
+                json!("orders_to_analytics")
+        },
+        &[("ZT009", Status::Fail)],
+    ),
+    (
         "the group lacks binlog_format",
         "AWS: binlog_format must be ROW; the Aurora MySQL default is OFF (USER_LogAccess.MySQL.BinaryFormat)",
         |p| params(p).retain(|x| x["name"] != "binlog_format"),

@@ -13,6 +13,6 @@ pub use finding::{
     DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
 };
 pub use identity::Identity;
-pub use plan::{Location, PlanFacts, PlannedGroup, PlannedIntegration, PlannedParameter};
+pub use plan::{Edge, Location, PlanFacts, PlannedGroup, PlannedIntegration, PlannedParameter};
 pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;

@@ -76,6 +76,25 @@ pub struct PlannedIntegration {
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub additional_encryption_context: BTreeMap<String, String>,
+    /// `IntegrationName`, when the plan knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What `SourceArn` and `TargetArn` are: the value when known, else the attribute of the
+    /// resource they refer to (`aws_rds_cluster.source.arn`, `Warehouse.ClusterNamespaceArn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<Edge>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_arn: Option<Edge>,
+}
+
+/// What an ARN attribute of the integration is made of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edge {
+    /// A value the plan knows.
+    Value(String),
+    /// An attribute of a resource of the plan: (its address, the attribute).
+    Attribute(String, String),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -60,7 +60,10 @@ pub fn paths(check: &Check) -> Vec<String> {
             // The key matters only with a context; the check asks for it then.
             PlanProblem::EncryptionContext => p("plan.integration.AdditionalEncryptionContext"),
             PlanProblem::StaticImmediate | PlanProblem::SetTogether => p("source.parameter_group"),
-            PlanProblem::IntegrationReplaced | PlanProblem::RebootBetweenApplies => Vec::new(),
+            PlanProblem::IntegrationReplaced
+            | PlanProblem::RebootBetweenApplies
+            | PlanProblem::Arns
+            | PlanProblem::IntegrationName => Vec::new(),
         },
     }
 }
@@ -121,7 +124,9 @@ mod tests {
                     | Check::Integrations { .. }
                     | Check::Plan {
                         problem: PlanProblem::IntegrationReplaced
-                            | PlanProblem::RebootBetweenApplies,
+                            | PlanProblem::RebootBetweenApplies
+                            | PlanProblem::Arns
+                            | PlanProblem::IntegrationName,
                         ..
                     }
             );

@@ -247,6 +247,11 @@ pub enum PlanProblem {
     FilterValid,
     /// `AdditionalEncryptionContext` only with a KMS key, and within the limit of pairs.
     EncryptionContext,
+    /// `SourceArn` is the cluster's ARN and `TargetArn` the namespace's (not a cluster or
+    /// workgroup ARN, an id or a name).
+    Arns,
+    /// `IntegrationName` is one CreateIntegration accepts.
+    IntegrationName,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

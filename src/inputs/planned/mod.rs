@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    CallError, Fact, Location, ParameterGroup, PlanFacts, PlannedIntegration, Snapshot,
+    CallError, Edge, Fact, Location, ParameterGroup, PlanFacts, PlannedIntegration, Snapshot,
 };
 
 mod pair;
@@ -271,7 +271,8 @@ impl World {
             let target = self.resolve(
                 i,
                 "target_arn",
-                &[Kind::RedshiftCluster, Kind::Namespace],
+                // A workgroup is not a target ARN, but a plan that names one is judged (ZT008).
+                &[Kind::RedshiftCluster, Kind::Namespace, Kind::Workgroup],
                 &["cluster_namespace_arn", "arn"],
             );
             match self.pair(&i.address, source, target, Some(i)) {
@@ -429,6 +430,13 @@ impl World {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        let edge = |attr: &str| match (i.str(attr), i.refs.get(attr), i.ref_attrs.get(attr)) {
+            (Some(v), _, _) => Some(Edge::Value(v.to_string())),
+            (None, Some(refs), Some(a)) => {
+                refs.first().map(|r| Edge::Attribute(r.clone(), a.clone()))
+            }
+            _ => None,
+        };
         PlannedIntegration {
             address: i.address.clone(),
             actions: i.actions.clone(),
@@ -436,6 +444,9 @@ impl World {
             data_filter: i.str("data_filter").map(str::to_string),
             kms_key_id: i.str("kms_key_id").map(str::to_string),
             additional_encryption_context: context,
+            name: i.str("integration_name").map(str::to_string),
+            source_arn: edge("source_arn"),
+            target_arn: edge("target_arn"),
         }
     }
 }

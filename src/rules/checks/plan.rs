@@ -2,7 +2,7 @@
 //! parameters, what it replaces, and what it asks of one apply. Each reads
 //! `Snapshot::plan`; the engine runs them only on snapshots built from a plan.
 
-use crate::model::{Dialect, Evidence, PlanFacts, PlannedParameter, Snapshot};
+use crate::model::{Dialect, Edge, Evidence, PlanFacts, PlannedParameter, Snapshot};
 use crate::rules::data_filter::DataFilter;
 use crate::rules::engine::{Outcome, Verdict};
 use crate::rules::spec::PlanProblem;
@@ -24,6 +24,8 @@ pub fn check(
         PlanProblem::FilterIncludes => filter_includes(plan),
         PlanProblem::FilterValid => filter_valid(snap, plan),
         PlanProblem::EncryptionContext => encryption_context(plan, limit.unwrap_or(6)),
+        PlanProblem::Arns => arns(plan),
+        PlanProblem::IntegrationName => integration_name(plan),
     };
     // Point at the resource as the plan names it.
     let role = match problem {
@@ -321,4 +323,93 @@ fn encryption_context(plan: &PlanFacts, limit: usize) -> Outcome {
         );
     }
     pass(format!("{pairs} encryption context pair(s) with a KMS key"))
+}
+
+/// CreateIntegration's SourceArn pattern, for an Aurora cluster.
+const SOURCE_ARN: &str =
+    r"^arn:aws[a-z\-]*:rds(-[a-z]*)?:[a-z0-9\-]*:[0-9]*:cluster:[a-z][a-z0-9]*(-[a-z0-9]+)*$";
+/// The TargetArn pattern: a provisioned (`namespace:`) or Serverless (`namespace/`) namespace.
+const TARGET_ARN: &str = r"^arn:aws[a-z\-]*:redshift(-serverless)?:[a-z0-9\-]+:[0-9]{12}:(namespace/|namespace:)[a-z0-9\-]+$";
+
+/// What is wrong with one ARN of the integration, if anything.
+fn edge_problem(
+    attr: &str,
+    edge: &Edge,
+    pattern: &str,
+    good: &dyn Fn(&str, &str) -> bool,
+    wanted: &str,
+) -> Option<String> {
+    match edge {
+        Edge::Value(v) => (!regex::Regex::new(pattern)
+            .expect("the ARN patterns are valid")
+            .is_match(v))
+        .then(|| format!("{attr} {v} is not {wanted}")),
+        Edge::Attribute(res, a) => {
+            (!good(res, a)).then(|| format!("{attr} is {res}.{a}, which is not {wanted}"))
+        }
+    }
+}
+
+fn arns(plan: &PlanFacts) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    let source_ok = |_: &str, a: &str| a == "arn" || a == "DBClusterArn";
+    let target_ok = |res: &str, a: &str| {
+        a == "cluster_namespace_arn"
+            || a == "ClusterNamespaceArn"
+            || a == "Namespace.NamespaceArn"
+            || (a == "arn" && res.contains("aws_redshiftserverless_namespace."))
+    };
+    let problems: Vec<String> = [
+        i.source_arn.as_ref().and_then(|e| {
+            edge_problem("SourceArn", e, SOURCE_ARN, &source_ok, "an Aurora DB cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME; Terraform: aws_rds_cluster.X.arn, CloudFormation: !GetAtt X.DBClusterArn)")
+        }),
+        i.target_arn.as_ref().and_then(|e| {
+            edge_problem("TargetArn", e, TARGET_ARN, &target_ok, "a Redshift namespace ARN (Terraform: aws_redshift_cluster.X.cluster_namespace_arn or aws_redshiftserverless_namespace.X.arn; CloudFormation: !GetAtt X.ClusterNamespaceArn or X.Namespace.NamespaceArn)")
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if problems.is_empty() {
+        return pass("SourceArn names the cluster and TargetArn the namespace");
+    }
+    violation(
+        format!("{}: {}", i.address, problems.join("; ")),
+        Evidence {
+            field: Some("SourceArn/TargetArn".into()),
+            expected: Some("the cluster's ARN and the namespace's ARN".into()),
+            actual: Some(problems.join("; ")),
+            ..Evidence::default()
+        },
+    )
+}
+
+fn integration_name(plan: &PlanFacts) -> Outcome {
+    let Some(i) = &plan.integration else {
+        return na("the plan has no integration resource");
+    };
+    let Some(name) = &i.name else {
+        return na("the plan does not say the integration's name");
+    };
+    let valid = regex::Regex::new(r"^[a-zA-Z](-?[a-zA-Z0-9]+)*$")
+        .expect("the name pattern is valid")
+        .is_match(name)
+        && name.len() <= 63;
+    if valid {
+        return pass(format!("{name} is a name CreateIntegration accepts"));
+    }
+    violation(
+        format!(
+            "{} is named \"{name}\": CreateIntegration takes 1 to 63 letters, digits and single hyphens, starting with a letter",
+            i.address
+        ),
+        Evidence {
+            field: Some("IntegrationName".into()),
+            expected: Some("[a-zA-Z](-?[a-zA-Z0-9]+)*, at most 63".into()),
+            actual: Some(name.clone()),
+            ..Evidence::default()
+        },
+    )
 }
