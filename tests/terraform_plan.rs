@@ -480,3 +480,30 @@ fn without_an_integration_the_pair_is_named_by_address() {
         .unwrap_err();
     assert!(err.contains("aws_rds_cluster.nope"), "{err}");
 }
+
+/// A plan is fixed in its source: the remediation of a parameter finding is the block to
+/// write, in the resource to write it in, not an AWS CLI command.
+#[test]
+fn fixes_are_written_for_the_plan_source() {
+    let mut plan = base();
+    params(&mut plan).retain(|x| x["name"] != "binlog_format");
+    change(&mut plan, "aws_redshiftserverless_workgroup.target")["change"]["after"]
+        ["config_parameter"][0]["parameter_value"] = json!("false");
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    let snap = world.snapshots(None).unwrap().0.remove(0);
+    let fs = evaluate(&snap, &RuleSet::embedded().unwrap());
+    let fix = |code: &str| {
+        fs.iter()
+            .find(|f| f.rule == code)
+            .and_then(|f| f.remediation.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        fix("ZM003"),
+        "# in aws_rds_cluster_parameter_group.zero_etl:\nparameter { name = \"binlog_format\"  value = \"ROW\"  apply_method = \"pending-reboot\" }"
+    );
+    assert_eq!(
+        fix("ZR007"),
+        "# in aws_redshiftserverless_workgroup.target:\nconfig_parameter { parameter_key = \"enable_case_sensitive_identifier\"  parameter_value = \"true\" }"
+    );
+}

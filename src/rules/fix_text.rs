@@ -24,23 +24,47 @@ pub fn remediation(rule: &Rule, snap: &Snapshot) -> String {
 /// with AWS CLI commands).
 fn in_plan(rule: &Rule, plan: &crate::model::PlanFacts, snap: &Snapshot) -> Option<String> {
     use crate::rules::spec::{Check, Condition};
-    let Check::SourceParameter {
-        parameter,
-        expect: Condition::Equals(v),
-        ..
-    } = &rule.check
-    else {
-        return None;
+    let at = |role: &str, or: &str| {
+        plan.locations
+            .get(role)
+            .map(|l| l.address.clone())
+            .unwrap_or_else(|| or.to_string())
     };
-    let group = plan
-        .locations
-        .get("source_group")
-        .map(|l| l.address.as_str())
-        .unwrap_or(&snap.source.cluster.db_cluster_parameter_group);
-    Some(format!(
-        "# in {group}:\n{}",
-        plan_parameter(&plan.tool, parameter, &v.to_string())
-    ))
+    let terraform = plan.tool == "terraform";
+    match &rule.check {
+        Check::SourceParameter {
+            parameter,
+            expect: Condition::Equals(v),
+            ..
+        } => Some(format!(
+            "# in {}:\n{}",
+            at("source_group", &snap.source.cluster.db_cluster_parameter_group),
+            plan_parameter(&plan.tool, parameter, &v.to_string())
+        )),
+        Check::TargetParameter {
+            parameter,
+            expect: Condition::Equals(v),
+            ..
+        } => Some(match (&snap.target, terraform) {
+            (TargetSnapshot::Serverless(_), true) => format!(
+                "# in {}:\nconfig_parameter {{ parameter_key = \"{parameter}\"  parameter_value = \"{v}\" }}",
+                at("target", snap.target.display_id())
+            ),
+            (TargetSnapshot::Serverless(_), false) => format!(
+                "# in {}, Properties.ConfigParameters:\n- ParameterKey: {parameter}\n  ParameterValue: \"{v}\"",
+                at("target", snap.target.display_id())
+            ),
+            (TargetSnapshot::Provisioned(_), true) => format!(
+                "# in {} (an aws_redshift_parameter_group the cluster uses):\nparameter {{ name = \"{parameter}\"  value = \"{v}\" }}",
+                at("target_group", "the cluster's parameter group")
+            ),
+            (TargetSnapshot::Provisioned(_), false) => format!(
+                "# in {} (an AWS::Redshift::ClusterParameterGroup the cluster uses), Properties.Parameters:\n- ParameterName: {parameter}\n  ParameterValue: \"{v}\"",
+                at("target_group", "the cluster's parameter group")
+            ),
+        }),
+        _ => None,
+    }
 }
 
 /// One parameter of a DB cluster parameter group as the plan's tool writes it.
