@@ -548,6 +548,27 @@ async fn audit_without_an_integrations_api_says_so() {
     assert!(err.contains("rds:DescribeIntegrations"), "{err}");
 }
 
+/// The correct Terraform plan of `fixtures/terraform/`, to edit.
+fn base_plan() -> serde_json::Value {
+    let path = common::fixture("terraform/mysql-serverless-new.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Rule code → status in a single-pair JSON report.
+fn statuses(doc: &serde_json::Value) -> BTreeMap<String, String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 /// A plan whose integration names an existing cluster by ARN (outside the plan): with
 /// credentials it is read from AWS (moto) and judged with the plan's target; `--offline`, it
 /// is not verified, naming the ARN.
@@ -557,10 +578,7 @@ async fn a_plan_source_outside_the_plan_is_read_from_aws() {
     let w = World::new(&moto);
     w.misconfigured().await;
     let arn = "arn:aws:rds:us-east-1:123456789012:cluster:shop-db";
-    let mut plan: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::fixture("terraform/mysql-serverless-new.json")).unwrap(),
-    )
-    .unwrap();
+    let mut plan = base_plan();
     for r in plan["resource_changes"].as_array_mut().unwrap() {
         if r["address"] == "aws_rds_integration.this" {
             r["change"]["after"]["source_arn"] = serde_json::json!(arn);
@@ -588,14 +606,8 @@ async fn a_plan_source_outside_the_plan_is_read_from_aws() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(doc.get("unverified").is_none(), "{doc}");
-    let status = |code: &str| {
-        doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == code)
-            .map(|f| f["status"].as_str().unwrap().to_string())
-    };
+    let found = statuses(&doc);
+    let status = |code: &str| found.get(code).cloned();
     // Read from moto: Aurora MySQL 3.04.1 on its default group.
     assert_eq!(status("ZM010").as_deref(), Some("fail"), "{doc}");
     assert_eq!(status("ZC006").as_deref(), Some("fail"));
@@ -631,10 +643,7 @@ async fn a_planned_update_of_an_existing_cluster_reads_its_live_state() {
     let w = World::new(&moto);
     w.misconfigured().await;
     let arn = "arn:aws:rds:us-east-1:123456789012:cluster:shop-db";
-    let mut plan: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::fixture("terraform/mysql-serverless-new.json")).unwrap(),
-    )
-    .unwrap();
+    let mut plan = base_plan();
     for r in plan["resource_changes"].as_array_mut().unwrap() {
         if r["address"] == "aws_rds_cluster.source" {
             let c = &mut r["change"];
@@ -668,14 +677,8 @@ async fn a_planned_update_of_an_existing_cluster_reads_its_live_state() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let status = |code: &str| {
-        doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == code)
-            .map(|f| f["status"].as_str().unwrap().to_string())
-    };
+    let found = statuses(&doc);
+    let status = |code: &str| found.get(code).cloned();
     assert_eq!(status("ZC001").as_deref(), Some("pass"), "{doc}");
     assert_eq!(
         status("ZC002").as_deref(),
@@ -737,23 +740,13 @@ async fn a_plan_between_existing_resources_reads_their_live_state() {
     let path = dir.join("plan.json");
     std::fs::write(&path, plan.to_string()).unwrap();
     let path = path.to_str().unwrap();
-    let statuses = |args: &[&str]| {
+    let report = |args: &[&str]| {
         let o = run_cli(&moto, args);
         let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
-        doc["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["rule"].as_str().unwrap().to_string(),
-                    f["status"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect::<BTreeMap<String, String>>()
+        statuses(&doc)
     };
-    let offline = statuses(&[
+    let offline = report(&[
         "check",
         "--terraform-plan",
         path,
@@ -765,7 +758,7 @@ async fn a_plan_between_existing_resources_reads_their_live_state() {
         assert_eq!(offline[code], "error", "{code} offline: {offline:?}");
     }
     assert_eq!(offline["ZR004"], "fail", "dc2 is in the plan itself");
-    let live = statuses(&["check", "--terraform-plan", path, "--format", "json"]);
+    let live = report(&["check", "--terraform-plan", path, "--format", "json"]);
     assert_eq!(live["ZC001"], "pass", "{live:?}");
     assert_eq!(live["ZC002"], "pass");
     assert_eq!(live["ZR001"], "pass");

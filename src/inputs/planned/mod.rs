@@ -460,6 +460,15 @@ fn empty_group(name: &str) -> ParameterGroup {
     }
 }
 
+/// A `default.*` group: it holds engine defaults only.
+fn defaults_group(name: &str, family: Option<String>) -> ParameterGroup {
+    ParameterGroup {
+        family,
+        defaults_only: true,
+        ..empty_group(name)
+    }
+}
+
 /// A string, number or boolean as the text AWS would hold.
 fn scalar(v: &Value) -> Option<String> {
     match v {

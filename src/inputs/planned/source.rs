@@ -11,7 +11,7 @@ use crate::model::{
     PlannedParameter, ServerlessV2Scaling, SourceSnapshot,
 };
 
-use super::{empty_group, not_in_plan, scalar, Kind, Res, Resolved, World};
+use super::{defaults_group, empty_group, not_in_plan, scalar, Kind, Res, Resolved, World};
 
 impl World {
     pub(super) fn source(&self, c: &Res, plan: &mut PlanFacts) -> Result<SourceSnapshot, String> {
@@ -222,15 +222,9 @@ impl World {
                     }),
                 )
             }
-            Resolved::Outside(name) if name.starts_with("default.") => (
-                name.clone(),
-                Fact::Ok(ParameterGroup {
-                    name,
-                    family: Some(family),
-                    defaults_only: true,
-                    parameters: Arc::default(),
-                }),
-            ),
+            Resolved::Outside(name) if name.starts_with("default.") => {
+                (name.clone(), Fact::Ok(defaults_group(&name, Some(family))))
+            }
             Resolved::Outside(name) => (
                 name.clone(),
                 Fact::Error(not_in_plan(
@@ -249,15 +243,7 @@ impl World {
             // No group named: the cluster gets its family's default group.
             Resolved::Unset => {
                 let name = format!("default.{family}");
-                (
-                    name.clone(),
-                    Fact::Ok(ParameterGroup {
-                        name,
-                        family: Some(family),
-                        defaults_only: true,
-                        parameters: Arc::default(),
-                    }),
-                )
+                (name.clone(), Fact::Ok(defaults_group(&name, Some(family))))
             }
         }
     }

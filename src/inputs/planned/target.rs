@@ -11,7 +11,9 @@ use crate::model::{
     PlanFacts, ProvisionedTarget, RedshiftCluster, ServerlessTarget, TargetSnapshot, Workgroup,
 };
 
-use super::{empty_group, not_in_plan, policy_text, scalar, Kind, Res, Resolved, World};
+use super::{
+    defaults_group, empty_group, not_in_plan, policy_text, scalar, Kind, Res, Resolved, World,
+};
 
 impl World {
     pub(super) fn target(&self, t: &Res, plan: &mut PlanFacts) -> Result<TargetSnapshot, String> {
@@ -149,13 +151,9 @@ impl World {
                     };
                     (name, Fact::Ok(group))
                 }
-                Resolved::Outside(name) if name.starts_with("default.") => (
-                    name.clone(),
-                    Fact::Ok(ParameterGroup {
-                        defaults_only: true,
-                        ..empty_group(&name)
-                    }),
-                ),
+                Resolved::Outside(name) if name.starts_with("default.") => {
+                    (name.clone(), Fact::Ok(defaults_group(&name, None)))
+                }
                 Resolved::Outside(name) => (
                     name.clone(),
                     Fact::Error(not_in_plan(
@@ -172,13 +170,7 @@ impl World {
                 }
                 Resolved::Unset => {
                     let name = "default.redshift-2.0".to_string();
-                    (
-                        name.clone(),
-                        Fact::Ok(ParameterGroup {
-                            defaults_only: true,
-                            ..empty_group(&name)
-                        }),
-                    )
+                    (name.clone(), Fact::Ok(defaults_group(&name, None)))
                 }
             };
         // An existing cluster's parameter apply status is live state: read with --live,
