@@ -138,29 +138,23 @@ fn plan_check(
     }
     let live = args.live || (!args.offline && credentials_given(global));
     let home_region = world.region.clone().or(region.clone());
-    let mut snaps = Vec::new();
-    if live {
-        let done = runtime()?.block_on(async {
+    let results = if live {
+        runtime()?.block_on(async {
             let sdk = connect(global, config, &[]).await?;
-            let clients = crate::run::SdkClients::new(sdk);
-            let mut out = Vec::new();
-            for p in pairs {
-                out.push(crate::run::plan::complete(&clients, p, home_region.as_deref()).await);
-            }
-            Ok::<_, CliError>(out)
-        })?;
-        for r in done {
-            match r {
-                Ok(s) => snaps.push(s),
-                Err(u) => unchecked.push(u),
-            }
-        }
+            let clients = std::sync::Arc::new(crate::run::SdkClients::new(sdk));
+            let region = home_region.as_deref();
+            Ok::<_, CliError>(
+                crate::run::plan::snapshots(clients, pairs, region, args.concurrency).await,
+            )
+        })?
     } else {
-        for p in pairs {
-            match p.offline() {
-                Ok(s) => snaps.push(s),
-                Err(u) => unchecked.push(u),
-            }
+        pairs.into_iter().map(|p| p.offline()).collect()
+    };
+    let mut snaps = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => snaps.push(s),
+            Err(u) => unchecked.push(u),
         }
     }
     if let Some(save) = &args.save_snapshot {

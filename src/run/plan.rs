@@ -9,6 +9,25 @@ use crate::model::{Fact, Snapshot};
 
 use super::Clients;
 
+/// Every planned pair completed from AWS, in order, at most `concurrency` at a time.
+pub async fn snapshots<C: Clients + 'static>(
+    clients: std::sync::Arc<C>,
+    pairs: Vec<PlannedPair>,
+    region: Option<&str>,
+    concurrency: usize,
+) -> Vec<Result<Snapshot, Unchecked>> {
+    let n = pairs.len();
+    let pairs = std::sync::Arc::new(pairs);
+    let region = region.map(str::to_string);
+    let task = |i: usize| {
+        let (clients, pairs, region) = (clients.clone(), pairs.clone(), region.clone());
+        async move { complete(clients.as_ref(), pairs[i].clone(), region.as_deref()).await }
+    };
+    let mut out = Vec::with_capacity(n);
+    super::ordered::ordered(n, concurrency, task, |_, r| out.push(r)).await;
+    out
+}
+
 /// Complete one planned pair. `region` is where ends named without an ARN live.
 pub async fn complete<C: Clients>(
     clients: &C,
