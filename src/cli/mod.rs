@@ -7,6 +7,7 @@ mod error;
 mod extras;
 mod fix_cmd;
 mod output;
+mod plan_cmd;
 mod rules_cmd;
 mod session;
 
