@@ -11,9 +11,9 @@ use super::output::Stream;
 use super::session::{connect, runtime};
 use super::{CheckArgs, CliError, GlobalArgs};
 
-/// `--terraform-plan` / `--cloudformation`: one snapshot per planned integration, checked
-/// offline. A pair the plan cannot make into a snapshot is not verified (the run fails
-/// unless allowed).
+/// `--terraform-plan` / `--cloudformation`: one snapshot per planned integration, completed
+/// from AWS when live. A pair that cannot be made into a snapshot is not verified (the run
+/// fails unless allowed).
 pub(super) fn run(
     global: &GlobalArgs,
     args: &CheckArgs,
@@ -61,12 +61,10 @@ pub(super) fn run(
     let pair = match (&args.source, &args.target) {
         (Some(s), Some(t)) => Some((s.as_str(), t.as_str())),
         (None, None) => None,
-        _ => {
-            return Err(CliError::Usage(
-                "with --terraform-plan, --source and --target go together (resource addresses)"
-                    .into(),
-            ))
-        }
+        _ => return Err(CliError::Usage(
+            "with a plan or template, --source and --target go together (addresses or logical ids)"
+                .into(),
+        )),
     };
     let (pairs, mut unchecked) = world.pairs(pair).map_err(bad)?;
     if pairs.is_empty() && unchecked.is_empty() {
