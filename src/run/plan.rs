@@ -43,7 +43,12 @@ pub async fn complete<C: Clients>(
         Side::Planned(_) => None,
         Side::Outside(v) => {
             let r = SourceRef::parse(v).map_err(|e| unchecked(e.to_string()))?;
-            let c = clients.in_region(r.region.as_deref().or(region).unwrap_or_default());
+            let Some(at) = r.region.as_deref().or(region) else {
+                return Err(unchecked(format!(
+                    "its source {v} has no Region: pass --region"
+                )));
+            };
+            let c = clients.in_region(at);
             Some(
                 fetch::source::fetch(&c, &r)
                     .await
@@ -55,11 +60,12 @@ pub async fn complete<C: Clients>(
         Side::Planned(_) => None,
         Side::Outside(v) => {
             let r = TargetRef::parse(v).map_err(|e| unchecked(e.to_string()))?;
-            let where_ = r
-                .region()
-                .or(region.map(str::to_string))
-                .unwrap_or_default();
-            let c = clients.targets_in_region(&where_);
+            let Some(at) = r.region().or(region.map(str::to_string)) else {
+                return Err(unchecked(format!(
+                    "its target {v} has no Region: pass --region"
+                )));
+            };
+            let c = clients.targets_in_region(&at);
             let (t, _notes) = fetch::target::fetch(&c, &r)
                 .await
                 .map_err(|e| unchecked(format!("its target {v} could not be read: {e}")))?;
@@ -68,6 +74,15 @@ pub async fn complete<C: Clients>(
     };
     let planned_existing = matches!(pair.source, Side::Planned(_)) && pair.plan.source_exists;
     let mut snap = pair.complete(source, target)?;
+    let unknown = |key: &str| {
+        snap.plan
+            .as_ref()
+            .is_some_and(|p| p.unknown.contains_key(key))
+    };
+    if unknown("source.region") || unknown("target.region") {
+        // Nowhere to read: what no plan holds stays unverified, saying why.
+        return Ok(snap);
+    }
     let src = clients.in_region(&snap.source.region);
     if planned_existing {
         live_state(&src, &mut snap).await;
