@@ -507,3 +507,86 @@ fn fixes_are_written_for_the_plan_source() {
         "# in aws_redshiftserverless_workgroup.target:\nconfig_parameter { parameter_key = \"enable_case_sensitive_identifier\"  parameter_value = \"true\" }"
     );
 }
+
+/// With the configuration beside the plan, Terraform findings point at the `.tf` file and
+/// line of their resource's block, in the root module and in a module `terraform init`
+/// installed (`.terraform/modules/modules.json`); a resource whose block is not found keeps
+/// its address and no line.
+#[test]
+fn findings_point_at_the_tf_block_when_the_configuration_is_there() {
+    let dir = std::env::temp_dir().join(format!("zetl-tf-locate-{}", std::process::id()));
+    let module = dir.join("modules/target");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::create_dir_all(dir.join(".terraform/modules")).unwrap();
+    // The workgroup in a module, everything else in the root.
+    let mut plan = base();
+    for r in plan["resource_changes"].as_array_mut().unwrap() {
+        if r["address"] == "aws_redshiftserverless_workgroup.target" {
+            r["address"] = json!("module.target.aws_redshiftserverless_workgroup.target");
+        }
+        if r["address"] == "aws_rds_cluster_parameter_group.zero_etl" {
+            r["change"]["after"]["parameter"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|x| x["name"] != "binlog_format");
+        }
+    }
+    change(
+        &mut plan,
+        "module.target.aws_redshiftserverless_workgroup.target",
+    )["change"]["after"]["config_parameter"][0]["parameter_value"] = json!("false");
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        "terraform {}\n\nresource \"aws_rds_cluster_parameter_group\" \"zero_etl\" {\n  family = \"aurora-mysql8.0\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        module.join("workgroup.tf"),
+        "# the target\n\n\n  resource \"aws_redshiftserverless_workgroup\" \"target\" {\n  }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"target","Source":"./modules/target","Dir":"modules/target"}]}"#,
+    )
+    .unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+    for v in common::AWS_VARS_TO_CLEAR {
+        cmd.env_remove(v);
+    }
+    let o = cmd
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--offline",
+            "--terraform-plan",
+            "plan.json",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let at = |rule: &str| {
+        let r = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("{rule}"));
+        r["locations"][0]["physicalLocation"].clone()
+    };
+    assert_eq!(at("ZM003")["artifactLocation"]["uri"], "main.tf");
+    assert_eq!(at("ZM003")["region"]["startLine"], 3);
+    assert_eq!(
+        at("ZR007")["artifactLocation"]["uri"],
+        "modules/target/workgroup.tf"
+    );
+    assert_eq!(at("ZR007")["region"]["startLine"], 4);
+    assert_eq!(at("ZR007")["region"]["startColumn"], 3);
+    // The namespace has no block on disk: the plan file, without a line.
+    assert_eq!(at("ZR009")["artifactLocation"]["uri"], "plan.json");
+    assert!(at("ZR009").get("region").is_none());
+    std::fs::remove_dir_all(&dir).ok();
+}

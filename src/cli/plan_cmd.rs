@@ -55,7 +55,15 @@ pub(super) fn run(
         };
         crate::inputs::cloudformation::read(&text, &shown, &given, region.as_deref())
     } else {
-        crate::inputs::terraform::read(&text, &shown, region.as_deref())
+        crate::inputs::terraform::read(&text, &shown, region.as_deref()).map(|mut world| {
+            // The configuration is where `terraform plan` ran: beside the plan file.
+            let root = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            crate::inputs::tf_files::locate(&mut world, &text, root, &|p| shown_path(p));
+            world
+        })
     }
     .map_err(bad)?;
     let pair = match (&args.source, &args.target) {

@@ -4,4 +4,5 @@
 pub mod cloudformation;
 pub mod planned;
 pub mod terraform;
+pub mod tf_files;
 pub mod yaml;

@@ -253,7 +253,7 @@ fn collect_config(module: &Value, prefix: &str, out: &mut BTreeMap<String, Map<S
 
 /// A planned address → (its module instance prefix, its configuration address): drops
 /// instance keys, `module.db[0].aws_x.y["a"]` → (`module.db[0].`, `module.db.aws_x.y`).
-fn config_address(address: &str) -> (String, String) {
+pub(crate) fn config_address(address: &str) -> (String, String) {
     let parts = split_address(address);
     let resource_start = parts.len().saturating_sub(2);
     let module: String = parts[..resource_start]
