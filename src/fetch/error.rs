@@ -7,6 +7,22 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::model::CallError;
 
+/// Every item (or page) a paginator yields, or the first error as a fact naming the call.
+pub async fn all_pages<T, E>(
+    stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<T, SdkError<E, HttpResponse>>,
+    >,
+    call: &str,
+) -> Result<Vec<T>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    stream
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .map_err(|e| call_error(call, e))
+}
+
 /// Turn an SDK error into a fact-level error naming the call.
 pub fn call_error<E>(call: &str, err: SdkError<E, HttpResponse>) -> CallError
 where

@@ -12,7 +12,7 @@ use aws_sdk_redshiftdata::types::{Field, StatusString};
 use serde::Serialize;
 
 use super::calls;
-use super::error::{call_error, incomplete};
+use super::error::{all_pages, call_error, incomplete};
 
 use crate::model::{CallError, Snapshot, TargetSnapshot};
 
@@ -145,15 +145,16 @@ async fn rows(
             _ => tokio::time::sleep(poll).await,
         }
     }
-    let records: Vec<Vec<Field>> = client
-        .get_statement_result()
-        .id(&id)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<_, _>>()
-        .await
-        .map_err(|e| call_error(calls::GET_STATEMENT_RESULT, e))?;
+    let records: Vec<Vec<Field>> = all_pages(
+        client
+            .get_statement_result()
+            .id(&id)
+            .into_paginator()
+            .items()
+            .send(),
+        calls::GET_STATEMENT_RESULT,
+    )
+    .await?;
     Ok(records
         .iter()
         .map(|r| r.iter().map(text).collect())

@@ -15,7 +15,7 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::SourceClients;
-use super::error::{call_error, hint_for, incomplete, is_not_found, FetchError};
+use super::error::{all_pages, call_error, hint_for, incomplete, is_not_found, FetchError};
 use super::refs::SourceRef;
 
 pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
@@ -126,15 +126,15 @@ async fn blue_green(
 }
 
 async fn all_blue_green(c: &SourceClients) -> Listed<BlueGreenDeployment> {
-    let all = c
-        .rds
-        .describe_blue_green_deployments()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| call_error(calls::DESCRIBE_BLUE_GREEN_DEPLOYMENTS, e))?;
+    let all = all_pages(
+        c.rds
+            .describe_blue_green_deployments()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::DESCRIBE_BLUE_GREEN_DEPLOYMENTS,
+    )
+    .await?;
     Ok(all
         .iter()
         .map(|d| BlueGreenDeployment {
@@ -331,15 +331,15 @@ async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Param
         return Ok((true, Parameters::default()));
     }
     const CALL: &str = calls::DESCRIBE_DB_CLUSTER_PARAMETERS;
-    let pages = c
-        .rds
-        .describe_db_cluster_parameters()
-        .db_cluster_parameter_group_name(group)
-        .into_paginator()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| call_error(CALL, e))?;
+    let pages = all_pages(
+        c.rds
+            .describe_db_cluster_parameters()
+            .db_cluster_parameter_group_name(group)
+            .into_paginator()
+            .send(),
+        CALL,
+    )
+    .await?;
     let mut params = Vec::new();
     for page in pages {
         params.extend(
@@ -353,15 +353,15 @@ async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Param
 /// The engine defaults of a parameter group family, all pages.
 pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
     const CALL: &str = calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS;
-    let pages = c
-        .rds
-        .describe_engine_default_cluster_parameters()
-        .db_parameter_group_family(family)
-        .into_paginator()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| call_error(CALL, e))?;
+    let pages = all_pages(
+        c.rds
+            .describe_engine_default_cluster_parameters()
+            .db_parameter_group_family(family)
+            .into_paginator()
+            .send(),
+        CALL,
+    )
+    .await?;
     let mut params = Vec::new();
     for page in pages {
         let defaults = page
@@ -381,28 +381,25 @@ pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDe
 
 /// Every DB cluster in the Region, all pages.
 pub async fn all_clusters(c: &SourceClients) -> Listed<rds::DbCluster> {
-    c.rds
-        .describe_db_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map(Arc::new)
-        .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e))
+    all_pages(
+        c.rds.describe_db_clusters().into_paginator().items().send(),
+        calls::DESCRIBE_DB_CLUSTERS,
+    )
+    .await
+    .map(Arc::new)
 }
 
 /// Every integration in the account and Region, all pages.
 pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
-    let all: Result<Vec<rds::Integration>, _> = c
-        .rds
-        .describe_integrations()
-        .into_paginator()
-        .items()
-        .send()
-        .collect()
-        .await;
-    let all = all.map_err(|e| call_error(calls::DESCRIBE_INTEGRATIONS, e));
+    let all = all_pages(
+        c.rds
+            .describe_integrations()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::DESCRIBE_INTEGRATIONS,
+    )
+    .await;
     all.map(|list| {
         list.iter()
             .map(|i| Integration {

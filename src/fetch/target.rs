@@ -14,7 +14,7 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::TargetClients;
-use super::error::{call_error, hint_for, is_not_found, FetchError};
+use super::error::{all_pages, call_error, hint_for, is_not_found, FetchError};
 use super::refs::TargetRef;
 
 /// What a target name or ARN resolved to, with notes on assumptions made on the way.
@@ -128,27 +128,29 @@ pub async fn all_clusters(c: &TargetClients) -> Listed<rs::Cluster> {
 }
 
 async fn read_namespaces(c: &TargetClients) -> Listed<rss::Namespace> {
-    c.serverless
-        .list_namespaces()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map(Arc::new)
-        .map_err(|e| call_error(calls::LIST_NAMESPACES, e))
+    all_pages(
+        c.serverless
+            .list_namespaces()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::LIST_NAMESPACES,
+    )
+    .await
+    .map(Arc::new)
 }
 
 async fn read_all_clusters(c: &TargetClients) -> Listed<rs::Cluster> {
-    c.redshift
-        .describe_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map(Arc::new)
-        .map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e))
+    all_pages(
+        c.redshift
+            .describe_clusters()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::DESCRIBE_CLUSTERS,
+    )
+    .await
+    .map(Arc::new)
 }
 
 async fn all_workgroups(c: &TargetClients) -> Listed<rss::Workgroup> {
@@ -162,15 +164,16 @@ async fn all_workgroups(c: &TargetClients) -> Listed<rss::Workgroup> {
 }
 
 async fn read_workgroups(c: &TargetClients) -> Listed<rss::Workgroup> {
-    c.serverless
-        .list_workgroups()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map(Arc::new)
-        .map_err(|e| call_error(calls::LIST_WORKGROUPS, e))
+    all_pages(
+        c.serverless
+            .list_workgroups()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::LIST_WORKGROUPS,
+    )
+    .await
+    .map(Arc::new)
 }
 
 async fn resolve(
@@ -389,15 +392,15 @@ async fn read_cluster_parameters(
             "not called: the cluster reports no parameter group",
         ));
     };
-    let pages = c
-        .redshift
-        .describe_cluster_parameters()
-        .parameter_group_name(group)
-        .into_paginator()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| call_error(CALL, e))?;
+    let pages = all_pages(
+        c.redshift
+            .describe_cluster_parameters()
+            .parameter_group_name(group)
+            .into_paginator()
+            .send(),
+        CALL,
+    )
+    .await?;
     let mut params = Vec::new();
     for page in pages {
         params.extend(

@@ -28,17 +28,15 @@ async fn inbound_elsewhere<C: Clients>(
     known: &[Integration],
 ) -> Result<Vec<(String, String)>, CallError> {
     let t = clients.targets_in_region(region);
-    let all = t
-        .redshift
-        .describe_inbound_integrations()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .map_err(|e| {
-            crate::fetch::error::call_error(crate::fetch::calls::DESCRIBE_INBOUND_INTEGRATIONS, e)
-        })?;
+    let all = crate::fetch::error::all_pages(
+        t.redshift
+            .describe_inbound_integrations()
+            .into_paginator()
+            .items()
+            .send(),
+        crate::fetch::calls::DESCRIBE_INBOUND_INTEGRATIONS,
+    )
+    .await?;
     Ok(all
         .iter()
         .filter(|i| {
