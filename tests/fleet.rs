@@ -591,3 +591,61 @@ async fn an_integration_seen_from_two_audited_accounts_is_checked_once_and_not_n
     assert_eq!(notes.matches("integration:partner").count(), 1, "{notes}");
     assert!(!notes.contains("integration:shared"), "{notes}");
 }
+
+/// A plan with two integrations from the same new cluster: completing them from AWS reads
+/// the Region's integrations and the family's engine defaults once, not once per pair.
+#[tokio::test]
+async fn a_plans_pairs_share_their_live_reads() {
+    use zetl_preflight::inputs::terraform;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/mysql-serverless-new.json");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // A second integration: the same pair, another name.
+    for list in ["/resource_changes", "/configuration/root_module/resources"] {
+        let items = plan.pointer_mut(list).unwrap().as_array_mut().unwrap();
+        let mut second = items
+            .iter()
+            .find(|r| r["address"] == "aws_rds_integration.this")
+            .unwrap()
+            .clone();
+        second["address"] = serde_json::json!("aws_rds_integration.second");
+        second["name"] = serde_json::json!("second");
+        items.push(second);
+    }
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    let (pairs, unchecked) = world.pairs(None).unwrap();
+    assert_eq!((pairs.len(), unchecked.len()), (2, 0));
+
+    let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+        aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput::builder().build()
+    });
+    let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
+        .then_output(|| {
+            aws_sdk_rds::operation::describe_engine_default_cluster_parameters::DescribeEngineDefaultClusterParametersOutput::builder()
+                .engine_defaults(
+                    aws_sdk_rds::types::EngineDefaults::builder()
+                        .db_parameter_group_family("aurora-mysql8.0")
+                        .parameters(rds_param("binlog_transaction_compression", "OFF"))
+                        .build(),
+                )
+                .build()
+        });
+    let src = SourceClients {
+        rds: aws_smithy_mocks::mock_client!(
+            aws_sdk_rds,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [&integrations, &defaults]
+        ),
+        cache: None,
+    };
+    let (_, tgt) = Side::serverless_ok().clients();
+    let done =
+        run::plan::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    assert!(done.iter().all(Result::is_ok));
+    assert_eq!(integrations.num_calls(), 1);
+    assert_eq!(defaults.num_calls(), 1);
+    let snap = done.into_iter().next().unwrap().unwrap();
+    assert!(snap.integrations.ok().is_some(), "read from AWS");
+    assert!(snap.source.engine_defaults.ok().is_some(), "read from AWS");
+}

@@ -7,6 +7,10 @@ use crate::fetch::{self, SourceRef, TargetRef};
 use crate::inputs::planned::{PlannedPair, Side, Unchecked};
 use crate::model::{Fact, Snapshot};
 
+use std::sync::Arc;
+
+use crate::fetch::cache::{memo, ReadCache};
+
 use super::Clients;
 
 /// Every planned pair completed from AWS, in order, at most `concurrency` at a time.
@@ -19,21 +23,47 @@ pub async fn snapshots<C: Clients + 'static>(
     let n = pairs.len();
     let pairs = std::sync::Arc::new(pairs);
     let region = region.map(str::to_string);
+    // Pairs of one plan share a Region's integrations, engine defaults, lists: read once.
+    let cache = std::sync::Arc::new(ReadCache::default());
     let task = |i: usize| {
-        let (clients, pairs, region) = (clients.clone(), pairs.clone(), region.clone());
-        async move { complete(clients.as_ref(), pairs[i].clone(), region.as_deref()).await }
+        let (clients, pairs, region, cache) = (
+            clients.clone(),
+            pairs.clone(),
+            region.clone(),
+            cache.clone(),
+        );
+        async move {
+            let pair = pairs[i].clone();
+            complete(clients.as_ref(), Some(cache), pair, region.as_deref()).await
+        }
     };
     let mut out = Vec::with_capacity(n);
     super::ordered::ordered(n, concurrency, task, |_, r| out.push(r)).await;
     out
 }
 
-/// Complete one planned pair. `region` is where ends named without an ARN live.
+/// Complete one planned pair, through `cache` when pairs share one. `region` is where ends
+/// named without an ARN live.
 pub async fn complete<C: Clients>(
     clients: &C,
+    cache: Option<Arc<ReadCache>>,
     pair: PlannedPair,
     region: Option<&str>,
 ) -> Result<Snapshot, Unchecked> {
+    let sources = |region: &str| {
+        let c = clients.in_region(region);
+        match &cache {
+            Some(k) => c.with_cache(k.clone()),
+            None => c,
+        }
+    };
+    let targets = |region: &str| {
+        let c = clients.targets_in_region(region);
+        match &cache {
+            Some(k) => c.with_cache(k.clone()),
+            None => c,
+        }
+    };
     let address = pair.address.clone();
     let unchecked = |why: String| Unchecked {
         address: address.clone(),
@@ -48,7 +78,7 @@ pub async fn complete<C: Clients>(
                     "its source {v} has no Region: pass --region"
                 )));
             };
-            let c = clients.in_region(at);
+            let c = sources(at);
             Some(
                 fetch::source::fetch(&c, &r)
                     .await
@@ -65,7 +95,7 @@ pub async fn complete<C: Clients>(
                     "its target {v} has no Region: pass --region"
                 )));
             };
-            let c = clients.targets_in_region(&at);
+            let c = targets(&at);
             let (t, _notes) = fetch::target::fetch(&c, &r)
                 .await
                 .map_err(|e| unchecked(format!("its target {v} could not be read: {e}")))?;
@@ -83,13 +113,19 @@ pub async fn complete<C: Clients>(
         // Nowhere to read: what no plan holds stays unverified, saying why.
         return Ok(snap);
     }
-    let src = clients.in_region(&snap.source.region);
+    let src = sources(&snap.source.region);
     if planned_existing {
         live_state(&src, &mut snap).await;
     }
-    let tgt = clients.targets_in_region(snap.target.region());
+    let tgt = targets(snap.target.region());
     live_target_state(&tgt, &mut snap).await;
-    snap.integrations = fetch::source::integrations(&src).await;
+    snap.integrations = memo(
+        cache.as_ref(),
+        |x| &x.integrations,
+        src.region(),
+        || fetch::source::integrations(&src),
+    )
+    .await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
         Fact::Error(e) if e.is_not_in_plan()
@@ -97,7 +133,16 @@ pub async fn complete<C: Clients>(
     if defaults_missing {
         let c = &snap.source.cluster;
         let family = fetch::source::family_for(&c.engine, &c.engine_version);
-        snap.source.engine_defaults = fetch::source::engine_defaults(&src, &family).await.into();
+        // The same key as a live read of the source uses: read once whichever asks first.
+        let key = format!("{}/{family}", src.region());
+        let defaults = memo(
+            cache.as_ref(),
+            |x| &x.engine_defaults,
+            key,
+            || fetch::source::engine_defaults(&src, &family),
+        )
+        .await;
+        snap.source.engine_defaults = defaults.into();
     }
     snap.captured_at = Some(fetch::now_rfc3339());
     Ok(snap)
