@@ -1,5 +1,6 @@
 //! Findings → output for people (tables, Markdown), machines (JSON) and CI (SARIF, JUnit,
-//! GitHub annotations). Pure: every renderer returns a string.
+//! GitHub annotations). Each format's parts are pure (they return strings); `stream` is the one
+//! writer that puts them together, through a spool file, pair by pair.
 
 pub mod gate;
 pub mod github;
