@@ -649,3 +649,50 @@ async fn a_plans_pairs_share_their_live_reads() {
     assert!(snap.integrations.ok().is_some(), "read from AWS");
     assert!(snap.source.engine_defaults.ok().is_some(), "read from AWS");
 }
+
+/// Completing a plan from AWS when the reads are denied: the facts stay failed reads, and
+/// the rules that need them are unverified, never a pass on the plan's side alone.
+#[tokio::test]
+async fn a_plans_denied_live_reads_are_unverified() {
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+    use zetl_preflight::inputs::terraform;
+    let denied = || {
+        HttpResponse::new(
+            403.try_into().unwrap(),
+            SdkBody::from(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
+            ),
+        )
+    };
+    let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
+    let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
+        .then_http_response(denied);
+    let src = SourceClients {
+        rds: aws_smithy_mocks::mock_client!(
+            aws_sdk_rds,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [&integrations, &defaults]
+        ),
+        cache: None,
+    };
+    let (_, tgt) = Side::serverless_ok().clients();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/mysql-serverless-new.json");
+    let world =
+        terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
+    let (pairs, _) = world.pairs(None).unwrap();
+    let mut done =
+        run::plan::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    let snap = done.remove(0).unwrap();
+    let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
+    let status = |code: &str| findings.iter().find(|f| f.rule == code).unwrap().status;
+    // The account's integrations: denied.
+    assert_eq!(status("ZI001"), Status::Error);
+    // Not set in the planned group; the defaults were denied; the documented default would
+    // pass: unverified.
+    assert_eq!(status("ZM007"), Status::Error);
+    let zm007 = findings.iter().find(|f| f.rule == "ZM007").unwrap();
+    assert!(zm007.message.contains("AccessDenied"), "{}", zm007.message);
+}
