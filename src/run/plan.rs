@@ -65,10 +65,7 @@ pub async fn complete<C: Clients>(
         }
     };
     let address = pair.address.clone();
-    let unchecked = |why: String| Unchecked {
-        address: address.clone(),
-        why: format!("{address} is not checked: {why}"),
-    };
+    let unchecked = |why: String| Unchecked::new(&address, why);
     let source = match &pair.source {
         Side::Planned(_) => None,
         Side::Outside(v) => {

@@ -138,11 +138,19 @@ enum Resolved<'a> {
     Unset,
 }
 
-/// A pair that could not be made into a snapshot, and why.
+/// A pair that could not be made into a snapshot, and why: one sentence naming it.
 #[derive(Debug, Clone)]
 pub struct Unchecked {
-    pub address: String,
     pub why: String,
+}
+
+impl Unchecked {
+    /// `{address} is not checked: {reason}`.
+    pub fn new(address: &str, reason: impl std::fmt::Display) -> Unchecked {
+        Unchecked {
+            why: format!("{address} is not checked: {reason}"),
+        }
+    }
 }
 
 fn not_in_plan(call: &str, what: &str) -> CallError {
@@ -262,7 +270,7 @@ impl World {
                 None,
             ) {
                 Ok(p) => pairs.push(p),
-                Err(why) => unchecked.push(Unchecked { address, why }),
+                Err(why) => unchecked.push(Unchecked::new(&address, why)),
             }
             return Ok((pairs, unchecked));
         }
@@ -277,10 +285,7 @@ impl World {
             );
             match self.pair(&i.address, source, target, Some(i)) {
                 Ok(p) => pairs.push(p),
-                Err(why) => unchecked.push(Unchecked {
-                    address: i.address.clone(),
-                    why: format!("{} is not checked: {why}", i.address),
-                }),
+                Err(why) => unchecked.push(Unchecked::new(&i.address, why)),
             }
         }
         Ok((pairs, unchecked))

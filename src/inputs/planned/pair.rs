@@ -44,14 +44,13 @@ impl PlannedPair {
         let outside = self.outside();
         match (self.source, self.target) {
             (Side::Planned(s), Side::Planned(t)) => Ok(snapshot(s, t, self.plan)),
-            _ => Err(Unchecked {
-                why: format!(
-                    "{} is not checked: {} not in the plan, and not read from AWS (run with --live and credentials)",
-                    self.address,
+            _ => Err(Unchecked::new(
+                &self.address,
+                format!(
+                    "{} not in the plan, and not read from AWS (run with --live and credentials)",
                     outside.join(" and ")
                 ),
-                address: self.address,
-            }),
+            )),
         }
     }
 
@@ -62,10 +61,7 @@ impl PlannedPair {
         target: Option<TargetSnapshot>,
     ) -> Result<Snapshot, Unchecked> {
         let address = self.address.clone();
-        let missing = |what: &str| Unchecked {
-            address: address.clone(),
-            why: format!("{address} is not checked: {what} was not read"),
-        };
+        let missing = |what: &str| Unchecked::new(&address, format!("{what} was not read"));
         let source = match (self.source, source) {
             (Side::Planned(s), _) | (Side::Outside(_), Some(s)) => s,
             (Side::Outside(_), None) => return Err(missing("its source")),
