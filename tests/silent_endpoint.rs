@@ -413,3 +413,68 @@ fn audit_that_misses_a_list_is_not_verified() {
         .iter()
         .any(|n| n["level"] == "error" && n["message"]["text"].as_str().unwrap().contains(missed)));
 }
+
+/// As [`identify_only`], but the integrations list and the cluster parameter group's page
+/// answer HTTP 200 with a document cut short.
+fn cut_short(request: &str) -> Option<String> {
+    if request.contains("Action=DescribeIntegrations&") {
+        return Some(
+            "<DescribeIntegrationsResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+             <DescribeIntegrationsResult><Integrations><Integration>\
+             <IntegrationName>orders</IntegrationName>"
+                .into(),
+        );
+    }
+    if request.contains("Action=DescribeDBClusterParameters&") {
+        return Some(
+            "<DescribeDBClusterParametersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\">\
+             <DescribeDBClusterParametersResult><Parameters><Parameter>\
+             <ParameterName>binlog_format</ParameterName><ParameterValue>ROW</Para"
+                .into(),
+        );
+    }
+    identify_only(request)
+}
+
+/// A 200 whose body is not a complete document is a failed read naming the call, never
+/// data: the cut integrations list is not "no integrations" (which would pass ZI001, ZI003
+/// and ZI004), and a cut parameters page is not "every parameter at its engine default".
+#[test]
+fn an_answer_cut_short_is_a_failed_read_not_data() {
+    let server = Silent::answering(cut_short);
+    let env = common::aws_env(&server.url());
+    let o = run(&[&CHECK[..], &["--format", "json"]].concat(), &env);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let of = |prefix: &str| {
+        findings
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().starts_with(prefix))
+            .collect::<Vec<_>>()
+    };
+    let cut_reads = [
+        ("ZI00", "rds:DescribeIntegrations"),
+        ("ZM00", "rds:DescribeDBClusterParameters"),
+    ];
+    for (prefix, call) in cut_reads {
+        let judged = of(prefix);
+        assert!(!judged.is_empty(), "no {prefix} finding");
+        for f in judged
+            .iter()
+            .filter(|f| f["evidence"]["failed_call"] == call)
+        {
+            assert_eq!(f["status"], "error", "{f}");
+            assert!(f["message"].as_str().unwrap().contains("cut short"), "{f}");
+        }
+        assert!(
+            judged.iter().any(|f| f["evidence"]["failed_call"] == call),
+            "no {prefix} finding names {call}: {judged:#?}"
+        );
+    }
+    for code in ["ZI001", "ZI003", "ZI004"] {
+        let f = findings.iter().find(|f| f["rule"] == code).unwrap();
+        assert_eq!(f["status"], "error", "{code} judged a cut list: {f}");
+    }
+}

@@ -29,11 +29,14 @@ pub struct AwsOptions {
     pub timeout: Option<u64>,
 }
 
-/// The HTTPS client every SDK client uses.
+/// The HTTPS client every SDK client uses: a 2xx answer is a complete document or a failed
+/// read ([`super::answer`]).
 pub fn http_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+    super::answer::http_client(
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .build_https(),
+    )
 }
 
 /// Connect and attempt timeouts for every call.

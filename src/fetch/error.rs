@@ -41,6 +41,13 @@ where
             message: "no answer within the timeout (raise it with --timeout SECONDS)".into(),
         };
     }
+    if let Some(cut) = find_source::<super::answer::IncompleteAnswer>(&err) {
+        return CallError {
+            call: call.to_string(),
+            code: Some("IncompleteAnswer".into()),
+            message: one_line(&cut.to_string()),
+        };
+    }
     let message = match (err.message(), &err) {
         (Some(m), _) => m.to_string(),
         (None, SdkError::ServiceError(_)) if code.is_some() => "(no message)".to_string(),
@@ -58,6 +65,20 @@ where
         code,
         message: one_line(&message),
     }
+}
+
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_source<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(t) = e.downcast_ref::<T>() {
+            return Some(t);
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// AWS messages can span lines (HTML error pages from emulators, for instance).
@@ -122,6 +143,9 @@ pub fn hint_for(e: &CallError) -> String {
             "Grant {} to the caller (zetl-preflight iam-policy lists every permission it needs)",
             e.call
         )
+    } else if e.code.as_deref() == Some("IncompleteAnswer") {
+        "Check the endpoint URL and any proxy in between (they cut the answer short), then try again"
+            .to_string()
     } else if e.code.is_none() || e.code.as_deref() == Some("Timeout") {
         "Check the network, the endpoint URL and the credentials, then try again".to_string()
     } else {

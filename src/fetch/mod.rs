@@ -3,6 +3,7 @@
 //! fails becomes a [`crate::model::CallError`] in the snapshot, never a silent default; only
 //! an unidentifiable source or target stops the run.
 
+pub mod answer;
 pub mod cache;
 pub mod calls;
 pub mod clients;
