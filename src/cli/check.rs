@@ -10,7 +10,7 @@ use crate::model::{
 
 use crate::fetch::cache::ReadCache;
 
-use super::output::Stream;
+use super::output::{save_snapshot, Stream};
 use super::session::{connect, pairs, parse_pairs, runtime, who_is_acting};
 use super::{CheckArgs, CliError, GlobalArgs};
 
@@ -209,19 +209,6 @@ fn version_message(found: u32) -> String {
          save the snapshot again with this version",
         env!("CARGO_PKG_VERSION")
     )
-}
-
-pub(super) fn save_snapshot(path: &Path, snap: &Snapshot, quiet: bool) -> Result<(), CliError> {
-    let mut text = serde_json::to_string_pretty(snap).expect("snapshot serializes");
-    text.push('\n');
-    std::fs::write(path, text).map_err(|source| CliError::Write {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if !quiet {
-        eprintln!("snapshot saved to {}", path.display());
-    }
-    Ok(())
 }
 
 /// With `--snapshot`, `--source` and `--target` are optional; when given they must name

@@ -2,6 +2,7 @@
 //! `check`, `audit` and `--fix`.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use crate::config::file::Loaded;
 use crate::config::suppress::{self, Suppressor};
@@ -230,4 +231,18 @@ pub(crate) fn table_options(show_passes: bool) -> TableOptions {
 pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// Write the fetched world to `path`, for `check --snapshot` later.
+pub(super) fn save_snapshot(path: &Path, snap: &Snapshot, quiet: bool) -> Result<(), CliError> {
+    let mut text = serde_json::to_string_pretty(snap).expect("snapshot serializes");
+    text.push('\n');
+    std::fs::write(path, text).map_err(|source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !quiet {
+        eprintln!("snapshot saved to {}", path.display());
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::config::file::Loaded;
 
-use super::check::save_snapshot;
+use super::output::save_snapshot;
 use super::output::Stream;
 use super::session::{connect, runtime};
 use super::{CheckArgs, CliError, GlobalArgs};

@@ -127,5 +127,5 @@ pub fn apply<'a>(
 
 /// Today's date in UTC, `YYYY-MM-DD`.
 pub fn today() -> String {
-    crate::fetch::now_rfc3339().chars().take(10).collect()
+    crate::model::now_rfc3339().chars().take(10).collect()
 }

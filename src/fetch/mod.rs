@@ -44,17 +44,10 @@ pub async fn snapshot(
         schema: None,
         notes,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
-        captured_at: Some(now_rfc3339()),
+        captured_at: Some(crate::model::now_rfc3339()),
         source,
         target,
         integrations,
         plan: None,
     })
-}
-
-/// The current time as RFC 3339 (UTC, seconds).
-pub fn now_rfc3339() -> String {
-    aws_smithy_types::DateTime::from(std::time::SystemTime::now())
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default()
 }

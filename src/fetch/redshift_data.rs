@@ -9,12 +9,11 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_redshiftdata::types::{Field, StatusString};
-use serde::Serialize;
 
 use super::calls;
 use super::error::{all_pages, call_error, incomplete};
 
-use crate::model::{CallError, Snapshot, TargetSnapshot};
+use crate::model::{CallError, Snapshot, TableState, TableStates, TargetSnapshot};
 
 /// Where the statements run, and as whom.
 #[derive(Debug, Clone)]
@@ -48,34 +47,6 @@ impl Where {
             database: database.to_string(),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TableState {
-    pub table: String,
-    pub state: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-/// What the Redshift side says about one integration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct TableStates {
-    /// `SVV_INTEGRATION.state`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_lag: Option<String>,
-    /// The database created from the integration; absent when none was (catalog RS-D1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_database: Option<String>,
-    /// Tables in `Failed` or `ResyncRequired`.
-    pub tables: Vec<TableState>,
-    /// Why the answer is incomplete (empty result, denied, timed out), and what to do.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub failed_call: Option<String>,
 }
 
 fn text(f: &Field) -> Option<String> {

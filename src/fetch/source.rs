@@ -288,23 +288,10 @@ fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
     })
 }
 
-/// The family of a cluster parameter group, as AWS names them.
-pub fn family_for(engine: &str, version: &str) -> String {
-    let major: Vec<&str> = version.split('.').collect();
-    match engine {
-        "aurora-mysql" => format!(
-            "aurora-mysql{}.{}",
-            major.first().unwrap_or(&"8"),
-            major.get(1).unwrap_or(&"0")
-        ),
-        _ => format!("{engine}{}", major.first().unwrap_or(&"")),
-    }
-}
-
 /// The group's family: the one its engine version needs. AWS only lets a cluster use a group
 /// of its own engine family, so this is the group's family without a call per group.
 async fn group_family(cluster: &DbCluster) -> String {
-    family_for(&cluster.engine, &cluster.engine_version)
+    crate::model::family_for(&cluster.engine, &cluster.engine_version)
 }
 
 fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> {
@@ -425,21 +412,4 @@ pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
             .into()
     })
     .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::family_for;
-
-    #[test]
-    fn families() {
-        assert_eq!(
-            family_for("aurora-mysql", "8.0.mysql_aurora.3.05.2"),
-            "aurora-mysql8.0"
-        );
-        assert_eq!(
-            family_for("aurora-postgresql", "16.4"),
-            "aurora-postgresql16"
-        );
-    }
 }

@@ -150,3 +150,27 @@ impl Op {
         }
     }
 }
+
+pub(super) fn action(
+    applicability: Applicability,
+    resource: &str,
+    summary: String,
+    rules: &[String],
+    op: Op,
+) -> Action {
+    Action {
+        applicability,
+        resource: resource.to_string(),
+        summary,
+        reason: None,
+        rules: rules.to_vec(),
+        changes: Vec::new(),
+        op,
+        command: None,
+    }
+}
+
+pub(super) fn with_reason(mut a: Action, reason: Option<String>) -> Action {
+    a.reason = reason;
+    a
+}

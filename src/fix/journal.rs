@@ -68,7 +68,7 @@ impl Journal {
         error: Option<&CallError>,
     ) -> std::io::Result<()> {
         let record = Record {
-            time: crate::fetch::now_rfc3339(),
+            time: crate::model::now_rfc3339(),
             tool_version: env!("CARGO_PKG_VERSION"),
             action: n,
             resource: &a.resource,

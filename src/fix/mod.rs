@@ -14,6 +14,7 @@ mod plan_source;
 mod plan_target;
 pub mod policy;
 pub mod render;
+mod strategy;
 
 pub use action::{Action, Change, Op, Plan};
 pub use context::FixContext;

@@ -164,6 +164,22 @@ pub fn batches(params: &[ParamSet]) -> Vec<Vec<ParamSet>> {
         .collect()
 }
 
+pub(super) fn failing<'a>(
+    findings: &'a [Finding],
+    rules: &'a RuleSet,
+    pick: impl Fn(&Rule) -> bool,
+) -> Vec<&'a Finding> {
+    actionable(findings, rules)
+        .into_iter()
+        .filter(|(_, r)| pick(r))
+        .map(|(f, _)| f)
+        .collect()
+}
+
+pub(super) fn codes(fs: &[&Finding]) -> Vec<String> {
+    fs.iter().map(|f| f.rule.clone()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,96 +9,13 @@
 
 use crate::model::arn::account_of;
 use crate::model::{Fact, Finding, Snapshot, Status};
-use crate::rules::spec::{Applicability, Check, PolicyStatement, Rule};
+use crate::rules::spec::{Applicability, Check, PolicyStatement};
 use crate::rules::RuleSet;
 
-use super::action::{Action, Change, Op, Plan};
-use super::context::{FixContext, NewGroup};
-use super::params;
+use super::action::{action, Change, Op, Plan};
+use super::context::FixContext;
+use super::params::{codes, failing};
 use super::policy::{self, Additions};
-
-/// How a parameter group gets its new values.
-pub(super) enum Strategy {
-    InPlace,
-    /// Copy to this new group and associate it, for this reason.
-    Copy {
-        group: NewGroup,
-        why: String,
-    },
-    /// Cannot decide safely.
-    Blocked(String),
-}
-
-pub(super) fn strategy(
-    group: &str,
-    users: &Fact<Vec<String>>,
-    new_name: &Fact<NewGroup>,
-    kind: &str,
-) -> Strategy {
-    let copy = |why: String| match new_name {
-        Fact::Ok(g) => Strategy::Copy {
-            group: g.clone(),
-            why,
-        },
-        Fact::Error(e) => {
-            Strategy::Blocked(format!("no free name for a new {kind}: {}", e.describe()))
-        }
-    };
-    if group.starts_with("default.") {
-        return copy(format!("{group} is a default group, which is never edited"));
-    }
-    match users {
-        Fact::Ok(u) if u.is_empty() => Strategy::InPlace,
-        Fact::Ok(u) => copy(format!(
-            "{group} is shared with {}; it is copied, not edited",
-            u.join(", ")
-        )),
-        Fact::Error(e) => copy(format!(
-            "could not tell whether other clusters use {group} ({}); it is copied, not edited",
-            e.describe()
-        )),
-    }
-}
-
-pub(super) fn action(
-    applicability: Applicability,
-    resource: &str,
-    summary: String,
-    rules: &[String],
-    op: Op,
-) -> Action {
-    Action {
-        applicability,
-        resource: resource.to_string(),
-        summary,
-        reason: None,
-        rules: rules.to_vec(),
-        changes: Vec::new(),
-        op,
-        command: None,
-    }
-}
-
-pub(super) fn with_reason(mut a: Action, reason: Option<String>) -> Action {
-    a.reason = reason;
-    a
-}
-
-pub(super) fn failing<'a>(
-    findings: &'a [Finding],
-    rules: &'a RuleSet,
-    pick: impl Fn(&Rule) -> bool,
-) -> Vec<&'a Finding> {
-    params::actionable(findings, rules)
-        .into_iter()
-        .filter(|(_, r)| pick(r))
-        .map(|(f, _)| f)
-        .collect()
-}
-
-pub(super) fn codes(fs: &[&Finding]) -> Vec<String> {
-    fs.iter().map(|f| f.rule.clone()).collect()
-}
 
 /// Plan every fix for `findings`.
 pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixContext) -> Plan {

@@ -5,10 +5,12 @@ use crate::model::{Finding, Snapshot};
 use crate::rules::spec::{Applicability, Check};
 use crate::rules::RuleSet;
 
+use super::action::{action, with_reason};
 use super::action::{Change, Op, ParamSet, Plan};
 use super::context::{FixContext, MARK};
 use super::params::{self, SourceParams, DISRUPTIVE};
-use super::plan::{action, codes, failing, strategy, with_reason, Strategy};
+use super::params::{codes, failing};
+use super::strategy::{strategy, Strategy};
 
 pub(super) fn source_actions(
     plan: &mut Plan,
@@ -68,9 +70,7 @@ pub(super) fn source_actions(
                     .ok()
                     .and_then(|g| g.family.clone())
                     .or_else(|| snap.source.engine_defaults.ok().map(|d| d.family.clone()))
-                    .unwrap_or_else(|| {
-                        crate::fetch::source::family_for(&c.engine, &c.engine_version)
-                    });
+                    .unwrap_or_else(|| crate::model::family_for(&c.engine, &c.engine_version));
                 let mut create = with_reason(
                     action(
                         Applicability::Unsafe,

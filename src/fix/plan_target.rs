@@ -6,10 +6,12 @@ use crate::model::{Finding, Snapshot, TargetSnapshot};
 use crate::rules::spec::{Applicability, Check};
 use crate::rules::RuleSet;
 
+use super::action::{action, with_reason};
 use super::action::{Change, Op, ParamSet, Plan};
 use super::context::{FixContext, MARK};
 use super::params;
-use super::plan::{action, codes, failing, strategy, with_reason, Strategy};
+use super::params::{codes, failing};
+use super::strategy::{strategy, Strategy};
 
 const CASE_SENSITIVE: &str = "enable_case_sensitive_identifier";
 

@@ -1,14 +1,21 @@
 //! Plain data: snapshots (what was fetched) and findings (what was concluded).
 
 pub mod arn;
+pub mod clock;
+pub mod data_filter;
 pub mod fact;
+pub mod family;
 pub mod finding;
 pub mod identity;
 pub mod plan;
 pub mod schema;
 pub mod snapshot;
+pub mod tables;
+pub mod wildcard;
 
+pub use clock::now_rfc3339;
 pub use fact::{CallError, Fact};
+pub use family::family_for;
 pub use finding::{
     DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
 };
@@ -16,3 +23,4 @@ pub use identity::Identity;
 pub use plan::{Edge, Location, PlanFacts, PlannedGroup, PlannedIntegration, PlannedParameter};
 pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;
+pub use tables::{TableState, TableStates};

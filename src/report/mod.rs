@@ -81,7 +81,7 @@ pub struct IntegrationInfo {
     pub errors: Vec<crate::rules::integration_causes::MappedError>,
     /// `audit --tables`: the Redshift side (state, lag, destination database, failed tables).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tables: Option<crate::fetch::redshift_data::TableStates>,
+    pub tables: Option<crate::model::TableStates>,
 }
 
 impl IntegrationInfo {

@@ -1,12 +1,12 @@
 //! Rules: data in `rules/*.toml` (embedded at build time), and the engine that runs them.
 
 pub mod checks;
-pub mod data_filter;
 pub mod effective;
 pub mod engine;
 pub mod fix_text;
 pub mod iam;
 pub mod integration_causes;
+pub mod outcome;
 pub mod reads;
 pub mod spec;
 

@@ -303,7 +303,7 @@ pub async fn plan<C: Clients + 'static>(
 pub struct Checked {
     pub found: Found,
     pub snapshot: Result<Snapshot, crate::fetch::FetchError>,
-    pub tables: Option<crate::fetch::redshift_data::TableStates>,
+    pub tables: Option<crate::model::TableStates>,
 }
 
 impl<C: Clients + 'static> Plan<C> {
@@ -416,7 +416,7 @@ pub async fn table_state<C: Clients>(
     found: &Found,
     snap: &Snapshot,
     opts: &TablesOptions,
-) -> crate::fetch::redshift_data::TableStates {
+) -> crate::model::TableStates {
     use crate::fetch::redshift_data::{self, Where};
     let at = Where::for_target(
         snap,
@@ -440,7 +440,7 @@ pub async fn table_states<C: Clients + 'static>(
     checked: &[(Found, Snapshot)],
     opts: &TablesOptions,
     concurrency: usize,
-) -> Vec<crate::fetch::redshift_data::TableStates> {
+) -> Vec<crate::model::TableStates> {
     let checked: Arc<Vec<(Found, Snapshot)>> = Arc::new(checked.to_vec());
     let opts = Arc::new(opts.clone());
     let task = |i: usize| {

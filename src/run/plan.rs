@@ -129,7 +129,7 @@ pub async fn complete<C: Clients>(
     );
     if defaults_missing {
         let c = &snap.source.cluster;
-        let family = fetch::source::family_for(&c.engine, &c.engine_version);
+        let family = crate::model::family_for(&c.engine, &c.engine_version);
         // The same key as a live read of the source uses: read once whichever asks first.
         let key = format!("{}/{family}", src.region());
         let defaults = memo(
@@ -141,7 +141,7 @@ pub async fn complete<C: Clients>(
         .await;
         snap.source.engine_defaults = defaults.into();
     }
-    snap.captured_at = Some(fetch::now_rfc3339());
+    snap.captured_at = Some(crate::model::now_rfc3339());
     Ok(snap)
 }
 

@@ -7,10 +7,10 @@ use std::str::FromStr;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow, PgSslMode};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
+use crate::model::data_filter::DataFilter;
 use crate::model::{
     CallError, ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind,
 };
-use crate::rules::data_filter::DataFilter;
 
 use super::{bounded, SqlSource};
 

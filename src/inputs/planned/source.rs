@@ -122,7 +122,7 @@ impl World {
                 "rds:DescribeEngineDefaultClusterParameters",
                 &format!(
                     "the engine defaults of {}",
-                    crate::fetch::source::family_for(&engine, &engine_version)
+                    crate::model::family_for(&engine, &engine_version)
                 ),
             )),
             global_cluster: global.map(|_| {
@@ -152,7 +152,7 @@ impl World {
         plan: &mut PlanFacts,
     ) -> (String, Fact<ParameterGroup>) {
         let attr = "db_cluster_parameter_group_name";
-        let family = crate::fetch::source::family_for(engine, version);
+        let family = crate::model::family_for(engine, version);
         if c.changed.contains(attr) {
             plan.reboot_needed.push(format!(
                 "gives {} the parameter group {}",

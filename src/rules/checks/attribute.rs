@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::{Condition, On, Scalar};
 
 pub fn check(

@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::data_filter::{in_scope, DataFilter};
 use crate::model::{
     DataObject, Dialect, Evidence, Fact, SchemaFacts, Snapshot, TableFacts, TableKind,
     TargetSnapshot, ValueSource,
 };
-use crate::rules::data_filter::{in_scope, DataFilter};
 use crate::rules::effective;
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::DataProblem;
 
 /// Type data a rule carries (MySQL's mapping table).

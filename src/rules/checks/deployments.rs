@@ -1,7 +1,7 @@
 //! How the source cluster is deployed: global databases and blue/green deployments.
 
 use crate::model::{Evidence, Fact, Snapshot, ValueSource};
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 
 /// Statuses of a blue/green deployment that is over.
 const BLUE_GREEN_DONE: [&str; 2] = ["SWITCHOVER_COMPLETED", "DELETING"];

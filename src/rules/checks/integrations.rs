@@ -1,7 +1,7 @@
 //! Existing integrations (rds:DescribeIntegrations) and the documented quotas.
 
 use crate::model::{Evidence, Fact, Integration, Snapshot, ValueSource};
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::IntegrationCheck;
 
 pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outcome {

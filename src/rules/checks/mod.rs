@@ -12,7 +12,7 @@ mod versions;
 
 use crate::model::{Snapshot, TargetSnapshot};
 
-use super::engine::Outcome;
+use super::outcome::Outcome;
 use super::spec::{Check, On};
 
 pub fn run(check: &Check, snap: &Snapshot) -> Outcome {

@@ -2,7 +2,7 @@
 
 use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
 use crate::rules::effective::{self, Effective};
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::{Condition, DocumentedDefault};
 
 const IN_SYNC: &str = "in-sync";

@@ -2,9 +2,9 @@
 //! parameters, what it replaces, and what it asks of one apply. Each reads
 //! `Snapshot::plan`; the engine runs them only on snapshots built from a plan.
 
+use crate::model::data_filter::DataFilter;
 use crate::model::{Dialect, Edge, Evidence, PlanFacts, PlannedParameter, Snapshot};
-use crate::rules::data_filter::DataFilter;
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::PlanProblem;
 
 pub fn check(

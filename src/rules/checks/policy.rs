@@ -7,13 +7,13 @@
 
 use crate::model::arn::{account_of, Arn};
 use crate::model::{Evidence, Fact, Snapshot, ValueSource};
-use crate::rules::engine::{Outcome, Verdict};
 use crate::rules::iam::condition::{
     self, compares_values, is_negated, takes_wildcards, KeyValue, Tri,
 };
 use crate::rules::iam::document::ConditionEntry;
 use crate::rules::iam::matching::has_wildcard;
 use crate::rules::iam::{self, Context, Decision, Principal, Request, Statement};
+use crate::rules::outcome::{Outcome, Verdict};
 use crate::rules::spec::PolicyStatement;
 
 const AUTHORIZE: &str = "redshift:AuthorizeInboundIntegration";

@@ -2,7 +2,7 @@
 
 use crate::model::arn::{region_of, Arn};
 use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 
 pub fn cluster_writer(snap: &Snapshot) -> Outcome {
     let c = &snap.source.cluster;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::model::arn::region_of;
 use crate::model::{Evidence, Snapshot, ValueSource};
 use crate::rules::effective;
-use crate::rules::engine::{Outcome, Verdict};
+use crate::rules::outcome::{Outcome, Verdict};
 
 /// The comparable part of an engine version: `8.0.mysql_aurora.3.05.2` → `[3, 5, 2]`,
 /// `16.4` → `[16, 4]`.
@@ -43,7 +43,7 @@ fn upgrade_fix(engine: &str, have: &[u64], minimum: &str) -> String {
     let target = target_version(engine, minimum);
     let major = parse_version(minimum).and_then(|m| m.first().copied()) != have.first().copied();
     if major {
-        let family = crate::fetch::source::family_for(engine, &target);
+        let family = crate::model::family_for(engine, &target);
         format!(
             "# a major version upgrade: the cluster needs a DB cluster parameter group of family {family} with the zero-ETL parameters\n\
              aws rds modify-db-cluster --db-cluster-identifier {{source_id}} --engine-version {target} --allow-major-version-upgrade --db-cluster-parameter-group-name <{family}-group> --apply-immediately"

@@ -31,7 +31,7 @@ pub enum Part {
 impl Part {
     fn matches(&self, name: &str) -> bool {
         match self {
-            Part::Name(p) => crate::rules::iam::matching::glob(p, name, false),
+            Part::Name(p) => super::wildcard::glob(p, name, false),
             Part::Regex(r) => r.is_match(name),
         }
     }

@@ -1,0 +1,31 @@
+//! Parameter group families.
+
+/// The family of a cluster parameter group, as AWS names them.
+pub fn family_for(engine: &str, version: &str) -> String {
+    let major: Vec<&str> = version.split('.').collect();
+    match engine {
+        "aurora-mysql" => format!(
+            "aurora-mysql{}.{}",
+            major.first().unwrap_or(&"8"),
+            major.get(1).unwrap_or(&"0")
+        ),
+        _ => format!("{engine}{}", major.first().unwrap_or(&"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::family_for;
+
+    #[test]
+    fn families() {
+        assert_eq!(
+            family_for("aurora-mysql", "8.0.mysql_aurora.3.05.2"),
+            "aurora-mysql8.0"
+        );
+        assert_eq!(
+            family_for("aurora-postgresql", "16.4"),
+            "aurora-postgresql16"
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! The layers of `src/` import one way, and no two files import each other.
+//!
+//! Every path to our own code (`crate::…` and `super::…`, in `use` lines and inline, brace
+//! groups expanded) is read from the source text and resolved to the file that holds it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The order imports run in: a module may import from modules after it, never before it.
+/// Modules on one line are siblings and do not import each other.
+const LAYERS: &[&[&str]] = &[
+    &["main", "lib"],
+    &["cli"],
+    &["run"],
+    &["report"],
+    &["fix", "inputs"],
+    &["progress", "config"],
+    &["fetch"],
+    &["rules"],
+    &["model"],
+];
+
+fn rank(top: &str) -> usize {
+    LAYERS
+        .iter()
+        .position(|l| l.contains(&top))
+        .unwrap_or_else(|| panic!("src/{top} is in no layer of tests/imports.rs"))
+}
+
+/// `src/a/b.rs` → `["a", "b"]`; `src/a/mod.rs` → `["a"]`.
+fn module_of(src: &Path, file: &Path) -> Vec<String> {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().map(String::as_str) == Some("mod") {
+        parts.pop();
+    }
+    parts
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The code of a file without its comments (line comments, doc comments, block comments)
+/// and without the contents of string literals, so that a path named in prose is no import.
+fn code(text: &str) -> String {
+    let b: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == '/' && b.get(i + 1) == Some(&'/') {
+            while i < b.len() && b[i] != '\n' {
+                i += 1;
+            }
+        } else if b[i] == '/' && b.get(i + 1) == Some(&'*') {
+            while i + 1 < b.len() && !(b[i] == '*' && b[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+        } else if b[i] == 'r' && raw_string_at(&b, i) {
+            // A raw string: r"…", r#"…"#, r##"…"##.
+            let mut j = i + 1;
+            while b.get(j) == Some(&'#') {
+                j += 1;
+            }
+            let hashes = j - i - 1;
+            j += 1;
+            while j < b.len() && !(b[j] == '"' && (1..=hashes).all(|k| b.get(j + k) == Some(&'#')))
+            {
+                j += 1;
+            }
+            i = j + 1 + hashes;
+            out.push_str("\"\"");
+        } else if b[i] == '"' {
+            i += 1;
+            while i < b.len() && b[i] != '"' {
+                i += if b[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if b[i] == '\'' && b.get(i + 1) == Some(&'\\') {
+            // An escaped char literal: '\n', '\'', '\u{1F600}'.
+            let mut j = i + 3;
+            while j < b.len() && b[j] != '\'' {
+                j += 1;
+            }
+            i = j + 1;
+        } else if b[i] == '\'' && b.get(i + 2) == Some(&'\'') {
+            // A char literal such as '{' or '"'.
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Does a raw string (`r"`, `r#"`, `br#"`) start at `b[i]`, the `r`?
+fn raw_string_at(b: &[char], i: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let starts_token = i == 0 || !word(b[i - 1]) || (b[i - 1] == 'b' && (i < 2 || !word(b[i - 2])));
+    let mut j = i + 1;
+    while b.get(j) == Some(&'#') {
+        j += 1;
+    }
+    starts_token && b.get(j) == Some(&'"')
+}
+
+fn ident(s: &[char], i: &mut usize) -> Option<String> {
+    let start = *i;
+    while *i < s.len() && (s[*i].is_alphanumeric() || s[*i] == '_') {
+        *i += 1;
+    }
+    (*i > start).then(|| s[start..*i].iter().collect())
+}
+
+/// The paths after `prefix::` at `s[i..]`, brace groups expanded.
+fn paths_at(s: &[char], i: &mut usize, prefix: Vec<String>, out: &mut Vec<Vec<String>>) {
+    let mut path = prefix;
+    loop {
+        while *i < s.len() && s[*i].is_whitespace() {
+            *i += 1;
+        }
+        if *i < s.len() && s[*i] == '{' {
+            *i += 1;
+            loop {
+                while *i < s.len() && (s[*i].is_whitespace() || s[*i] == ',') {
+                    *i += 1;
+                }
+                if *i >= s.len() || s[*i] == '}' {
+                    *i += 1;
+                    return;
+                }
+                paths_at(s, i, path.clone(), out);
+                // `as name` after a path in a group.
+                while *i < s.len() && s[*i] != ',' && s[*i] != '}' {
+                    *i += 1;
+                }
+            }
+        }
+        match ident(s, i) {
+            Some(seg) => path.push(seg),
+            None => {
+                out.push(path);
+                return;
+            }
+        }
+        if s[*i..].starts_with(&[':', ':']) {
+            *i += 2;
+        } else {
+            // `as x`, `;`, `(`, `,`: the path ends here.
+            out.push(path);
+            return;
+        }
+    }
+}
+
+/// Every path to our own code in `text`, as absolute module paths (without `crate`).
+fn imports(module: &[String], text: &str) -> Vec<Vec<String>> {
+    let s: Vec<char> = code(text).chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let boundary =
+            i == 0 || !(s[i - 1].is_alphanumeric() || s[i - 1] == '_' || s[i - 1] == ':');
+        if !boundary {
+            i += 1;
+            continue;
+        }
+        let rest: String = s[i..s.len().min(i + 8)].iter().collect();
+        if rest.starts_with("crate::") {
+            i += 7;
+            paths_at(&s, &mut i, Vec::new(), &mut out);
+        } else if rest.starts_with("super::") {
+            // `super` is the module's parent (a mod.rs is the module of its folder).
+            let mut base = module.to_vec();
+            base.pop();
+            i += 7;
+            while s[i..].starts_with(&['s', 'u', 'p', 'e', 'r', ':', ':']) {
+                base.pop();
+                i += 7;
+            }
+            paths_at(&s, &mut i, base, &mut out);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The longest prefix of `path` that is a module of ours.
+fn resolve(path: &[String], modules: &BTreeSet<Vec<String>>) -> Option<Vec<String>> {
+    (1..=path.len())
+        .rev()
+        .map(|n| path[..n].to_vec())
+        .find(|p| modules.contains(p))
+}
+
+fn graph() -> BTreeMap<Vec<String>, BTreeSet<Vec<String>>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let modules: BTreeSet<Vec<String>> = all.iter().map(|f| module_of(&src, f)).collect();
+    let mut edges = BTreeMap::new();
+    for f in &all {
+        let module = module_of(&src, f);
+        let text = std::fs::read_to_string(f).unwrap();
+        let to: BTreeSet<Vec<String>> = imports(&module, &text)
+            .iter()
+            .filter_map(|p| resolve(p, &modules))
+            .filter(|m| *m != module)
+            .collect();
+        edges.insert(module, to);
+    }
+    edges
+}
+
+fn name(m: &[String]) -> String {
+    format!("src/{}", m.join("/"))
+}
+
+#[test]
+fn layers_import_one_way() {
+    let mut wrong = Vec::new();
+    for (from, tos) in graph() {
+        let Some(top) = from.first() else { continue };
+        for to in tos {
+            let other = &to[0];
+            if other != top && rank(other) <= rank(top) {
+                wrong.push(format!("{} imports {}", name(&from), name(&to)));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the order {LAYERS:?}:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn no_two_files_import_each_other() {
+    let g = graph();
+    let mut pairs = Vec::new();
+    for (a, tos) in &g {
+        for b in tos {
+            // A module and its own parent are one unit (declarations and re-exports).
+            if a < b && !b.starts_with(a) && !a.starts_with(b) && g[b].contains(a) {
+                pairs.push(format!("{} <-> {}", name(a), name(b)));
+            }
+        }
+    }
+    assert!(
+        pairs.is_empty(),
+        "files that import each other:\n{}",
+        pairs.join("\n")
+    );
+}
+
+#[test]
+fn the_reader_finds_grouped_nested_and_relative_paths() {
+    let module = vec!["fetch".to_string(), "sql".into(), "mysql".into()];
+    let text = r#"
+        use crate::{model::{Fact, CallError}, rules::spec::Rule as R};
+        use super::credentials;
+        // use crate::cli::nothing;
+        let s = "crate::report::not_code";
+        let x = crate::fetch::calls::X;
+        fn f() -> Option<super::super::error::E> { None }
+    "#;
+    let got: BTreeSet<String> = imports(&module, text)
+        .into_iter()
+        .map(|p| p.join("::"))
+        .collect();
+    let want: BTreeSet<String> = [
+        "model::Fact",
+        "model::CallError",
+        "rules::spec::Rule",
+        "fetch::sql::credentials",
+        "fetch::calls::X",
+        "fetch::error::E",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(got, want);
+}
