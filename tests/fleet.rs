@@ -519,7 +519,7 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
 async fn an_integration_seen_from_two_audited_accounts_is_checked_once_and_not_noted() {
     use aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput;
     use aws_sdk_rds::types::IntegrationStatus;
-    use run::audit::{plan, Account};
+    use run::audit::{discover_all, Account};
     let inbound = || {
         mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
             let seen = |arn: &str, source: &str| {
@@ -572,7 +572,7 @@ async fn an_integration_seen_from_two_audited_accounts_is_checked_once_and_not_n
             regions: vec!["us-east-1".to_string()],
         }
     };
-    let planned = plan(
+    let discovered = discover_all(
         vec![
             account(&a, None),
             account(&b, Some("arn:aws:iam::210987654321:role/audit")),
@@ -581,13 +581,13 @@ async fn an_integration_seen_from_two_audited_accounts_is_checked_once_and_not_n
     )
     .await
     .unwrap();
-    let names: Vec<_> = planned
+    let names: Vec<_> = discovered
         .found
         .iter()
         .map(|(n, f)| (*n, f.integration.integration_name.clone().unwrap()))
         .collect();
     assert_eq!(names, vec![(0, "shared".to_string())]);
-    let notes = planned.notes.join("\n");
+    let notes = discovered.notes.join("\n");
     assert_eq!(notes.matches("integration:partner").count(), 1, "{notes}");
     assert!(!notes.contains("integration:shared"), "{notes}");
 }
@@ -641,7 +641,7 @@ async fn a_plans_pairs_share_their_live_reads() {
     };
     let (_, tgt) = Side::serverless_ok().clients();
     let done =
-        run::plan::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
     assert!(done.iter().all(Result::is_ok));
     assert_eq!(integrations.num_calls(), 1);
     assert_eq!(defaults.num_calls(), 1);
@@ -684,7 +684,7 @@ async fn a_plans_denied_live_reads_are_unverified() {
         terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
     let (pairs, _) = world.pairs(None).unwrap();
     let mut done =
-        run::plan::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
     let snap = done.remove(0).unwrap();
     let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
     let status = |code: &str| findings.iter().find(|f| f.rule == code).unwrap().status;

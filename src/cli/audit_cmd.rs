@@ -72,11 +72,11 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 regions,
             });
         }
-        let (identity, plan) = tokio::join!(
+        let (identity, found_all) = tokio::join!(
             session::who_is_acting(&sdk),
-            audit::plan(accounts, args.candidates.as_deref())
+            audit::discover_all(accounts, args.candidates.as_deref())
         );
-        let plan = plan.map_err(|e| {
+        let found_all = found_all.map_err(|e| {
             CliError::Aws(format!("cannot list the integrations: {}", e.describe()))
         })?;
         let tables = args.tables.then(|| audit::TablesOptions {
@@ -88,13 +88,13 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 global.timeout.or(config.file.timeout).unwrap_or(60),
             ),
         });
-        let (notes, mut unverified) = (plan.notes.clone(), plan.unverified.clone());
-        let total = plan.found.len();
+        let (notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
+        let total = found_all.found.len();
         let bar = crate::progress::Bar::new("integrations checked");
         let mut done = 0;
         let mut failed = None;
         // Each integration is evaluated and written as it comes, then let go.
-        plan.check(args.concurrency, tables.as_ref(), |c| {
+        found_all.check(args.concurrency, tables.as_ref(), |c| {
             done += 1;
             bar.update(done, total);
             let snap = match c.snapshot {

@@ -2,12 +2,12 @@
 //! together. Everything here is the imperative shell.
 
 mod audit_cmd;
-mod check;
+mod check_cmd;
+mod deployment_cmd;
 mod error;
-mod extras;
+mod extras_cmd;
 mod fix_cmd;
 mod output;
-mod plan_cmd;
 mod rules_cmd;
 mod session;
 
@@ -337,17 +337,17 @@ pub struct RuleArgs {
 /// Run the parsed command. `Ok(true)` means findings that fail the run (exit 1).
 pub fn run(cli: Cli) -> Result<bool, CliError> {
     match cli.command {
-        Command::Check(args) => check::run(&cli.global, &args),
+        Command::Check(args) => check_cmd::run(&cli.global, &args),
         Command::Audit(args) => audit_cmd::run(&cli.global, &args),
         Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
-        Command::Init { force } => extras::init(force).map(|()| false),
+        Command::Init { force } => extras_cmd::init(force).map(|()| false),
         Command::IamPolicy { fix, data } => {
-            extras::iam_policy(fix, data);
+            extras_cmd::iam_policy(fix, data);
             Ok(false)
         }
         Command::Completions { shell } => {
-            extras::completions(shell);
+            extras_cmd::completions(shell);
             Ok(false)
         }
     }

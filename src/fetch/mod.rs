@@ -48,6 +48,6 @@ pub async fn snapshot(
         source,
         target,
         integrations,
-        plan: None,
+        deployment: None,
     })
 }

@@ -135,7 +135,7 @@ pub struct Finding {
     /// From a plan or template: where the resource is written (its address or logical id,
     /// and the file position when known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<super::plan::Location>,
+    pub location: Option<super::deployment::Location>,
 }
 
 /// Why a finding is accepted as a known risk.

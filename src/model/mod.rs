@@ -3,24 +3,26 @@
 pub mod arn;
 pub mod clock;
 pub mod data_filter;
+pub mod deployment;
 pub mod fact;
 pub mod family;
 pub mod finding;
 pub mod identity;
-pub mod plan;
 pub mod schema;
 pub mod snapshot;
 pub mod tables;
 pub mod wildcard;
 
 pub use clock::now_rfc3339;
+pub use deployment::{
+    DeploymentFacts, Edge, Location, PlannedGroup, PlannedIntegration, PlannedParameter,
+};
 pub use fact::{CallError, Fact};
 pub use family::family_for;
 pub use finding::{
     DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
 };
 pub use identity::Identity;
-pub use plan::{Edge, Location, PlanFacts, PlannedGroup, PlannedIntegration, PlannedParameter};
 pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;
 pub use tables::{TableState, TableStates};

@@ -40,7 +40,9 @@ pub struct Snapshot {
     /// Built from a Terraform plan or CloudFormation template: what the deployment does and
     /// what it cannot know. Absent for a live read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<super::plan::PlanFacts>,
+    /// Serialized as `plan`, the key snapshots have always used.
+    #[serde(rename = "plan")]
+    pub deployment: Option<super::deployment::DeploymentFacts>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

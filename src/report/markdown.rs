@@ -78,7 +78,7 @@ pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
     }
     let steps = super::steps::steps(r, rules);
     if !steps.is_empty() {
-        let heading = match r.snapshot.plan {
+        let heading = match r.snapshot.deployment {
             Some(_) => "How to fix (in the plan's source)",
             None => "How to fix (the steps <code>check --fix</code> takes, in its order)",
         };

@@ -24,7 +24,7 @@ pub struct Step {
 }
 
 pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
-    if let Some(plan) = &report.snapshot.plan {
+    if let Some(plan) = &report.snapshot.deployment {
         return plan_steps(report, rules, plan);
     }
     let set = RuleSet {
@@ -74,7 +74,7 @@ pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
 /// A plan is fixed in its source, not with AWS CLI commands: the parameters to set go into
 /// the planned parameter group as the tool writes them (one step per group), and every other
 /// problem shows its rule's fix.
-fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::PlanFacts) -> Vec<Step> {
+fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFacts) -> Vec<Step> {
     use crate::rules::spec::{Check, Condition};
     let problems: Vec<&Finding> = report
         .findings

@@ -416,7 +416,7 @@ fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOpti
     let steps = super::steps::steps(report, rules);
     if !steps.is_empty() {
         out.push_str(&paint(
-            match report.snapshot.plan {
+            match report.snapshot.deployment {
                 Some(_) => "How to fix (in the plan's source)",
                 None => "How to fix (the steps `check --fix` takes, in its order)",
             },

@@ -14,7 +14,7 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
         return false;
     }
     // Plan rules run only on snapshots built from a plan or template.
-    if matches!(rule.check, super::spec::Check::Plan { .. }) && snap.plan.is_none() {
+    if matches!(rule.check, super::spec::Check::Deployment { .. }) && snap.deployment.is_none() {
         return false;
     }
     let a = &rule.applies_to;
@@ -68,7 +68,7 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         remediation,
         suppressed: None,
         location: snap
-            .plan
+            .deployment
             .as_ref()
             .and_then(|p| super::reads::location(&rule.check, p))
             .cloned(),

@@ -10,7 +10,11 @@ const CASE_SENSITIVE: &str = "enable_case_sensitive_identifier";
 
 /// The remediation for a failing finding of `rule`.
 pub fn remediation(rule: &Rule, snap: &Snapshot) -> String {
-    if let Some(text) = snap.plan.as_ref().and_then(|p| in_plan(rule, p, snap)) {
+    if let Some(text) = snap
+        .deployment
+        .as_ref()
+        .and_then(|p| in_plan(rule, p, snap))
+    {
         return text;
     }
     let template = match (&snap.target, &rule.docs.fix_serverless) {
@@ -22,7 +26,7 @@ pub fn remediation(rule: &Rule, snap: &Snapshot) -> String {
 
 /// A parameter to set, as the plan's source writes it (a plan is fixed in its source, not
 /// with AWS CLI commands).
-fn in_plan(rule: &Rule, plan: &crate::model::PlanFacts, snap: &Snapshot) -> Option<String> {
+fn in_plan(rule: &Rule, plan: &crate::model::DeploymentFacts, snap: &Snapshot) -> Option<String> {
     use crate::rules::spec::{Check, Condition};
     let at = |role: &str, or: &str| {
         plan.locations

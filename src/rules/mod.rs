@@ -42,7 +42,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/integrations.toml"),
     ),
     ("rules/data.toml", include_str!("../../rules/data.toml")),
-    ("rules/plan.toml", include_str!("../../rules/plan.toml")),
+    (
+        "rules/deployment.toml",
+        include_str!("../../rules/deployment.toml"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

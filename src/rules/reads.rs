@@ -9,9 +9,9 @@
 //! `plan.integration.<Field>`. Facts a live read can fail on are `Fact`s in the snapshot and
 //! need no path.
 
-use crate::model::{Location, PlanFacts, Snapshot};
+use crate::model::{DeploymentFacts, Location, Snapshot};
 
-use super::spec::{Check, On, PlanProblem};
+use super::spec::{Check, DeploymentProblem, On};
 
 /// The paths `check` reads.
 pub fn paths(check: &Check) -> Vec<String> {
@@ -53,24 +53,28 @@ pub fn paths(check: &Check) -> Vec<String> {
         Check::BlueGreen | Check::Data { .. } | Check::Integrations { .. } => Vec::new(),
         Check::NamespaceArn => p("target.namespace_arn"),
         Check::ResourcePolicy { .. } => p("target.resource_policy"),
-        Check::Plan { problem, .. } => match problem {
-            PlanProblem::FilterIncludes | PlanProblem::FilterValid => {
+        Check::Deployment { problem, .. } => match problem {
+            DeploymentProblem::FilterIncludes | DeploymentProblem::FilterValid => {
                 p("plan.integration.DataFilter")
             }
             // The key matters only with a context; the check asks for it then.
-            PlanProblem::EncryptionContext => p("plan.integration.AdditionalEncryptionContext"),
-            PlanProblem::StaticImmediate | PlanProblem::SetTogether => p("source.parameter_group"),
-            PlanProblem::IntegrationReplaced
-            | PlanProblem::RebootBetweenApplies
-            | PlanProblem::Arns
-            | PlanProblem::IntegrationName => Vec::new(),
+            DeploymentProblem::EncryptionContext => {
+                p("plan.integration.AdditionalEncryptionContext")
+            }
+            DeploymentProblem::StaticImmediate | DeploymentProblem::SetTogether => {
+                p("source.parameter_group")
+            }
+            DeploymentProblem::IntegrationReplaced
+            | DeploymentProblem::RebootBetweenApplies
+            | DeploymentProblem::Arns
+            | DeploymentProblem::IntegrationName => Vec::new(),
         },
     }
 }
 
 /// Where in a plan the resource a check judges is written: the first of its roles the plan
 /// locates (`source_group` before `source` for a parameter, …).
-pub fn location<'a>(check: &Check, plan: &'a PlanFacts) -> Option<&'a Location> {
+pub fn location<'a>(check: &Check, plan: &'a DeploymentFacts) -> Option<&'a Location> {
     let roles: &[&str] = match check {
         Check::SourceParameter { .. } | Check::SourceParametersUnset { .. } => {
             &["source_group", "source"]
@@ -84,8 +88,10 @@ pub fn location<'a>(check: &Check, plan: &'a PlanFacts) -> Option<&'a Location> 
         Check::ResourcePolicy { .. } => &["policy", "namespace", "target"],
         Check::NamespaceArn => &["namespace", "target"],
         Check::Integrations { .. } => &["integration", "source"],
-        Check::Plan { problem, .. } => match problem {
-            PlanProblem::StaticImmediate | PlanProblem::SetTogether => &["source_group", "source"],
+        Check::Deployment { problem, .. } => match problem {
+            DeploymentProblem::StaticImmediate | DeploymentProblem::SetTogether => {
+                &["source_group", "source"]
+            }
             _ => &["integration"],
         },
         _ => &["source"],
@@ -96,7 +102,7 @@ pub fn location<'a>(check: &Check, plan: &'a PlanFacts) -> Option<&'a Location> 
 /// Why `check` cannot be judged on `snap`: the first fact it reads that the plan does not
 /// know. `None` for a live read.
 pub fn unknown(check: &Check, snap: &Snapshot) -> Option<String> {
-    let plan = snap.plan.as_ref()?;
+    let plan = snap.deployment.as_ref()?;
     if plan.unknown.is_empty() {
         return None;
     }
@@ -122,11 +128,11 @@ mod tests {
                 Check::BlueGreen
                     | Check::Data { .. }
                     | Check::Integrations { .. }
-                    | Check::Plan {
-                        problem: PlanProblem::IntegrationReplaced
-                            | PlanProblem::RebootBetweenApplies
-                            | PlanProblem::Arns
-                            | PlanProblem::IntegrationName,
+                    | Check::Deployment {
+                        problem: DeploymentProblem::IntegrationReplaced
+                            | DeploymentProblem::RebootBetweenApplies
+                            | DeploymentProblem::Arns
+                            | DeploymentProblem::IntegrationName,
                         ..
                     }
             );

@@ -220,8 +220,10 @@ pub enum Check {
     /// What only a Terraform plan or CloudFormation template can get wrong (how it applies
     /// parameters, what it replaces, what it orders badly). Runs only on snapshots built from
     /// one. `parameters` names the parameters the problem concerns; `limit` a ceiling.
-    Plan {
-        problem: PlanProblem,
+    /// Written `plan` by rules files before 0.2: still read.
+    #[serde(alias = "plan")]
+    Deployment {
+        problem: DeploymentProblem,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         parameters: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,7 +233,7 @@ pub enum Check {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PlanProblem {
+pub enum DeploymentProblem {
     /// A static parameter planned with `apply_method = "immediate"`.
     StaticImmediate,
     /// Parameters AWS accepts only together, set in part or with different apply methods.
@@ -408,5 +410,24 @@ mod tests {
         assert!(!Condition::AtLeast(2.0).holds(Some("1")));
         assert!(!Condition::AtLeast(2.0).holds(Some("many")));
         assert!(Condition::Equals(Scalar::Bool(false)).holds(Some("false")));
+    }
+
+    /// Rules files written before the check kind was named `deployment` still load.
+    #[test]
+    fn the_deployment_kind_is_also_read_as_plan() {
+        for kind in ["deployment", "plan"] {
+            let text = format!("kind = \"{kind}\"\nproblem = \"arns\"\n");
+            let check: Check = toml::from_str(&text).unwrap();
+            assert!(
+                matches!(
+                    check,
+                    Check::Deployment {
+                        problem: DeploymentProblem::Arns,
+                        ..
+                    }
+                ),
+                "{kind}"
+            );
+        }
     }
 }

@@ -196,7 +196,7 @@ pub struct Account<C> {
 
 /// What discovery found in every account, before any pair is read: the integrations to
 /// check (each with the index of its account), and what will not be checked.
-pub struct Plan<C> {
+pub struct Discovery<C> {
     accounts: Vec<(Account<C>, Arc<ReadCache>)>,
     pub found: Vec<(usize, Found)>,
     /// What is listed but out of scope (an RDS source), and integrations of other accounts.
@@ -219,10 +219,10 @@ pub fn label(f: &Found) -> String {
 /// clusters without one, paired with that target), the accounts concurrently, each with its
 /// own read cache that the lists seed. The caller's own account failing is an error; another
 /// account failing is `unverified`.
-pub async fn plan<C: Clients + 'static>(
+pub async fn discover_all<C: Clients + 'static>(
     accounts: Vec<Account<C>>,
     candidate_target: Option<&str>,
-) -> Result<Plan<C>, CallError> {
+) -> Result<Discovery<C>, CallError> {
     let mut tasks = tokio::task::JoinSet::new();
     let mut with_cache = Vec::new();
     for (n, a) in accounts.into_iter().enumerate() {
@@ -249,7 +249,7 @@ pub async fn plan<C: Clients + 'static>(
         let (n, r) = done.expect("discovery does not panic");
         per_account[n] = Some(r);
     }
-    let mut plan = Plan {
+    let mut found_all = Discovery {
         accounts: Vec::new(),
         found: Vec::new(),
         notes: Vec::new(),
@@ -262,17 +262,17 @@ pub async fn plan<C: Clients + 'static>(
             Ok((found, elsewhere, unverified)) => {
                 for f in found {
                     match &f.pair {
-                        Ok(_) => plan.found.push((n, f)),
-                        Err(why) => plan
+                        Ok(_) => found_all.found.push((n, f)),
+                        Err(why) => found_all
                             .notes
                             .push(format!("{} is not checked: {why}", label(&f))),
                     }
                 }
                 inbound.extend(elsewhere);
-                plan.unverified.extend(unverified);
+                found_all.unverified.extend(unverified);
             }
             Err(e) => match role {
-                Some(role) => plan.unverified.push(format!(
+                Some(role) => found_all.unverified.push(format!(
                     "account of role {role} was not audited: {}",
                     e.describe()
                 )),
@@ -282,7 +282,8 @@ pub async fn plan<C: Clients + 'static>(
     }
     // An inbound integration whose source account is audited too is checked there: no note.
     let audited = |arn: &str| {
-        plan.found
+        found_all
+            .found
             .iter()
             .any(|(_, f)| f.integration.integration_arn.as_deref() == Some(arn))
     };
@@ -293,9 +294,9 @@ pub async fn plan<C: Clients + 'static>(
         .filter(|(arn, _)| !audited(arn) && noted.insert(arn.clone()))
         .map(|(_, note)| note)
         .collect();
-    plan.notes.extend(notes);
-    plan.accounts = with_cache;
-    Ok(plan)
+    found_all.notes.extend(notes);
+    found_all.accounts = with_cache;
+    Ok(found_all)
 }
 
 /// One integration checked: what was found, its snapshot, and with `--tables` the Redshift
@@ -306,7 +307,7 @@ pub struct Checked {
     pub tables: Option<crate::model::TableStates>,
 }
 
-impl<C: Clients + 'static> Plan<C> {
+impl<C: Clients + 'static> Discovery<C> {
     /// Read every pair (and with `tables` its Redshift-side state), at most `concurrency`
     /// at a time, every account at once; `sink` gets each in discovery order as it comes.
     pub async fn check(
@@ -337,7 +338,10 @@ impl<C: Clients + 'static> Plan<C> {
             async move {
                 let (n, f) = &found[i];
                 let (clients, cache) = &accounts[*n];
-                let (source, target) = f.pair.as_ref().expect("only checkable pairs are planned");
+                let (source, target) = f
+                    .pair
+                    .as_ref()
+                    .expect("only checkable pairs are discovered");
                 let snap =
                     super::read_pair(clients.as_ref(), Some(cache.clone()), source, target, None)
                         .await;
@@ -376,7 +380,7 @@ pub async fn audit<C: Clients + 'static>(
     concurrency: usize,
     candidate_target: Option<&str>,
 ) -> Result<Audited, CallError> {
-    let plan = plan(
+    let found_all = discover_all(
         vec![Account {
             role: None,
             clients,
@@ -387,16 +391,17 @@ pub async fn audit<C: Clients + 'static>(
     .await?;
     let mut out = Audited {
         checked: Vec::new(),
-        notes: plan.notes.clone(),
-        unverified: plan.unverified.clone(),
+        notes: found_all.notes.clone(),
+        unverified: found_all.unverified.clone(),
     };
-    plan.check(concurrency, None, |c| match c.snapshot {
-        Ok(s) => out.checked.push((c.found, s)),
-        Err(e) => out
-            .unverified
-            .push(format!("{} could not be checked: {e}", label(&c.found))),
-    })
-    .await;
+    found_all
+        .check(concurrency, None, |c| match c.snapshot {
+            Ok(s) => out.checked.push((c.found, s)),
+            Err(e) => out
+                .unverified
+                .push(format!("{} could not be checked: {e}", label(&c.found))),
+        })
+        .await;
     Ok(out)
 }
 

@@ -16,8 +16,8 @@ use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, Ta
 use crate::model::Snapshot;
 
 pub mod audit;
+pub mod deployment;
 pub mod ordered;
-pub mod plan;
 
 /// The default number of pairs read at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;

@@ -3,7 +3,7 @@
 //! reader renames its properties to them), what is unknown until apply, and the edges
 //! between resources. From it, one snapshot per planned integration.
 //!
-//! What the plan cannot tell is never filled in: it is named in `PlanFacts::unknown` (a
+//! What the plan cannot tell is never filled in: it is named in `DeploymentFacts::unknown` (a
 //! value known only after apply) or is a `Fact::Error` (a resource outside the plan that was
 //! not fetched), and the rules that need it are `error`.
 
@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    CallError, Edge, Fact, Location, ParameterGroup, PlanFacts, PlannedIntegration, Snapshot,
+    CallError, DeploymentFacts, Edge, Fact, Location, ParameterGroup, PlannedIntegration, Snapshot,
 };
 
 mod pair;
@@ -320,11 +320,11 @@ impl World {
         if !problems.is_empty() {
             return Err(problems.join("; "));
         }
-        let mut plan = PlanFacts {
+        let mut plan = DeploymentFacts {
             tool: self.tool.clone(),
             file: self.file.clone(),
             source_exists: true,
-            ..PlanFacts::default()
+            ..DeploymentFacts::default()
         };
         let source = match source {
             Resolved::InPlan(cluster) => {
@@ -359,7 +359,11 @@ impl World {
     }
 
     /// A resource policy the plan attaches to a target outside it (by its namespace ARN).
-    fn policy_on_outside(&self, arn: &str, plan: &mut PlanFacts) -> Option<Fact<Option<String>>> {
+    fn policy_on_outside(
+        &self,
+        arn: &str,
+        plan: &mut DeploymentFacts,
+    ) -> Option<Fact<Option<String>>> {
         let p = self
             .of(Kind::Policy)
             .find(|p| p.str("resource_arn") == Some(arn))?;
@@ -371,7 +375,13 @@ impl World {
         Some(Fact::Ok(p.attrs.get("policy").map(policy_text)))
     }
 
-    fn region_for(&self, res: &Res, arn_attr: &str, side: &str, plan: &mut PlanFacts) -> String {
+    fn region_for(
+        &self,
+        res: &Res,
+        arn_attr: &str,
+        side: &str,
+        plan: &mut DeploymentFacts,
+    ) -> String {
         if let Some(r) = res.str(arn_attr).and_then(region_of) {
             return r;
         }
@@ -391,7 +401,7 @@ impl World {
     }
 
     /// A resource that exists already has live state (status, writer) no plan holds.
-    fn live_state(plan: &mut PlanFacts, path: &str, res: &Res, what: &str) {
+    fn live_state(plan: &mut DeploymentFacts, path: &str, res: &Res, what: &str) {
         if res.exists() {
             plan.unknown.insert(
                 path.to_string(),
@@ -404,7 +414,7 @@ impl World {
     }
 
     /// Name `path` unknown because `attr` of `res` is known only after apply.
-    fn after_apply(plan: &mut PlanFacts, path: &str, res: &Res, attr: &str) {
+    fn after_apply(plan: &mut DeploymentFacts, path: &str, res: &Res, attr: &str) {
         let when = match plan.tool.as_str() {
             "cloudformation" => "known only while the stack is created",
             _ => "known only after apply",
@@ -415,7 +425,7 @@ impl World {
         );
     }
 
-    fn integration(&self, i: &Res, plan: &mut PlanFacts) -> PlannedIntegration {
+    fn integration(&self, i: &Res, plan: &mut DeploymentFacts) -> PlannedIntegration {
         for (attr, field) in [
             ("data_filter", "DataFilter"),
             ("kms_key_id", "KMSKeyId"),

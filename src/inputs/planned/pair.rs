@@ -1,7 +1,7 @@
 //! A planned pair before the ends outside the plan are read, and the snapshot it becomes.
 
 use crate::model::{
-    Fact, PlanFacts, Snapshot, SourceSnapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION,
+    DeploymentFacts, Fact, Snapshot, SourceSnapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION,
 };
 
 use super::{not_in_plan, Unchecked};
@@ -23,7 +23,7 @@ pub struct PlannedPair {
     pub target: Side<TargetSnapshot>,
     /// The resource policy the plan attaches to a target outside it.
     pub target_policy: Option<Fact<Option<String>>>,
-    pub plan: PlanFacts,
+    pub plan: DeploymentFacts,
 }
 
 impl PlannedPair {
@@ -83,7 +83,7 @@ impl PlannedPair {
 pub(super) fn snapshot(
     source: SourceSnapshot,
     target: TargetSnapshot,
-    plan: PlanFacts,
+    plan: DeploymentFacts,
 ) -> Snapshot {
     Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
@@ -97,6 +97,6 @@ pub(super) fn snapshot(
         )),
         schema: None,
         notes: Vec::new(),
-        plan: Some(plan),
+        deployment: Some(plan),
     }
 }

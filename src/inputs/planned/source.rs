@@ -7,14 +7,18 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    ClusterMember, DbCluster, Fact, Parameter, ParameterGroup, PlanFacts, PlannedGroup,
+    ClusterMember, DbCluster, DeploymentFacts, Fact, Parameter, ParameterGroup, PlannedGroup,
     PlannedParameter, ServerlessV2Scaling, SourceSnapshot,
 };
 
 use super::{defaults_group, empty_group, not_in_plan, scalar, Kind, Res, Resolved, World};
 
 impl World {
-    pub(super) fn source(&self, c: &Res, plan: &mut PlanFacts) -> Result<SourceSnapshot, String> {
+    pub(super) fn source(
+        &self,
+        c: &Res,
+        plan: &mut DeploymentFacts,
+    ) -> Result<SourceSnapshot, String> {
         let engine = c
             .str("engine")
             .ok_or_else(|| format!("{} has no known engine", c.address))?
@@ -149,7 +153,7 @@ impl World {
         c: &Res,
         engine: &str,
         version: &str,
-        plan: &mut PlanFacts,
+        plan: &mut DeploymentFacts,
     ) -> (String, Fact<ParameterGroup>) {
         let attr = "db_cluster_parameter_group_name";
         let family = crate::model::family_for(engine, version);

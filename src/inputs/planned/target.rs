@@ -7,8 +7,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    ClusterParameterGroupStatus, ConfigParameter, Fact, Namespace, Parameter, ParameterGroup,
-    PlanFacts, ProvisionedTarget, RedshiftCluster, ServerlessTarget, TargetSnapshot, Workgroup,
+    ClusterParameterGroupStatus, ConfigParameter, DeploymentFacts, Fact, Namespace, Parameter,
+    ParameterGroup, ProvisionedTarget, RedshiftCluster, ServerlessTarget, TargetSnapshot,
+    Workgroup,
 };
 
 use super::{
@@ -16,7 +17,11 @@ use super::{
 };
 
 impl World {
-    pub(super) fn target(&self, t: &Res, plan: &mut PlanFacts) -> Result<TargetSnapshot, String> {
+    pub(super) fn target(
+        &self,
+        t: &Res,
+        plan: &mut DeploymentFacts,
+    ) -> Result<TargetSnapshot, String> {
         match t.kind {
             Kind::RedshiftCluster => self.provisioned(t, plan).map(TargetSnapshot::Provisioned),
             Kind::Namespace => {
@@ -53,7 +58,12 @@ impl World {
     }
 
     /// The resource policy on the target, by the plan: its policy document, or none.
-    fn policy(&self, target: &Res, arn_attr: &str, plan: &mut PlanFacts) -> Fact<Option<String>> {
+    fn policy(
+        &self,
+        target: &Res,
+        arn_attr: &str,
+        plan: &mut DeploymentFacts,
+    ) -> Fact<Option<String>> {
         // CloudFormation can hold it on the target itself.
         if let Some(p) = target.attrs.get("namespace_resource_policy") {
             plan.locations
@@ -90,7 +100,11 @@ impl World {
         }
     }
 
-    fn provisioned(&self, t: &Res, plan: &mut PlanFacts) -> Result<ProvisionedTarget, String> {
+    fn provisioned(
+        &self,
+        t: &Res,
+        plan: &mut DeploymentFacts,
+    ) -> Result<ProvisionedTarget, String> {
         plan.locations.insert("target".into(), t.location.clone());
         let region = self.region_for(t, "arn", "target", plan);
         let exists = t.exists();
@@ -243,7 +257,7 @@ impl World {
         &self,
         ns: &Res,
         wg: &Res,
-        plan: &mut PlanFacts,
+        plan: &mut DeploymentFacts,
     ) -> Result<ServerlessTarget, String> {
         plan.locations.insert("target".into(), wg.location.clone());
         plan.locations

@@ -2,10 +2,10 @@
 
 mod attribute;
 mod data;
-mod deployments;
+mod deployment;
 mod integrations;
+mod membership;
 mod parameter;
-mod plan;
 mod policy;
 mod topology;
 mod versions;
@@ -49,16 +49,16 @@ pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
         Check::Backtrack => versions::backtrack(snap),
         Check::ClusterWriter => topology::cluster_writer(snap),
         Check::SameRegion => topology::same_region(snap),
-        Check::GlobalDatabase => deployments::global_database(snap),
-        Check::BlueGreen => deployments::blue_green(snap),
+        Check::GlobalDatabase => membership::global_database(snap),
+        Check::BlueGreen => membership::blue_green(snap),
         Check::NamespaceArn => topology::namespace_arn(snap),
         Check::ResourcePolicy { statement } => policy::check(snap, *statement),
         Check::Integrations { check, limit } => integrations::check(snap, *check, *limit),
-        Check::Plan {
+        Check::Deployment {
             problem,
             parameters,
             limit,
-        } => plan::check(snap, *problem, parameters, *limit),
+        } => deployment::check(snap, *problem, parameters, *limit),
         Check::Data {
             problem,
             supported,
@@ -93,7 +93,7 @@ pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
         | Check::GlobalDatabase
         | Check::BlueGreen
         | Check::Integrations { .. }
-        | Check::Plan { .. }
+        | Check::Deployment { .. }
         | Check::Data { .. } => source(),
         Check::Attribute { on, .. } => match on {
             On::SourceCluster => source(),

@@ -1,6 +1,6 @@
 //! `check --terraform-plan` / `--cloudformation`: a deployment checked before it happens.
 //! The plan or template becomes snapshots (`crate::inputs`), completed from AWS when
-//! credentials are given (`crate::run::plan`); this parses, decides live or offline, prints.
+//! credentials are given (`crate::run::deployment`); this parses, decides live or offline, prints.
 
 use std::path::Path;
 
@@ -88,7 +88,7 @@ pub(super) fn run(
             let clients = std::sync::Arc::new(crate::run::SdkClients::new(sdk));
             let region = home_region.as_deref();
             Ok::<_, CliError>(
-                crate::run::plan::snapshots(clients, pairs, region, args.concurrency).await,
+                crate::run::deployment::snapshots(clients, pairs, region, args.concurrency).await,
             )
         })?
     } else {

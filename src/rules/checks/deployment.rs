@@ -3,33 +3,33 @@
 //! `Snapshot::plan`; the engine runs them only on snapshots built from a plan.
 
 use crate::model::data_filter::DataFilter;
-use crate::model::{Dialect, Edge, Evidence, PlanFacts, PlannedParameter, Snapshot};
+use crate::model::{DeploymentFacts, Dialect, Edge, Evidence, PlannedParameter, Snapshot};
 use crate::rules::outcome::{Outcome, Verdict};
-use crate::rules::spec::PlanProblem;
+use crate::rules::spec::DeploymentProblem;
 
 pub fn check(
     snap: &Snapshot,
-    problem: PlanProblem,
+    problem: DeploymentProblem,
     parameters: &[String],
     limit: Option<usize>,
 ) -> Outcome {
-    let Some(plan) = &snap.plan else {
+    let Some(plan) = &snap.deployment else {
         return na("not built from a plan");
     };
     let outcome = match problem {
-        PlanProblem::StaticImmediate => static_immediate(plan, parameters),
-        PlanProblem::SetTogether => set_together(plan, parameters),
-        PlanProblem::IntegrationReplaced => replaced(plan),
-        PlanProblem::RebootBetweenApplies => reboot_between(plan, parameters),
-        PlanProblem::FilterIncludes => filter_includes(plan),
-        PlanProblem::FilterValid => filter_valid(snap, plan),
-        PlanProblem::EncryptionContext => encryption_context(plan, limit.unwrap_or(6)),
-        PlanProblem::Arns => arns(plan),
-        PlanProblem::IntegrationName => integration_name(plan),
+        DeploymentProblem::StaticImmediate => static_immediate(plan, parameters),
+        DeploymentProblem::SetTogether => set_together(plan, parameters),
+        DeploymentProblem::IntegrationReplaced => replaced(plan),
+        DeploymentProblem::RebootBetweenApplies => reboot_between(plan, parameters),
+        DeploymentProblem::FilterIncludes => filter_includes(plan),
+        DeploymentProblem::FilterValid => filter_valid(snap, plan),
+        DeploymentProblem::EncryptionContext => encryption_context(plan, limit.unwrap_or(6)),
+        DeploymentProblem::Arns => arns(plan),
+        DeploymentProblem::IntegrationName => integration_name(plan),
     };
     // Point at the resource as the plan names it.
     let role = match problem {
-        PlanProblem::StaticImmediate | PlanProblem::SetTogether => "source_group",
+        DeploymentProblem::StaticImmediate | DeploymentProblem::SetTogether => "source_group",
         _ => "integration",
     };
     match plan.locations.get(role) {
@@ -50,7 +50,7 @@ fn violation(message: impl Into<String>, evidence: Evidence) -> Outcome {
     Outcome::new(Verdict::Violation, message, evidence)
 }
 
-fn planned<'a>(plan: &'a PlanFacts, name: &str) -> Option<&'a PlannedParameter> {
+fn planned<'a>(plan: &'a DeploymentFacts, name: &str) -> Option<&'a PlannedParameter> {
     plan.source_group
         .as_ref()?
         .parameters
@@ -58,7 +58,7 @@ fn planned<'a>(plan: &'a PlanFacts, name: &str) -> Option<&'a PlannedParameter> 
         .find(|p| p.name == name)
 }
 
-fn static_immediate(plan: &PlanFacts, statics: &[String]) -> Outcome {
+fn static_immediate(plan: &DeploymentFacts, statics: &[String]) -> Outcome {
     let Some(group) = &plan.source_group else {
         return na("the plan writes no DB cluster parameter group for the source");
     };
@@ -91,7 +91,7 @@ fn static_immediate(plan: &PlanFacts, statics: &[String]) -> Outcome {
     }
 }
 
-fn set_together(plan: &PlanFacts, together: &[String]) -> Outcome {
+fn set_together(plan: &DeploymentFacts, together: &[String]) -> Outcome {
     let Some(group) = &plan.source_group else {
         return na("the plan writes no DB cluster parameter group for the source");
     };
@@ -158,7 +158,7 @@ fn set_together(plan: &PlanFacts, together: &[String]) -> Outcome {
     ))
 }
 
-fn replaced(plan: &PlanFacts) -> Outcome {
+fn replaced(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -193,7 +193,7 @@ fn replaced(plan: &PlanFacts) -> Outcome {
     )
 }
 
-fn reboot_between(plan: &PlanFacts, statics: &[String]) -> Outcome {
+fn reboot_between(plan: &DeploymentFacts, statics: &[String]) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -231,7 +231,7 @@ fn reboot_between(plan: &PlanFacts, statics: &[String]) -> Outcome {
     )
 }
 
-fn filter_includes(plan: &PlanFacts) -> Outcome {
+fn filter_includes(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -262,7 +262,7 @@ fn filter_includes(plan: &PlanFacts) -> Outcome {
     )
 }
 
-fn filter_valid(snap: &Snapshot, plan: &PlanFacts) -> Outcome {
+fn filter_valid(snap: &Snapshot, plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -287,7 +287,7 @@ fn filter_valid(snap: &Snapshot, plan: &PlanFacts) -> Outcome {
     }
 }
 
-fn encryption_context(plan: &PlanFacts, limit: usize) -> Outcome {
+fn encryption_context(plan: &DeploymentFacts, limit: usize) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -350,7 +350,7 @@ fn edge_problem(
     }
 }
 
-fn arns(plan: &PlanFacts) -> Outcome {
+fn arns(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
@@ -386,7 +386,7 @@ fn arns(plan: &PlanFacts) -> Outcome {
     )
 }
 
-fn integration_name(plan: &PlanFacts) -> Outcome {
+fn integration_name(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlanFacts {
+pub struct DeploymentFacts {
     /// `terraform` or `cloudformation`.
     pub tool: String,
     /// The plan or template file, as given.
@@ -69,7 +69,7 @@ pub struct PlannedIntegration {
     /// Why the plan replaces it: `replace_paths` or `action_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaced_because: Option<String>,
-    /// `None` when the plan sets none; unknown values are named in `PlanFacts::unknown`.
+    /// `None` when the plan sets none; unknown values are named in `DeploymentFacts::unknown`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_filter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,7 +25,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         .as_ref()
         .or(args.cloudformation.as_ref())
     {
-        return super::plan_cmd::run(global, args, &config, &rules, path);
+        return super::deployment_cmd::run(global, args, &config, &rules, path);
     }
     let mut out = Stream::new(global, args, &config, &rules, false);
     match &args.snapshot {

@@ -102,7 +102,7 @@ pub async fn complete<C: Clients>(
     let planned_existing = matches!(pair.source, Side::Planned(_)) && pair.plan.source_exists;
     let mut snap = pair.complete(source, target)?;
     let unknown = |key: &str| {
-        snap.plan
+        snap.deployment
             .as_ref()
             .is_some_and(|p| p.unknown.contains_key(key))
     };
@@ -167,7 +167,9 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
     if snap.source.global_cluster.is_some() {
         snap.source.global_cluster = live.global_cluster;
     }
-    let Some(plan) = &mut snap.plan else { return };
+    let Some(plan) = &mut snap.deployment else {
+        return;
+    };
     // What the plan left unknown only because the cluster exists is known now.
     for field in ["Status", "BacktrackWindow", "CrossAccountClone"] {
         let key = format!("source.cluster.{field}");
@@ -203,7 +205,7 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
 /// apply status and (when the plan attaches none) its resource policy are read from AWS.
 async fn live_target_state(tgt: &crate::fetch::TargetClients, snap: &mut Snapshot) {
     use crate::model::TargetSnapshot;
-    let Some(plan) = &snap.plan else { return };
+    let Some(plan) = &snap.deployment else { return };
     let exists = |key: &str| {
         plan.unknown
             .get(key)
@@ -246,7 +248,7 @@ async fn live_target_state(tgt: &crate::fetch::TargetClients, snap: &mut Snapsho
         // The plan and AWS disagree on what the target is: leave it unknown.
         _ => return,
     }
-    if let Some(plan) = &mut snap.plan {
+    if let Some(plan) = &mut snap.deployment {
         for k in keys.iter().chain(&["target.parameter_group"]) {
             if plan
                 .unknown
