@@ -376,7 +376,12 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         .map(|(f, s)| {
             let findings = evaluate(s, &rules);
             let mut r = Report::new(s, findings);
-            r.integration = Some(IntegrationInfo::new(&f.integration, &f.region, &r.findings));
+            r.integration = Some(IntegrationInfo::new(
+                &f.integration,
+                &f.region,
+                &r.findings,
+                &RuleSet::embedded().unwrap().causes,
+            ));
             r
         })
         .collect();

@@ -16,7 +16,7 @@ fn all_regions(rules: &RuleSet) -> Vec<String> {
         .rules
         .iter()
         .filter_map(|r| match &r.check {
-            Check::RegionAvailable { available, .. } => Some(available.clone()),
+            Check::RegionAvailable(r) => Some(r.available.clone()),
             _ => None,
         })
         .flatten()
@@ -105,7 +105,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 }
             };
             let info = |findings: &[crate::model::Finding]| {
-                let mut info = IntegrationInfo::new(&c.found.integration, &c.found.region, findings);
+                let mut info = IntegrationInfo::new(&c.found.integration, &c.found.region, findings, &rules.causes);
                 info.tables = c.tables.clone();
                 info
             };

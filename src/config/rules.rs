@@ -135,7 +135,9 @@ mod tests {
         let set = configure(RuleSet::embedded().unwrap(), &c.rules, &c.overrides).unwrap();
         let r = set.find("ZM010").unwrap();
         assert_eq!(r.title, "ours");
-        assert!(matches!(&r.check, Check::EngineVersion { minimum: Some(m), .. } if m == "3.07.0"));
+        assert!(
+            matches!(&r.check, Check::EngineVersion(v) if v.minimum.as_deref() == Some("3.07.0"))
+        );
     }
 
     #[test]

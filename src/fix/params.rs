@@ -96,11 +96,11 @@ pub fn source_params(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> 
     let mut out = SourceParams::default();
     for (f, rule) in actionable(findings, rules) {
         match &rule.check {
-            Check::SourceParameter {
+            Check::SourceParameter(crate::rules::checks::source_parameter::Spec {
                 parameter,
                 expect,
                 documented_default,
-            } => {
+            }) => {
                 let actual = f.evidence.actual.as_deref();
                 if f.evidence.actual.is_some() && expect.holds(actual) {
                     continue; // right value, not live yet: the reboot handles it
@@ -126,7 +126,9 @@ pub fn source_params(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> 
                 }
                 out.rules.push(f.rule.clone());
             }
-            Check::SourceParametersUnset { parameters } => {
+            Check::SourceParametersUnset(crate::rules::checks::source_parameters_unset::Spec {
+                parameters,
+            }) => {
                 let Some(group) = snap.source.parameter_group.ok() else {
                     continue;
                 };

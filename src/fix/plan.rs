@@ -36,7 +36,7 @@ fn policy_actions(
     rules: &RuleSet,
 ) {
     let wanted = failing(findings, rules, |r| {
-        matches!(r.check, Check::ResourcePolicy { .. })
+        matches!(r.check, Check::ResourcePolicy(_))
     });
     if wanted.is_empty() {
         return;
@@ -45,7 +45,7 @@ fn policy_actions(
     let want = |which: PolicyStatement| {
         wanted.iter().any(|f| {
             rules.find(&f.rule).is_some_and(
-                |r| matches!(r.check, Check::ResourcePolicy { statement } if statement == which),
+                |r| matches!(&r.check, Check::ResourcePolicy(p) if p.statement == which),
             )
         })
     };

@@ -27,14 +27,14 @@ pub(super) fn source_actions(
     let custom_group = failing(
         findings,
         rules,
-        |r| matches!(&r.check, Check::Attribute { field, .. } if field == "DBClusterParameterGroup"),
+        |r| matches!(&r.check, Check::Attribute(a) if a.field == "DBClusterParameterGroup"),
     );
     let not_applied = failing(findings, rules, |r| {
-        matches!(r.check, Check::ParametersApplied)
+        matches!(r.check, Check::ParametersApplied(_))
     });
     // Right value in the group, not live yet: only a reboot is needed.
     let not_live: Vec<&Finding> = failing(findings, rules, |r| {
-        matches!(r.check, Check::SourceParameter { .. })
+        matches!(r.check, Check::SourceParameter(_))
     })
     .into_iter()
     .filter(|f| !wants.rules.contains(&f.rule))

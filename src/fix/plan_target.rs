@@ -26,7 +26,7 @@ pub(super) fn target_actions(
     let case = failing(
         findings,
         rules,
-        |r| matches!(&r.check, Check::TargetParameter { parameter, .. } if parameter == CASE_SENSITIVE),
+        |r| matches!(&r.check, Check::TargetParameter(p) if p.parameter == CASE_SENSITIVE),
     );
     if case.is_empty() {
         return;

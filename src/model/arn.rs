@@ -87,6 +87,24 @@ pub fn account_of(arn: &str) -> Option<String> {
         .filter(|a| !a.is_empty())
 }
 
+/// `arn:aws:redshift:R:A:namespace:ID` or `arn:aws:redshift-serverless:R:A:namespace/ID`.
+pub fn is_namespace_arn(s: &str) -> bool {
+    let Ok(a) = Arn::parse(s) else { return false };
+    let sep_ok = match a.service.as_str() {
+        "redshift" => a.resource.starts_with("namespace:"),
+        "redshift-serverless" => a.resource.starts_with("namespace/"),
+        _ => false,
+    };
+    let (_, id) = a.resource_parts();
+    sep_ok
+        && a.account.len() == 12
+        && !a.region.is_empty()
+        && !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +131,21 @@ mod tests {
         assert!(Arn::parse("not-an-arn:aws:rds:r:1:cluster:x").is_err());
         assert!(Arn::parse("arn:aws:rds:us-east-1:12ab:cluster:x").is_err());
         assert!(Arn::parse("arn:gcp:rds:us-east-1:1:cluster:x").is_err());
+    }
+
+    #[test]
+    fn namespace_arns() {
+        assert!(is_namespace_arn(
+            "arn:aws:redshift:us-east-1:123456789012:namespace:a1b2-c3"
+        ));
+        assert!(is_namespace_arn(
+            "arn:aws:redshift-serverless:us-east-1:123456789012:namespace/a1b2-c3"
+        ));
+        assert!(!is_namespace_arn(
+            "arn:aws:redshift:us-east-1:123456789012:cluster:my-cluster"
+        ));
+        assert!(!is_namespace_arn(
+            "arn:aws:redshift-serverless:us-east-1:123456789012:namespace:a1b2"
+        ));
     }
 }

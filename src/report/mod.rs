@@ -85,7 +85,12 @@ pub struct IntegrationInfo {
 }
 
 impl IntegrationInfo {
-    pub fn new(i: &crate::model::Integration, region: &str, findings: &[Finding]) -> Self {
+    pub fn new(
+        i: &crate::model::Integration,
+        region: &str,
+        findings: &[Finding],
+        causes: &[crate::rules::spec::Cause],
+    ) -> Self {
         IntegrationInfo {
             arn: i.integration_arn.clone(),
             name: i.integration_name.clone(),
@@ -93,7 +98,7 @@ impl IntegrationInfo {
             region: region.to_string(),
             account: crate::model::arn::account_of(&i.source_arn),
             data_filter: i.data_filter.clone(),
-            errors: crate::rules::integration_causes::map(&i.errors, findings),
+            errors: crate::rules::integration_causes::map(&i.errors, findings, causes),
             tables: None,
         }
     }

@@ -29,6 +29,7 @@ pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
     }
     let set = RuleSet {
         rules: rules.to_vec(),
+        causes: Vec::new(),
     };
     let snap = &report.snapshot;
     let plan = fix::plan(
@@ -86,11 +87,11 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
     let mut others = Vec::new();
     for f in problems {
         match rule_of(f).map(|r| &r.check) {
-            Some(Check::SourceParameter {
+            Some(Check::SourceParameter(crate::rules::checks::source_parameter::Spec {
                 parameter,
                 expect: Condition::Equals(v),
                 ..
-            }) => set_in_group.push((f, parameter.clone(), v.to_string())),
+            })) => set_in_group.push((f, parameter.clone(), v.to_string())),
             _ => others.push(f),
         }
     }

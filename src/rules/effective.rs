@@ -4,9 +4,10 @@
 //! default AWS returns, the documented default the rule data carries. Only if none has it is
 //! the value unknown.
 
-use crate::model::{CallError, EngineDefaults, Fact, ParameterGroup, ValueSource};
+use crate::model::{CallError, EngineDefaults, Evidence, Fact, ParameterGroup, ValueSource};
 
-use super::spec::DocumentedDefault;
+use super::condition::{Condition, DocumentedDefault};
+use super::outcome::{Outcome, Verdict};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effective {
@@ -26,7 +27,7 @@ impl Effective {
         let v = self
             .value
             .as_deref()
-            .map(super::spec::show)
+            .map(super::condition::show)
             .unwrap_or_else(|| "unknown".into());
         format!("{v} ({})", source_name(self.source))
     }
@@ -100,6 +101,89 @@ pub fn resolve(
         reference: None,
         failed_read: None,
     })
+}
+
+// ------------------------------------------------ judging a parameter
+
+pub const IN_SYNC: &str = "in-sync";
+
+/// What to do when the value is right but not live yet: only the reboot.
+pub const REBOOT_WRITER: &str = "aws rds reboot-db-instance --db-instance-identifier {writer}";
+
+pub const REBOOT_CLUSTER: &str = "aws redshift reboot-cluster --cluster-identifier {target_id}";
+
+/// Shared by source and target parameter checks. `not_live` is why the group's values are
+/// not in force yet, with the command that makes them so.
+pub fn judge(
+    name: &str,
+    group: &str,
+    expect: &Condition,
+    resolved: Result<Effective, crate::model::CallError>,
+    not_live: Option<(String, &'static str)>,
+    mut ev: Evidence,
+) -> Outcome {
+    let eff = match resolved {
+        Err(e) => {
+            ev.actual_source = Some(ValueSource::Unknown);
+            ev.failed_call = Some(e.call.clone());
+            return Outcome::unknown(
+                format!("cannot read {name} in {group}: {}", e.describe()),
+                ev,
+            );
+        }
+        Ok(eff) => eff,
+    };
+    ev.actual = eff.value.clone();
+    ev.actual_source = Some(eff.source);
+    ev.default_reference = eff.reference.clone();
+    let Some(value) = eff.value.as_deref() else {
+        return Outcome::unknown(
+            format!(
+                "{name} is not set in {group}, AWS returned no default for it, and the rule \
+                 carries no documented default"
+            ),
+            ev,
+        );
+    };
+    let shown = match (&eff.source, &eff.failed_read) {
+        (ValueSource::DocumentedDefault, Some(e)) => format!(
+            "not set in {group}; the engine defaults could not be read ({}), so this assumes the documented default {}",
+            e.describe(),
+            crate::rules::spec::show(value)
+        ),
+        (ValueSource::DocumentedDefault, None) => format!(
+            "not set in {group} and AWS returned no default, so it has its documented default {}",
+            crate::rules::spec::show(value)
+        ),
+        _ => format!("{} in {group}", eff.describe()),
+    };
+    let holds = expect.holds(Some(value));
+    if let Some(e) = &eff.failed_read {
+        // A value assumed after a failed read is never a pass: it is unverified.
+        ev.failed_call = Some(e.call.clone());
+        if holds {
+            return Outcome::unknown(
+                format!("{name} is {shown}, which would pass; {}", e.remedy()),
+                ev,
+            );
+        }
+    }
+    match (holds, not_live) {
+        (true, None) => Outcome::new(Verdict::Pass, format!("{name} is {shown}"), ev),
+        (true, Some((why, reboot))) => Outcome::new(
+            Verdict::Violation,
+            format!("{name} is {shown}, but it is not live yet: {why}"),
+            ev,
+        )
+        .fix(reboot),
+        (false, live) => {
+            let mut msg = format!("{name} is {shown}; zero-ETL needs {}", expect.describe());
+            if let Some((why, _)) = live {
+                msg.push_str(&format!(" (also: {why})"));
+            }
+            Outcome::new(Verdict::Violation, msg, ev)
+        }
+    }
 }
 
 #[cfg(test)]

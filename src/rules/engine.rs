@@ -2,19 +2,21 @@
 
 use crate::model::{Evidence, Finding, Severity, Snapshot, Status};
 
-use super::checks;
+use super::checks::Needs;
 use super::outcome::{Outcome, Verdict};
 use super::spec::Rule;
 use super::RuleSet;
 
 /// Does the rule apply to this source engine and target kind?
 pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
-    // Data rules run only when the catalog was asked for (`--data`).
-    if matches!(rule.check, super::spec::Check::Data { .. }) && snap.schema.is_none() {
-        return false;
-    }
-    // Plan rules run only on snapshots built from a plan or template.
-    if matches!(rule.check, super::spec::Check::Deployment { .. }) && snap.deployment.is_none() {
+    // Data rules run only when the catalog was asked for (`--data`); deployment rules only
+    // on snapshots built from a Terraform plan or CloudFormation template.
+    let held = match rule.check.kind().needs() {
+        Needs::Nothing => true,
+        Needs::Schema => snap.schema.is_some(),
+        Needs::Deployment => snap.deployment.is_some(),
+    };
+    if !held {
         return false;
     }
     let a = &rule.applies_to;
@@ -32,7 +34,7 @@ pub fn evaluate(snap: &Snapshot, rules: &RuleSet) -> Vec<Finding> {
             // A plan that cannot tell a fact this rule reads: unverified, never judged.
             let outcome = match super::reads::unknown(&r.check, snap) {
                 Some(why) => Outcome::unknown(why, Evidence::default()),
-                None => checks::run(&r.check, snap),
+                None => r.check.kind().run(snap),
             };
             finding(r, outcome, snap)
         })
@@ -61,7 +63,7 @@ fn finding(rule: &Rule, outcome: Outcome, snap: &Snapshot) -> Finding {
         severity: rule.severity,
         resource: outcome
             .resource
-            .unwrap_or_else(|| checks::default_resource(&rule.check, snap)),
+            .unwrap_or_else(|| rule.check.kind().resource(snap)),
         message: outcome.message,
         evidence: outcome.evidence,
         docs: rule.docs_url().to_string(),

@@ -36,20 +36,20 @@ fn in_plan(rule: &Rule, plan: &crate::model::DeploymentFacts, snap: &Snapshot) -
     };
     let terraform = plan.tool == "terraform";
     match &rule.check {
-        Check::SourceParameter {
+        Check::SourceParameter(crate::rules::checks::source_parameter::Spec {
             parameter,
             expect: Condition::Equals(v),
             ..
-        } => Some(format!(
+        }) => Some(format!(
             "# in {}:\n{}",
             at("source_group", &snap.source.cluster.db_cluster_parameter_group),
             plan_parameter(&plan.tool, parameter, &v.to_string())
         )),
-        Check::TargetParameter {
+        Check::TargetParameter(crate::rules::checks::target_parameter::Spec {
             parameter,
             expect: Condition::Equals(v),
             ..
-        } => Some(match (&snap.target, terraform) {
+        }) => Some(match (&snap.target, terraform) {
             (TargetSnapshot::Serverless(_), true) => format!(
                 "# in {}:\nconfig_parameter {{ parameter_key = \"{parameter}\"  parameter_value = \"{v}\" }}",
                 at("target", snap.target.display_id())

@@ -1,64 +1,13 @@
-//! An existing integration's `Errors`, mapped to the rules that explain them: the documented
-//! failure messages (Aurora's troubleshooting page, field notes §5) name a cause; the rules
-//! of this run say whether that cause holds now.
+//! An existing integration's `Errors`, mapped to the rules that explain them: the causes are
+//! rules data (`[[cause]]` in `rules/*.toml`, next to the rules that confirm them, each with
+//! the troubleshooting page it comes from); the rules of this run say whether a cause holds
+//! now.
 
 use serde::Serialize;
 
 use crate::model::{Finding, IntegrationError, Status};
 
-/// (words in the message or code, the rules that check that cause, the cause in words).
-const CAUSES: &[(&[&str], &[&str], &str)] = &[
-    (
-        &["binlog", "binary log"],
-        &["ZM001", "ZM002", "ZM003", "ZM004", "ZM005", "ZM006", "ZM007", "ZM008", "ZC007"],
-        "the source's binary logging settings (enhanced binlog, binlog format, row image, live on the writer)",
-    ),
-    (
-        &["logical replication", "logical_replication", "replication slot"],
-        &["ZP001", "ZP002", "ZP003", "ZP004", "ZC007"],
-        "the source's logical replication settings",
-    ),
-    (
-        &["case sensitiv", "case_sensitive"],
-        &["ZR007"],
-        "case sensitivity on the target (enable_case_sensitive_identifier)",
-    ),
-    (
-        &["resource policy", "authoriz", "not authorized", "inbound integration"],
-        &["ZA001", "ZA002"],
-        "the target namespace's resource policy",
-    ),
-    (
-        &["primary key"],
-        &["ZD002"],
-        "tables without a primary key",
-    ),
-    (
-        &["data type", "unsupported type", "not supported type"],
-        &["ZD004", "ZD010"],
-        "column types zero-ETL does not replicate",
-    ),
-    (
-        &["parameter group", "pending-reboot", "reboot"],
-        &["ZC006", "ZC007"],
-        "a parameter group that is not applied (pending reboot)",
-    ),
-    (
-        &["encrypt"],
-        &["ZR006"],
-        "target encryption",
-    ),
-    (
-        &["node type"],
-        &["ZR004"],
-        "the target's node type",
-    ),
-    (
-        &["engine version", "version is not supported"],
-        &["ZM010", "ZP005"],
-        "the source engine version",
-    ),
-];
+use super::spec::Cause;
 
 /// One error of an integration, with its likely cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,7 +27,11 @@ pub struct MappedError {
 }
 
 /// Map each error to a cause, and say which failing findings confirm it.
-pub fn map(errors: &[IntegrationError], findings: &[Finding]) -> Vec<MappedError> {
+pub fn map(
+    errors: &[IntegrationError],
+    findings: &[Finding],
+    causes: &[Cause],
+) -> Vec<MappedError> {
     errors
         .iter()
         .map(|e| {
@@ -88,14 +41,11 @@ pub fn map(errors: &[IntegrationError], findings: &[Finding]) -> Vec<MappedError
                 e.error_message.as_deref().unwrap_or("")
             )
             .to_lowercase();
-            let hit = CAUSES
+            let hit = causes
                 .iter()
-                .find(|(words, _, _)| words.iter().any(|w| text.contains(w)));
+                .find(|c| c.words.iter().any(|w| text.contains(w.as_str())));
             let (likely_cause, rules) = match hit {
-                Some((_, rules, cause)) => (
-                    Some(cause.to_string()),
-                    rules.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
-                ),
+                Some(c) => (Some(c.what.clone()), c.rules.clone()),
                 None => (None, Vec::new()),
             };
             let confirmed_by = findings
@@ -148,12 +98,14 @@ mod tests {
                 error_message: None,
             },
         ];
+        let causes = crate::rules::RuleSet::embedded().unwrap().causes;
         let m = map(
             &errors,
             &[
                 finding("ZP001", Status::Fail),
                 finding("ZP002", Status::Pass),
             ],
+            &causes,
         );
         assert_eq!(m[0].rules[0], "ZP001");
         assert_eq!(m[0].confirmed_by, ["ZP001"]);

@@ -1,6 +1,7 @@
 //! Rules: data in `rules/*.toml` (embedded at build time), and the engine that runs them.
 
 pub mod checks;
+pub mod condition;
 pub mod effective;
 pub mod engine;
 pub mod fix_text;
@@ -58,6 +59,9 @@ pub struct RulesError {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    /// Integration error causes, in the order the files list them: the first whose words
+    /// match an error names its cause.
+    pub causes: Vec<spec::Cause>,
 }
 
 impl RuleSet {
@@ -85,26 +89,37 @@ impl RuleSet {
                 file: path.display().to_string(),
                 message: e.to_string(),
             })?;
-            for rule in parse_file(&path.display().to_string(), &text)? {
+            let file = parse_file(&path.display().to_string(), &text)?;
+            for rule in file.rules {
                 match set.rules.iter_mut().find(|r| r.code == rule.code) {
                     Some(slot) => *slot = rule,
                     None => set.rules.push(rule),
                 }
             }
+            for cause in file.causes {
+                match set.causes.iter_mut().find(|c| c.what == cause.what) {
+                    Some(slot) => *slot = cause,
+                    None => set.causes.push(cause),
+                }
+            }
         }
         set.validate()?;
+        set.validate_causes()?;
         Ok(set)
     }
 
     pub fn from_sources(
         sources: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RulesError> {
-        let mut rules = Vec::new();
+        let (mut rules, mut causes) = (Vec::new(), Vec::new());
         for (name, text) in sources {
-            rules.extend(parse_file(&name, &text)?);
+            let file = parse_file(&name, &text)?;
+            rules.extend(file.rules);
+            causes.extend(file.causes);
         }
-        let set = RuleSet { rules };
+        let set = RuleSet { rules, causes };
         set.validate()?;
+        set.validate_causes()?;
         Ok(set)
     }
 
@@ -148,38 +163,47 @@ impl RuleSet {
             if !seen.insert(r.code.clone()) || !seen.insert(format!("name:{}", r.name)) {
                 return Err(bad(format!("code or name '{}' is used twice", r.name)));
             }
-            match &r.check {
-                spec::Check::EngineVersion {
-                    minimum: None,
-                    minimum_by_major,
-                    ..
-                } if minimum_by_major.is_empty() => {
-                    return Err(bad(
-                        "an engine_version check needs minimum or minimum_by_major".into(),
-                    ))
-                }
-                spec::Check::RegionAvailable { page, .. } if !page.starts_with("https://") => {
-                    return Err(bad("a region_available check needs an https:// page".into()))
-                }
-                _ => {}
-            }
+            r.check.kind().validate().map_err(bad)?;
             if r.docs.references.is_empty()
                 || r.docs.references.iter().any(|u| !u.starts_with("https://"))
             {
                 return Err(bad("docs.references needs at least one https:// URL".into()));
             }
         }
+
+        Ok(())
+    }
+
+    /// Every cause names rules of the loaded set (before any selection narrows it).
+    fn validate_causes(&self) -> Result<(), RulesError> {
+        for c in &self.causes {
+            let bad = |message: String| RulesError {
+                file: format!("cause '{}'", c.what),
+                message,
+            };
+            if c.words.is_empty() || c.words.iter().any(|w| *w != w.to_lowercase()) {
+                return Err(bad(
+                    "words needs at least one lower-case word or phrase".into()
+                ));
+            }
+            if let Some(code) = c.rules.iter().find(|code| self.find(code).is_none()) {
+                return Err(bad(format!(
+                    "names rule {code}, which no rules file defines"
+                )));
+            }
+            if !c.reference.starts_with("https://") {
+                return Err(bad("reference needs an https:// URL".into()));
+            }
+        }
         Ok(())
     }
 }
 
-fn parse_file(name: &str, text: &str) -> Result<Vec<Rule>, RulesError> {
-    toml::from_str::<spec::RuleFile>(text)
-        .map(|f| f.rules)
-        .map_err(|e| RulesError {
-            file: name.to_string(),
-            message: one_line_toml_error(text, &e),
-        })
+fn parse_file(name: &str, text: &str) -> Result<spec::RuleFile, RulesError> {
+    toml::from_str::<spec::RuleFile>(text).map_err(|e| RulesError {
+        file: name.to_string(),
+        message: one_line_toml_error(text, &e),
+    })
 }
 
 /// `line L, column C: message`, on one line (toml's own rendering spans several).
@@ -226,5 +250,21 @@ mod tests {
         assert!(msg.contains("bad.toml"), "{msg}");
         assert!(msg.contains("nmae"), "{msg}");
         assert!(msg.contains("line 3"), "{msg}");
+    }
+
+    /// A cause must name rules that exist, so a renamed code cannot leave it pointing nowhere.
+    #[test]
+    fn a_cause_names_rules_that_exist() {
+        let mut sources: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        sources.push((
+            "extra.toml".into(),
+            "[[cause]]\nwhat = \"x\"\nwords = [\"x\"]\nrules = [\"ZZ999\"]\nreference = \"https://example.com\"\n".into(),
+        ));
+        let err = RuleSet::from_sources(sources).unwrap_err();
+        assert!(err.to_string().contains("ZZ999"), "{err}");
+        assert!(!RuleSet::embedded().unwrap().causes.is_empty());
     }
 }

@@ -1,12 +1,81 @@
-//! A field of a fetched resource, by AWS's own name.
+//! `kind = "attribute"`: a field of a fetched resource, by AWS's own name.
 
 use serde_json::Value;
 
 use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
-use crate::rules::spec::{Condition, On, Scalar};
+use serde::{Deserialize, Serialize};
 
-pub fn check(
+use super::{About, Kind, Reads};
+use crate::rules::condition::{Condition, Scalar};
+
+/// Where an `attribute` check reads its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum On {
+    /// The Aurora DB cluster (DescribeDBClusters).
+    SourceCluster,
+    /// The Redshift provisioned cluster (DescribeClusters).
+    TargetCluster,
+    /// The Redshift Serverless workgroup (GetWorkgroup).
+    Workgroup,
+    /// The Redshift Serverless namespace (GetNamespace).
+    Namespace,
+}
+
+/// A field of a fetched resource, by AWS's name (`NodeType`, `EngineMode`, ...). A dotted
+/// path reaches into nested structures.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub on: On,
+    pub field: String,
+    pub expect: Condition,
+    /// The value to assume when AWS omits the field. Without it, an absent field is an error.
+    #[serde(default)]
+    pub when_absent: Option<Scalar>,
+}
+
+pub const ABOUT: About = About {
+    name: "attribute",
+    fields: "`on` (`source_cluster`, `target_cluster`, `workgroup`, `namespace`), `field` (AWS name, dotted for nesting), `expect`, `when_absent`",
+    checks: "a field of the fetched resource",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        check(snap, self.on, &self.field, &self.expect, self.when_absent.as_ref())
+    }
+
+    fn resource(&self, snap: &Snapshot) -> String {
+        match self.on {
+            On::SourceCluster => super::source_resource(snap),
+            On::Workgroup => super::workgroup_resource(snap),
+            On::TargetCluster | On::Namespace => super::target_resource(snap),
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        let side = match self.on {
+            On::SourceCluster => "source.cluster",
+            On::TargetCluster => "target.cluster",
+            On::Workgroup => "target.workgroup",
+            On::Namespace => "target.namespace",
+        };
+        let head = self.field.split('.').next().unwrap_or(&self.field);
+        Reads::paths([format!("{side}.{head}"), format!("{side}.{}", self.field)])
+    }
+
+    fn roles(&self) -> &'static [&'static str] {
+        match self.on {
+            On::SourceCluster => &["source"],
+            On::TargetCluster | On::Workgroup => &["target"],
+            On::Namespace => &["namespace", "target"],
+        }
+    }
+}
+
+fn check(
     snap: &Snapshot,
     on: On,
     field: &str,
@@ -40,7 +109,7 @@ pub fn check(
     let shown = if source == ValueSource::DocumentedDefault {
         format!("not reported (taken as {actual})")
     } else {
-        crate::rules::spec::show(&actual)
+        crate::rules::condition::show(&actual)
     };
     if expect.holds(Some(&actual)) {
         Outcome::new(Verdict::Pass, format!("{field} of {what} is {shown}"), ev)

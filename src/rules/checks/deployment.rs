@@ -1,13 +1,98 @@
-//! Problems only a Terraform plan or CloudFormation template can have: how it applies
+//! `kind = "deployment"`: problems only a Terraform plan or CloudFormation template can have: how it applies
 //! parameters, what it replaces, and what it asks of one apply. Each reads
 //! `Snapshot::plan`; the engine runs them only on snapshots built from a plan.
 
 use crate::model::data_filter::DataFilter;
 use crate::model::{DeploymentFacts, Dialect, Edge, Evidence, PlannedParameter, Snapshot};
 use crate::rules::outcome::{Outcome, Verdict};
-use crate::rules::spec::DeploymentProblem;
+use serde::{Deserialize, Serialize};
 
-pub fn check(
+use super::{About, Kind, Needs, Reads};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentProblem {
+    /// A static parameter planned with `apply_method = "immediate"`.
+    StaticImmediate,
+    /// Parameters AWS accepts only together, set in part or with different apply methods.
+    SetTogether,
+    /// The integration is replaced (deleted and created again).
+    IntegrationReplaced,
+    /// The integration is created in the same apply that changes what the source's writer
+    /// must reboot for.
+    RebootBetweenApplies,
+    /// The data filter includes something (Aurora PostgreSQL needs an include).
+    FilterIncludes,
+    /// The data filter is one CreateIntegration accepts.
+    FilterValid,
+    /// `AdditionalEncryptionContext` only with a KMS key, and within the limit of pairs.
+    EncryptionContext,
+    /// `SourceArn` is the cluster's ARN and `TargetArn` the namespace's (not a cluster or
+    /// workgroup ARN, an id or a name).
+    Arns,
+    /// `IntegrationName` is one CreateIntegration accepts.
+    IntegrationName,
+}
+
+/// What only a Terraform plan or CloudFormation template can get wrong (how it applies
+/// parameters, what it replaces, what it orders badly). `parameters` names the parameters
+/// the problem concerns; `limit` a ceiling.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub problem: DeploymentProblem,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+pub const ABOUT: About = About {
+    name: "deployment",
+    fields: "`problem` (`static_immediate`, `set_together`, `integration_replaced`, `reboot_between_applies`, `filter_includes`, `filter_valid`, `encryption_context`, `arns`, `integration_name`), `parameters`, `limit`",
+    checks: "what a Terraform plan or CloudFormation template does (runs only on snapshots built from one)",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        check(snap, self.problem, &self.parameters, self.limit)
+    }
+
+    fn needs(&self) -> Needs {
+        Needs::Deployment
+    }
+
+    fn reads(&self) -> Reads {
+        use DeploymentProblem as P;
+        match self.problem {
+            P::FilterIncludes | P::FilterValid => {
+                Reads::paths(["plan.integration.DataFilter".to_string()])
+            }
+            // The key matters only with a context; the check asks for it then.
+            P::EncryptionContext => {
+                Reads::paths(["plan.integration.AdditionalEncryptionContext".to_string()])
+            }
+            P::StaticImmediate | P::SetTogether => {
+                Reads::paths(["source.parameter_group".to_string()])
+            }
+            // What the deployment itself says: facts of the snapshot.
+            P::IntegrationReplaced | P::RebootBetweenApplies | P::Arns | P::IntegrationName => {
+                Reads::Facts
+            }
+        }
+    }
+
+    fn roles(&self) -> &'static [&'static str] {
+        match self.problem {
+            DeploymentProblem::StaticImmediate | DeploymentProblem::SetTogether => {
+                &["source_group", "source"]
+            }
+            _ => &["integration"],
+        }
+    }
+}
+
+fn check(
     snap: &Snapshot,
     problem: DeploymentProblem,
     parameters: &[String],

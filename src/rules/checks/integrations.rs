@@ -1,10 +1,52 @@
-//! Existing integrations (rds:DescribeIntegrations) and the documented quotas.
+//! `kind = "integrations"`: existing integrations (rds:DescribeIntegrations) and the documented quotas.
 
 use crate::model::{Evidence, Fact, Integration, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
-use crate::rules::spec::IntegrationCheck;
+use serde::{Deserialize, Serialize};
 
-pub fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outcome {
+use super::{About, Kind, Reads};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntegrationCheck {
+    SourceQuota,
+    TargetQuota,
+    AccountQuota,
+    NoConcurrentCreation,
+    ExistingHealth,
+}
+
+/// Which question about existing integrations, and the quota where there is one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub check: IntegrationCheck,
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+pub const ABOUT: About = About {
+    name: "integrations",
+    fields: "`check = \"source_quota\" | \"target_quota\" | \"account_quota\" | \"no_concurrent_creation\" | \"existing_health\"`, `limit`",
+    checks: "existing integrations from `DescribeIntegrations`",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        check(snap, self.check, self.limit)
+    }
+
+    fn reads(&self) -> Reads {
+        // DescribeIntegrations is a fact of the snapshot: a failed read is in it.
+        Reads::Facts
+    }
+
+    fn roles(&self) -> &'static [&'static str] {
+        &["integration", "source"]
+    }
+}
+
+fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outcome {
     let mut ev = Evidence {
         field: Some("Integrations".into()),
         ..Default::default()

@@ -1,111 +1,131 @@
-//! The check kinds. Each takes the snapshot and returns an [`Outcome`].
+//! The check kinds. Each kind is one module: its rules-data shape (`Spec`), its row of
+//! documentation (`ABOUT`), and everything the engine asks of it behind [`Kind`]: how it
+//! judges a snapshot, the resource its findings are about, the facts it reads, and where in a
+//! deployment its findings point. The kinds are listed once, in [`kinds!`] below: adding a
+//! kind is its module, its line there, and its rules data.
 
-mod attribute;
-mod data;
-mod deployment;
-mod integrations;
-mod membership;
-mod parameter;
-mod policy;
-mod topology;
-mod versions;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Snapshot, TargetSnapshot};
 
 use super::outcome::Outcome;
-use super::spec::{Check, On};
 
-pub fn run(check: &Check, snap: &Snapshot) -> Outcome {
-    match check {
-        Check::SourceParameter {
-            parameter,
-            expect,
-            documented_default,
-        } => parameter::source(snap, parameter, expect, documented_default.as_ref()),
-        Check::SourceParametersUnset { parameters } => parameter::source_unset(snap, parameters),
-        Check::TargetParameter {
-            parameter,
-            expect,
-            documented_default,
-        } => parameter::target(snap, parameter, expect, documented_default.as_ref()),
-        Check::ParametersApplied => parameter::applied(snap),
-        Check::Attribute {
-            on,
-            field,
-            expect,
-            when_absent,
-        } => attribute::check(snap, *on, field, expect, when_absent.as_ref()),
-        Check::EngineVersion {
-            minimum,
-            minimum_by_major,
-            as_of,
-        } => versions::engine_version(snap, minimum.as_deref(), minimum_by_major, as_of.as_deref()),
-        Check::RegionAvailable {
-            as_of,
-            page,
-            available,
-            not_available,
-        } => versions::region_available(snap, as_of, page, available, not_available),
-        Check::Backtrack => versions::backtrack(snap),
-        Check::ClusterWriter => topology::cluster_writer(snap),
-        Check::SameRegion => topology::same_region(snap),
-        Check::GlobalDatabase => membership::global_database(snap),
-        Check::BlueGreen => membership::blue_green(snap),
-        Check::NamespaceArn => topology::namespace_arn(snap),
-        Check::ResourcePolicy { statement } => policy::check(snap, *statement),
-        Check::Integrations { check, limit } => integrations::check(snap, *check, *limit),
-        Check::Deployment {
-            problem,
-            parameters,
-            limit,
-        } => deployment::check(snap, *problem, parameters, *limit),
-        Check::Data {
-            problem,
-            supported,
-            unsupported,
-            as_of,
-            limit,
-        } => data::check(
-            snap,
-            *problem,
-            &data::TypeData {
-                supported,
-                unsupported,
-                as_of: as_of.as_deref(),
-            },
-            *limit,
-        ),
+/// What the engine asks of a check kind.
+pub trait Kind {
+    /// Judge the snapshot.
+    fn run(&self, snap: &Snapshot) -> Outcome;
+
+    /// The resource a finding is about when the outcome does not name one.
+    fn resource(&self, snap: &Snapshot) -> String {
+        source_resource(snap)
+    }
+
+    /// The facts the check reads, so a snapshot that cannot tell one (a deployment's
+    /// unknown) makes the check unverified instead of judged.
+    fn reads(&self) -> Reads;
+
+    /// The deployment roles a finding points at, first located first (`source_group`,
+    /// `source`, `target_group`, `target`, `namespace`, `policy`, `integration`).
+    fn roles(&self) -> &'static [&'static str] {
+        &["source"]
+    }
+
+    /// Whether the rules data is complete for this kind (beyond what its shape enforces).
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// What a snapshot must hold for the kind to run at all.
+    fn needs(&self) -> Needs {
+        Needs::Nothing
     }
 }
 
-/// The resource a finding is about when the check does not say otherwise.
-pub fn default_resource(check: &Check, snap: &Snapshot) -> String {
-    let source = || snap.source.cluster.db_cluster_arn.clone();
-    match check {
-        Check::SourceParameter { .. }
-        | Check::SourceParametersUnset { .. }
-        | Check::ParametersApplied
-        | Check::EngineVersion { .. }
-        | Check::RegionAvailable { .. }
-        | Check::Backtrack
-        | Check::ClusterWriter
-        | Check::SameRegion
-        | Check::GlobalDatabase
-        | Check::BlueGreen
-        | Check::Integrations { .. }
-        | Check::Deployment { .. }
-        | Check::Data { .. } => source(),
-        Check::Attribute { on, .. } => match on {
-            On::SourceCluster => source(),
-            On::Workgroup => workgroup_resource(snap),
-            On::TargetCluster | On::Namespace => target_resource(snap),
-        },
-        Check::TargetParameter { .. } => match &snap.target {
-            TargetSnapshot::Serverless(_) => workgroup_resource(snap),
-            TargetSnapshot::Provisioned(_) => target_resource(snap),
-        },
-        Check::NamespaceArn | Check::ResourcePolicy { .. } => target_resource(snap),
+/// Which facts a check reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reads {
+    /// Fact paths (see [`crate::rules::reads`] for the grammar).
+    Paths(Vec<String>),
+    /// Only facts a live read records as `Fact`s (a failed read is in the snapshot), so no
+    /// path is needed.
+    Facts,
+}
+
+impl Reads {
+    pub fn paths(p: impl IntoIterator<Item = String>) -> Reads {
+        Reads::Paths(p.into_iter().collect())
     }
+}
+
+/// What a snapshot must hold for a kind to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// The source's catalog (`check --data`).
+    Schema,
+    /// A Terraform plan or CloudFormation template.
+    Deployment,
+}
+
+/// A kind's row in the documentation: its name in rules data, its fields, what it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct About {
+    pub name: &'static str,
+    pub fields: &'static str,
+    pub checks: &'static str,
+}
+
+macro_rules! kinds {
+    ($($(#[$meta:meta])* $variant:ident => $module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// A check of a typed kind, as rules data writes it (`check = { kind = "…", … }`).
+        /// Simple comparisons are data; analyses live in code and the data names them.
+        #[derive(Debug, Clone, Serialize, Deserialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum Check {
+            $($(#[$meta])* $variant($module::Spec),)*
+        }
+
+        impl Check {
+            /// The kind behind this check.
+            pub fn kind(&self) -> &dyn Kind {
+                match self {
+                    $(Check::$variant(spec) => spec,)*
+                }
+            }
+        }
+
+        /// Every kind's documentation row, in the order of the list.
+        pub const ABOUT: &[About] = &[$($module::ABOUT,)*];
+    };
+}
+
+kinds! {
+    SourceParameter => source_parameter,
+    SourceParametersUnset => source_parameters_unset,
+    TargetParameter => target_parameter,
+    Attribute => attribute,
+    EngineVersion => engine_version,
+    RegionAvailable => region_available,
+    Backtrack => backtrack,
+    ParametersApplied => parameters_applied,
+    ClusterWriter => cluster_writer,
+    SameRegion => same_region,
+    GlobalDatabase => global_database,
+    BlueGreen => blue_green,
+    NamespaceArn => namespace_arn,
+    ResourcePolicy => resource_policy,
+    Data => data,
+    Integrations => integrations,
+    /// Written `plan` by rules files before 0.2: still read.
+    #[serde(alias = "plan")]
+    Deployment => deployment,
+}
+
+/// The source cluster's ARN.
+pub fn source_resource(snap: &Snapshot) -> String {
+    snap.source.cluster.db_cluster_arn.clone()
 }
 
 /// The target namespace ARN where known, else the cluster identifier or workgroup name.
@@ -116,6 +136,7 @@ pub fn target_resource(snap: &Snapshot) -> String {
         .to_string()
 }
 
+/// The workgroup of a Serverless target; a provisioned target's namespace.
 fn workgroup_resource(snap: &Snapshot) -> String {
     match &snap.target {
         TargetSnapshot::Serverless(s) => s

@@ -1,12 +1,54 @@
-//! Version, Region and history gates: what AWS supports where, from the data the rules carry.
+//! `kind = "engine_version"`: the source engine version is at least the minimum (Aurora MySQL: the `3.MM.PP` part).
 
+use serde::{Deserialize, Serialize};
+use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::rules::outcome::{Outcome, Verdict};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use super::{About, Kind, Reads};
 
-use crate::model::arn::region_of;
-use crate::model::{Evidence, Snapshot, ValueSource};
-use crate::rules::effective;
-use crate::rules::outcome::{Outcome, Verdict};
+/// `minimum` holds for every major version; `minimum_by_major` names one per major version
+/// (`"16" = "16.4"`): a major version below all of them fails, one above all of them is a
+/// warning (newer than the data).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub minimum_by_major: BTreeMap<String, String>,
+    /// The date the version data was read from the references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+pub const ABOUT: About = About {
+    name: "engine_version",
+    fields: "`minimum`, `minimum_by_major = { \"16\" = \"16.4\" }`, `as_of`",
+    checks: "source engine version (Aurora MySQL: the `3.MM.PP` part)",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        engine_version(
+            snap,
+            self.minimum.as_deref(),
+            &self.minimum_by_major,
+            self.as_of.as_deref(),
+        )
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::paths(["source.cluster.EngineVersion".to_string()])
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.minimum.is_none() && self.minimum_by_major.is_empty() {
+            return Err("an engine_version check needs minimum or minimum_by_major".into());
+        }
+        Ok(())
+    }
+}
 
 /// The comparable part of an engine version: `8.0.mysql_aurora.3.05.2` → `[3, 5, 2]`,
 /// `16.4` → `[16, 4]`.
@@ -55,7 +97,7 @@ fn upgrade_fix(engine: &str, have: &[u64], minimum: &str) -> String {
     }
 }
 
-pub fn engine_version(
+fn engine_version(
     snap: &Snapshot,
     minimum: Option<&str>,
     by_major: &BTreeMap<String, String>,
@@ -140,130 +182,6 @@ pub fn engine_version(
         )
         .fix(upgrade_fix(&c.engine, &have, &min))
     }
-}
-
-pub fn region_available(
-    snap: &Snapshot,
-    as_of: &str,
-    page: &str,
-    available: &[String],
-    not_available: &[String],
-) -> Outcome {
-    let c = &snap.source.cluster;
-    let region = region_of(&c.db_cluster_arn).unwrap_or_else(|| snap.source.region.clone());
-    let ev = Evidence {
-        field: Some("Region".into()),
-        expected: Some(format!(
-            "a Region where zero-ETL is available for {}",
-            c.engine
-        )),
-        actual: Some(region.clone()),
-        actual_source: Some(ValueSource::User),
-        ..Default::default()
-    };
-    let listed = |list: &[String]| list.iter().any(|r| r.eq_ignore_ascii_case(&region));
-    if listed(not_available) {
-        Outcome::new(
-            Verdict::Violation,
-            format!(
-                "zero-ETL integrations with Amazon Redshift are not available for {} in {region} ({page}, read {as_of})",
-                c.engine
-            ),
-            ev,
-        )
-    } else if listed(available) {
-        Outcome::new(
-            Verdict::Pass,
-            format!("zero-ETL is available for {} in {region}", c.engine),
-            ev,
-        )
-    } else {
-        Outcome::new(
-            Verdict::Advisory,
-            format!(
-                "{region} is not in the Region data for {} (read {as_of}): a newer Region, or one added since; check {page}",
-                c.engine
-            ),
-            ev,
-        )
-    }
-}
-
-/// Enhanced binlog cannot be turned on where backtrack is, or ever was, enabled.
-pub fn backtrack(snap: &Snapshot) -> Outcome {
-    let c = &snap.source.cluster;
-    let mut ev = Evidence {
-        field: Some("BacktrackWindow".into()),
-        expected: Some("0, and no backtrack history".into()),
-        actual_source: Some(ValueSource::User),
-        ..Default::default()
-    };
-    let window = c.backtrack_window.unwrap_or(0);
-    ev.actual = Some(window.to_string());
-    if window > 0 {
-        return Outcome::new(
-            Verdict::Violation,
-            format!(
-                "backtrack is enabled on {} (BacktrackWindow {window} s), so enhanced binlog cannot be turned on",
-                c.db_cluster_identifier
-            ),
-            ev,
-        );
-    }
-    let mut traces = Vec::new();
-    if let Some(t) = &c.earliest_backtrack_time {
-        traces.push(format!("EarliestBacktrackTime {t}"));
-    }
-    if let Some(n) = c.backtrack_consumed_change_records {
-        traces.push(format!("BacktrackConsumedChangeRecords {n}"));
-    }
-    if !traces.is_empty() {
-        ev.actual = Some(format!("BacktrackWindow 0, {}", traces.join(", ")));
-        return Outcome::new(
-            Verdict::Violation,
-            format!(
-                "backtrack was enabled on {} ({}); BacktrackWindow is 0 now, but enhanced binlog cannot be turned on for a cluster that ever had backtrack",
-                c.db_cluster_identifier,
-                traces.join(", ")
-            ),
-            ev,
-        );
-    }
-    if enhanced_binlog_live(snap) {
-        return Outcome::new(
-            Verdict::Pass,
-            "no backtrack on record, and aurora_enhanced_binlog is already 1 and live on the writer",
-            ev,
-        );
-    }
-    Outcome::new(
-        Verdict::Advisory,
-        format!(
-            "no backtrack on record for {}, but the API does not show whether it was restored from a cluster or snapshot that had backtrack; if it was, enhanced binlog (ZM001) cannot be turned on",
-            c.db_cluster_identifier
-        ),
-        ev,
-    )
-    .fix(UNKNOWN_HISTORY_FIX)
-}
-
-const UNKNOWN_HISTORY_FIX: &str = "# Nothing to change if {source_id} was never restored from a cluster or snapshot with backtrack: set the enhanced binlog parameters (ZM001) and this check passes once they are live.
-# If it was, enhanced binlog cannot be turned on: move the data into a new cluster that never had backtrack (logical dump and restore).";
-
-fn enhanced_binlog_live(snap: &Snapshot) -> bool {
-    let src = &snap.source;
-    let in_sync = src
-        .cluster
-        .writer()
-        .and_then(|w| w.db_cluster_parameter_group_status.as_deref())
-        == Some("in-sync");
-    let value = effective::resolve(
-        &src.parameter_group,
-        Some(&src.engine_defaults),
-        "aurora_enhanced_binlog",
-        None,
-    );
-    in_sync && matches!(value, Ok(e) if e.value.as_deref() == Some("1"))
 }
 
 #[cfg(test)]

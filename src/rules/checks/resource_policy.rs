@@ -1,4 +1,4 @@
-//! Namespace resource policy analysis (redshift:GetResourcePolicy), evaluated with IAM's
+//! `kind = "resource_policy"`: namespace resource policy analysis (redshift:GetResourcePolicy), evaluated with IAM's
 //! logic ([`crate::rules::iam`]).
 //!
 //! zero-ETL needs two things of the target namespace's policy: the Redshift service may
@@ -14,14 +14,56 @@ use crate::rules::iam::document::ConditionEntry;
 use crate::rules::iam::matching::has_wildcard;
 use crate::rules::iam::{self, Context, Decision, Principal, Request, Statement};
 use crate::rules::outcome::{Outcome, Verdict};
-use crate::rules::spec::PolicyStatement;
+use serde::{Deserialize, Serialize};
+
+use super::{About, Kind, Reads};
 
 const AUTHORIZE: &str = "redshift:AuthorizeInboundIntegration";
 const CREATE: &str = "redshift:CreateInboundIntegration";
 const SERVICE: &str = "redshift.amazonaws.com";
 const SOURCE_ARN: &str = "aws:SourceArn";
 
-pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyStatement {
+    /// Allow `redshift.amazonaws.com` to `redshift:AuthorizeInboundIntegration`, on `aws:SourceArn`.
+    AuthorizeInboundIntegration,
+    /// Allow an AWS principal to `redshift:CreateInboundIntegration`.
+    CreateInboundIntegration,
+}
+
+/// The statement zero-ETL needs in the namespace resource policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub statement: PolicyStatement,
+}
+
+pub const ABOUT: About = About {
+    name: "resource_policy",
+    fields: "`statement = \"authorize_inbound_integration\" | \"create_inbound_integration\"`",
+    checks: "analyses the namespace resource policy (exact, wildcard, literal-`*` and Deny cases)",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        check(snap, self.statement)
+    }
+
+    fn resource(&self, snap: &Snapshot) -> String {
+        super::target_resource(snap)
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::paths(["target.resource_policy".to_string()])
+    }
+
+    fn roles(&self) -> &'static [&'static str] {
+        &["policy", "namespace", "target"]
+    }
+}
+
+fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
     let mut ev = Evidence {
         field: Some("ResourcePolicy.Policy".into()),
         expected: Some(match which {
@@ -91,7 +133,7 @@ pub fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
 /// None when the namespace ARN is not one (ZR009 reports that): the resource element is then
 /// not judged, rather than failed against a wrong ARN.
 fn resources(snap: &Snapshot, namespace: &str) -> Vec<String> {
-    if !super::topology::is_namespace_arn(namespace) {
+    if !crate::model::arn::is_namespace_arn(namespace) {
         return Vec::new();
     }
     let mut out = vec![namespace.to_string()];

@@ -1,13 +1,32 @@
-//! How the source cluster is deployed: global databases and blue/green deployments.
+//! `kind = "global_database"`: the source is not a secondary cluster of a global database.
 
+use serde::{Deserialize, Serialize};
 use crate::model::{Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
+use super::{About, Kind, Reads};
 
-/// Statuses of a blue/green deployment that is over.
-const BLUE_GREEN_DONE: [&str; 2] = ["SWITCHOVER_COMPLETED", "DELETING"];
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {}
+
+pub const ABOUT: About = About {
+    name: "global_database",
+    fields: "",
+    checks: "the source is not a secondary cluster of a global database",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        global_database(snap)
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::paths(["source.cluster.GlobalClusterIdentifier".to_string()])
+    }
+}
 
 /// AUR-T9: a secondary cluster of a global database is not documented as a source.
-pub fn global_database(snap: &Snapshot) -> Outcome {
+fn global_database(snap: &Snapshot) -> Outcome {
     let c = &snap.source.cluster;
     let mut ev = Evidence {
         field: Some("GlobalClusterMembers[].IsWriter".into()),
@@ -85,59 +104,5 @@ pub fn global_database(snap: &Snapshot) -> Outcome {
                 ev,
             )
         }
-    }
-}
-
-/// AUR-T8: no blue/green deployment of the source is in progress.
-pub fn blue_green(snap: &Snapshot) -> Outcome {
-    let mut ev = Evidence {
-        field: Some("BlueGreenDeployments[].Status".into()),
-        expected: Some("none in progress".into()),
-        ..Default::default()
-    };
-    let list = match &snap.source.blue_green_deployments {
-        None => {
-            ev.actual_source = Some(ValueSource::Unknown);
-            return Outcome::unknown(
-                "this snapshot does not record blue/green deployments (it predates them): save it again",
-                ev,
-            );
-        }
-        Some(Fact::Error(e)) => {
-            ev.actual_source = Some(ValueSource::Unknown);
-            ev.failed_call = Some(e.call.clone());
-            return Outcome::unknown(
-                format!("cannot list blue/green deployments: {}", e.describe()),
-                ev,
-            );
-        }
-        Some(Fact::Ok(list)) => list,
-    };
-    ev.actual_source = Some(ValueSource::User);
-    let active: Vec<String> = list
-        .iter()
-        .filter(|d| !BLUE_GREEN_DONE.contains(&d.status.as_str()))
-        .map(|d| format!("{} ({})", d.blue_green_deployment_identifier, d.status))
-        .collect();
-    ev.actual = Some(if active.is_empty() {
-        "none".into()
-    } else {
-        active.join(", ")
-    });
-    if active.is_empty() {
-        Outcome::new(
-            Verdict::Pass,
-            "no blue/green deployment of this cluster is in progress",
-            ev,
-        )
-    } else {
-        Outcome::new(
-            Verdict::Violation,
-            format!(
-                "blue/green deployment {} of this cluster is in progress; a switchover breaks the integration (delete and recreate it afterwards)",
-                active.join(", ")
-            ),
-            ev,
-        )
     }
 }

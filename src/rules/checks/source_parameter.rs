@@ -1,0 +1,88 @@
+//! `kind = "source_parameter"`: the effective value of a parameter in the source's DB cluster parameter group, and whether it is live on the writer.
+
+use serde::{Deserialize, Serialize};
+use crate::model::{Evidence, Snapshot};
+use crate::rules::condition::{Condition, DocumentedDefault};
+use crate::rules::effective::{judge, IN_SYNC, REBOOT_WRITER};
+use crate::rules::effective::{self};
+use crate::rules::outcome::Outcome;
+use super::{About, Kind, Reads};
+
+/// The parameter, the condition its value must meet, and the default AWS documents for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub parameter: String,
+    pub expect: Condition,
+    #[serde(default)]
+    pub documented_default: Option<DocumentedDefault>,
+}
+
+pub const ABOUT: About = About {
+    name: "source_parameter",
+    fields: "`parameter`, `expect`, `documented_default = { value, reference }`",
+    checks: "effective value in the source's cluster parameter group, and that it is live on the writer",
+};
+
+impl Kind for Spec {
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        source(snap, &self.parameter, &self.expect, self.documented_default.as_ref())
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::paths([
+            "source.parameter_group".to_string(),
+            format!("source.parameter_group.{}", self.parameter),
+        ])
+    }
+
+    fn roles(&self) -> &'static [&'static str] {
+        &["source_group", "source"]
+    }
+}
+
+/// A parameter of the source's DB cluster parameter group.
+fn source(
+    snap: &Snapshot,
+    name: &str,
+    expect: &Condition,
+    documented: Option<&DocumentedDefault>,
+) -> Outcome {
+    let src = &snap.source;
+    let group = &src.cluster.db_cluster_parameter_group;
+    let writer = src.cluster.writer();
+    let apply_status = writer.and_then(|w| w.db_cluster_parameter_group_status.clone());
+    let ev = Evidence {
+        parameter: Some(name.to_string()),
+        expected: Some(expect.describe()),
+        parameter_group: Some(group.clone()),
+        apply_status: apply_status.clone(),
+        ..Default::default()
+    };
+    let resolved = effective::resolve(
+        &src.parameter_group,
+        Some(&src.engine_defaults),
+        name,
+        documented,
+    );
+    // Without a writer the apply status cannot be judged here; ZC002 reports the missing writer.
+    let not_live = match (writer, apply_status.as_deref()) {
+        (Some(w), Some(s)) if s != IN_SYNC => Some(format!(
+            "writer {} is {s}; reboot it to apply the group",
+            w.db_instance_identifier
+        )),
+        (Some(w), None) => Some(format!(
+            "writer {} reports no DBClusterParameterGroupStatus",
+            w.db_instance_identifier
+        )),
+        _ => None,
+    };
+    judge(
+        name,
+        group,
+        expect,
+        resolved,
+        not_live.map(|w| (w, REBOOT_WRITER)),
+        ev,
+    )
+}
