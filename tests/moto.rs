@@ -422,7 +422,7 @@ async fn region_comes_from_cli_then_config_then_environment() {
     );
 }
 
-/// The commands of the README's CI examples, run as written in a scratch repository against
+/// The commands of the CI examples (docs/ci.md, and the README's GitHub job), run as written in a scratch repository against
 /// moto: they produce a valid SARIF file, a JUnit file and a Markdown summary, and the gate
 /// exits as `--fail-on` says.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -439,9 +439,11 @@ async fn ci_examples_run_as_written_against_moto() {
         std::env::var("PATH").unwrap_or_default()
     );
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci");
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+    let read = |page: &str| {
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(page))
+            .unwrap()
+    };
+    let (readme, ci_page) = (read("README.md"), read("docs/ci.md"));
 
     for (file, prefix) in [
         ("github-actions.yml", "run: zetl-preflight "),
@@ -449,7 +451,11 @@ async fn ci_examples_run_as_written_against_moto() {
     ] {
         let yaml = std::fs::read_to_string(examples.join(file)).unwrap();
         assert!(
-            readme.contains(yaml.trim()),
+            ci_page.contains(yaml.trim()),
+            "docs/ci.md does not show examples/ci/{file} as it is"
+        );
+        assert!(
+            file != "github-actions.yml" || readme.contains(yaml.trim()),
             "README does not show examples/ci/{file} as it is"
         );
         let repo = common::scratch_dir(&format!("ci-{file}-{}", moto.port));

@@ -162,7 +162,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, ConfigError> {
 
 /// The starter file `zetl-preflight init` writes.
 pub const STARTER: &str = r#"# zetl-preflight configuration. The command line overrides everything here.
-# Docs: README.md, "Config file".
+# Docs: docs/config.md in the zetl-preflight repository.
 
 # Defaults for the AWS connection (else the standard chain: AWS_REGION, AWS_PROFILE, ...).
 # region = "us-east-1"

@@ -1,6 +1,6 @@
 //! Every AWS operation the fetch layer calls, by its IAM action name. The fetch code names
 //! calls only through these constants, so this list is what a read-only role needs (the
-//! README's IAM policy is tested against it).
+//! IAM policy in docs/iam.md is tested against it).
 
 pub const DESCRIBE_DB_CLUSTERS: &str = "rds:DescribeDBClusters";
 pub const DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS: &str = "rds:DescribeDBClusterParameterGroups";
@@ -220,17 +220,17 @@ mod tests {
         }
     }
 
-    /// The README's IAM policy grants every call.
+    /// The IAM policy in docs/iam.md grants every call.
     #[test]
-    fn readme_policy_lists_every_call() {
-        let readme = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+    fn documented_policy_lists_every_call() {
+        let page = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/iam.md"),
         )
         .unwrap();
         for call in READ {
             assert!(
-                readme.contains(&format!("\"{call}\"")),
-                "README IAM policy lacks {call}"
+                page.contains(&format!("\"{call}\"")),
+                "docs/iam.md IAM policy lacks {call}"
             );
         }
     }

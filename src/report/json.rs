@@ -1,4 +1,4 @@
-//! The versioned JSON report (`--format json`). Its schema is documented in the README.
+//! The versioned JSON report (`--format json`). Its schema is documented in docs/output.md.
 
 use serde::Serialize;
 

@@ -260,7 +260,7 @@ pub fn render_quiet(doc: &Document, color: bool) -> String {
 pub enum Format {
     /// Tables grouped by resource, for people.
     Table,
-    /// One versioned JSON document (schema in the README).
+    /// One versioned JSON document (schema in docs/output.md).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,

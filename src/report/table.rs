@@ -510,7 +510,7 @@ fn unverified(report: &Report, color: bool) -> String {
             || affected[0].message.contains("not authorized");
         if denied {
             out.push_str(&format!(
-                "    grant {call} to the caller (README: IAM permissions), then run the check again\n"
+                "    grant {call} to the caller (zetl-preflight iam-policy prints every permission), then run the check again\n"
             ));
         }
     }

@@ -1,5 +1,5 @@
 //! A rule's "how to fix" text with this snapshot's names filled in, so a person can copy
-//! the command. Placeholders are documented in the README ("Rules data").
+//! the command. Placeholders are documented in docs/rules-data.md.
 
 use crate::model::arn::account_of;
 use crate::model::{Snapshot, TargetSnapshot};

@@ -27,7 +27,7 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "integrations",
-    fields: "`check = \"source_quota\" | \"target_quota\" | \"account_quota\" | \"no_concurrent_creation\" | \"existing_health\"`, `limit`",
+    fields: "`check = \"source_quota\" \\| \"target_quota\" \\| \"account_quota\" \\| \"no_concurrent_creation\" \\| \"existing_health\"`, `limit`",
     checks: "existing integrations from `DescribeIntegrations`",
 };
 

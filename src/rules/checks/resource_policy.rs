@@ -41,7 +41,7 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "resource_policy",
-    fields: "`statement = \"authorize_inbound_integration\" | \"create_inbound_integration\"`",
+    fields: "`statement = \"authorize_inbound_integration\" \\| \"create_inbound_integration\"`",
     checks: "analyses the namespace resource policy (exact, wildcard, literal-`*` and Deny cases)",
 };
 

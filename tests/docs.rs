@@ -1,0 +1,197 @@
+//! The docs are true: the tables that mirror code are that code's data, every link between
+//! the README and `docs/` resolves, and the README stays a front page.
+
+use std::path::{Path, PathBuf};
+
+use zetl_preflight::rules::checks::ABOUT;
+use zetl_preflight::rules::RuleSet;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The lines of the Markdown table that starts with `header`.
+fn table<'a>(text: &'a str, header: &str, page: &str) -> Vec<&'a str> {
+    let start = text
+        .find(header)
+        .unwrap_or_else(|| panic!("{page} has no table headed {header}"));
+    text[start..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .collect()
+}
+
+#[test]
+fn the_rules_table_is_the_rules_data() {
+    let page = read("docs/checks.md");
+    let mut rules = RuleSet::embedded().unwrap().rules;
+    rules.sort_by(|a, b| a.code.cmp(&b.code));
+    let header = "| code | name | severity | catalog | requirement |";
+    let mut expected = vec![
+        header.to_string(),
+        "| --- | --- | --- | --- | --- |".to_string(),
+    ];
+    for r in &rules {
+        expected.push(format!(
+            "| {} | `{}` | {} | {} | {} |",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.catalog.join(", "),
+            r.title
+        ));
+    }
+    assert_eq!(
+        table(&page, header, "docs/checks.md"),
+        expected,
+        "docs/checks.md rules table is out of date; regenerate it from `zetl-preflight rules --format json`"
+    );
+}
+
+#[test]
+fn the_check_kinds_table_is_the_registry() {
+    let page = read("docs/rules-data.md");
+    let header = "| kind | fields | checks |";
+    let mut expected = vec![header.to_string(), "| --- | --- | --- |".to_string()];
+    for k in ABOUT {
+        let fields = if k.fields.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", k.fields)
+        };
+        expected.push(format!("| `{}` | {fields}| {} |", k.name, k.checks));
+    }
+    let actual = table(&page, header, "docs/rules-data.md");
+    assert_eq!(
+        actual,
+        expected,
+        "docs/rules-data.md check-kinds table differs from rules::checks::ABOUT; expected:\n{}",
+        expected.join("\n")
+    );
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+fn anchors(text: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for l in text.lines() {
+        if l.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && l.starts_with('#') {
+            out.push(slug(l.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
+/// Every `[text](target)` of a page outside code blocks.
+fn links(text: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for l in text.lines() {
+        if l.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        // Inline code is no link.
+        let mut plain = String::new();
+        for (n, part) in l.split('`').enumerate() {
+            if n % 2 == 0 {
+                plain.push_str(part);
+            }
+        }
+        let mut rest = plain.as_str();
+        while let Some(i) = rest.find("](") {
+            let tail = &rest[i + 2..];
+            let Some(end) = tail.find(')') else { break };
+            out.push(tail[..end].to_string());
+            rest = &tail[end..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_link_between_the_readme_and_the_docs_resolves() {
+    let mut pages = vec![root().join("README.md")];
+    for e in std::fs::read_dir(root().join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            pages.push(p);
+        }
+    }
+    let mut broken = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for link in links(&text) {
+            if link.starts_with("http://") || link.starts_with("https://") {
+                continue;
+            }
+            let (file, anchor) = match link.split_once('#') {
+                Some((f, a)) => (f, Some(a)),
+                None => (link.as_str(), None),
+            };
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap().join(file)
+            };
+            if !target.exists() {
+                broken.push(format!("{}: {link} (no such file)", page.display()));
+                continue;
+            }
+            if let Some(a) = anchor {
+                let t = std::fs::read_to_string(&target).unwrap_or_default();
+                if !anchors(&t).iter().any(|h| h == a) {
+                    broken.push(format!("{}: {link} (no such heading)", page.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn the_readme_is_a_front_page() {
+    let readme = read("README.md");
+    let n = readme.lines().count();
+    assert!(
+        n <= 300,
+        "README.md has {n} lines; the reference belongs in docs/"
+    );
+    for page in [
+        "docs/check.md",
+        "docs/audit.md",
+        "docs/iam.md",
+        "docs/output.md",
+    ] {
+        assert!(readme.contains(page), "README does not link {page}");
+    }
+}
+
+#[test]
+fn the_link_reader_sees_anchors_and_skips_code() {
+    assert_eq!(
+        slug(" `check --data`: the source's tables"),
+        "check---data-the-sources-tables"
+    );
+    let text = "see [a](x.md#b) and [c](#d)\n```\n[no](link.md)\n```\n";
+    assert_eq!(links(text), ["x.md#b", "#d"]);
+}
