@@ -11,6 +11,8 @@ pub const DESCRIBE_INTEGRATIONS: &str = "rds:DescribeIntegrations";
 pub const DESCRIBE_GLOBAL_CLUSTERS: &str = "rds:DescribeGlobalClusters";
 pub const DESCRIBE_BLUE_GREEN_DEPLOYMENTS: &str = "rds:DescribeBlueGreenDeployments";
 pub const DESCRIBE_CLUSTERS: &str = "redshift:DescribeClusters";
+/// `check --fix`: waiting for a rebooted writer.
+pub const DESCRIBE_DB_INSTANCES: &str = "rds:DescribeDBInstances";
 pub const DESCRIBE_CLUSTER_PARAMETERS: &str = "redshift:DescribeClusterParameters";
 pub const GET_RESOURCE_POLICY: &str = "redshift:GetResourcePolicy";
 /// `audit`: integrations into this account's targets, from any account.
@@ -51,7 +53,7 @@ pub const READ: &[&str] = &[
 
 /// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.
 pub const FIX: &[&str] = &[
-    "rds:DescribeDBInstances",
+    DESCRIBE_DB_INSTANCES,
     "rds:CreateDBClusterParameterGroup",
     "rds:ModifyDBClusterParameterGroup",
     "rds:ResetDBClusterParameterGroup",

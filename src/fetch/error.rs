@@ -23,6 +23,26 @@ where
         .map_err(|e| call_error(call, e))
 }
 
+/// The items of every page's `element` list (all pages, each of which must have the list), or
+/// the call's error. A page without its list is a failed read, not an empty one.
+pub async fn all_page_items<P, T, E>(
+    stream: aws_smithy_async::future::pagination_stream::PaginationStream<
+        Result<P, SdkError<E, HttpResponse>>,
+    >,
+    call: &str,
+    element: &str,
+    items: impl Fn(P) -> Option<Vec<T>>,
+) -> Result<Vec<T>, CallError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let mut out = Vec::new();
+    for page in all_pages(stream, call).await? {
+        out.extend(items(page).ok_or_else(|| incomplete(call, element))?);
+    }
+    Ok(out)
+}
+
 /// Turn an SDK error into a fact-level error naming the call.
 pub fn call_error<E>(call: &str, err: SdkError<E, HttpResponse>) -> CallError
 where

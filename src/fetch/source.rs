@@ -15,7 +15,7 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::SourceClients;
-use super::error::{all_pages, call_error, hint_for, incomplete, is_not_found, FetchError};
+use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
 use super::refs::SourceRef;
 
 pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
@@ -317,49 +317,33 @@ async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Param
     if group.starts_with("default.") {
         return Ok((true, Parameters::default()));
     }
-    const CALL: &str = calls::DESCRIBE_DB_CLUSTER_PARAMETERS;
-    let pages = all_pages(
+    let params = all_page_items(
         c.rds
             .describe_db_cluster_parameters()
             .db_cluster_parameter_group_name(group)
             .into_paginator()
             .send(),
-        CALL,
+        calls::DESCRIBE_DB_CLUSTER_PARAMETERS,
+        "Parameters",
+        |page| page.parameters,
     )
     .await?;
-    let mut params = Vec::new();
-    for page in pages {
-        params.extend(
-            page.parameters
-                .ok_or_else(|| incomplete(CALL, "Parameters"))?,
-        );
-    }
     Ok((false, convert_parameters(&params).into()))
 }
 
 /// The engine defaults of a parameter group family, all pages.
 pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
-    const CALL: &str = calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS;
-    let pages = all_pages(
+    let params = all_page_items(
         c.rds
             .describe_engine_default_cluster_parameters()
             .db_parameter_group_family(family)
             .into_paginator()
             .send(),
-        CALL,
+        calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
+        "EngineDefaults.Parameters",
+        |page| page.engine_defaults.and_then(|d| d.parameters),
     )
     .await?;
-    let mut params = Vec::new();
-    for page in pages {
-        let defaults = page
-            .engine_defaults
-            .ok_or_else(|| incomplete(CALL, "EngineDefaults"))?;
-        params.extend(
-            defaults
-                .parameters
-                .ok_or_else(|| incomplete(CALL, "EngineDefaults.Parameters"))?,
-        );
-    }
     Ok(EngineDefaults {
         family: family.to_string(),
         parameters: convert_parameters(&params).into(),

@@ -14,7 +14,7 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::TargetClients;
-use super::error::{all_pages, call_error, hint_for, is_not_found, FetchError};
+use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
 use super::refs::TargetRef;
 
 /// What a target name or ARN resolved to, with notes on assumptions made on the way.
@@ -392,22 +392,17 @@ async fn read_cluster_parameters(
             "not called: the cluster reports no parameter group",
         ));
     };
-    let pages = all_pages(
+    let params = all_page_items(
         c.redshift
             .describe_cluster_parameters()
             .parameter_group_name(group)
             .into_paginator()
             .send(),
         CALL,
+        "Parameters",
+        |page| page.parameters,
     )
     .await?;
-    let mut params = Vec::new();
-    for page in pages {
-        params.extend(
-            page.parameters
-                .ok_or_else(|| super::error::incomplete(CALL, "Parameters"))?,
-        );
-    }
     Ok(ParameterGroup {
         name: group.to_string(),
         family: None,

@@ -9,6 +9,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use serde::Serialize;
 
+use crate::fetch::calls;
 use crate::fetch::error::call_error;
 use crate::fetch::{SourceClients, TargetClients};
 use crate::model::CallError;
@@ -180,10 +181,7 @@ async fn run(
                 .send()
                 .await
                 .map_err(|e| call_error(call, e))?;
-            wait(opts, &format!("DB cluster {cluster}"), || {
-                db_cluster_status(src, cluster)
-            })
-            .await
+            wait(opts, Waited::DbCluster(cluster), src, tgt).await
         }
         Op::RebootDbInstance { instance } => {
             src.rds
@@ -192,10 +190,7 @@ async fn run(
                 .send()
                 .await
                 .map_err(|e| call_error(call, e))?;
-            wait(opts, &format!("DB instance {instance}"), || {
-                db_instance_status(src, instance)
-            })
-            .await
+            wait(opts, Waited::DbInstance(instance), src, tgt).await
         }
         Op::CreateClusterParameterGroup {
             name,
@@ -241,10 +236,7 @@ async fn run(
                 .send()
                 .await
                 .map_err(|e| call_error(call, e))?;
-            wait(opts, &format!("Redshift cluster {cluster}"), || {
-                redshift_status(tgt, cluster)
-            })
-            .await
+            wait(opts, Waited::RedshiftCluster(cluster), src, tgt).await
         }
         Op::RebootCluster { cluster } => {
             tgt.redshift
@@ -253,10 +245,7 @@ async fn run(
                 .send()
                 .await
                 .map_err(|e| call_error(call, e))?;
-            wait(opts, &format!("Redshift cluster {cluster}"), || {
-                redshift_status(tgt, cluster)
-            })
-            .await
+            wait(opts, Waited::RedshiftCluster(cluster), src, tgt).await
         }
         Op::PutResourcePolicy {
             resource_arn,
@@ -291,25 +280,94 @@ async fn run(
                 .send()
                 .await
                 .map_err(|e| call_error(call, e))?;
-            wait(opts, &format!("workgroup {workgroup}"), || {
-                workgroup_status(tgt, workgroup)
-            })
-            .await
+            wait(opts, Waited::Workgroup(workgroup), src, tgt).await
         }
         Op::Manual => Ok(()),
     }
 }
 
-/// Poll `status` until it says available, within the timeout.
-async fn wait<F, Fut>(opts: &ApplyOptions, what: &str, status: F) -> Result<(), CallError>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<String, CallError>>,
-{
+/// A resource a change leaves busy, waited for until it is available again.
+#[derive(Debug, Clone, Copy)]
+enum Waited<'a> {
+    DbCluster(&'a str),
+    DbInstance(&'a str),
+    RedshiftCluster(&'a str),
+    Workgroup(&'a str),
+}
+
+impl Waited<'_> {
+    fn describe(self) -> String {
+        match self {
+            Waited::DbCluster(id) => format!("DB cluster {id}"),
+            Waited::DbInstance(id) => format!("DB instance {id}"),
+            Waited::RedshiftCluster(id) => format!("Redshift cluster {id}"),
+            Waited::Workgroup(name) => format!("workgroup {name}"),
+        }
+    }
+
+    /// Its status now, as the service words it.
+    async fn status(self, src: &SourceClients, tgt: &TargetClients) -> Result<String, CallError> {
+        let text = |s: Option<&str>| s.unwrap_or_default().to_string();
+        Ok(match self {
+            Waited::DbCluster(id) => {
+                let o = src
+                    .rds
+                    .describe_db_clusters()
+                    .db_cluster_identifier(id)
+                    .send()
+                    .await;
+                let o = o.map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTERS, e))?;
+                text(o.db_clusters().first().and_then(|c| c.status()))
+            }
+            Waited::DbInstance(id) => {
+                let o = src
+                    .rds
+                    .describe_db_instances()
+                    .db_instance_identifier(id)
+                    .send()
+                    .await;
+                let o = o.map_err(|e| call_error(calls::DESCRIBE_DB_INSTANCES, e))?;
+                text(
+                    o.db_instances()
+                        .first()
+                        .and_then(|i| i.db_instance_status()),
+                )
+            }
+            Waited::RedshiftCluster(id) => {
+                let o = tgt
+                    .redshift
+                    .describe_clusters()
+                    .cluster_identifier(id)
+                    .send()
+                    .await;
+                let o = o.map_err(|e| call_error(calls::DESCRIBE_CLUSTERS, e))?;
+                text(o.clusters().first().and_then(|c| c.cluster_status()))
+            }
+            Waited::Workgroup(name) => {
+                let o = tgt
+                    .serverless
+                    .get_workgroup()
+                    .workgroup_name(name)
+                    .send()
+                    .await;
+                let o = o.map_err(|e| call_error(calls::GET_WORKGROUP, e))?;
+                text(o.workgroup().and_then(|w| w.status()).map(|s| s.as_str()))
+            }
+        })
+    }
+}
+
+/// Poll `what` until it says available, within the timeout.
+async fn wait(
+    opts: &ApplyOptions,
+    what: Waited<'_>,
+    src: &SourceClients,
+    tgt: &TargetClients,
+) -> Result<(), CallError> {
     let started = Instant::now();
     loop {
         tokio::time::sleep(opts.poll).await;
-        let s = status().await?;
+        let s = what.status(src, tgt).await?;
         if s.eq_ignore_ascii_case("available") {
             return Ok(());
         }
@@ -318,69 +376,11 @@ where
                 "wait",
                 Some("Timeout"),
                 format!(
-                    "{what} is still '{s}' after {} s (--wait-timeout); the change was made, check it and run again",
+                    "{} is still '{s}' after {} s (--wait-timeout); the change was made, check it and run again",
+                    what.describe(),
                     opts.wait_timeout.as_secs()
                 ),
             ));
         }
     }
-}
-
-async fn db_instance_status(src: &SourceClients, id: &str) -> Result<String, CallError> {
-    let o = src
-        .rds
-        .describe_db_instances()
-        .db_instance_identifier(id)
-        .send()
-        .await
-        .map_err(|e| call_error("rds:DescribeDBInstances", e))?;
-    Ok(o.db_instances()
-        .first()
-        .and_then(|i| i.db_instance_status())
-        .unwrap_or_default()
-        .to_string())
-}
-
-async fn db_cluster_status(src: &SourceClients, id: &str) -> Result<String, CallError> {
-    let o = src
-        .rds
-        .describe_db_clusters()
-        .db_cluster_identifier(id)
-        .send()
-        .await
-        .map_err(|e| call_error(crate::fetch::calls::DESCRIBE_DB_CLUSTERS, e))?;
-    Ok(o.db_clusters()
-        .first()
-        .and_then(|c| c.status())
-        .unwrap_or_default()
-        .to_string())
-}
-
-async fn redshift_status(tgt: &TargetClients, id: &str) -> Result<String, CallError> {
-    let o = tgt
-        .redshift
-        .describe_clusters()
-        .cluster_identifier(id)
-        .send()
-        .await
-        .map_err(|e| call_error(crate::fetch::calls::DESCRIBE_CLUSTERS, e))?;
-    Ok(o.clusters()
-        .first()
-        .and_then(|c| c.cluster_status())
-        .unwrap_or_default()
-        .to_string())
-}
-
-async fn workgroup_status(tgt: &TargetClients, name: &str) -> Result<String, CallError> {
-    let o = tgt
-        .serverless
-        .get_workgroup()
-        .workgroup_name(name)
-        .send()
-        .await
-        .map_err(|e| call_error(crate::fetch::calls::GET_WORKGROUP, e))?;
-    Ok(o.workgroup()
-        .and_then(|w| w.status())
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_default())
 }

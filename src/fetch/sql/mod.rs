@@ -224,6 +224,61 @@ pub(crate) fn timed_out(call: &str, shown: &str, timeout: Duration) -> CallError
 }
 
 /// Run `fut` under the timeout, mapping both failures to a [`CallError`].
+/// A statement the session runs before reading, and whether its failure stops the read (a
+/// setting only one server of the family knows is allowed to fail).
+pub(crate) struct Setting {
+    pub sql: String,
+    pub required: bool,
+}
+
+/// One read-only session for `dialect`'s catalog: connect within the timeout, apply the
+/// session's settings, and start a read-only transaction (`START TRANSACTION READ ONLY`,
+/// which MySQL, MariaDB and PostgreSQL all accept). Every step is named `<engine>:connect`.
+pub(crate) async fn open_read_only<C>(
+    engine: &str,
+    src: &SqlSource,
+    connecting: impl std::future::Future<Output = Result<C, sqlx::Error>>,
+    settings: Vec<Setting>,
+) -> Result<C, CallError>
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let call = format!("{engine}:connect");
+    let mut conn = bounded(&call, src, connecting).await?;
+    let begin = Setting {
+        sql: "START TRANSACTION READ ONLY".into(),
+        required: true,
+    };
+    for setting in settings.into_iter().chain([begin]) {
+        let query = sqlx::query::<C::Database>(sqlx::AssertSqlSafe(setting.sql));
+        let done = bounded(&call, src, query.execute(&mut conn)).await;
+        if setting.required {
+            done?;
+        }
+    }
+    Ok(conn)
+}
+
+/// End a read-only session: roll back (nothing was written) and close. Failures here lose
+/// nothing, so they are not reported.
+pub(crate) async fn close_read_only<C>(engine: &str, src: &SqlSource, mut conn: C)
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let rollback = sqlx::query::<C::Database>("ROLLBACK");
+    let _ = bounded(
+        &format!("{engine}:rollback"),
+        src,
+        rollback.execute(&mut conn),
+    )
+    .await;
+    let _ = conn.close().await;
+}
+
 pub(crate) async fn bounded<T>(
     call: &str,
     src: &SqlSource,

@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 
 use crate::model::{CallError, ColumnFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 
-use super::{bounded, SqlSource};
+use super::{bounded, close_read_only, open_read_only, Setting, SqlSource};
 
 const SYSTEM: &str = "('mysql', 'information_schema', 'performance_schema', 'sys')";
 
@@ -43,27 +43,25 @@ async fn connect(src: &SqlSource) -> Result<MySqlConnection, CallError> {
         // An IAM token travels as a cleartext password, which is why TLS stays verified.
         opts = opts.enable_cleartext_plugin(true);
     }
-    let mut conn = bounded("mysql:connect", src, MySqlConnection::connect_with(&opts)).await?;
-    // Read-only, and no statement may run away: MySQL and MariaDB name the limit differently.
-    let ms = src.timeout.as_millis();
-    for setting in [
-        format!("SET SESSION max_execution_time = {ms}"),
-        format!(
-            "SET SESSION max_statement_time = {}",
-            src.timeout.as_secs().max(1)
-        ),
-    ] {
-        // Each server knows only one of the two: the other's error is expected.
-        let query = sqlx::query(AssertSqlSafe(setting));
-        let _ = bounded("mysql:connect", src, query.execute(&mut conn)).await;
-    }
-    bounded(
-        "mysql:connect",
-        src,
-        sqlx::query("START TRANSACTION READ ONLY").execute(&mut conn),
-    )
-    .await?;
-    Ok(conn)
+    // No statement may run away: MySQL and MariaDB name the limit differently, and each
+    // server knows only one of the two, so the other's error is expected.
+    let settings = vec![
+        Setting {
+            sql: format!(
+                "SET SESSION max_execution_time = {}",
+                src.timeout.as_millis()
+            ),
+            required: false,
+        },
+        Setting {
+            sql: format!(
+                "SET SESSION max_statement_time = {}",
+                src.timeout.as_secs().max(1)
+            ),
+            required: false,
+        },
+    ];
+    open_read_only("mysql", src, MySqlConnection::connect_with(&opts), settings).await
 }
 
 fn text(row: &MySqlRow, i: usize) -> String {
@@ -153,13 +151,7 @@ pub async fn read(src: &SqlSource) -> Result<SchemaFacts, CallError> {
         ),
     )
     .await?;
-    let _ = bounded(
-        "mysql:rollback",
-        src,
-        sqlx::query("ROLLBACK").execute(&mut conn),
-    )
-    .await;
-    let _ = conn.close().await;
+    close_read_only("mysql", src, conn).await;
 
     let mut by_name: BTreeMap<(String, String), TableFacts> = BTreeMap::new();
     for r in &tables {

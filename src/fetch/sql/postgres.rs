@@ -12,7 +12,7 @@ use crate::model::{
     CallError, ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind,
 };
 
-use super::{bounded, SqlSource};
+use super::{bounded, close_read_only, open_read_only, Setting, SqlSource};
 
 const USER_SCHEMAS: &str =
     "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
@@ -41,21 +41,12 @@ fn options(src: &SqlSource) -> Result<PgConnectOptions, CallError> {
 }
 
 async fn connect(src: &SqlSource, opts: &PgConnectOptions) -> Result<PgConnection, CallError> {
-    let mut conn = bounded("postgres:connect", src, PgConnection::connect_with(opts)).await?;
     let secs = src.timeout.as_secs().max(1);
-    bounded(
-        "postgres:connect",
-        src,
-        sqlx::query(AssertSqlSafe(format!("SET statement_timeout = '{secs}s'"))).execute(&mut conn),
-    )
-    .await?;
-    bounded(
-        "postgres:connect",
-        src,
-        sqlx::query("BEGIN TRANSACTION READ ONLY").execute(&mut conn),
-    )
-    .await?;
-    Ok(conn)
+    let settings = vec![Setting {
+        sql: format!("SET statement_timeout = '{secs}s'"),
+        required: true,
+    }];
+    open_read_only("postgres", src, PgConnection::connect_with(opts), settings).await
 }
 
 fn text(row: &PgRow, i: usize) -> String {
@@ -147,13 +138,7 @@ async fn read_database(
         ),
     )
     .await?;
-    let _ = bounded(
-        "postgres:rollback",
-        src,
-        sqlx::query("ROLLBACK").execute(&mut conn),
-    )
-    .await;
-    let _ = conn.close().await;
+    close_read_only("postgres", src, conn).await;
 
     let mut by_name: BTreeMap<(String, String), TableFacts> = BTreeMap::new();
     for r in &tables {
@@ -219,13 +204,7 @@ pub async fn read(src: &SqlSource) -> Result<SchemaFacts, CallError> {
          FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1",
     )
     .await?;
-    let _ = bounded(
-        "postgres:rollback",
-        src,
-        sqlx::query("ROLLBACK").execute(&mut conn),
-    )
-    .await;
-    let _ = conn.close().await;
+    close_read_only("postgres", src, conn).await;
     let version = dbs.first().map(|r| text(r, 2));
     let filter = src
         .filter
