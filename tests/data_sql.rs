@@ -42,8 +42,10 @@ async fn data_findings(
         database_url: Some(url.to_string()),
         data_filter: filter.map(str::to_string),
         ca_file: None,
-        timeout: Some(Duration::from_secs(10)),
-        ..DataOptions::default()
+        timeout: Duration::from_secs(10),
+        db_secret: None,
+        iam_auth: false,
+        db_user: None,
     };
     sql::attach(&mut snap, &opts, None).await;
     evaluate(&snap, &RuleSet::embedded().unwrap())
@@ -66,8 +68,10 @@ async fn golden_with(snap: &Snapshot, url: &str, filter: Option<&str>, name: &st
         database_url: Some(url.to_string()),
         data_filter: filter.map(str::to_string),
         ca_file: None,
-        timeout: Some(Duration::from_secs(10)),
-        ..DataOptions::default()
+        timeout: Duration::from_secs(10),
+        db_secret: None,
+        iam_auth: false,
+        db_user: None,
     };
     sql::attach(&mut snap, &opts, None).await;
     if let Some(zetl_preflight::model::Fact::Ok(s)) = &mut snap.schema {

@@ -4,21 +4,14 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::config::file::Loaded;
 use crate::fix::{self, apply, flow, render, Plan};
 use crate::report::{self, Format};
-use crate::rules::RuleSet;
+use crate::run::{session, Settings};
 
 use super::output::{self, emit};
-use super::session;
 use super::{CheckArgs, CliError, GlobalArgs};
 
-pub fn run(
-    global: &GlobalArgs,
-    args: &CheckArgs,
-    config: &Loaded,
-    rules: &RuleSet,
-) -> Result<bool, CliError> {
+pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result<bool, CliError> {
     if args.snapshot.is_some() {
         return Err(CliError::Usage(
             "--fix changes live resources and needs live AWS, not --snapshot; use --fix --dry-run against the account to see the plan".into(),
@@ -30,7 +23,7 @@ pub fn run(
                 .into(),
         ));
     }
-    let pairs = session::pairs(args, config)?;
+    let pairs = session::pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
     if pairs.len() != 1 {
         return Err(CliError::Usage(format!(
             "--fix works on one pair at a time, and the config file lists {}; pass --source and --target",
@@ -38,7 +31,6 @@ pub fn run(
         )));
     }
     let refs = session::parse_pairs(&pairs)?;
-    let (source, target) = &refs[0];
     let json = global.format == Format::Json;
     // The plan and what applying did are for people: on stdout with the table format, on
     // stderr when stdout carries a machine format (SARIF, JUnit, ...) of the final check.
@@ -65,51 +57,38 @@ pub fn run(
             .unwrap_or_else(|| PathBuf::from(fix::journal::DEFAULT_PATH)),
     };
     let document = |snap: &crate::model::Snapshot| {
-        output::document(std::slice::from_ref(snap), rules, config, args)
+        output::document(
+            std::slice::from_ref(snap),
+            &settings.rules,
+            &settings.config,
+            &args.report,
+        )
     };
     let mut confirm_error = None;
-    let result = session::runtime()?.block_on(async {
-        let sdk = session::connect(global, config, &refs).await?;
-        // The account that will be changed, shown before anything is asked or applied.
-        let acting = match session::who_is_acting(&sdk).await {
-            Some(id) => format!("Changes will be made in {}\n\n", id.describe()),
-            None => "Changes will be made with the current credentials (sts:GetCallerIdentity \
-                     was not allowed, so the account is not shown)\n\n"
-                .to_string(),
-        };
-        let (src, tgt) = session::clients(&sdk, source, target);
-        let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
-        let confirm = |plan: &Plan| {
-            let table = format!("{acting}{}", render::plan_table(plan, width, unsafe_fixes));
-            if !json {
-                say(&table);
-            } else if !args.fix.yes {
-                // stdout carries the JSON document: show the plan being confirmed on stderr.
-                eprint!("{table}");
+    let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
+    let confirm = |acting: &str, plan: &Plan| {
+        let table = format!("{acting}{}", render::plan_table(plan, width, unsafe_fixes));
+        if !json {
+            say(&table);
+        } else if !args.fix.yes {
+            // stdout carries the JSON document: show the plan being confirmed on stderr.
+            eprint!("{table}");
+        }
+        match confirm(args, flow::applicable(plan, unsafe_fixes)) {
+            Ok(yes) => yes,
+            Err(e) => {
+                confirm_error = Some(e);
+                false
             }
-            match confirm(args, flow::applicable(plan, unsafe_fixes)) {
-                Ok(yes) => yes,
-                Err(e) => {
-                    confirm_error = Some(e);
-                    false
-                }
-            }
-        };
-        let result = flow::run(
-            flow::Pair {
-                src: &src,
-                tgt: &tgt,
-                source,
-                target,
-            },
-            rules,
-            findings_of,
-            &opts,
-            confirm,
-        )
-        .await?;
-        Ok::<_, CliError>((result, acting))
-    })?;
+        }
+    };
+    let result = session::runtime()?.block_on(crate::run::fix::fix(
+        settings,
+        &refs[0],
+        &opts,
+        findings_of,
+        confirm,
+    ))?;
     let (result, acting) = result;
     if let Some(e) = confirm_error {
         return Err(e);
@@ -130,7 +109,7 @@ pub fn run(
             });
         }
         if !json && global.format != Format::Table {
-            output::output(global, args, &before)?;
+            output::output(global, &args.report, &before)?;
         }
         return Ok(before.fails());
     };
@@ -152,7 +131,7 @@ pub fn run(
     } else {
         say(&render::outcomes(&result.plan, outcomes));
         say("\nAfter the fix:\n");
-        output::output(global, args, &after)?;
+        output::output(global, &args.report, &after)?;
         if let Some(p) = &journal_note {
             say(&format!(
                 "Journal: {} change(s) applied, {} failed, recorded in {p}\n",

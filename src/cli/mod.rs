@@ -4,22 +4,19 @@
 mod audit_cmd;
 mod check_cmd;
 mod deployment_cmd;
-mod error;
 mod extras_cmd;
 mod fix_cmd;
 mod output;
 mod rules_cmd;
-mod session;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use error::CliError;
+pub use crate::run::Error as CliError;
 
 use crate::report::{FailOn, Format};
-use crate::rules::RuleSet;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +59,14 @@ pub struct GlobalArgs {
     /// at most 5 of them); the SDK's retries still apply [default: 20].
     #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
+    /// Seconds for connecting to the source database, and for each SQL statement
+    /// (`check --data`) [default: 20].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub sql_timeout: Option<u64>,
+    /// Seconds `audit --tables` waits for one Redshift Data API statement to finish
+    /// [default: 60].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub data_api_wait: Option<u64>,
     /// Log to stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
@@ -204,45 +209,6 @@ pub struct AuditArgs {
     pub tables_secret: Option<String>,
     #[command(flatten)]
     pub rules: RulesSource,
-}
-
-impl AuditArgs {
-    /// The same report and gate options, as `check` takes them.
-    pub fn as_check(&self) -> CheckArgs {
-        CheckArgs {
-            source: None,
-            target: None,
-            snapshot: None,
-            save_snapshot: None,
-            terraform_plan: None,
-            cloudformation: None,
-            parameters: None,
-            live: false,
-            offline: false,
-            report: self.report.clone(),
-            concurrency: self.concurrency,
-            rules: RulesSource {
-                rules_dir: self.rules.rules_dir.clone(),
-            },
-            data: DataArgs {
-                data: false,
-                database_url: None,
-                data_filter: None,
-                db_ca: None,
-                db_secret: None,
-                iam_auth: false,
-                db_user: None,
-            },
-            fix: FixArgs {
-                fix: false,
-                dry_run: false,
-                yes: false,
-                unsafe_fixes: false,
-                journal: None,
-                wait_timeout: 1200,
-            },
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -391,29 +357,23 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-impl RulesSource {
-    /// The built-in rules, layered with `--rules-dir` (or the config's `[rules].dir`), then
-    /// configured by the config file's `[rules]` and `[override.*]`.
-    pub fn load(&self, config: &crate::config::file::Loaded) -> Result<RuleSet, CliError> {
-        let dir = self.rules_dir.clone().or_else(|| config.rules_dir());
-        let set = match dir {
-            Some(dir) => RuleSet::embedded_with_dir(&dir)?,
-            None => RuleSet::embedded()?,
-        };
-        let file = &config.file;
-        Ok(crate::config::rules::configure(
-            set,
-            &file.rules,
-            &file.overrides,
-        )?)
+impl GlobalArgs {
+    /// What the command line says about the settings `run::Settings` resolves.
+    pub fn given(&self, rules: &RulesSource) -> crate::run::Given {
+        crate::run::Given {
+            region: self.region.clone(),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            config: self.config.clone(),
+            timeout: self.timeout,
+            sql_timeout: self.sql_timeout,
+            data_api_wait: self.data_api_wait,
+            rules_dir: rules.rules_dir.clone(),
+        }
     }
-}
 
-/// The config file named by `--config`, or found from the current directory upwards.
-pub fn load_config(global: &GlobalArgs) -> Result<crate::config::file::Loaded, CliError> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    Ok(crate::config::file::Loaded::find(
-        global.config.as_deref(),
-        &cwd,
-    )?)
+    /// Resolve the settings once: command line over config file over environment.
+    pub fn settings(&self, rules: &RulesSource) -> Result<crate::run::Settings, CliError> {
+        crate::run::Settings::load(&self.given(rules))
+    }
 }

@@ -10,14 +10,16 @@ use crate::model::Snapshot;
 use crate::report::stream::Writer;
 use crate::report::{self, table::TableOptions, Document, Gate, IntegrationInfo, Report};
 
-use super::{CheckArgs, CliError, GlobalArgs};
+use crate::run::Settings;
+
+use super::{CliError, GlobalArgs, ReportArgs};
 
 /// Evaluate snapshots into a document: findings, suppressions, gate.
 pub(crate) fn document(
     snapshots: &[Snapshot],
     rules: &crate::rules::RuleSet,
     config: &Loaded,
-    args: &CheckArgs,
+    args: &ReportArgs,
 ) -> Document {
     let mut reports: Vec<Report> = snapshots
         .iter()
@@ -35,11 +37,11 @@ pub(crate) fn document(
 }
 
 /// The document without reports: rules, gate, where SARIF points.
-fn frame(rules: &crate::rules::RuleSet, config: &Loaded, args: &CheckArgs) -> Document {
+fn frame(rules: &crate::rules::RuleSet, config: &Loaded, args: &ReportArgs) -> Document {
     let mut doc = Document::new(Vec::new(), rules);
     doc.gate = Gate {
-        fail_on: args.report.fail_on.unwrap_or_default(),
-        allow_unverified: args.report.allow_unverified,
+        fail_on: args.fail_on.unwrap_or_default(),
+        allow_unverified: args.allow_unverified,
     };
     doc.artifact = artifact(config);
     doc
@@ -60,11 +62,11 @@ impl<'a> Stream<'a> {
     /// `fleet`: an audit (fleet summary first, details only for troubled integrations).
     pub(crate) fn new(
         global: &GlobalArgs,
-        args: &CheckArgs,
-        config: &'a Loaded,
-        rules: &'a crate::rules::RuleSet,
+        args: &ReportArgs,
+        settings: &'a Settings,
         fleet: bool,
     ) -> Stream<'a> {
+        let (config, rules) = (&settings.config, &settings.rules);
         let mut doc = frame(rules, config, args);
         doc.fleet = fleet;
         Stream {
@@ -97,7 +99,7 @@ impl<'a> Stream<'a> {
     }
 
     /// Print the document, or write it to `--output`. Returns whether the run exits 1.
-    pub(crate) fn finish(self, global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
+    pub(crate) fn finish(self, global: &GlobalArgs, args: &ReportArgs) -> Result<bool, CliError> {
         let notes = self.suppressor.notes();
         finish(self.writer, notes, global, args)
     }
@@ -109,10 +111,10 @@ fn finish(
     mut writer: Writer,
     suppressions: Vec<crate::config::suppress::SuppressionNote>,
     global: &GlobalArgs,
-    args: &CheckArgs,
+    args: &ReportArgs,
 ) -> Result<bool, CliError> {
     let fails = writer.fails();
-    match &args.report.output {
+    match &args.output {
         Some(path) => {
             let lines = writer.summary_lines().to_vec();
             let unverified = writer.frame().unverified.clone();
@@ -165,9 +167,9 @@ fn spool_error(e: std::io::Error) -> CliError {
 }
 
 /// The writer `--format`, `--output`, `--quiet` and `--show-passes` ask for.
-fn writer(global: &GlobalArgs, args: &CheckArgs, doc: Document) -> Writer {
-    let show_passes = args.report.show_passes;
-    match &args.report.output {
+fn writer(global: &GlobalArgs, args: &ReportArgs, doc: Document) -> Writer {
+    let show_passes = args.show_passes;
+    match &args.output {
         Some(_) => Writer::spooled(
             doc,
             global.format,
@@ -192,7 +194,7 @@ fn writer(global: &GlobalArgs, args: &CheckArgs, doc: Document) -> Writer {
 /// Print a whole document, or write it to `--output` (`--fix`'s before and after).
 pub(crate) fn output(
     global: &GlobalArgs,
-    args: &CheckArgs,
+    args: &ReportArgs,
     doc: &Document,
 ) -> Result<(), CliError> {
     let mut w = writer(global, args, doc.frame());

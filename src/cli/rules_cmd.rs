@@ -28,7 +28,7 @@ fn applies_to(rule: &Rule) -> String {
 }
 
 pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
-    let set = source.load(&super::load_config(global)?)?;
+    let set = global.settings(source)?.rules;
     if global.format == Format::Json {
         let mut text = serde_json::to_string_pretty(&set.rules).expect("rules serialize");
         text.push('\n');
@@ -106,7 +106,7 @@ pub fn rules_table(rules: &[Rule], width: Option<u16>) -> String {
 }
 
 pub fn show(global: &GlobalArgs, source: &RulesSource, key: &str) -> Result<(), CliError> {
-    let set = source.load(&super::load_config(global)?)?;
+    let set = global.settings(source)?.rules;
     let rule = set.find(key).ok_or_else(|| {
         CliError::Usage(format!(
             "unknown rule '{key}'; `zetl-preflight rules` lists every code and name"

@@ -20,6 +20,12 @@ pub struct ConfigFile {
     pub endpoint_url: Option<String>,
     /// Seconds one attempt of one AWS call may take (the command line's --timeout wins).
     pub timeout: Option<u64>,
+    /// Seconds for connecting to the source database and for each SQL statement
+    /// (`--sql-timeout` wins).
+    pub sql_timeout: Option<u64>,
+    /// Seconds `audit --tables` waits for one Redshift Data API statement
+    /// (`--data-api-wait` wins).
+    pub data_api_wait: Option<u64>,
     /// Source/target pairs that a plain `zetl-preflight check` checks.
     #[serde(default, rename = "pair")]
     pub pairs: Vec<Pair>,

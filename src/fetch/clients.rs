@@ -12,21 +12,18 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
-/// The operation-attempt timeout when none is given: long enough for a slow Describe page,
-/// short enough that a silent endpoint cannot stall a CI job.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
 /// The connect timeout never exceeds this.
 const MAX_CONNECT_SECS: u64 = 5;
 
 /// Connection options from the command line; everything else comes from the standard chain
 /// (environment, profiles, SSO, instance roles), including `AWS_ENDPOINT_URL[_<SERVICE>]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AwsOptions {
     pub region: Option<String>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
-    /// Seconds for one attempt of one call (`--timeout`); connect gets at most 5 s of it.
-    pub timeout: Option<u64>,
+    /// One attempt of one call (`--timeout`); connect gets at most 5 s of it.
+    pub timeout: Duration,
 }
 
 /// The HTTPS client every SDK client uses: a 2xx answer is a complete document or a failed
@@ -40,11 +37,10 @@ pub fn http_client() -> SharedHttpClient {
 }
 
 /// Connect and attempt timeouts for every call.
-pub fn timeouts(secs: Option<u64>) -> TimeoutConfig {
-    let attempt = secs.unwrap_or(DEFAULT_TIMEOUT_SECS).max(1);
+pub fn timeouts(attempt: Duration) -> TimeoutConfig {
     TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(attempt.min(MAX_CONNECT_SECS)))
-        .operation_attempt_timeout(Duration::from_secs(attempt))
+        .connect_timeout(attempt.min(Duration::from_secs(MAX_CONNECT_SECS)))
+        .operation_attempt_timeout(attempt)
         .build()
 }
 

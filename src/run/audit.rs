@@ -7,7 +7,9 @@ use crate::fetch::cache::ReadCache;
 use crate::fetch::{source, SourceClients, SourceRef, TargetRef};
 use crate::model::{CallError, Fact, Integration, Snapshot};
 
-use super::Clients;
+use super::{Clients, Error, Settings};
+use crate::rules::spec::Check;
+use crate::rules::RuleSet;
 
 /// One integration found, and the pair it is, when the tool can check that pair.
 #[derive(Debug, Clone)]
@@ -458,4 +460,101 @@ pub async fn table_states<C: Clients + 'static>(
     let mut out = Vec::with_capacity(checked.len());
     super::ordered::ordered(checked.len(), concurrency, task, |_, s| out.push(s)).await;
     out
+}
+
+/// `all`: every Region the rules' Region data lists as available, for any engine.
+fn all_regions(rules: &RuleSet) -> Vec<String> {
+    let mut out: Vec<String> = rules
+        .rules
+        .iter()
+        .filter_map(|r| match &r.check {
+            Check::RegionAvailable(r) => Some(r.available.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where an audit looks: `--regions` (or `all`), other accounts' roles, `--candidates`.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub regions: Vec<String>,
+    pub role_arns: Vec<String>,
+    pub candidates: Option<String>,
+}
+
+/// Connect, assume each other account's role, and discover every account's integrations
+/// (and candidates) in its Regions; who is acting is read alongside.
+pub async fn discover_fleet(
+    settings: &Settings,
+    scope: &Scope,
+) -> Result<(Discovery<super::SdkClients>, Option<crate::model::Identity>), Error> {
+    let sdk = super::session::connect(settings, &[]).await?;
+    let regions: Vec<String> = match scope.regions.as_slice() {
+        [one] if one == "all" => all_regions(&settings.rules),
+        [] => match sdk.region() {
+            Some(r) => vec![r.to_string()],
+            None => {
+                return Err(Error::Usage(
+                    "audit needs a Region: --regions R1,R2 (or all), --region, AWS_REGION or the profile's".into(),
+                ))
+            }
+        },
+        list => list.to_vec(),
+    };
+    // This account, then each other account through its role, each in its Regions.
+    let mut roles: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
+    for role in &scope.role_arns {
+        roles.push((Some(role.clone()), regions.clone()));
+    }
+    for a in &settings.config.file.accounts {
+        roles.push((
+            Some(a.role_arn.clone()),
+            a.regions.clone().unwrap_or_else(|| regions.clone()),
+        ));
+    }
+    let mut accounts = Vec::new();
+    for (role, regions) in roles {
+        let account_sdk = match &role {
+            Some(r) => super::assume_role(&sdk, r).await,
+            None => sdk.clone(),
+        };
+        let run_sdk = account_sdk
+            .to_builder()
+            .retry_config(super::adaptive(&sdk))
+            .build();
+        accounts.push(Account {
+            role,
+            clients: Arc::new(super::SdkClients::new(run_sdk)),
+            regions,
+        });
+    }
+    let (identity, found_all) = tokio::join!(
+        super::session::who_is_acting(&sdk),
+        discover_all(accounts, scope.candidates.as_deref())
+    );
+    let found_all = found_all
+        .map_err(|e| Error::Aws(format!("cannot list the integrations: {}", e.describe())))?;
+    Ok((found_all, identity))
+}
+
+impl TablesOptions {
+    /// `--tables` and its options, waiting as the settings say.
+    pub fn new(
+        settings: &Settings,
+        database: String,
+        db_user: Option<String>,
+        secret_arn: Option<String>,
+    ) -> TablesOptions {
+        TablesOptions {
+            database,
+            db_user,
+            secret_arn,
+            poll: std::time::Duration::from_millis(500),
+            timeout: settings.data_api_wait,
+        }
+    }
 }

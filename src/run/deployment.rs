@@ -7,11 +7,126 @@ use crate::fetch::{self, SourceRef, TargetRef};
 use crate::inputs::planned::{PlannedPair, Side, Unchecked};
 use crate::model::{Fact, Snapshot};
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::fetch::cache::{memo, ReadCache};
 
-use super::Clients;
+use super::{Clients, Error, Settings};
+
+/// Which file a deployment is read from.
+#[derive(Debug, Clone)]
+pub enum Source<'a> {
+    /// `terraform show -json PLANFILE`'s output.
+    Terraform(&'a Path),
+    /// A CloudFormation template, with its parameter values file when given.
+    CloudFormation {
+        template: &'a Path,
+        parameters: Option<&'a Path>,
+    },
+}
+
+/// What a deployment check reads: the snapshots its pairs make, what could not be made into
+/// one (not verified), and the file as reports name it.
+#[derive(Debug)]
+pub struct Read {
+    pub snapshots: Vec<Snapshot>,
+    pub unchecked: Vec<String>,
+    pub shown: String,
+}
+
+/// Read the plan or template, make its pairs (`pair`: the source and target named by address
+/// or logical id, when it plans no integration), and complete them from AWS when `live`.
+pub async fn read(
+    settings: &Settings,
+    source: Source<'_>,
+    pair: Option<(&str, &str)>,
+    live: bool,
+    concurrency: usize,
+) -> Result<Read, Error> {
+    let path = match &source {
+        Source::Terraform(p) => *p,
+        Source::CloudFormation { template, .. } => *template,
+    };
+    let bad = |message: String| Error::Plan {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let shown = shown_path(path);
+    // The Region as given, configured or in the environment: plans honour the config file.
+    let region = settings.region_hint();
+    let world = match source {
+        Source::CloudFormation { parameters, .. } => {
+            let given = match parameters {
+                Some(p) => {
+                    let unreadable = |message: String| Error::Plan {
+                        path: p.to_path_buf(),
+                        message,
+                    };
+                    let text = std::fs::read_to_string(p)
+                        .map_err(|e| unreadable(format!("cannot read it: {e}")))?;
+                    crate::inputs::cloudformation::parameter_values(&text).map_err(unreadable)?
+                }
+                None => Default::default(),
+            };
+            crate::inputs::cloudformation::read(&text, &shown, &given, region.as_deref())
+        }
+        Source::Terraform(_) => {
+            crate::inputs::terraform::read(&text, &shown, region.as_deref()).map(|mut world| {
+                // The configuration is where `terraform plan` ran: beside the plan file.
+                let root = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                crate::inputs::tf_files::locate(&mut world, &text, root, &|p| shown_path(p));
+                world
+            })
+        }
+    }
+    .map_err(bad)?;
+    let (pairs, unchecked) = world.pairs(pair).map_err(bad)?;
+    if pairs.is_empty() && unchecked.is_empty() {
+        return Err(bad(
+            "it plans no integration (aws_rds_integration, AWS::RDS::Integration); name the pair with --source and --target".into(),
+        ));
+    }
+    let mut unchecked: Vec<String> = unchecked.into_iter().map(|u| u.why).collect();
+    let home_region = world.region.clone().or(region);
+    let results = if live {
+        let sdk = super::session::connect(settings, &[]).await?;
+        let clients = Arc::new(super::SdkClients::new(sdk));
+        snapshots(clients, pairs, home_region.as_deref(), concurrency).await
+    } else {
+        pairs.into_iter().map(|p| p.offline()).collect()
+    };
+    let mut snaps = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => snaps.push(s),
+            Err(u) => unchecked.push(u.why),
+        }
+    }
+    Ok(Read {
+        snapshots: snaps,
+        unchecked,
+        shown,
+    })
+}
+
+/// A path as reports name it: relative to here when it is below here.
+fn shown_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    abs.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
 
 /// Every planned pair completed from AWS, in order, at most `concurrency` at a time.
 pub async fn snapshots<C: Clients + 'static>(

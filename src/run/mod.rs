@@ -16,8 +16,16 @@ use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, Ta
 use crate::model::Snapshot;
 
 pub mod audit;
+pub mod check;
 pub mod deployment;
+mod error;
+pub mod fix;
 pub mod ordered;
+pub mod session;
+pub mod settings;
+
+pub use error::Error;
+pub use settings::{Given, Settings};
 
 /// The default number of pairs read at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;

@@ -76,12 +76,13 @@ pub fn redact(url: &str) -> String {
 }
 
 /// What `check --data` was told.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DataOptions {
     pub database_url: Option<String>,
     pub data_filter: Option<String>,
     pub ca_file: Option<PathBuf>,
-    pub timeout: Option<Duration>,
+    /// Connecting, and each statement (`--sql-timeout`).
+    pub timeout: Duration,
     /// `--db-secret ARN`.
     pub db_secret: Option<String>,
     /// `--iam-auth`, with `--db-user`.
@@ -153,7 +154,7 @@ pub async fn attach(snap: &mut Snapshot, opts: &DataOptions, sdk: Option<&aws_co
                     let src = SqlSource {
                         url,
                         ca_file: opts.ca_file.clone(),
-                        timeout: opts.timeout.unwrap_or(Duration::from_secs(20)),
+                        timeout: opts.timeout,
                         filter: filter.clone(),
                         login,
                     };
@@ -217,7 +218,7 @@ pub(crate) fn timed_out(call: &str, shown: &str, timeout: Duration) -> CallError
         call,
         Some("Timeout"),
         format!(
-            "{shown} did not answer within {} s (raise it with --timeout SECONDS)",
+            "{shown} did not answer within {} s (raise it with --sql-timeout SECONDS)",
             timeout.as_secs()
         ),
     )

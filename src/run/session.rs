@@ -6,12 +6,13 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::config::file::{Loaded, Pair};
-use crate::fetch::{self, AwsOptions, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::fetch::{self, SourceClients, SourceRef, TargetClients, TargetRef};
 use crate::model::Identity;
 
-use super::{CheckArgs, CliError, GlobalArgs};
+use super::settings::Settings;
+use super::Error as CliError;
 
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -21,24 +22,13 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 /// Load the AWS configuration (command line over config file over the standard chain) and
 /// make sure a Region and credentials are there before any call.
-pub(crate) async fn connect(
-    global: &GlobalArgs,
-    config: &Loaded,
+pub async fn connect(
+    settings: &Settings,
     refs: &[(SourceRef, TargetRef)],
 ) -> Result<aws_config::SdkConfig, CliError> {
-    let opts = AwsOptions {
-        region: global.region.clone().or_else(|| config.file.region.clone()),
-        profile: global
-            .profile
-            .clone()
-            .or_else(|| config.file.profile.clone()),
-        endpoint_url: global
-            .endpoint_url
-            .clone()
-            .or_else(|| config.file.endpoint_url.clone()),
-        timeout: global.timeout.or(config.file.timeout),
-    };
-    let sdk = fetch::clients::load(&opts).await.map_err(CliError::Aws)?;
+    let sdk = fetch::clients::load(&settings.aws)
+        .await
+        .map_err(CliError::Aws)?;
     let arns_name_regions = refs
         .iter()
         .all(|(s, t)| s.region.is_some() && t.region().is_some());
@@ -73,7 +63,7 @@ async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), CliError> 
 }
 
 /// The caller's identity, logged with -v; `None` when it cannot be read.
-pub(crate) async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
+pub async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
     let id = fetch::clients::identity(sdk).await;
     match &id {
         Some(i) => tracing::info!("acting as {}", i.describe()),
@@ -82,7 +72,7 @@ pub(crate) async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identit
     id
 }
 
-pub(crate) fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
+pub fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
     pairs
         .iter()
         .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
@@ -90,7 +80,7 @@ pub(crate) fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>,
 }
 
 /// Clients for one pair, each in its ARN's Region when the ARN names one.
-pub(crate) fn clients(
+pub fn clients(
     sdk: &aws_config::SdkConfig,
     source: &SourceRef,
     target: &TargetRef,
@@ -102,8 +92,12 @@ pub(crate) fn clients(
 }
 
 /// The pairs to check: `--source`/`--target`, else the config file's `[[pair]]`s.
-pub(crate) fn pairs(args: &CheckArgs, config: &Loaded) -> Result<Vec<Pair>, CliError> {
-    match (&args.source, &args.target) {
+pub fn pairs(
+    source: Option<&String>,
+    target: Option<&String>,
+    config: &Loaded,
+) -> Result<Vec<Pair>, CliError> {
+    match (source, target) {
         (Some(s), Some(t)) => Ok(vec![Pair {
             source: s.clone(),
             target: t.clone(),

@@ -7,7 +7,7 @@ use crate::fetch::FetchError;
 use crate::rules::RulesError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum CliError {
+pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
@@ -31,8 +31,8 @@ pub enum CliError {
     Aws(String),
 }
 
-impl From<FetchError> for CliError {
+impl From<FetchError> for Error {
     fn from(e: FetchError) -> Self {
-        CliError::Fetch(Box::new(e))
+        Error::Fetch(Box::new(e))
     }
 }

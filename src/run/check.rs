@@ -1,0 +1,165 @@
+//! `check` of live pairs and saved snapshots: read every pair (one read cache for many), load
+//! and confirm a saved snapshot, and validate what `--data` was told.
+
+use std::path::Path;
+
+use crate::config::file::Pair;
+use crate::fetch::cache::ReadCache;
+use crate::fetch::{self, TargetRef};
+use crate::model::{
+    Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
+};
+
+use super::session::{connect, parse_pairs, who_is_acting};
+use super::{Error as CliError, Settings};
+
+/// `--data`'s options, checked: a malformed URL or a missing CA file is bad input (exit 2).
+pub fn data_options(opts: fetch::sql::DataOptions) -> Result<fetch::sql::DataOptions, CliError> {
+    if let Some(url) = &opts.database_url {
+        fetch::sql::dialect_of(url).map_err(CliError::Usage)?;
+    }
+    if let Some(ca) = &opts.ca_file {
+        if !ca.is_file() {
+            return Err(CliError::Usage(format!(
+                "--db-ca {}: no such file (download the RDS CA bundle, global-bundle.pem)",
+                ca.display()
+            )));
+        }
+    }
+    Ok(opts)
+}
+
+/// Read every pair (sharing one read cache when there are several), handing each snapshot
+/// to `sink` in the pairs' order; returns who was acting.
+pub async fn read_pairs(
+    settings: &Settings,
+    pairs: &[Pair],
+    data: Option<&fetch::sql::DataOptions>,
+    concurrency: usize,
+    mut sink: impl FnMut(Result<Snapshot, fetch::FetchError>),
+) -> Result<Option<Identity>, CliError> {
+    let refs = parse_pairs(pairs)?;
+    let sdk = connect(settings, &refs).await?;
+    // Many pairs: client-side rate limiting when AWS throttles, rather than failed reads.
+    let run_sdk = if refs.len() > 1 {
+        sdk.to_builder().retry_config(super::adaptive(&sdk)).build()
+    } else {
+        sdk.clone()
+    };
+    tracing::info!(pairs = refs.len(), "fetching");
+    let clients = std::sync::Arc::new(super::SdkClients::new(run_sdk));
+    let cache = (refs.len() > 1).then(|| std::sync::Arc::new(ReadCache::default()));
+    let bar = (refs.len() > 1).then(|| crate::progress::Bar::new("pairs read"));
+    let _spinner = match refs.as_slice() {
+        [(s, t)] => Some(crate::progress::Progress::start(format!(
+            "reading {} and {}",
+            s.identifier,
+            target_label(t)
+        ))),
+        _ => None,
+    };
+    let total = refs.len();
+    // Who is acting is read alongside the pairs, not before them.
+    let (identity, ()) = tokio::join!(
+        who_is_acting(&sdk),
+        super::each_snapshot(cache, clients, &refs, concurrency, data, |i, snap| {
+            sink(snap);
+            if let Some(b) = &bar {
+                b.update(i + 1, total);
+            }
+        })
+    );
+    tracing::info!(pairs = total, "read");
+    Ok(identity)
+}
+
+fn target_label(t: &TargetRef) -> String {
+    match t {
+        TargetRef::Name(n) => n.clone(),
+        TargetRef::ClusterArn { id, .. } => id.clone(),
+        TargetRef::ProvisionedNamespace(a)
+        | TargetRef::ServerlessNamespace(a)
+        | TargetRef::ServerlessWorkgroup(a) => a.to_string(),
+    }
+}
+
+/// A saved snapshot, or why it cannot be checked.
+pub fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {
+    let bad = |message: String| CliError::Snapshot {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    match serde_json::from_str::<Snapshot>(&text) {
+        Ok(snap)
+            if snap.schema_version == SNAPSHOT_SCHEMA_VERSION
+                && !SUPPORTED_ENGINES.contains(&snap.source.cluster.engine.as_str()) =>
+        {
+            Err(bad(format!(
+                "its source {} runs engine '{}', which no rule covers; zetl-preflight checks {} clusters",
+                snap.source.cluster.db_cluster_identifier,
+                snap.source.cluster.engine,
+                SUPPORTED_ENGINES.join(" and ")
+            )))
+        }
+        Ok(snap) if snap.schema_version == SNAPSHOT_SCHEMA_VERSION => Ok(snap),
+        Ok(snap) => Err(bad(version_message(snap.schema_version))),
+        Err(e) => {
+            // A different schema version explains a shape mismatch better than serde can.
+            let version = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("schema_version").and_then(|v| v.as_u64()));
+            match version {
+                Some(v) if v != u64::from(SNAPSHOT_SCHEMA_VERSION) => {
+                    Err(bad(version_message(v as u32)))
+                }
+                _ => Err(bad(format!(
+                    "not a valid zetl-preflight snapshot: {e}. Write one with \
+                     `zetl-preflight check --source … --target … --save-snapshot FILE`"
+                ))),
+            }
+        }
+    }
+}
+
+fn version_message(found: u32) -> String {
+    format!(
+        "has schema_version {found}, but this zetl-preflight {} reads version {SNAPSHOT_SCHEMA_VERSION}; \
+         save the snapshot again with this version",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// With `--snapshot`, `--source` and `--target` are optional; when given they must name
+/// what the snapshot holds, so a CI job cannot check the wrong file by accident.
+pub fn confirm_pair(
+    snap: &Snapshot,
+    source: Option<&String>,
+    target: Option<&String>,
+) -> Result<(), CliError> {
+    let c = &snap.source.cluster;
+    if let Some(s) = source {
+        if s != &c.db_cluster_identifier && s != &c.db_cluster_arn {
+            return Err(CliError::Usage(format!(
+                "--source '{s}' does not match the snapshot's source '{}'",
+                c.db_cluster_identifier
+            )));
+        }
+    }
+    if let Some(t) = target {
+        let mut names = vec![snap.target.display_id().to_string()];
+        names.extend(snap.target.namespace_arn().map(str::to_string));
+        if let TargetSnapshot::Serverless(s) = &snap.target {
+            names.extend(s.workgroup.workgroup_arn.clone());
+        }
+        let cluster_arn_match = matches!(&snap.target, TargetSnapshot::Provisioned(p)
+            if t.starts_with("arn:") && t.ends_with(&format!(":cluster:{}", p.cluster.cluster_identifier)));
+        if !names.contains(t) && !cluster_arn_match {
+            return Err(CliError::Usage(format!(
+                "--target '{t}' does not match the snapshot's target '{}'",
+                snap.target.display_id()
+            )));
+        }
+    }
+    Ok(())
+}

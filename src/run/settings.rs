@@ -1,0 +1,172 @@
+//! Settings resolved once, in one place: the command line over the config file over the
+//! environment (which the AWS SDK's standard chain reads), with one default per setting.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config::file::Loaded;
+use crate::fetch::AwsOptions;
+use crate::rules::RuleSet;
+
+use super::Error;
+
+/// One attempt of one AWS call (`--timeout`, `timeout`).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
+/// Connecting to the source database, and each SQL statement (`--sql-timeout`, `sql_timeout`).
+pub const DEFAULT_SQL_TIMEOUT_SECS: u64 = 20;
+/// The whole wait for one Redshift Data API statement (`--data-api-wait`, `data_api_wait`).
+pub const DEFAULT_DATA_API_WAIT_SECS: u64 = 60;
+
+/// What the command line gave (`None`: not given).
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// `--config FILE`; else `zetl-preflight.toml` here or in a parent directory.
+    pub config: Option<PathBuf>,
+    pub timeout: Option<u64>,
+    pub sql_timeout: Option<u64>,
+    pub data_api_wait: Option<u64>,
+    /// `--rules-dir DIR`; else the config file's `[rules].dir`.
+    pub rules_dir: Option<PathBuf>,
+}
+
+/// Everything a command runs with.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Loaded,
+    /// Region, profile and endpoint as given or configured; what neither says is left to the
+    /// standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, the profile's region, …).
+    pub aws: AwsOptions,
+    pub sql_timeout: Duration,
+    pub data_api_wait: Duration,
+    /// The built-in rules, layered with the rules directory, then configured by the config
+    /// file's `[rules]` and `[override.*]`.
+    pub rules: RuleSet,
+}
+
+impl Settings {
+    /// Find and read the config file and the rules, and resolve every setting.
+    pub fn load(given: &Given) -> Result<Settings, Error> {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let config = Loaded::find(given.config.as_deref(), &cwd)?;
+        let dir = given.rules_dir.clone().or_else(|| config.rules_dir());
+        let set = match dir {
+            Some(dir) => RuleSet::embedded_with_dir(&dir)?,
+            None => RuleSet::embedded()?,
+        };
+        let rules =
+            crate::config::rules::configure(set, &config.file.rules, &config.file.overrides)?;
+        Ok(Settings::resolve(given, config, rules))
+    }
+
+    /// Resolve the settings from what was given and a config file already read.
+    pub fn resolve(given: &Given, config: Loaded, rules: RuleSet) -> Settings {
+        let file = &config.file;
+        let secs = |flag: Option<u64>, key: Option<u64>, default: u64| {
+            Duration::from_secs(flag.or(key).unwrap_or(default).max(1))
+        };
+        let aws = AwsOptions {
+            region: given.region.clone().or_else(|| file.region.clone()),
+            profile: given.profile.clone().or_else(|| file.profile.clone()),
+            endpoint_url: given
+                .endpoint_url
+                .clone()
+                .or_else(|| file.endpoint_url.clone()),
+            timeout: secs(given.timeout, file.timeout, DEFAULT_TIMEOUT_SECS),
+        };
+        Settings {
+            aws,
+            sql_timeout: secs(
+                given.sql_timeout,
+                file.sql_timeout,
+                DEFAULT_SQL_TIMEOUT_SECS,
+            ),
+            data_api_wait: secs(
+                given.data_api_wait,
+                file.data_api_wait,
+                DEFAULT_DATA_API_WAIT_SECS,
+            ),
+            config,
+            rules,
+        }
+    }
+
+    /// The Region as given or configured, else the environment's (`AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`); the profile's own Region needs the SDK's chain.
+    pub fn region_hint(&self) -> Option<String> {
+        self.aws
+            .region
+            .clone()
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+            .filter(|r| !r.is_empty())
+    }
+
+    /// Credentials given without any call: a profile (given or configured), the
+    /// environment's keys, a web identity token or a container's credentials endpoint. (An
+    /// instance role is not guessed at: it needs a call, and a CI runner without network
+    /// would wait for it.)
+    pub fn credentials_given(&self) -> bool {
+        self.aws.profile.is_some()
+            || [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_PROFILE",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            ]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::file::parse;
+
+    fn with(text: &str, given: &Given) -> Settings {
+        let file = parse(std::path::Path::new("t.toml"), text).unwrap();
+        let config = Loaded { file, path: None };
+        Settings::resolve(given, config, RuleSet::embedded().unwrap())
+    }
+
+    /// The flag wins over the config file, which wins over the default; each timeout is its
+    /// own setting.
+    #[test]
+    fn flags_over_config_over_defaults() {
+        let s = with("", &Given::default());
+        assert_eq!(s.aws.timeout, Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+        assert_eq!(s.sql_timeout, Duration::from_secs(DEFAULT_SQL_TIMEOUT_SECS));
+        assert_eq!(
+            s.data_api_wait,
+            Duration::from_secs(DEFAULT_DATA_API_WAIT_SECS)
+        );
+        let text = "region = \"eu-west-1\"\nprofile = \"ops\"\ntimeout = 7\nsql_timeout = 8\ndata_api_wait = 9\n";
+        let s = with(text, &Given::default());
+        assert_eq!(s.aws.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(s.aws.profile.as_deref(), Some("ops"));
+        assert_eq!(
+            (s.aws.timeout, s.sql_timeout, s.data_api_wait),
+            (
+                Duration::from_secs(7),
+                Duration::from_secs(8),
+                Duration::from_secs(9)
+            )
+        );
+        assert!(s.credentials_given(), "a configured profile is credentials");
+        let given = Given {
+            region: Some("us-east-2".into()),
+            timeout: Some(3),
+            sql_timeout: Some(4),
+            ..Default::default()
+        };
+        let s = with(text, &given);
+        assert_eq!(s.aws.region.as_deref(), Some("us-east-2"));
+        assert_eq!(s.aws.timeout, Duration::from_secs(3));
+        assert_eq!(s.sql_timeout, Duration::from_secs(4));
+        assert_eq!(s.data_api_wait, Duration::from_secs(9));
+    }
+}
