@@ -270,3 +270,44 @@ fn the_integration_properties_are_judged_as_create_integration_would() {
         Status::Pass
     );
 }
+
+/// A template names no Region; the config file's `region` is used, as by every other
+/// command (it used to be read only from --region and the environment).
+#[test]
+fn a_template_takes_the_region_of_the_config_file() {
+    let dir = std::env::temp_dir().join(format!("zetl-cfn-region-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("zetl-preflight.toml");
+    std::fs::write(&config, "region = \"us-east-1\"\n").unwrap();
+    let args = [
+        "check",
+        "--offline",
+        "--cloudformation",
+        YAML,
+        "--format",
+        "json",
+    ];
+    let without = run(&args);
+    let with = run(&[&args[..], &["--config", config.to_str().unwrap()]].concat());
+    let same_region = |o: &std::process::Output| {
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "ZC004")
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(
+        same_region(&without),
+        "error",
+        "no Region anywhere: unverified"
+    );
+    assert_eq!(
+        same_region(&with),
+        "pass",
+        "the config file's Region is the template's"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

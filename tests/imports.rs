@@ -296,3 +296,35 @@ fn the_reader_finds_grouped_nested_and_relative_paths() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// `src/cli` parses and prints: it reads no AWS, database, plan, template or snapshot file
+/// and no read cache (that is `run/`'s), whatever it imports for types.
+#[test]
+fn the_cli_reads_nothing() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+    let mut all = Vec::new();
+    files(&dir, &mut all);
+    let reads = [
+        "std::fs::read",
+        "read_to_string(",
+        "fetch::cache",
+        "fetch::clients",
+        "fetch::source",
+        "fetch::target",
+        "inputs::",
+        "sqlx",
+        "aws_sdk_",
+        "aws_config::",
+        "session::connect",
+    ];
+    let mut found = Vec::new();
+    for f in &all {
+        let text = code(&std::fs::read_to_string(f).unwrap());
+        for r in reads {
+            if text.contains(r) {
+                found.push(format!("{} uses {r}", f.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "cli/ reads:\n{}", found.join("\n"));
+}

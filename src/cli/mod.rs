@@ -377,3 +377,30 @@ impl GlobalArgs {
         crate::run::Settings::load(&self.given(rules))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::settings as s;
+
+    /// The command line's help states each default, and it is the default used.
+    #[test]
+    fn help_states_the_defaults_used() {
+        use clap::CommandFactory;
+        let help = Cli::command().render_long_help().to_string();
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (flag, default) in [
+            ("--timeout", s::DEFAULT_TIMEOUT_SECS),
+            ("--sql-timeout", s::DEFAULT_SQL_TIMEOUT_SECS),
+            ("--data-api-wait", s::DEFAULT_DATA_API_WAIT_SECS),
+        ] {
+            let at = flat
+                .find(&format!("{flag} <SECONDS>"))
+                .unwrap_or_else(|| panic!("{flag} is not in --help"));
+            let text = &flat[at..];
+            let end = text.find("[default: ").expect("a default") + 10;
+            let shown: u64 = text[end..].split(']').next().unwrap().parse().unwrap();
+            assert_eq!(shown, default, "{flag}");
+        }
+    }
+}
