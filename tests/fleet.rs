@@ -643,6 +643,7 @@ async fn a_plans_pairs_share_their_live_reads() {
             [&integrations, &defaults]
         ),
         cache: None,
+        wanted: Default::default(),
     };
     let (_, tgt) = Side::serverless_ok().clients();
     let done =
@@ -681,6 +682,7 @@ async fn a_plans_denied_live_reads_are_unverified() {
             [&integrations, &defaults]
         ),
         cache: None,
+        wanted: Default::default(),
     };
     let (_, tgt) = Side::serverless_ok().clients();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -478,3 +478,77 @@ fn an_answer_cut_short_is_a_failed_read_not_data() {
         assert_eq!(f["status"], "error", "{code} judged a cut list: {f}");
     }
 }
+
+/// Every request the endpoint saw, by its API action (query protocol) or target (JSON).
+static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn recording(request: &str) -> Option<String> {
+    let action = request
+        .split(['&', '?', '\n'])
+        .find_map(|p| p.strip_prefix("Action="))
+        .map(str::to_string)
+        .or_else(|| {
+            request.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("x-amz-target")
+                    .then(|| v.trim().to_string())
+            })
+        });
+    if let Some(a) = action {
+        SEEN.lock().unwrap().push(a);
+    }
+    identify_only(request)
+}
+
+/// The reads a run makes follow from the rules it runs: with `--select ZR004` (the node
+/// type, read with the cluster itself) no parameter group, policy, integration, engine
+/// default, global or blue/green call is made; without a selection they are.
+#[test]
+fn a_rule_selection_reads_only_what_it_needs() {
+    let server = Silent::answering(recording);
+    let env = common::aws_env(&server.url());
+    let skipped = [
+        "DescribeDBClusterParameters",
+        "DescribeEngineDefaultClusterParameters",
+        "DescribeIntegrations",
+        "DescribeBlueGreenDeployments",
+        "GetResourcePolicy",
+        "DescribeClusterParameters",
+    ];
+    let calls = |args: &[&str]| {
+        SEEN.lock().unwrap().clear();
+        let o = run(&[&CHECK[..], args, &["--format", "json"]].concat(), &env);
+        let seen = SEEN.lock().unwrap().clone();
+        (o, seen)
+    };
+    let (o, seen) = calls(&["--select", "ZR004"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["ZR004"]);
+    for call in skipped {
+        assert!(
+            !seen.iter().any(|s| s == call),
+            "{call} was called: {seen:?}"
+        );
+    }
+    assert!(seen.iter().any(|s| s == "DescribeDBClusters"), "{seen:?}");
+
+    let (_, seen) = calls(&[]);
+    for call in [
+        "DescribeDBClusterParameters",
+        "GetResourcePolicy",
+        "DescribeIntegrations",
+    ] {
+        assert!(
+            seen.iter().any(|s| s == call),
+            "{call} not called: {seen:?}"
+        );
+    }
+}

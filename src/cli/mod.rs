@@ -283,6 +283,14 @@ pub struct RulesSource {
     /// Layer every *.toml in DIR over the built-in rules (same code replaces, new code adds).
     #[arg(long, value_name = "DIR")]
     pub rules_dir: Option<PathBuf>,
+    /// Run only these rules: codes (ZM001), code prefixes (ZM, ZR00) or names, comma-separated
+    /// (replaces the config file's `select`). Only what they need is read.
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Leave out these rules: codes, code prefixes or names, comma-separated (replaces the
+    /// config file's `ignore`).
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',')]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +377,8 @@ impl GlobalArgs {
             sql_timeout: self.sql_timeout,
             data_api_wait: self.data_api_wait,
             rules_dir: rules.rules_dir.clone(),
+            select: rules.select.clone(),
+            ignore: rules.ignore.clone(),
         }
     }
 

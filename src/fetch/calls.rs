@@ -51,6 +51,20 @@ pub const READ: &[&str] = &[
     GET_CALLER_IDENTITY,
 ];
 
+/// The call behind each optional read.
+pub fn optional(r: crate::model::reads::Optional) -> &'static str {
+    use crate::model::reads::Optional as O;
+    match r {
+        O::SourceParameters => DESCRIBE_DB_CLUSTER_PARAMETERS,
+        O::EngineDefaults => DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
+        O::GlobalCluster => DESCRIBE_GLOBAL_CLUSTERS,
+        O::BlueGreen => DESCRIBE_BLUE_GREEN_DEPLOYMENTS,
+        O::Integrations => DESCRIBE_INTEGRATIONS,
+        O::TargetParameters => DESCRIBE_CLUSTER_PARAMETERS,
+        O::ResourcePolicy => GET_RESOURCE_POLICY,
+    }
+}
+
 /// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.
 pub const FIX: &[&str] = &[
     DESCRIBE_DB_INSTANCES,

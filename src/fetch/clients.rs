@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::cache::ReadCache;
+use crate::model::reads::Wanted;
 use crate::model::Identity;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -138,6 +139,8 @@ pub async fn identity(sdk: &SdkConfig) -> Option<Identity> {
 pub struct SourceClients {
     pub rds: aws_sdk_rds::Client,
     pub cache: Option<Arc<ReadCache>>,
+    /// The optional reads the run's rules need; the others are left out.
+    pub wanted: Wanted,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +148,8 @@ pub struct TargetClients {
     pub redshift: aws_sdk_redshift::Client,
     pub serverless: aws_sdk_redshiftserverless::Client,
     pub cache: Option<Arc<ReadCache>>,
+    /// The optional reads the run's rules need; the others are left out.
+    pub wanted: Wanted,
 }
 
 fn with_region(base: &SdkConfig, region: Option<&str>) -> SdkConfig {
@@ -160,12 +165,19 @@ impl SourceClients {
         SourceClients {
             rds: aws_sdk_rds::Client::new(&cfg),
             cache: None,
+            wanted: Wanted::ALL,
         }
     }
 
     /// Share reads with the other pairs of the run.
     pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
         self.cache = Some(cache);
+        self
+    }
+
+    /// Leave out the optional reads no selected rule needs.
+    pub fn wanting(mut self, wanted: Wanted) -> Self {
+        self.wanted = wanted;
         self
     }
 
@@ -185,12 +197,19 @@ impl TargetClients {
             redshift: aws_sdk_redshift::Client::new(&cfg),
             serverless: aws_sdk_redshiftserverless::Client::new(&cfg),
             cache: None,
+            wanted: Wanted::ALL,
         }
     }
 
     /// Share reads with the other pairs of the run.
     pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
         self.cache = Some(cache);
+        self
+    }
+
+    /// Leave out the optional reads no selected rule needs.
+    pub fn wanting(mut self, wanted: Wanted) -> Self {
+        self.wanted = wanted;
         self
     }
 

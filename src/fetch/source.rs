@@ -15,6 +15,8 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::SourceClients;
+use crate::model::reads::{not_read, Optional, Wanted};
+
 use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
 use super::refs::SourceRef;
 
@@ -76,6 +78,9 @@ async fn global_cluster(
 ) -> Option<Result<GlobalCluster, CallError>> {
     // AWS gives the identifier; some emulators give the global cluster's ARN.
     let id = id?;
+    if let Err(e) = left_out(c.wanted, Optional::GlobalCluster) {
+        return Some(Err(e));
+    }
     let id = id
         .rsplit_once(":global-cluster:")
         .map_or(id, |(_, name)| name);
@@ -115,6 +120,7 @@ async fn blue_green(
     region: &str,
     arn: &str,
 ) -> Result<Vec<BlueGreenDeployment>, CallError> {
+    left_out(c.wanted, Optional::BlueGreen)?;
     let all = memo(
         c.cache.as_ref(),
         |x| &x.blue_green,
@@ -314,6 +320,7 @@ fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> 
 /// Every parameter of the group, all pages. A `default.*` group holds engine defaults only,
 /// so it is not read (some emulators cannot describe it); the engine defaults stand for it.
 async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Parameters), CallError> {
+    left_out(c.wanted, Optional::SourceParameters)?;
     if group.starts_with("default.") {
         return Ok((true, Parameters::default()));
     }
@@ -333,6 +340,7 @@ async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Param
 
 /// The engine defaults of a parameter group family, all pages.
 pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
+    left_out(c.wanted, Optional::EngineDefaults)?;
     let params = all_page_items(
         c.rds
             .describe_engine_default_cluster_parameters()
@@ -362,6 +370,9 @@ pub async fn all_clusters(c: &SourceClients) -> Listed<rds::DbCluster> {
 
 /// Every integration in the account and Region, all pages.
 pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
+    if let Err(e) = left_out(c.wanted, Optional::Integrations) {
+        return Fact::Error(e);
+    }
     let all = all_pages(
         c.rds
             .describe_integrations()
@@ -396,4 +407,13 @@ pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
             .into()
     })
     .into()
+}
+
+/// `Err(not read)` when the run's rules do not need `read`.
+pub(crate) fn left_out(wanted: Wanted, read: Optional) -> Result<(), CallError> {
+    if wanted.wants(read) {
+        Ok(())
+    } else {
+        Err(not_read(calls::optional(read)))
+    }
 }

@@ -14,6 +14,8 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::TargetClients;
+use crate::model::reads::Optional;
+
 use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
 use super::refs::TargetRef;
 
@@ -370,6 +372,7 @@ async fn cluster_parameters(
     c: &TargetClients,
     group: Option<&str>,
 ) -> Result<ParameterGroup, CallError> {
+    super::source::left_out(c.wanted, Optional::TargetParameters)?;
     let key = format!("{}/{}", c.region(), group.unwrap_or(""));
     memo(
         c.cache.as_ref(),
@@ -431,6 +434,7 @@ async fn resource_policy(
     namespace_arn: Option<&str>,
     field: &str,
 ) -> Result<Option<String>, CallError> {
+    super::source::left_out(c.wanted, Optional::ResourcePolicy)?;
     let key = format!("{}/{}", namespace_arn.unwrap_or(""), field);
     memo(
         c.cache.as_ref(),

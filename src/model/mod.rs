@@ -8,6 +8,7 @@ pub mod fact;
 pub mod family;
 pub mod finding;
 pub mod identity;
+pub mod reads;
 pub mod schema;
 pub mod snapshot;
 pub mod tables;

@@ -528,7 +528,14 @@ pub async fn discover_fleet(
             .build();
         accounts.push(Account {
             role,
-            clients: Arc::new(super::SdkClients::new(run_sdk)),
+            // Discovery lists the integrations whatever the rules.
+            clients: Arc::new(
+                super::SdkClients::new(run_sdk).wanting(
+                    settings
+                        .wanted()
+                        .with(crate::model::reads::Optional::Integrations),
+                ),
+            ),
             regions,
         });
     }

@@ -47,7 +47,7 @@ pub async fn read_pairs(
         sdk.clone()
     };
     tracing::info!(pairs = refs.len(), "fetching");
-    let clients = std::sync::Arc::new(super::SdkClients::new(run_sdk));
+    let clients = std::sync::Arc::new(super::SdkClients::new(run_sdk).wanting(settings.wanted()));
     let cache = (refs.len() > 1).then(|| std::sync::Arc::new(ReadCache::default()));
     let bar = (refs.len() > 1).then(|| crate::progress::Bar::new("pairs read"));
     let _spinner = match refs.as_slice() {

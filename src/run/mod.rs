@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::fetch::cache::ReadCache;
 use crate::fetch::sql::DataOptions;
 use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::model::reads::Wanted;
 use crate::model::Snapshot;
 
 pub mod audit;
@@ -51,15 +52,24 @@ pub struct SdkClients {
     /// Region ("" for the configuration's own) → its clients.
     built: std::sync::Mutex<BTreeMap<String, (SourceClients, TargetClients)>>,
     data_api: std::sync::Mutex<BTreeMap<String, aws_sdk_redshiftdata::Client>>,
+    /// The optional reads the run's rules need.
+    wanted: Wanted,
 }
 
 impl SdkClients {
     pub fn new(sdk: aws_config::SdkConfig) -> SdkClients {
         SdkClients {
             sdk,
+            wanted: Wanted::ALL,
             built: Default::default(),
             data_api: Default::default(),
         }
+    }
+
+    /// Leave out the optional reads no selected rule needs.
+    pub fn wanting(mut self, wanted: Wanted) -> SdkClients {
+        self.wanted = wanted;
+        self
     }
 
     fn both(&self, region: Option<&str>) -> (SourceClients, TargetClients) {
@@ -68,8 +78,8 @@ impl SdkClients {
             .entry(region.unwrap_or_default().to_string())
             .or_insert_with(|| {
                 (
-                    SourceClients::new(&self.sdk, region),
-                    TargetClients::new(&self.sdk, region),
+                    SourceClients::new(&self.sdk, region).wanting(self.wanted),
+                    TargetClients::new(&self.sdk, region).wanting(self.wanted),
                 )
             })
             .clone()

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::file::Loaded;
 use crate::fetch::AwsOptions;
+use crate::model::reads::Wanted;
 use crate::rules::RuleSet;
 
 use super::Error;
@@ -30,6 +31,10 @@ pub struct Given {
     pub data_api_wait: Option<u64>,
     /// `--rules-dir DIR`; else the config file's `[rules].dir`.
     pub rules_dir: Option<PathBuf>,
+    /// `--select`: replaces the config file's `[rules].select` when given.
+    pub select: Vec<String>,
+    /// `--ignore`: replaces the config file's `[rules].ignore` when given.
+    pub ignore: Vec<String>,
 }
 
 /// Everything a command runs with.
@@ -56,8 +61,14 @@ impl Settings {
             Some(dir) => RuleSet::embedded_with_dir(&dir)?,
             None => RuleSet::embedded()?,
         };
-        let rules =
-            crate::config::rules::configure(set, &config.file.rules, &config.file.overrides)?;
+        let mut selection = config.file.rules.clone();
+        if !given.select.is_empty() {
+            selection.select = given.select.clone();
+        }
+        if !given.ignore.is_empty() {
+            selection.ignore = given.ignore.clone();
+        }
+        let rules = crate::config::rules::configure(set, &selection, &config.file.overrides)?;
         Ok(Settings::resolve(given, config, rules))
     }
 
@@ -91,6 +102,14 @@ impl Settings {
             config,
             rules,
         }
+    }
+
+    /// The optional reads the selected rules need (each kind names its own; `tests/reads.rs`
+    /// proves the names complete).
+    pub fn wanted(&self) -> Wanted {
+        self.rules.rules.iter().fold(Wanted::NONE, |w, r| {
+            w.union(r.check.kind().optional_reads())
+        })
     }
 
     /// The Region as given or configured, else the environment's (`AWS_REGION`,

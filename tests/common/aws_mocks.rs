@@ -283,6 +283,7 @@ impl Side {
             rds: mock_client!(aws_sdk_rds, RuleMode::MatchAny, &self.rds, |c| c
                 .retry_config(fast_retries())),
             cache: None,
+            wanted: Default::default(),
         };
         let tgt = TargetClients {
             redshift: mock_client!(aws_sdk_redshift, RuleMode::MatchAny, &self.redshift, |c| c
@@ -294,6 +295,7 @@ impl Side {
                 |c| c.retry_config(fast_retries())
             ),
             cache: None,
+            wanted: Default::default(),
         };
         (src, tgt)
     }

@@ -1,5 +1,6 @@
 //! `kind = "backtrack"`: Aurora MySQL backtrack is not enabled and shows no sign of ever having been (`BacktrackWindow`, `EarliestBacktrackTime`, `BacktrackConsumedChangeRecords`).
 
+use crate::model::reads::{Optional, Wanted};
 use serde::{Deserialize, Serialize};
 use crate::model::{Evidence, Snapshot, ValueSource};
 use crate::rules::effective;
@@ -17,6 +18,11 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    /// Whether enhanced binlog is already live settles a clean history.
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::SourceParameters, Optional::EngineDefaults])
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         backtrack(snap)
     }

@@ -1,5 +1,6 @@
 //! `kind = "blue_green"`: no blue/green deployment of the source is in progress.
 
+use crate::model::reads::{Optional, Wanted};
 use serde::{Deserialize, Serialize};
 use crate::model::{Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
@@ -16,6 +17,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::BlueGreen])
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         blue_green(snap)
     }

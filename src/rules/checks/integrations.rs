@@ -1,5 +1,6 @@
 //! `kind = "integrations"`: existing integrations (rds:DescribeIntegrations) and the documented quotas.
 
+use crate::model::reads::{Optional, Wanted};
 use crate::model::{Evidence, Fact, Integration, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::Integrations])
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         check(snap, self.check, self.limit)
     }

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::reads::{Optional, Wanted};
 use crate::model::{Snapshot, TargetSnapshot};
 
 use super::outcome::Outcome;
@@ -28,6 +29,16 @@ pub trait Kind {
     /// `source`, `target_group`, `target`, `namespace`, `policy`, `integration`).
     fn roles(&self) -> &'static [&'static str] {
         &["source"]
+    }
+
+    /// The optional reads the check needs (`tests/reads.rs` proves each kind judges a
+    /// snapshot without the others exactly as with them). By default, what its fact paths
+    /// name.
+    fn optional_reads(&self) -> Wanted {
+        match self.reads() {
+            Reads::Paths(p) => wanted_by_paths(&p),
+            Reads::Facts => Wanted::NONE,
+        }
     }
 
     /// Whether the rules data is complete for this kind (beyond what its shape enforces).
@@ -146,4 +157,23 @@ fn workgroup_resource(snap: &Snapshot) -> String {
             .unwrap_or_else(|| s.workgroup.workgroup_name.clone()),
         TargetSnapshot::Provisioned(_) => target_resource(snap),
     }
+}
+
+/// The optional reads fact paths name.
+pub fn wanted_by_paths(paths: &[String]) -> Wanted {
+    let mut w = Wanted::NONE;
+    for p in paths {
+        if p.starts_with("source.parameter_group") {
+            w = w
+                .with(Optional::SourceParameters)
+                .with(Optional::EngineDefaults);
+        } else if p.starts_with("target.parameter_group") {
+            w = w.with(Optional::TargetParameters);
+        } else if p == "target.resource_policy" {
+            w = w.with(Optional::ResourcePolicy);
+        } else if p == "source.cluster.GlobalClusterIdentifier" {
+            w = w.with(Optional::GlobalCluster);
+        }
+    }
+    w
 }

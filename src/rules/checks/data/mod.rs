@@ -1,6 +1,7 @@
 //! `kind = "data"`: data-level checks on the source's catalog (`check --data`), within the data filter's
 //! scope: keys, engines, types, names and counts that decide whether each table replicates.
 
+use crate::model::reads::{Optional, Wanted};
 use std::collections::BTreeMap;
 
 use crate::model::data_filter::{in_scope, DataFilter};
@@ -284,6 +285,11 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    /// Whether the target folds identifiers decides case collisions.
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::TargetParameters])
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         check(
             snap,

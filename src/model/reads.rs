@@ -1,0 +1,129 @@
+//! The reads a run may leave out when no selected rule needs them (`--select`, `--ignore`,
+//! `[rules]`). A left-out read is a failed fact naming its call ("not read"), so a rule that
+//! needed it after all is unverified, never judged on a guess. Identifying the source and the
+//! target is never left out.
+
+use super::fact::{CallError, Fact};
+use super::snapshot::{Snapshot, TargetSnapshot};
+
+/// A read that can be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Optional {
+    /// The source's DB cluster parameter group (DescribeDBClusterParameters).
+    SourceParameters,
+    /// The engine defaults of its family (DescribeEngineDefaultClusterParameters).
+    EngineDefaults,
+    /// The global database the source belongs to (DescribeGlobalClusters).
+    GlobalCluster,
+    /// Blue/green deployments of the source (DescribeBlueGreenDeployments).
+    BlueGreen,
+    /// The Region's integrations (DescribeIntegrations).
+    Integrations,
+    /// A provisioned target's cluster parameter group (DescribeClusterParameters).
+    TargetParameters,
+    /// The namespace resource policy (GetResourcePolicy).
+    ResourcePolicy,
+}
+
+impl Optional {
+    pub const ALL: [Optional; 7] = [
+        Optional::SourceParameters,
+        Optional::EngineDefaults,
+        Optional::GlobalCluster,
+        Optional::BlueGreen,
+        Optional::Integrations,
+        Optional::TargetParameters,
+        Optional::ResourcePolicy,
+    ];
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of optional reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted(u8);
+
+impl Default for Wanted {
+    /// Everything: what a run without a rule selection reads.
+    fn default() -> Self {
+        Wanted::ALL
+    }
+}
+
+impl Wanted {
+    pub const ALL: Wanted = Wanted(0b111_1111);
+    pub const NONE: Wanted = Wanted(0);
+
+    pub fn of(reads: &[Optional]) -> Wanted {
+        reads.iter().fold(Wanted::NONE, |w, r| w.with(*r))
+    }
+
+    pub fn with(self, r: Optional) -> Wanted {
+        Wanted(self.0 | r.bit())
+    }
+
+    pub fn union(self, other: Wanted) -> Wanted {
+        Wanted(self.0 | other.0)
+    }
+
+    pub fn wants(self, r: Optional) -> bool {
+        self.0 & r.bit() != 0
+    }
+}
+
+/// The code of a fact that was left out.
+pub const NOT_READ: &str = "NotRead";
+
+/// The failed fact a left-out read becomes.
+pub fn not_read(call: &str) -> CallError {
+    CallError::new(
+        call,
+        Some(NOT_READ),
+        "not read: no selected rule needs it (--select, --ignore, [rules])",
+    )
+}
+
+/// `snap` as a run that wanted only `wanted` would have read it: every other optional fact
+/// is a failed read. (What a live read does for a narrower selection, applied to a snapshot.)
+pub fn narrowed(
+    snap: &Snapshot,
+    wanted: Wanted,
+    calls: &dyn Fn(Optional) -> &'static str,
+) -> Snapshot {
+    let mut s = snap.clone();
+    let gone = |r: Optional| !wanted.wants(r);
+    let err = |r: Optional| not_read(calls(r));
+    if gone(Optional::SourceParameters) {
+        s.source.parameter_group = Fact::Error(err(Optional::SourceParameters));
+    }
+    if gone(Optional::EngineDefaults) {
+        s.source.engine_defaults = Fact::Error(err(Optional::EngineDefaults));
+    }
+    if gone(Optional::GlobalCluster) && s.source.global_cluster.is_some() {
+        s.source.global_cluster = Some(Fact::Error(err(Optional::GlobalCluster)));
+    }
+    if gone(Optional::BlueGreen) {
+        s.source.blue_green_deployments = Some(Fact::Error(err(Optional::BlueGreen)));
+    }
+    if gone(Optional::Integrations) {
+        s.integrations = Fact::Error(err(Optional::Integrations));
+    }
+    match &mut s.target {
+        TargetSnapshot::Provisioned(p) => {
+            if gone(Optional::TargetParameters) {
+                p.parameter_group = Fact::Error(err(Optional::TargetParameters));
+            }
+            if gone(Optional::ResourcePolicy) {
+                p.resource_policy = Fact::Error(err(Optional::ResourcePolicy));
+            }
+        }
+        TargetSnapshot::Serverless(w) => {
+            if gone(Optional::ResourcePolicy) {
+                w.resource_policy = Fact::Error(err(Optional::ResourcePolicy));
+            }
+        }
+    }
+    s
+}
