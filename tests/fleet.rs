@@ -86,14 +86,7 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     let mut side = Side::serverless_ok();
     side.rds[0] = clusters(12, |_| "events-pg-zetl".into());
     let (src, tgt) = side.clients();
-    let results = run::snapshots(
-        Arc::new(Shared(src, tgt, no_data_api())),
-        &pairs(12),
-        4,
-        None,
-        None,
-    )
-    .await;
+    let results = read_all(Arc::new(Shared(src, tgt, no_data_api())), &pairs(12)).await;
     assert_eq!(results.len(), 12);
     for (i, r) in results.iter().enumerate() {
         let snap = r.as_ref().unwrap();
@@ -167,14 +160,7 @@ async fn a_throttled_read_fails_only_the_pairs_that_need_it() {
             .build(),
     );
     let (src, tgt) = side.clients();
-    let results = run::snapshots(
-        Arc::new(Shared(src, tgt, no_data_api())),
-        &pairs(2),
-        4,
-        None,
-        None,
-    )
-    .await;
+    let results = read_all(Arc::new(Shared(src, tgt, no_data_api())), &pairs(2)).await;
     let rules = RuleSet::embedded().unwrap();
     let status = |i: usize, code: &str| {
         evaluate(results[i].as_ref().unwrap(), &rules)
@@ -330,14 +316,11 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     });
     side.redshift.push(inbound);
     let (src, tgt) = side.clients();
-    let audited = run::audit::audit(
+    let audited = audit_one(
         Arc::new(Shared(src, tgt, no_data_api())),
-        &["us-east-1".to_string()],
-        4,
         Some("analytics-wg"),
     )
-    .await
-    .unwrap();
+    .await;
     // Two integrations and one candidate (events-pg-3 has none), in discovery order.
     assert_eq!(audited.checked.len(), 3);
     assert!(audited.checked[2].0.candidate);
@@ -460,7 +443,7 @@ fn data_api_answering(
 #[tokio::test]
 async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     use zetl_preflight::model::Snapshot;
-    use zetl_preflight::run::audit::{table_states, Found, TablesOptions};
+    use zetl_preflight::run::audit::{table_state, Found, TablesOptions};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/postgres-serverless-ok.json");
     let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -494,15 +477,9 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
             "table has no primary key",
         ]],
     );
-    let checked = vec![(found.clone(), snap.clone())];
-    let states = table_states(
-        Arc::new(Shared(src.clone(), tgt.clone(), api)),
-        &checked,
-        &opts,
-        2,
-    )
-    .await;
-    let t = &states[0];
+    let checked = [(found.clone(), snap.clone())];
+    let clients = Shared(src.clone(), tgt.clone(), api);
+    let t = &table_state(&clients, &checked[0].0, &checked[0].1, &opts).await;
     assert_eq!(t.state.as_deref(), Some("ErrorState"));
     assert_eq!(t.target_database.as_deref(), Some("events_db"));
     assert_eq!(t.tables[0].table, "public.orders");
@@ -512,10 +489,11 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     );
 
     let api = data_api_answering(vec![], vec![]);
-    let states = table_states(Arc::new(Shared(src, tgt, api)), &checked, &opts, 2).await;
-    let note = states[0].note.as_deref().unwrap();
+    let clients = Shared(src, tgt, api);
+    let state = table_state(&clients, &checked[0].0, &checked[0].1, &opts).await;
+    let note = state.note.as_deref().unwrap();
     assert!(note.contains("superuser"), "{note}");
-    assert!(states[0].tables.is_empty());
+    assert!(state.tables.is_empty());
 }
 
 /// Two accounts audited at once: an inbound integration that one account's target sees is
@@ -702,4 +680,51 @@ async fn a_plans_denied_live_reads_are_unverified() {
     assert_eq!(status("ZM007"), Status::Error);
     let zm007 = findings.iter().find(|f| f.rule == "ZM007").unwrap();
     assert!(zm007.message.contains("AccessDenied"), "{}", zm007.message);
+}
+
+/// Every pair's snapshot through the run's own reader (one read cache for many pairs), in
+/// order.
+async fn read_all(
+    clients: Arc<Shared>,
+    pairs: &[(SourceRef, TargetRef)],
+) -> Vec<Result<zetl_preflight::model::Snapshot, zetl_preflight::fetch::FetchError>> {
+    let cache =
+        (pairs.len() > 1).then(|| Arc::new(zetl_preflight::fetch::cache::ReadCache::default()));
+    let mut out = Vec::new();
+    run::each_snapshot(cache, clients, pairs, 4, None, |_, snap| out.push(snap)).await;
+    out
+}
+
+/// What one account's audit checked (in discovery order), noted and could not verify,
+/// through the audit's own discovery and reads.
+struct Audited {
+    checked: Vec<(run::audit::Found, zetl_preflight::model::Snapshot)>,
+    notes: Vec<String>,
+    unverified: Vec<String>,
+}
+
+async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
+    let account = run::audit::Account {
+        role: None,
+        clients,
+        regions: vec!["us-east-1".to_string()],
+    };
+    let found = run::audit::discover_all(vec![account], candidates)
+        .await
+        .unwrap();
+    let mut out = Audited {
+        checked: Vec::new(),
+        notes: found.notes.clone(),
+        unverified: found.unverified.clone(),
+    };
+    found
+        .check(4, None, |c| match c.snapshot {
+            Ok(s) => out.checked.push((c.found, s)),
+            Err(e) => out.unverified.push(format!(
+                "{} could not be checked: {e}",
+                run::audit::label(&c.found)
+            )),
+        })
+        .await;
+    out
 }

@@ -366,47 +366,6 @@ impl<C: Clients + 'static> Discovery<C> {
     }
 }
 
-/// What an audit found: each checked integration with its snapshot, in discovery order, and
-/// what it could not check.
-#[derive(Debug)]
-pub struct Audited {
-    pub checked: Vec<(Found, Snapshot)>,
-    pub notes: Vec<String>,
-    pub unverified: Vec<String>,
-}
-
-/// One account's audit, collected: discover, then read every pair.
-pub async fn audit<C: Clients + 'static>(
-    clients: Arc<C>,
-    regions: &[String],
-    concurrency: usize,
-    candidate_target: Option<&str>,
-) -> Result<Audited, CallError> {
-    let found_all = discover_all(
-        vec![Account {
-            role: None,
-            clients,
-            regions: regions.to_vec(),
-        }],
-        candidate_target,
-    )
-    .await?;
-    let mut out = Audited {
-        checked: Vec::new(),
-        notes: found_all.notes.clone(),
-        unverified: found_all.unverified.clone(),
-    };
-    found_all
-        .check(concurrency, None, |c| match c.snapshot {
-            Ok(s) => out.checked.push((c.found, s)),
-            Err(e) => out
-                .unverified
-                .push(format!("{} could not be checked: {e}", label(&c.found))),
-        })
-        .await;
-    Ok(out)
-}
-
 /// How `audit --tables` reaches the Redshift side.
 #[derive(Debug, Clone)]
 pub struct TablesOptions {
@@ -438,28 +397,6 @@ pub async fn table_state<C: Clients>(
         .clone()
         .unwrap_or_default();
     redshift_data::read(&client, &at, &arn, opts.poll, opts.timeout).await
-}
-
-/// The Redshift-side state of every checked integration, in order, at most `concurrency`
-/// at a time.
-pub async fn table_states<C: Clients + 'static>(
-    clients: Arc<C>,
-    checked: &[(Found, Snapshot)],
-    opts: &TablesOptions,
-    concurrency: usize,
-) -> Vec<crate::model::TableStates> {
-    let checked: Arc<Vec<(Found, Snapshot)>> = Arc::new(checked.to_vec());
-    let opts = Arc::new(opts.clone());
-    let task = |i: usize| {
-        let (clients, checked, opts) = (clients.clone(), checked.clone(), opts.clone());
-        async move {
-            let (f, s) = &checked[i];
-            table_state(clients.as_ref(), f, s, &opts).await
-        }
-    };
-    let mut out = Vec::with_capacity(checked.len());
-    super::ordered::ordered(checked.len(), concurrency, task, |_, s| out.push(s)).await;
-    out
 }
 
 /// `all`: every Region the rules' Region data lists as available, for any engine.

@@ -147,30 +147,6 @@ pub fn adaptive(sdk: &aws_config::SdkConfig) -> aws_smithy_types::retry::RetryCo
     aws_smithy_types::retry::RetryConfig::adaptive().with_max_attempts(attempts)
 }
 
-/// Told `(done, total)` as pairs complete (a progress bar).
-pub type OnProgress<'a> = &'a (dyn Fn(usize, usize) + Sync);
-
-/// Read every pair's snapshot, sharing one cache when there are several. One result per
-/// pair, in order.
-pub async fn snapshots<C: Clients + 'static>(
-    clients: Arc<C>,
-    pairs: &[(SourceRef, TargetRef)],
-    concurrency: usize,
-    data: Option<&DataOptions>,
-    progress: Option<OnProgress<'_>>,
-) -> Vec<Result<Snapshot, FetchError>> {
-    let cache = (pairs.len() > 1).then(|| Arc::new(ReadCache::default()));
-    let mut out = Vec::with_capacity(pairs.len());
-    each_snapshot(cache, clients, pairs, concurrency, data, |i, snap| {
-        out.push(snap);
-        if let Some(p) = progress {
-            p(i + 1, pairs.len());
-        }
-    })
-    .await;
-    out
-}
-
 /// Where two or more pairs share a Region, list its clusters once (all pages) into `cache`
 /// instead of describing each source on its own.
 pub async fn list_shared_regions<C: Clients>(
