@@ -35,12 +35,17 @@ fn each_rule_needs_only_the_reads_it_names() {
                 rules: vec![rule.clone()],
                 causes: Vec::new(),
             };
-            let wanted = rule.check.kind().optional_reads();
+            let wanted = zetl_preflight::rules::reads::optional_reads(rule);
             let full = evaluate(&snap, &one);
             let narrow = evaluate(&narrowed(&snap, wanted, &calls::optional), &one);
             let show = |fs: &[zetl_preflight::model::Finding]| {
                 fs.iter()
-                    .map(|f| format!("{:?}: {}", f.status, f.message))
+                    .map(|f| {
+                        format!(
+                            "{:?}: {} [{}] {:?}",
+                            f.status, f.message, f.resource, f.remediation
+                        )
+                    })
                     .collect::<Vec<_>>()
             };
             if show(&full) != show(&narrow) {

@@ -494,15 +494,22 @@ fn recording(request: &str) -> Option<String> {
                     .then(|| v.trim().to_string())
             })
         });
+    // The service, from the signature's credential scope (…/REGION/SERVICE/aws4_request).
+    let service = request
+        .split("/aws4_request")
+        .next()
+        .and_then(|head| head.rsplit('/').next())
+        .unwrap_or("?");
     if let Some(a) = action {
-        SEEN.lock().unwrap().push(a);
+        SEEN.lock().unwrap().push(format!("{service}:{a}"));
     }
     identify_only(request)
 }
 
 /// The reads a run makes follow from the rules it runs: with `--select ZR004` (the node
-/// type, read with the cluster itself) no parameter group, policy, integration, engine
-/// default, global or blue/green call is made; without a selection they are.
+/// type, read with the target cluster itself) no RDS call and no parameter group, policy or
+/// integration call is made; with a source rule only the source is identified; without a
+/// selection everything is read.
 #[test]
 fn a_rule_selection_reads_only_what_it_needs() {
     let server = Silent::answering(recording);
@@ -532,13 +539,20 @@ fn a_rule_selection_reads_only_what_it_needs() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, ["ZR004"]);
+    let called =
+        |seen: &[String], call: &str| seen.iter().any(|s| s.ends_with(&format!(":{call}")));
     for call in skipped {
-        assert!(
-            !seen.iter().any(|s| s == call),
-            "{call} was called: {seen:?}"
-        );
+        assert!(!called(&seen, call), "{call} was called: {seen:?}");
     }
-    assert!(seen.iter().any(|s| s == "DescribeDBClusters"), "{seen:?}");
+    // ZR004 reads nothing of the source: no RDS call at all; the target is still identified.
+    assert!(!seen.iter().any(|s| s.starts_with("rds:")), "{seen:?}");
+    assert!(called(&seen, "DescribeClusters"), "{seen:?}");
+    // A rule of the source (its writer) identifies the source, and reads nothing more.
+    let (_, seen) = calls(&["--select", "ZC002"]);
+    assert!(called(&seen, "DescribeDBClusters"), "{seen:?}");
+    for call in skipped {
+        assert!(!called(&seen, call), "{call} was called: {seen:?}");
+    }
 
     let (_, seen) = calls(&[]);
     for call in [
@@ -546,9 +560,6 @@ fn a_rule_selection_reads_only_what_it_needs() {
         "GetResourcePolicy",
         "DescribeIntegrations",
     ] {
-        assert!(
-            seen.iter().any(|s| s == call),
-            "{call} not called: {seen:?}"
-        );
+        assert!(called(&seen, call), "{call} not called: {seen:?}");
     }
 }

@@ -55,6 +55,7 @@ pub const READ: &[&str] = &[
 pub fn optional(r: crate::model::reads::Optional) -> &'static str {
     use crate::model::reads::Optional as O;
     match r {
+        O::SourceCluster => DESCRIBE_DB_CLUSTERS,
         O::SourceParameters => DESCRIBE_DB_CLUSTER_PARAMETERS,
         O::EngineDefaults => DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
         O::GlobalCluster => DESCRIBE_GLOBAL_CLUSTERS,

@@ -14,6 +14,7 @@ pub mod source;
 pub mod sql;
 pub mod target;
 
+use crate::model::reads::{unread_source, Optional, SOURCE_NOT_READ};
 use crate::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 
 pub use clients::{AwsOptions, SourceClients, TargetClients};
@@ -26,8 +27,20 @@ pub async fn snapshot(
     source: &SourceRef,
     target: &TargetRef,
 ) -> Result<Snapshot, FetchError> {
+    let read_source = async {
+        if src.wanted.wants(Optional::SourceCluster) {
+            return source::fetch(src, source).await;
+        }
+        let (id, arn) = match source.identifier.rsplit_once(":cluster:") {
+            Some((_, id)) if source.identifier.starts_with("arn:") => {
+                (id.to_string(), Some(source.identifier.as_str()))
+            }
+            _ => (source.identifier.clone(), None),
+        };
+        Ok(unread_source(&id, arn, &src.region(), &calls::optional))
+    };
     let (s, t, integrations) = tokio::join!(
-        source::fetch(src, source),
+        read_source,
         target::fetch(tgt, target),
         cache::memo(
             src.cache.as_ref(),
@@ -38,7 +51,10 @@ pub async fn snapshot(
     );
     // The source's error first: it is the one the user named first.
     let source = s?;
-    let (target, notes) = t?;
+    let (target, mut notes) = t?;
+    if !src.wanted.wants(Optional::SourceCluster) {
+        notes.push(SOURCE_NOT_READ.to_string());
+    }
     Ok(Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
         schema: None,

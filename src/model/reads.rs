@@ -1,14 +1,16 @@
 //! The reads a run may leave out when no selected rule needs them (`--select`, `--ignore`,
-//! `[rules]`). A left-out read is a failed fact naming its call ("not read"), so a rule that
-//! needed it after all is unverified, never judged on a guess. Identifying the source and the
-//! target is never left out.
+//! `[rules]`). A left-out read is a failed fact naming its call ("not read"). The source
+//! cluster itself is left out only when no selected rule reads anything of the source; the
+//! target is always identified.
 
 use super::fact::{CallError, Fact};
-use super::snapshot::{Snapshot, TargetSnapshot};
+use super::snapshot::{DbCluster, Snapshot, SourceSnapshot, TargetSnapshot};
 
 /// A read that can be left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Optional {
+    /// The source cluster (DescribeDBClusters), and with it everything of the source.
+    SourceCluster,
     /// The source's DB cluster parameter group (DescribeDBClusterParameters).
     SourceParameters,
     /// The engine defaults of its family (DescribeEngineDefaultClusterParameters).
@@ -26,7 +28,8 @@ pub enum Optional {
 }
 
 impl Optional {
-    pub const ALL: [Optional; 7] = [
+    pub const ALL: [Optional; 8] = [
+        Optional::SourceCluster,
         Optional::SourceParameters,
         Optional::EngineDefaults,
         Optional::GlobalCluster,
@@ -53,7 +56,7 @@ impl Default for Wanted {
 }
 
 impl Wanted {
-    pub const ALL: Wanted = Wanted(0b111_1111);
+    pub const ALL: Wanted = Wanted(0b1111_1111);
     pub const NONE: Wanted = Wanted(0);
 
     pub fn of(reads: &[Optional]) -> Wanted {
@@ -85,6 +88,49 @@ pub fn not_read(call: &str) -> CallError {
     )
 }
 
+/// The source as a run that did not read it holds it: named as it was given, every fact a
+/// failed read. No rule that reads the source is selected in such a run.
+pub fn unread_source(
+    identifier: &str,
+    arn: Option<&str>,
+    region: &str,
+    calls: &dyn Fn(Optional) -> &'static str,
+) -> SourceSnapshot {
+    let err = |r: Optional| not_read(calls(r));
+    SourceSnapshot {
+        region: region.to_string(),
+        cluster: DbCluster {
+            db_cluster_identifier: identifier.to_string(),
+            db_cluster_arn: arn.unwrap_or_default().to_string(),
+            engine: String::new(),
+            engine_version: String::new(),
+            engine_mode: None,
+            status: String::new(),
+            db_cluster_parameter_group: String::new(),
+            db_cluster_members: Vec::new(),
+            backtrack_window: None,
+            earliest_backtrack_time: None,
+            backtrack_consumed_change_records: None,
+            cross_account_clone: None,
+            cluster_scalability_type: None,
+            serverless_v2_scaling_configuration: None,
+            global_cluster_identifier: None,
+            endpoint: None,
+            port: None,
+            master_username: None,
+            master_user_secret_arn: None,
+        },
+        parameter_group: Fact::Error(err(Optional::SourceParameters)),
+        engine_defaults: Fact::Error(err(Optional::EngineDefaults)),
+        global_cluster: None,
+        blue_green_deployments: Some(Fact::Error(err(Optional::BlueGreen))),
+    }
+}
+
+/// The note a snapshot carries when its source was not read.
+pub const SOURCE_NOT_READ: &str =
+    "the source was not read: no selected rule needs it (--select, --ignore, [rules])";
+
 /// `snap` as a run that wanted only `wanted` would have read it: every other optional fact
 /// is a failed read. (What a live read does for a narrower selection, applied to a snapshot.)
 pub fn narrowed(
@@ -95,6 +141,15 @@ pub fn narrowed(
     let mut s = snap.clone();
     let gone = |r: Optional| !wanted.wants(r);
     let err = |r: Optional| not_read(calls(r));
+    if gone(Optional::SourceCluster) {
+        // What the run knows of an unread source: the name it was given (not its ARN).
+        s.source = unread_source(
+            &snap.source.cluster.db_cluster_identifier,
+            None,
+            &snap.source.region,
+            calls,
+        );
+    }
     if gone(Optional::SourceParameters) {
         s.source.parameter_group = Fact::Error(err(Optional::SourceParameters));
     }

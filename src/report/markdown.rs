@@ -34,14 +34,11 @@ pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
         "✅ ready"
     };
     let mut out = format!(
-        "### {}: {verdict}\n\nSource `{}` ({} {}, {}) → target `{}` ({}).\n\n\
+        "### {}: {verdict}\n\nSource {} → target `{}` ({}).\n\n\
          | fail | unverified | warn | pass | skip | suppressed |\n|---:|---:|---:|---:|---:|---:|\n\
          | {} | {} | {} | {} | {} | {} |\n\n",
         r.pair(),
-        r.source.arn,
-        r.source.engine,
-        r.source.engine_version,
-        r.source.region,
+        source_line(&r.source),
         r.target.namespace_arn.as_deref().unwrap_or(&r.target.id),
         r.target.kind,
         s.fail,
@@ -166,4 +163,12 @@ pub(super) fn tail(doc: &Document) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The source as the pair line shows it: its ARN in code, then engine and Region.
+fn source_line(s: &crate::report::SourceInfo) -> String {
+    match s.describe().split_once(" (") {
+        Some((name, rest)) => format!("`{name}` ({rest}"),
+        None => s.describe(),
+    }
 }

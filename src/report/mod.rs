@@ -33,6 +33,25 @@ pub struct SourceInfo {
     pub region: String,
 }
 
+impl SourceInfo {
+    /// `ARN (engine version, Region)`; a source the run did not read (no selected rule
+    /// needed it) is named as it was given.
+    pub fn describe(&self) -> String {
+        if self.engine.is_empty() {
+            let name = if self.arn.is_empty() {
+                &self.id
+            } else {
+                &self.arn
+            };
+            return format!("{name} (not read, {})", self.region);
+        }
+        format!(
+            "{} ({} {}, {})",
+            self.arn, self.engine, self.engine_version, self.region
+        )
+    }
+}
+
 /// The checked target, as the report names it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetInfo {

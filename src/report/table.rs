@@ -89,10 +89,7 @@ fn heading(report: &Report, resource: &str) -> String {
     let s = &report.source;
     let t = &report.target;
     if resource == s.arn {
-        format!(
-            "Source  {} ({} {}, {})",
-            s.arn, s.engine, s.engine_version, s.region
-        )
+        format!("Source  {}", s.describe())
     } else if Some(resource) == t.namespace_arn.as_deref() {
         format!("Target namespace  {resource}")
     } else if Some(resource) == t.arn.as_deref() || resource == t.id {

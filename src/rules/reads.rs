@@ -12,7 +12,9 @@
 use crate::model::{DeploymentFacts, Location, Snapshot};
 
 use super::checks::Reads;
-use super::spec::Check;
+use crate::model::reads::{Optional, Wanted};
+
+use super::spec::{Check, Rule};
 
 /// The paths `check` reads (none for a kind that reads only `Fact`s).
 pub fn paths(check: &Check) -> Vec<String> {
@@ -30,6 +32,18 @@ pub fn location<'a>(check: &Check, plan: &'a DeploymentFacts) -> Option<&'a Loca
         .roles()
         .iter()
         .find_map(|r| plan.locations.get(*r))
+}
+
+/// The optional reads a rule needs: its kind's, and the source when the kind reads it or the
+/// rule applies only to some source engines (which only the source read tells).
+pub fn optional_reads(rule: &Rule) -> Wanted {
+    let kind = rule.check.kind();
+    let w = kind.optional_reads();
+    if kind.needs_source() || !rule.applies_to.engines.is_empty() {
+        w.with(Optional::SourceCluster)
+    } else {
+        w
+    }
 }
 
 /// Why `check` cannot be judged on `snap`: the first fact it reads that the plan does not

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::fetch::cache::ReadCache;
 use crate::fetch::sql::DataOptions;
 use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
-use crate::model::reads::Wanted;
+use crate::model::reads::{Optional, Wanted};
 use crate::model::Snapshot;
 
 pub mod audit;
@@ -160,7 +160,7 @@ pub async fn list_shared_regions<C: Clients>(
         per_region.entry(src.region()).or_insert((0, src)).0 += 1;
     }
     for (region, (n, src)) in per_region {
-        if n > 1 {
+        if n > 1 && src.wanted.wants(Optional::SourceCluster) {
             let _ = cache
                 .db_clusters
                 .get(&region, || fetch::source::all_clusters(&src))

@@ -108,7 +108,7 @@ impl Settings {
     /// proves the names complete).
     pub fn wanted(&self) -> Wanted {
         self.rules.rules.iter().fold(Wanted::NONE, |w, r| {
-            w.union(r.check.kind().optional_reads())
+            w.union(crate::rules::reads::optional_reads(r))
         })
     }
 

@@ -43,6 +43,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn needs_source(&self) -> bool {
+        self.on == On::SourceCluster
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         check(snap, self.on, &self.field, &self.expect, self.when_absent.as_ref())
     }

@@ -41,6 +41,11 @@ pub trait Kind {
         }
     }
 
+    /// Does the check read anything of the source? (Only a few target checks do not.)
+    fn needs_source(&self) -> bool {
+        true
+    }
+
     /// Whether the rules data is complete for this kind (beyond what its shape enforces).
     fn validate(&self) -> Result<(), String> {
         Ok(())

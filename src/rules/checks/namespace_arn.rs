@@ -17,6 +17,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn needs_source(&self) -> bool {
+        false
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         namespace_arn(snap)
     }

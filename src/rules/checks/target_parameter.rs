@@ -25,6 +25,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn needs_source(&self) -> bool {
+        false
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         target(snap, &self.parameter, &self.expect, self.documented_default.as_ref())
     }
