@@ -356,3 +356,41 @@ fn temp(name: &str, text: &str) -> PathBuf {
     std::fs::write(&path, text).unwrap();
     path
 }
+
+/// Every numeric flag says what it takes, for a negative number as for zero or a word
+/// (a negative number used to read as an unknown flag).
+#[test]
+fn numeric_flags_say_what_they_take() {
+    let snap = fixture("mysql-provisioned-ok.json");
+    let snap = snap.as_str();
+    for (flag, value, want) in [
+        (
+            "--timeout",
+            "-1",
+            "a whole number of seconds from 1 to 3600",
+        ),
+        ("--timeout", "0", "a whole number of seconds from 1 to 3600"),
+        (
+            "--sql-timeout",
+            "-5",
+            "a whole number of seconds from 1 to 3600",
+        ),
+        (
+            "--data-api-wait",
+            "soon",
+            "a whole number of seconds from 1 to 3600",
+        ),
+        ("--concurrency", "-2", "a whole number from 1 to 1024"),
+        ("--concurrency", "0", "a whole number from 1 to 1024"),
+    ] {
+        let o = zetl(&["check", "--snapshot", snap, flag, value]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(flag) && first.contains(want),
+            "{flag} {value}: {err}"
+        );
+        assert!(!err.contains("unexpected argument"), "{err}");
+    }
+}

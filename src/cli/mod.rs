@@ -57,15 +57,15 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
     /// Seconds one attempt of one AWS call may take before it is abandoned (connecting gets
     /// at most 5 of them); the SDK's retries still apply [default: 20].
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds, allow_negative_numbers = true)]
     pub timeout: Option<u64>,
     /// Seconds for connecting to the source database, and for each SQL statement
     /// (`check --data`) [default: 20].
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds, allow_negative_numbers = true)]
     pub sql_timeout: Option<u64>,
     /// Seconds `audit --tables` waits for one Redshift Data API statement to finish
     /// [default: 60].
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = seconds, allow_negative_numbers = true)]
     pub data_api_wait: Option<u64>,
     /// Log to stderr: -v info, -vv debug, -vvv trace (RUST_LOG overrides).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
@@ -148,7 +148,7 @@ pub struct CheckArgs {
     pub report: ReportArgs,
     /// How many pairs are read at once (a config file's pairs); each distinct fact is read
     /// once per run whatever the number.
-    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(usize))]
+    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = count, allow_negative_numbers = true)]
     pub concurrency: usize,
     #[command(flatten)]
     pub rules: RulesSource,
@@ -184,7 +184,7 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub report: ReportArgs,
     /// How many integrations are read at once.
-    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY)]
+    #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = count, allow_negative_numbers = true)]
     pub concurrency: usize,
     /// Also check every Aurora cluster of the Regions that has no integration yet, against
     /// this target (name or namespace ARN).
@@ -274,7 +274,7 @@ pub struct FixArgs {
     #[arg(long, value_name = "FILE", requires = "fix")]
     pub journal: Option<PathBuf>,
     /// With --fix: how long to wait for a rebooted or modified resource to be available.
-    #[arg(long, value_name = "SECONDS", default_value_t = 1200, requires = "fix")]
+    #[arg(long, value_name = "SECONDS", default_value_t = 1200, requires = "fix", value_parser = wait_seconds, allow_negative_numbers = true)]
     pub wait_timeout: u64,
 }
 
@@ -363,6 +363,28 @@ fn init_tracing(verbose: u8, quiet: bool) {
 /// `NO_COLOR` set to anything non-empty turns colour off (https://no-color.org).
 pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// A number of seconds for a timeout: a whole number from 1 to 3600.
+fn seconds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 1, 3600, "a whole number of seconds")
+}
+
+/// The wait after a fix: a whole number of seconds from 1 to 86400.
+fn wait_seconds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 1, 86_400, "a whole number of seconds")
+}
+
+/// How many at once: a whole number from 1 to 1024.
+fn count(text: &str) -> Result<usize, String> {
+    bounded_number(text, 1, 1024, "a whole number").map(|n| n as usize)
+}
+
+fn bounded_number(text: &str, min: u64, max: u64, what: &str) -> Result<u64, String> {
+    match text.trim().parse::<i128>() {
+        Ok(n) if n >= i128::from(min) && n <= i128::from(max) => Ok(n as u64),
+        _ => Err(format!("must be {what} from {min} to {max}")),
+    }
 }
 
 impl GlobalArgs {
