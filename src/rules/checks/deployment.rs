@@ -485,6 +485,11 @@ fn integration_name(plan: &DeploymentFacts) -> Outcome {
     if valid {
         return pass(format!("{name} is a name CreateIntegration accepts"));
     }
+    let fixed = valid_name(name);
+    let fix = match plan.tool.as_str() {
+        "cloudformation" => format!("IntegrationName: {fixed}"),
+        _ => format!("integration_name = \"{fixed}\""),
+    };
     violation(
         format!(
             "{} is named \"{name}\": CreateIntegration takes 1 to 63 letters, digits and single hyphens, starting with a letter",
@@ -497,4 +502,42 @@ fn integration_name(plan: &DeploymentFacts) -> Outcome {
             ..Evidence::default()
         },
     )
+    .fix(fix)
+}
+
+/// The nearest name CreateIntegration accepts: every run of other characters becomes one
+/// hyphen, leading characters up to the first letter go, and it is cut to 63 characters.
+fn valid_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            if out.is_empty() && !c.is_ascii_alphabetic() {
+                continue;
+            }
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.truncate(63);
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "zero-etl-integration".to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    #[test]
+    fn a_valid_name_is_derived_from_the_given_one() {
+        assert_eq!(valid_name("orders_to_analytics"), "orders-to-analytics");
+        assert_eq!(valid_name("2024 orders--to__wh!"), "orders-to-wh");
+        assert_eq!(valid_name("___"), "zero-etl-integration");
+        let long = "a".repeat(62) + "_b";
+        assert_eq!(valid_name(&long), "a".repeat(62));
+    }
 }
