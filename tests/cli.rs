@@ -394,3 +394,59 @@ fn numeric_flags_say_what_they_take() {
         assert!(!err.contains("unexpected argument"), "{err}");
     }
 }
+
+/// Counts read right with 0, 1 and 2 (`1 warning`, `2 warnings`), in the summary line and
+/// in GitHub's notice, and no message names a Rust type or says `(s)`.
+#[test]
+fn counts_read_right_with_0_1_and_2() {
+    for (file, warn) in [
+        ("mysql-provisioned-ok.json", "0 warnings"),
+        ("postgres-old-version.json", "1 warning,"),
+        ("seed-default-groups.json", "2 warnings"),
+    ] {
+        let snap = fixture(file);
+        let table = zetl(&["check", "--snapshot", snap.as_str(), "-q"]);
+        let out = String::from_utf8_lossy(&table.stdout).into_owned();
+        assert!(out.contains(warn), "{file}: {out}");
+        let gh = zetl(&["check", "--snapshot", snap.as_str(), "--format", "github"]);
+        let out = String::from_utf8_lossy(&gh.stdout).into_owned();
+        assert!(out.contains(warn.trim_end_matches(',')), "{file}: {out}");
+        let all = zetl(&["check", "--snapshot", snap.as_str(), "--show-passes"]);
+        let out = String::from_utf8_lossy(&all.stdout).into_owned();
+        assert!(
+            !out.contains("(s)") && !out.contains("1 checks"),
+            "{file}: {out}"
+        );
+    }
+}
+
+/// Bad snapshots and config files say where and what, in the tool's words.
+#[test]
+fn bad_input_is_told_where_and_what() {
+    let dir = std::env::temp_dir().join(format!("zetl-words-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let array = dir.join("array.json");
+    std::fs::write(&array, "[1,2]").unwrap();
+    let o = zetl(&["check", "--snapshot", array.to_str().unwrap()]);
+    assert_tool_error(&o, &["holds an array", "schema_version"]);
+
+    let ok = std::fs::read_to_string(fixture("mysql-provisioned-ok.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&ok).unwrap();
+    doc["source"]["cluster"]["Engine"] = serde_json::json!(5);
+    let wrong = dir.join("wrong.json");
+    std::fs::write(&wrong, doc.to_string()).unwrap();
+    let o = zetl(&["check", "--snapshot", wrong.to_str().unwrap()]);
+    assert_tool_error(&o, &["at `source.cluster.Engine`", "expected a string"]);
+    doc["source"] = serde_json::json!(3);
+    std::fs::write(&wrong, doc.to_string()).unwrap();
+    let o = zetl(&["check", "--snapshot", wrong.to_str().unwrap()]);
+    assert_tool_error(&o, &["at `source`", "expected an object"]);
+    assert!(!stderr(&o).contains("SourceSnapshot"), "{}", stderr(&o));
+
+    let config = dir.join("zetl-preflight.toml");
+    std::fs::write(&config, "[rules]\nselect = [\"NOPE\"]\n").unwrap();
+    let o = zetl(&["--config", config.to_str().unwrap(), "rules"]);
+    assert_tool_error(&o, &["config file [rules]", "NOPE"]);
+    assert!(!stderr(&o).contains("rules file config"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -18,7 +18,7 @@ pub fn names(key: &str, rule: &Rule) -> bool {
 
 fn err(message: String) -> RulesError {
     RulesError {
-        file: "config [rules]".into(),
+        file: "config file [rules]".into(),
         message,
     }
 }
@@ -55,12 +55,12 @@ pub fn configure(
             .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == *key)
         else {
             return Err(RulesError {
-                file: format!("config [override.{key}]"),
+                file: format!("config file [override.{key}]"),
                 message: format!("'{key}' is no rule's code or name"),
             });
         };
         *slot = merged(slot, table).map_err(|message| RulesError {
-            file: format!("config [override.{key}]"),
+            file: format!("config file [override.{key}]"),
             message,
         })?;
     }

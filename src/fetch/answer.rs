@@ -66,7 +66,8 @@ fn check_xml(body: &[u8]) -> Result<(), IncompleteAnswer> {
         (0, _) => Err(IncompleteAnswer("XML: no root element".into())),
         (_, 0) => Ok(()),
         (_, open) => Err(IncompleteAnswer(format!(
-            "XML: the document ends with {open} element(s) still open"
+            "XML: the document ends with {} still open",
+            crate::model::words::count(open, "element", "elements")
         ))),
     }
 }

@@ -221,7 +221,7 @@ async fn resolve(
                     id: name.clone(),
                     region: region.to_string(),
                     hint: format!(
-                        "The other lookup failed ({}), so it cannot rule that kind out: {}",
+                        "The other lookup failed ({}), so it cannot rule that kind out. {}",
                         e.describe(),
                         hint_for(&e)
                     ),

@@ -79,7 +79,7 @@ fn policy_actions(
         Applicability::Safe,
         ns,
         format!(
-            "Add {} to the resource policy of {ns}, keeping its {} existing statement(s)",
+            "Add {} to the resource policy of {ns}{}",
             [
                 add.authorize_source
                     .map(|_| "AuthorizeInboundIntegration for this source"),
@@ -90,7 +90,13 @@ fn policy_actions(
             .flatten()
             .collect::<Vec<_>>()
             .join(" and "),
-            existing_statements(existing.as_deref())
+            match existing_statements(existing.as_deref()) {
+                0 => String::new(),
+                n => format!(
+                    ", keeping its {}",
+                    crate::model::words::count(n, "existing statement", "existing statements")
+                ),
+            }
         ),
         &rule_codes,
         Op::PutResourcePolicy {

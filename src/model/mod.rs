@@ -13,6 +13,7 @@ pub mod schema;
 pub mod snapshot;
 pub mod tables;
 pub mod wildcard;
+pub mod words;
 
 pub use clock::now_rfc3339;
 pub use deployment::{

@@ -80,8 +80,13 @@ pub(super) fn tail(doc: &Document, s: &crate::model::Summary) -> String {
         ));
     }
     out.push_str(&format!(
-        "::notice title=zetl-preflight::{} failed, {} unverified, {} warnings, {} passed, {} skipped, {} suppressed\n",
-        s.fail, s.error, s.warn, s.pass, s.skip, s.suppressed
+        "::notice title=zetl-preflight::{} failed, {} unverified, {}, {} passed, {} skipped, {} suppressed\n",
+        s.fail,
+        s.error,
+        crate::model::words::count(s.warn, "warning", "warnings"),
+        s.pass,
+        s.skip,
+        s.suppressed
     ));
     out
 }

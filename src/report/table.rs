@@ -3,6 +3,7 @@
 
 use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 
+use crate::model::words::count;
 use crate::model::{Finding, Status};
 use crate::rules::spec::Applicability;
 
@@ -171,14 +172,14 @@ fn findings_table(rows: &[&Finding], opts: &TableOptions) -> Table {
 pub fn summary_line(report: &Report, color: bool) -> String {
     let s = &report.summary();
     let mut parts = Vec::new();
-    for (n, word, st) in [
-        (s.fail, "failed", Status::Fail),
-        (s.error, "unverified", Status::Error),
-        (s.warn, "warnings", Status::Warn),
-        (s.pass, "passed", Status::Pass),
-        (s.skip, "skipped", Status::Skip),
+    for (n, one, many, st) in [
+        (s.fail, "failed", "failed", Status::Fail),
+        (s.error, "unverified", "unverified", Status::Error),
+        (s.warn, "warning", "warnings", Status::Warn),
+        (s.pass, "passed", "passed", Status::Pass),
+        (s.skip, "skipped", "skipped", Status::Skip),
     ] {
-        let text = format!("{n} {word}");
+        let text = count(n, one, many);
         parts.push(if n > 0 {
             paint(&text, status_sgr(st), color)
         } else {
@@ -196,9 +197,9 @@ pub fn summary_line(report: &Report, color: bool) -> String {
         paint("READY", "1;32", color)
     };
     format!(
-        "{verdict}: {} ({} checks on {} → {})",
+        "{verdict}: {} ({} on {} → {})",
         parts.join(", "),
-        report.findings.len(),
+        count(report.findings.len(), "check", "checks"),
         report.source.id,
         report.target.id
     )

@@ -67,7 +67,8 @@ impl Condition {
         }
     }
 
-    /// The expectation for people, e.g. `ROW`, `not ON`, `one of: a, b`, `>= 2`.
+    /// The expectation for people, e.g. `ROW`, `anything but ON`, `one of: a, b`, `>= 2`;
+    /// it follows "needs" in messages.
     pub fn describe(&self) -> String {
         let list = |vs: &[Scalar]| {
             vs.iter()
@@ -83,11 +84,11 @@ impl Condition {
         };
         match self {
             Condition::Equals(v) => show(&v.to_string()),
-            Condition::NotEquals(v) => format!("not {}", show(&v.to_string())),
+            Condition::NotEquals(v) => format!("anything but {}", show(&v.to_string())),
             Condition::OneOf(vs) => format!("one of: {}", list(vs)),
-            Condition::NotOneOf(vs) => format!("none of: {}", list(vs)),
+            Condition::NotOneOf(vs) => format!("anything but: {}", list(vs)),
             Condition::StartsWith(ps) => prefixes(ps),
-            Condition::NotStartsWith(ps) => format!("not {}", prefixes(ps)),
+            Condition::NotStartsWith(ps) => format!("a name that is not {}", prefixes(ps)),
             Condition::AtLeast(n) => format!(">= {n}"),
             Condition::GreaterThan(n) => format!("> {n}"),
         }

@@ -50,7 +50,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, thiserror::Error)]
-#[error("rules file {file}: {message}")]
+#[error("{file}: {message}")]
 pub struct RulesError {
     pub file: String,
     pub message: String,
@@ -75,8 +75,8 @@ impl RuleSet {
     pub fn embedded_with_dir(dir: &Path) -> Result<RuleSet, RulesError> {
         let mut set = RuleSet::embedded()?;
         let io_err = |e: std::io::Error| RulesError {
-            file: dir.display().to_string(),
-            message: format!("cannot read the rules directory: {e}"),
+            file: format!("rules directory {}", dir.display()),
+            message: format!("cannot read it: {e}"),
         };
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .map_err(io_err)?
@@ -86,8 +86,8 @@ impl RuleSet {
         paths.sort();
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|e| RulesError {
-                file: path.display().to_string(),
-                message: e.to_string(),
+                file: format!("rules file {}", path.display()),
+                message: format!("cannot read it: {e}"),
             })?;
             let file = parse_file(&path.display().to_string(), &text)?;
             for rule in file.rules {
@@ -201,7 +201,7 @@ impl RuleSet {
 
 fn parse_file(name: &str, text: &str) -> Result<spec::RuleFile, RulesError> {
     toml::from_str::<spec::RuleFile>(text).map_err(|e| RulesError {
-        file: name.to_string(),
+        file: format!("rules file {name}"),
         message: one_line_toml_error(text, &e),
     })
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::config::file::Pair;
 use crate::fetch::cache::ReadCache;
 use crate::fetch::{self, TargetRef};
+use crate::model::reads::SOURCE_NOT_READ;
 use crate::model::{
     Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
 };
@@ -90,36 +91,55 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
-    match serde_json::from_str::<Snapshot>(&text) {
-        Ok(snap)
-            if snap.schema_version == SNAPSHOT_SCHEMA_VERSION
-                && !SUPPORTED_ENGINES.contains(&snap.source.cluster.engine.as_str()) =>
-        {
-            Err(bad(format!(
-                "its source {} runs engine '{}', which no rule covers; zetl-preflight checks {} clusters",
-                snap.source.cluster.db_cluster_identifier,
-                snap.source.cluster.engine,
-                SUPPORTED_ENGINES.join(" and ")
-            )))
+    let write_one =
+        "Write one with `zetl-preflight check --source … --target … --save-snapshot FILE`";
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        bad(format!(
+            "not a valid zetl-preflight snapshot: not JSON ({e}). {write_one}"
+        ))
+    })?;
+    let Some(object) = value.as_object() else {
+        let kind = match value {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::String(_) => "a string",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Err(bad(format!(
+            "not a zetl-preflight snapshot: it holds {kind}, where a snapshot is an object with \
+             schema_version, source and target. {write_one}"
+        )));
+    };
+    // A different schema version explains a shape mismatch better than serde can.
+    match object.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(v) if v != u64::from(SNAPSHOT_SCHEMA_VERSION) => {
+            return Err(bad(version_message(v as u32)))
         }
-        Ok(snap) if snap.schema_version == SNAPSHOT_SCHEMA_VERSION => Ok(snap),
-        Ok(snap) => Err(bad(version_message(snap.schema_version))),
-        Err(e) => {
-            // A different schema version explains a shape mismatch better than serde can.
-            let version = serde_json::from_str::<serde_json::Value>(&text)
-                .ok()
-                .and_then(|v| v.get("schema_version").and_then(|v| v.as_u64()));
-            match version {
-                Some(v) if v != u64::from(SNAPSHOT_SCHEMA_VERSION) => {
-                    Err(bad(version_message(v as u32)))
-                }
-                _ => Err(bad(format!(
-                    "not a valid zetl-preflight snapshot: {e}. Write one with \
-                     `zetl-preflight check --source … --target … --save-snapshot FILE`"
-                ))),
-            }
-        }
+        _ => {}
     }
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let snap: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
+        let at = e.path().to_string();
+        // serde names the Rust type it wanted; people are told the JSON shape.
+        let inner = regex::Regex::new(r"expected (struct|enum|tuple struct) \w+")
+            .expect("the pattern is valid")
+            .replace_all(&e.inner().to_string(), "expected an object")
+            .into_owned();
+        bad(format!(
+            "not a valid zetl-preflight snapshot: at `{at}`, {inner}. {write_one}"
+        ))
+    })?;
+    let engine = snap.source.cluster.engine.as_str();
+    let unread = engine.is_empty() && snap.notes.iter().any(|n| n == SOURCE_NOT_READ);
+    if !SUPPORTED_ENGINES.contains(&engine) && !unread {
+        return Err(bad(format!(
+            "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {} clusters",
+            snap.source.cluster.db_cluster_identifier,
+            SUPPORTED_ENGINES.join(" and ")
+        )));
+    }
+    Ok(snap)
 }
 
 fn version_message(found: u32) -> String {

@@ -37,8 +37,8 @@ fn cluster_writer(snap: &Snapshot) -> Outcome {
         field: Some("DBClusterMembers".into()),
         expected: Some("one writer instance".into()),
         actual: Some(format!(
-            "{} member(s), writer: {}",
-            c.db_cluster_members.len(),
+            "{}, writer: {}",
+            crate::model::words::count(c.db_cluster_members.len(), "member", "members"),
             if writers.is_empty() {
                 "none".to_string()
             } else {

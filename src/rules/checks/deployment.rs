@@ -407,7 +407,10 @@ fn encryption_context(plan: &DeploymentFacts, limit: usize) -> Outcome {
             evidence(&format!("at most {limit} pairs"), pairs.to_string()),
         );
     }
-    pass(format!("{pairs} encryption context pair(s) with a KMS key"))
+    pass(format!(
+        "{} with a KMS key",
+        crate::model::words::count(pairs, "encryption context pair", "encryption context pairs")
+    ))
 }
 
 /// CreateIntegration's SourceArn pattern, for an Aurora cluster.

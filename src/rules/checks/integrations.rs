@@ -84,7 +84,10 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         if pair.is_some() {
             Outcome::new(
                 Verdict::Pass,
-                format!("{scope} has {n} integration(s); this pair is already integrated"),
+                format!(
+                    "{scope} has {}; this pair is already integrated",
+                    crate::model::words::count(n, "integration", "integrations")
+                ),
                 ev,
             )
         } else if n >= limit {

@@ -13,6 +13,8 @@ use crate::rules::effective;
 use crate::rules::outcome::{Outcome, Verdict};
 use serde::{Deserialize, Serialize};
 
+use crate::model::words::count;
+
 use super::{About, Kind, Needs, Reads};
 
 /// Type data a rule carries (MySQL's mapping table).
@@ -154,14 +156,6 @@ fn evidence(field: &str, expected: &str) -> Evidence {
     }
 }
 
-/// `1 table`, `3 tables`.
-fn count(k: usize, one: &str, many: &str) -> String {
-    if k == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{k} {many}")
-    }
-}
 
 /// Pass when nothing was found; otherwise `verdict` with the objects listed.
 fn report_found(
