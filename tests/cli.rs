@@ -450,3 +450,20 @@ fn bad_input_is_told_where_and_what() {
     assert!(!stderr(&o).contains("rules file config"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `iam-policy` honours `--format`: JSON (the default) or a Markdown table; others exit 2.
+#[test]
+fn iam_policy_honours_the_format() {
+    let o = zetl(&["iam-policy", "--data"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(doc.to_string().contains("redshift:GetClusterCredentials\""));
+    let o = zetl(&["iam-policy", "--format", "markdown"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.starts_with("| action | statement |"), "{out}");
+    assert!(
+        out.contains("| `rds:DescribeDBClusters` | ZetlPreflightRead |"),
+        "{out}"
+    );
+    let o = zetl(&["iam-policy", "--format", "sarif"]);
+    assert_tool_error(&o, &["JSON", "Markdown", "sarif"]);
+}

@@ -317,8 +317,7 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
         Command::Init { force } => extras_cmd::init(force).map(|()| false),
         Command::IamPolicy { fix, data } => {
-            extras_cmd::iam_policy(fix, data);
-            Ok(false)
+            extras_cmd::iam_policy(cli.global.format, fix, data).map(|()| false)
         }
         Command::Completions { shell } => {
             extras_cmd::completions(shell);

@@ -97,6 +97,8 @@ pub const DATA: &[&str] = &[
     DESCRIBE_STATEMENT,
     GET_STATEMENT_RESULT,
     "redshift:GetClusterCredentialsWithIAM",
+    // The Data API with `--tables-db-user`: temporary credentials for that database user.
+    "redshift:GetClusterCredentials",
     "redshift-serverless:GetCredentials",
 ];
 
@@ -134,7 +136,7 @@ pub fn iam_policy_with(fix: bool, data: bool) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::{iam_policy, READ};
+    use super::{iam_policy, iam_policy_with, DATA, FIX, READ};
 
     /// Every SDK operation called anywhere in `src/` (`.rds.op()`, `.redshift.op()`,
     /// `.serverless.op()`) is granted by `iam-policy --fix`; the read-only ones by `iam-policy`.
@@ -250,5 +252,51 @@ mod tests {
                 "docs/iam.md IAM policy lacks {call}"
             );
         }
+    }
+
+    /// Every call named in this file is in the policy for the options that make it: the
+    /// plain policy holds every read, `--fix` and `--data` add theirs.
+    #[test]
+    fn the_policy_grants_every_call_named_here() {
+        let text = include_str!("calls.rs");
+        let named: Vec<&str> = text
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| {
+                let Some((svc, action)) = s.split_once(':') else {
+                    return false;
+                };
+                !svc.is_empty()
+                    && svc.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    && action
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_uppercase())
+                    && action.chars().all(|c| c.is_ascii_alphanumeric())
+            })
+            .collect();
+        assert!(named.len() > 30, "{named:?}");
+        let granted = |p: &serde_json::Value| p.to_string();
+        let full = granted(&iam_policy_with(true, true));
+        for call in &named {
+            assert!(
+                full.contains(&format!("\"{call}\"")),
+                "{call} is in no policy"
+            );
+        }
+        let plain = granted(&iam_policy_with(false, false));
+        for call in READ {
+            assert!(plain.contains(&format!("\"{call}\"")), "{call}");
+        }
+        let fix = granted(&iam_policy_with(true, false));
+        for call in FIX {
+            assert!(fix.contains(&format!("\"{call}\"")), "{call}");
+        }
+        let data = granted(&iam_policy_with(false, true));
+        for call in DATA {
+            assert!(data.contains(&format!("\"{call}\"")), "{call}");
+        }
+        assert!(data.contains("redshift:GetClusterCredentials\""));
     }
 }
