@@ -467,3 +467,26 @@ fn iam_policy_honours_the_format() {
     let o = zetl(&["iam-policy", "--format", "sarif"]);
     assert_tool_error(&o, &["JSON", "Markdown", "sarif"]);
 }
+
+/// SARIF and GitHub annotations point only at files that exist: the snapshot checked, or
+/// nothing but the resource when no file named the pair (never a missing config file).
+#[test]
+fn results_point_only_at_files_that_exist() {
+    let snap = fixture("seed-default-groups.json");
+    let o = zetl(&["check", "--snapshot", snap.as_str(), "--format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap().clone();
+    assert!(!results.is_empty());
+    for r in &results {
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(uri.ends_with("seed-default-groups.json"), "{uri}");
+        assert!(!uri.contains("zetl-preflight.toml"), "{uri}");
+    }
+    let o = zetl(&["check", "--snapshot", snap.as_str(), "--format", "github"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!out.contains("zetl-preflight.toml"), "{out}");
+    assert!(out.contains("seed-default-groups.json,line=1"), "{out}");
+}

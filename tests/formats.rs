@@ -64,9 +64,15 @@ use common::sarif_validator;
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let validator = sarif_validator();
+    // As `check --snapshot FILE` makes them (results point at the snapshot), and one that
+    // no file named (results have a logical location alone).
     let mut docs: Vec<Document> = fixtures()
         .iter()
-        .map(|p| document(&[p.as_path()]))
+        .map(|p| {
+            let mut doc = document(&[p.as_path()]);
+            doc.artifact = Some(p.display().to_string());
+            doc
+        })
         .collect();
     docs.push(rich_document());
     for doc in docs {
@@ -87,7 +93,12 @@ fn sarif_validates_against_the_official_schema() {
         }
         for r in run["results"].as_array().unwrap() {
             let loc = &r["locations"][0];
-            assert!(loc["physicalLocation"]["artifactLocation"]["uri"].is_string());
+            match &doc.artifact {
+                Some(file) => {
+                    assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], *file)
+                }
+                None => assert!(loc.get("physicalLocation").is_none(), "{loc}"),
+            }
             assert!(!loc["logicalLocations"][0]["fullyQualifiedName"]
                 .as_str()
                 .unwrap()

@@ -35,8 +35,12 @@ fn report(path: &Path) -> Report {
     Report::new(&snap, findings)
 }
 
+/// The document `check --snapshot fixtures/NAME` makes: results point at the snapshot file.
 fn document(path: &Path) -> Document {
-    Document::new(vec![report(path)], &RuleSet::embedded().unwrap())
+    let mut doc = Document::new(vec![report(path)], &RuleSet::embedded().unwrap());
+    let name = path.file_name().unwrap().to_string_lossy();
+    doc.artifact = Some(format!("fixtures/{name}"));
+    doc
 }
 
 /// Every output format on every fixture, pinned.

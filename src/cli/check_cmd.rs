@@ -25,10 +25,15 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         Some(path) => {
             let snap = load_snapshot(path)?;
             confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
+            out.frame().artifact = Some(super::output::shown(path));
             out.push(&snap, None)?;
         }
         None => {
             let pairs = pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
+            if args.source.is_none() {
+                // The config file named the pairs: results point at it.
+                out.frame().artifact = super::output::config_file(&settings.config);
+            }
             if pairs.len() > 1 && args.save_snapshot.is_some() {
                 return Err(CliError::Usage(format!(
                     "--save-snapshot writes one pair, but the config file lists {}; pass --source and --target",

@@ -59,7 +59,7 @@ pub(super) fn run(
         }
     }
     let mut out = Stream::new(global, &args.report, settings, false);
-    out.frame().artifact = read.shown;
+    out.frame().artifact = Some(read.shown);
     for snap in &read.snapshots {
         out.push(snap, None)?;
     }

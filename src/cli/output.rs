@@ -30,20 +30,19 @@ pub(crate) fn document(
         &config.file.suppressions,
         &suppress::today(),
     );
-    let mut doc = frame(rules, config, args);
+    let mut doc = frame(rules, args);
     doc.reports = reports;
     doc.suppressions = notes;
     doc
 }
 
 /// The document without reports: rules, gate, where SARIF points.
-fn frame(rules: &crate::rules::RuleSet, config: &Loaded, args: &ReportArgs) -> Document {
+fn frame(rules: &crate::rules::RuleSet, args: &ReportArgs) -> Document {
     let mut doc = Document::new(Vec::new(), rules);
     doc.gate = Gate {
         fail_on: args.fail_on.unwrap_or_default(),
         allow_unverified: args.allow_unverified,
     };
-    doc.artifact = artifact(config);
     doc
 }
 
@@ -67,7 +66,7 @@ impl<'a> Stream<'a> {
         fleet: bool,
     ) -> Stream<'a> {
         let (config, rules) = (&settings.config, &settings.rules);
-        let mut doc = frame(rules, config, args);
+        let mut doc = frame(rules, args);
         doc.fleet = fleet;
         Stream {
             writer: writer(global, args, doc),
@@ -204,16 +203,18 @@ pub(crate) fn output(
     finish(w, doc.suppressions.clone(), global, args).map(|_| ())
 }
 
-/// What SARIF and GitHub annotations point at: the config file, relative to here.
-pub(crate) fn artifact(config: &Loaded) -> String {
-    let Some(path) = &config.path else {
-        return crate::config::FILE_NAME.to_string();
-    };
+/// A file as results name it: relative to here when it is below here.
+pub(crate) fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     path.strip_prefix(&cwd)
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+/// The config file, when one was read: what results point at when it named the pairs.
+pub(crate) fn config_file(config: &Loaded) -> Option<String> {
+    config.path.as_deref().map(shown)
 }
 
 pub(crate) fn table_options(show_passes: bool) -> TableOptions {

@@ -46,11 +46,8 @@ pub(super) fn part(doc: &Document, r: &super::Report) -> String {
         body.push_str(&format!("\ndocs: {}", f.docs));
         // A plan's resource: its template position, or the plan file without a line.
         let place = match &f.location {
-            Some(l) => {
-                let mut p = format!(
-                    "file={}",
-                    property(l.file.as_deref().unwrap_or(&doc.artifact))
-                );
+            Some(l) => l.file.as_deref().or(doc.artifact.as_deref()).map(|file| {
+                let mut p = format!("file={}", property(file));
                 if let Some(line) = l.line {
                     p.push_str(&format!(",line={line}"));
                 }
@@ -58,11 +55,16 @@ pub(super) fn part(doc: &Document, r: &super::Report) -> String {
                     p.push_str(&format!(",col={c}"));
                 }
                 p
-            }
-            None => format!("file={},line=1", property(&doc.artifact)),
+            }),
+            None => doc
+                .artifact
+                .as_deref()
+                .map(|file| format!("file={},line=1", property(file))),
         };
+        // Without a file, GitHub shows the annotation on the run, not on a line.
+        let place = place.map(|p| format!("{p},")).unwrap_or_default();
         out.push_str(&format!(
-            "::{cmd} {place},title={}::{}\n",
+            "::{cmd} {place}title={}::{}\n",
             property(&title),
             data(&body)
         ));

@@ -180,9 +180,11 @@ pub struct Document {
     pub reports: Vec<Report>,
     pub suppressions: Vec<SuppressionNote>,
     pub gate: Gate,
-    /// The file SARIF results point at (GitHub code scanning needs a file location): the
-    /// config file when there is one.
-    pub artifact: String,
+    /// The file results point at when their resource has no place of its own: the snapshot,
+    /// plan or template checked, or the config file that named the pairs. `None` when no
+    /// file named them (pairs given on the command line, an audit): results then have a
+    /// logical location alone, never a file that does not exist.
+    pub artifact: Option<String>,
     /// The rules that ran, for rule metadata (SARIF).
     pub rules: Vec<Rule>,
     /// Who ran the live checks, when known.
@@ -205,7 +207,7 @@ impl Document {
             reports,
             suppressions: Vec::new(),
             gate: Gate::default(),
-            artifact: crate::config::FILE_NAME.to_string(),
+            artifact: None,
             rules: rules.rules.clone(),
             identity: None,
         }

@@ -1,8 +1,9 @@
 //! SARIF 2.1.0 (`--format sarif`) for GitHub code scanning and other viewers.
 //!
-//! Cloud resources have no source file, and GitHub needs one: each result points at the
-//! config file (`Document::artifact`, line 1) and names the resource ARN as a logical
-//! location and in its properties. One run holds every pair, since GitHub rejects several
+//! Cloud resources have no source file: a result points at its resource's place in a plan or
+//! template, else at the file that named the pair (`Document::artifact`: the snapshot, plan,
+//! template or config file, line 1) when there is one, and always names the resource as a
+//! logical location and in its properties. One run holds every pair, since GitHub rejects several
 //! runs of one tool in one upload.
 
 use serde_json::{json, Value};
@@ -81,27 +82,32 @@ fn message(f: &Finding) -> String {
 fn location(doc: &Document, f: &Finding) -> Value {
     match &f.location {
         Some(l) => {
-            let mut physical = json!({
-                "artifactLocation": { "uri": l.file.as_deref().unwrap_or(&doc.artifact) }
-            });
+            let logical = json!([{ "fullyQualifiedName": l.address, "kind": "resource" }]);
+            let Some(file) = l.file.as_deref().or(doc.artifact.as_deref()) else {
+                return json!({ "logicalLocations": logical });
+            };
+            let mut physical = json!({ "artifactLocation": { "uri": file } });
             if let Some(line) = l.line {
                 physical["region"] = json!({ "startLine": line });
                 if let Some(c) = l.column {
                     physical["region"]["startColumn"] = json!(c);
                 }
             }
-            json!({
-                "physicalLocation": physical,
-                "logicalLocations": [{ "fullyQualifiedName": l.address, "kind": "resource" }]
-            })
+            json!({ "physicalLocation": physical, "logicalLocations": logical })
         }
-        None => json!({
-            "physicalLocation": {
-                "artifactLocation": { "uri": doc.artifact },
-                "region": { "startLine": 1 }
-            },
-            "logicalLocations": [{ "fullyQualifiedName": f.resource, "kind": "resource" }]
-        }),
+        None => {
+            let logical = json!([{ "fullyQualifiedName": f.resource, "kind": "resource" }]);
+            match &doc.artifact {
+                Some(file) => json!({
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": file },
+                        "region": { "startLine": 1 }
+                    },
+                    "logicalLocations": logical
+                }),
+                None => json!({ "logicalLocations": logical }),
+            }
+        }
     }
 }
 

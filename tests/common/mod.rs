@@ -92,7 +92,7 @@ pub fn sarif_result(
     use zetl_preflight::rules::{evaluate, RuleSet};
     let rules = RuleSet::embedded().unwrap();
     let mut doc = Document::new(vec![Report::new(snap, evaluate(snap, &rules))], &rules);
-    doc.artifact = artifact.to_string();
+    doc.artifact = Some(artifact.to_string());
     let sarif: serde_json::Value =
         serde_json::from_str(&report::render(&doc, Format::Sarif, &TableOptions::plain())).unwrap();
     let errors: Vec<String> = sarif_validator()
