@@ -490,3 +490,29 @@ fn results_point_only_at_files_that_exist() {
     assert!(!out.contains("zetl-preflight.toml"), "{out}");
     assert!(out.contains("seed-default-groups.json,line=1"), "{out}");
 }
+
+/// `--data` with a saved snapshot: its data facts are judged when it has them; a snapshot
+/// without a catalog is refused rather than `--data` ignored.
+#[test]
+fn data_with_a_snapshot_is_judged_or_refused() {
+    let plain = fixture("mysql-provisioned-ok.json");
+    let o = zetl(&["check", "--snapshot", plain.as_str(), "--data"]);
+    assert_tool_error(&o, &["--data", "holds none", "--save-snapshot"]);
+    let with_data = fixture("mysql-data-problems.json");
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        with_data.as_str(),
+        "--data",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let data_rules = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("ZD"))
+        .count();
+    assert!(data_rules > 0, "{doc}");
+}

@@ -25,6 +25,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         Some(path) => {
             let snap = load_snapshot(path)?;
             confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
+            if args.data.data && snap.schema.is_none() {
+                return Err(CliError::Usage(format!(
+                    "--data reads the source database's catalog live, and {} holds none; save \
+                     a snapshot with `check --data --save-snapshot FILE` to check its tables \
+                     offline",
+                    path.display()
+                )));
+            }
             out.frame().artifact = Some(super::output::shown(path));
             out.push(&snap, None)?;
         }
