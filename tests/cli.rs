@@ -516,3 +516,74 @@ fn data_with_a_snapshot_is_judged_or_refused() {
         .count();
     assert!(data_rules > 0, "{doc}");
 }
+
+/// A Region AWS does not have is named before any call, with the nearest known one; and a
+/// call that reaches no endpoint says why in one line, with no Rust type or debug dump.
+#[test]
+fn unknown_regions_and_unreachable_endpoints_are_told_plainly() {
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let run = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+        for v in common::AWS_VARS_TO_CLEAR {
+            cmd.env_remove(v);
+        }
+        cmd.envs(env).args(args).output().unwrap()
+    };
+    let o = run(&[
+        "--region",
+        "us-esat-1",
+        "--timeout",
+        "2",
+        "check",
+        "--source",
+        "a",
+        "--target",
+        "b",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("warning: 'us-esat-1' is not a Region"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean us-east-1?"), "{err}");
+    assert!(
+        err.contains("DNS lookup of the service endpoint failed"),
+        "{err}"
+    );
+    // A closed loopback port: refused, in one line.
+    let o = run(&[
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--timeout",
+        "2",
+        "check",
+        "--source",
+        "a",
+        "--target",
+        "b",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("refused the connection"), "{err}");
+    let o = run(&[
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+        "--timeout",
+        "2",
+        "audit",
+        "--regions",
+        "us-east-1",
+    ]);
+    for out in [stderr(&o), String::from_utf8_lossy(&o.stdout).into_owned()] {
+        for dump in ["DispatchFailure", "ConnectorError", "hyper", "{ ", "Os {"] {
+            assert!(!out.contains(dump), "{dump} in: {out}");
+        }
+    }
+}

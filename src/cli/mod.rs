@@ -400,6 +400,7 @@ impl GlobalArgs {
             rules_dir: rules.rules_dir.clone(),
             select: rules.select.clone(),
             ignore: rules.ignore.clone(),
+            quiet: self.quiet,
         }
     }
 

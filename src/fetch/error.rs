@@ -78,12 +78,68 @@ where
              the endpoint?",
             ctx.raw().status().as_u16()
         ),
-        (None, _) => DisplayErrorContext(&err).to_string(),
+        (None, _) => failure(&err),
+    };
+    // No AWS answer at all: the message says what to check.
+    let code = match (&err, code) {
+        (SdkError::DispatchFailure(_), None) => Some(UNREACHABLE.to_string()),
+        (_, code) => code,
     };
     CallError {
         call: call.to_string(),
         code,
         message: one_line(&message),
+    }
+}
+
+/// The code of a call that reached no endpoint (DNS, refused, TLS, network).
+pub const UNREACHABLE: &str = "Unreachable";
+
+/// One line for people on why a call got no AWS answer (the SDK's whole chain of errors,
+/// Rust types and all, goes to the debug log, shown with `-vv`).
+fn failure<E>(err: &SdkError<E, HttpResponse>) -> String
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    tracing::debug!("{}", DisplayErrorContext(err));
+    let chain = {
+        let mut text = Vec::new();
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        while let Some(e) = next {
+            text.push(e.to_string());
+            next = e.source();
+        }
+        text.join(": ").to_lowercase()
+    };
+    let has = |words: &[&str]| words.iter().any(|w| chain.contains(w));
+    match err {
+        SdkError::DispatchFailure(_) if has(&["dns error", "failed to lookup address"]) => {
+            "DNS lookup of the service endpoint failed: check --region (a Region AWS has, such \
+             as us-east-1) and --endpoint-url"
+                .into()
+        }
+        SdkError::DispatchFailure(_) if has(&["connection refused"]) => {
+            "the endpoint refused the connection: check --endpoint-url, or that the emulator \
+             or proxy is running"
+                .into()
+        }
+        SdkError::DispatchFailure(_) if has(&["certificate", "tls", "handshake"]) => {
+            "the TLS handshake with the endpoint failed: check --endpoint-url and any proxy \
+             that intercepts TLS"
+                .into()
+        }
+        SdkError::DispatchFailure(_) => {
+            "the endpoint could not be reached (a network error; -vv shows it)".into()
+        }
+        SdkError::ResponseError(_) => {
+            "the answer could not be read as an AWS response: check --endpoint-url".into()
+        }
+        SdkError::ConstructionFailure(_) => {
+            "the request could not be made: check --region, the profile and the credentials \
+             (-vv shows why)"
+                .into()
+        }
+        _ => "the call failed (-vv shows why)".into(),
     }
 }
 
@@ -163,6 +219,8 @@ pub fn hint_for(e: &CallError) -> String {
             "Grant {} to the caller (zetl-preflight iam-policy lists every permission it needs)",
             e.call
         )
+    } else if e.code.as_deref() == Some(UNREACHABLE) {
+        "Try again once the endpoint answers".to_string()
     } else if e.code.as_deref() == Some("IncompleteAnswer") {
         "Check the endpoint URL and any proxy in between (they cut the answer short), then try again"
             .to_string()

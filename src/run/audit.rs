@@ -442,6 +442,13 @@ pub async fn discover_fleet(
         },
         list => list.to_vec(),
     };
+    if !settings.quiet {
+        for r in &regions {
+            if let Some(warning) = settings.region_warning(r) {
+                eprintln!("warning: {warning}");
+            }
+        }
+    }
     // This account, then each other account through its role, each in its Regions.
     let mut roles: Vec<(Option<String>, Vec<String>)> = vec![(None, regions.clone())];
     for role in &scope.role_arns {

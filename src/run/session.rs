@@ -29,6 +29,15 @@ pub async fn connect(
     let sdk = fetch::clients::load(&settings.aws)
         .await
         .map_err(CliError::Aws)?;
+    // Before any call: a Region AWS does not have ends in a DNS error, later and less clearly.
+    if let Some(warning) = sdk
+        .region()
+        .and_then(|r| settings.region_warning(r.as_ref()))
+    {
+        if !settings.quiet {
+            eprintln!("warning: {warning}");
+        }
+    }
     let arns_name_regions = refs
         .iter()
         .all(|(s, t)| s.region.is_some() && t.region().is_some());

@@ -35,6 +35,8 @@ pub struct Given {
     pub select: Vec<String>,
     /// `--ignore`: replaces the config file's `[rules].ignore` when given.
     pub ignore: Vec<String>,
+    /// `--quiet`: warnings are not printed.
+    pub quiet: bool,
 }
 
 /// Everything a command runs with.
@@ -46,6 +48,8 @@ pub struct Settings {
     pub aws: AwsOptions,
     pub sql_timeout: Duration,
     pub data_api_wait: Duration,
+    /// `--quiet`: warnings are not printed.
+    pub quiet: bool,
     /// The built-in rules, layered with the rules directory, then configured by the config
     /// file's `[rules]` and `[override.*]`.
     pub rules: RuleSet,
@@ -89,6 +93,7 @@ impl Settings {
         };
         Settings {
             aws,
+            quiet: given.quiet,
             sql_timeout: secs(
                 given.sql_timeout,
                 file.sql_timeout,
@@ -110,6 +115,50 @@ impl Settings {
         self.rules.rules.iter().fold(Wanted::NONE, |w, r| {
             w.union(crate::rules::reads::optional_reads(r))
         })
+    }
+
+    /// Every Region the rules' Region data names (available or not), sorted.
+    pub fn known_regions(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .rules
+            .rules
+            .iter()
+            .filter_map(|r| match &r.check {
+                crate::rules::spec::Check::RegionAvailable(r) => {
+                    Some(r.available.iter().chain(&r.not_available).cloned())
+                }
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// A warning when `region` is not one the tool knows and no endpoint was named (an
+    /// emulator may use any name): the nearest known names as a suggestion.
+    pub fn region_warning(&self, region: &str) -> Option<String> {
+        let endpoint = self.aws.endpoint_url.is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL").is_some_and(|v| !v.is_empty());
+        let known = self.known_regions();
+        if endpoint || known.is_empty() || known.iter().any(|r| r == region) {
+            return None;
+        }
+        let mut near: Vec<(usize, &String)> = known
+            .iter()
+            .map(|r| (strsim::levenshtein(region, r), r))
+            .filter(|(d, _)| *d <= 3)
+            .collect();
+        near.sort();
+        let hint = match near.as_slice() {
+            [] => String::new(),
+            [(_, r), ..] => format!("; did you mean {r}?"),
+        };
+        Some(format!(
+            "'{region}' is not a Region this tool knows (the rules' Region data lists {}){hint}",
+            known.len()
+        ))
     }
 
     /// The Region as given or configured, else the environment's (`AWS_REGION`,
