@@ -543,15 +543,64 @@ async fn ci_examples_run_as_written_against_moto() {
     }
 }
 
-/// `audit` needs DescribeIntegrations, which moto does not implement: the run stops with one
-/// line naming the call (exit 2), never an empty READY fleet.
+/// Against an endpoint without DescribeIntegrations (moto), a Region's discovery is not
+/// verified, never an empty READY fleet and never a stop: the run exits 1 naming the call
+/// (0 with --allow-unverified), and `--candidates` are still checked.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn audit_without_an_integrations_api_says_so() {
+async fn audit_without_an_integrations_api_is_not_verified() {
     let moto = Moto::start();
-    let out = run_cli(&moto, &["audit", "--regions", "us-east-1"]);
+    World::new(&moto).misconfigured().await;
+    let out = run_cli(
+        &moto,
+        &["audit", "--regions", "us-east-1", "--format", "json"],
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("rds:DescribeIntegrations"), "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missed = doc["unverified"].to_string();
+    assert!(
+        missed.contains("integrations in us-east-1 were not listed"),
+        "{doc}"
+    );
+    assert!(missed.contains("rds:DescribeIntegrations"), "{doc}");
+    let out = run_cli(
+        &moto,
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--allow-unverified",
+            "-q",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let out = run_cli(
+        &moto,
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--candidates",
+            "warehouse",
+            "--format",
+            "json",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    // The misconfigured candidate fails its checks: exit 1, with its pair in the report.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("shop-db"), "{text}");
+    assert!(
+        text.contains("integrations in us-east-1 were not listed"),
+        "{text}"
+    );
 }
 
 /// The correct Terraform plan of `fixtures/terraform/`, to edit.

@@ -97,9 +97,14 @@ async fn discover_region<C: Clients>(
     cache: &ReadCache,
 ) -> Result<Discovered, CallError> {
     let rds: SourceClients = clients.in_region(region);
+    // A Region whose integrations cannot be listed (denied, or an endpoint without the
+    // API) is not verified; the other Regions, the candidates and the accounts carry on.
     let list = match source::integrations(&rds).await {
         Fact::Ok(l) => l,
-        Fact::Error(e) => return Err(e),
+        Fact::Error(e) => {
+            let why = format!("integrations in {region} were not listed: {}", e.describe());
+            return Ok((Vec::new(), Vec::new(), vec![why]));
+        }
     };
     let seeded = Fact::Ok(list.clone());
     cache.integrations.get(region, || async { seeded }).await;
@@ -147,16 +152,26 @@ async fn candidates<C: Clients>(
     cache: &Arc<ReadCache>,
     found: &[Found],
     target: &str,
-) -> Result<Vec<Found>, CallError> {
+) -> Result<(Vec<Found>, Vec<String>), CallError> {
     let target_ref = TargetRef::parse(target)
         .map_err(|e| CallError::new("candidates", Some("BadTarget"), e.to_string()))?;
-    let mut out = Vec::new();
+    let (mut out, mut unverified) = (Vec::new(), Vec::new());
     for region in regions {
         let rds = clients.in_region(region);
-        let all = cache
+        let all = match cache
             .db_clusters
             .get(region, || source::all_clusters(&rds))
-            .await?;
+            .await
+        {
+            Ok(all) => all,
+            Err(e) => {
+                unverified.push(format!(
+                    "candidates in {region} were not listed: {}",
+                    e.describe()
+                ));
+                continue;
+            }
+        };
         for c in all.iter() {
             let (Some(arn), Some(engine)) = (c.db_cluster_arn(), c.engine()) else {
                 continue;
@@ -185,7 +200,7 @@ async fn candidates<C: Clients>(
             });
         }
     }
-    Ok(out)
+    Ok((out, unverified))
 }
 
 /// One account to audit: its clients and Regions. `role` names it in messages (`None`: the
@@ -233,11 +248,13 @@ pub async fn discover_all<C: Clients + 'static>(
         let target = candidate_target.map(str::to_string);
         tasks.spawn(async move {
             let found = async {
-                let (mut found, notes, unverified) =
+                let (mut found, notes, mut unverified) =
                     discover(clients.clone(), &regions, &c).await?;
                 if let Some(t) = &target {
-                    let more = candidates(clients.as_ref(), &regions, &c, &found, t).await?;
+                    let (more, missed) =
+                        candidates(clients.as_ref(), &regions, &c, &found, t).await?;
                     found.extend(more);
+                    unverified.extend(missed);
                 }
                 Ok::<_, CallError>((found, notes, unverified))
             };
