@@ -728,3 +728,51 @@ async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
         .await;
     out
 }
+
+/// An existing cluster's live state is read with --live; when that read fails, its facts
+/// stay unverified saying the read was tried and why, not in `--offline`'s words.
+#[tokio::test]
+async fn a_failed_live_read_says_it_was_tried() {
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_types::body::SdkBody;
+    use zetl_preflight::inputs::terraform;
+    let denied = || {
+        HttpResponse::new(
+            403.try_into().unwrap(),
+            SdkBody::from(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
+            ),
+        )
+    };
+    let clusters = mock!(aws_sdk_rds::Client::describe_db_clusters).then_http_response(denied);
+    let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
+    let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
+        .then_http_response(denied);
+    let src = SourceClients {
+        rds: aws_smithy_mocks::mock_client!(
+            aws_sdk_rds,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [&clusters, &integrations, &defaults]
+        ),
+        cache: None,
+        wanted: Default::default(),
+    };
+    let (_, tgt) = Side::serverless_ok().clients();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/mysql-serverless-broken.json");
+    let world =
+        terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
+    let (pairs, _) = world.pairs(None).unwrap();
+    let mut done =
+        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    let snap = done.remove(0).unwrap();
+    let plan = snap.deployment.as_ref().unwrap();
+    let why = plan
+        .unknown
+        .get("source.cluster.Status")
+        .expect("the status is unknown");
+    assert!(why.contains("reading it from AWS failed"), "{why}");
+    assert!(why.contains("AccessDenied"), "{why}");
+    assert!(!why.contains("not read from AWS"), "{why}");
+}

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use crate::fetch::cache::{memo, ReadCache};
 
 use super::{Clients, Error, Settings};
+use crate::inputs::planned::NOT_READ_LIVE;
 
 /// Which file a deployment is read from.
 #[derive(Debug, Clone)]
@@ -268,9 +269,13 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
     let Ok(r) = SourceRef::parse(&arn) else {
         return;
     };
-    let Ok(live) = fetch::source::fetch(src, &r).await else {
-        // Left unknown: the plan's reason already says it was not read.
-        return;
+    let live = match fetch::source::fetch(src, &r).await {
+        Ok(live) => live,
+        Err(e) => {
+            // Still unknown, but not for want of trying: say which read failed and why.
+            read_failed(snap, "source.", &e.to_string());
+            return;
+        }
     };
     let c = &mut snap.source.cluster;
     c.cross_account_clone = live.cluster.cross_account_clone;
@@ -334,8 +339,12 @@ async fn live_target_state(tgt: &crate::fetch::TargetClients, snap: &mut Snapsho
         return;
     }
     let name = TargetRef::Name(snap.target.display_id().to_string());
-    let Ok((live, _)) = fetch::target::fetch(tgt, &name).await else {
-        return;
+    let (live, _) = match fetch::target::fetch(tgt, &name).await {
+        Ok(live) => live,
+        Err(e) => {
+            read_failed(snap, "target.", &e.to_string());
+            return;
+        }
     };
     let policy_not_planned = matches!(
         snap.target.resource_policy(),
@@ -372,6 +381,20 @@ async fn live_target_state(tgt: &crate::fetch::TargetClients, snap: &mut Snapsho
             {
                 plan.unknown.remove(*k);
             }
+        }
+    }
+}
+
+/// The live read of an existing resource was tried and failed: the facts the plan left to it
+/// (under `prefix`) stay unknown, now saying why, instead of reading like `--offline`.
+fn read_failed(snap: &mut Snapshot, prefix: &str, error: &str) {
+    let Some(plan) = &mut snap.deployment else {
+        return;
+    };
+    for (key, why) in plan.unknown.iter_mut() {
+        if key.starts_with(prefix) && why.ends_with(NOT_READ_LIVE) {
+            let head = why.trim_end_matches(NOT_READ_LIVE);
+            *why = format!("{head}, and reading it from AWS failed: {error}");
         }
     }
 }

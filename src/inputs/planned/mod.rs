@@ -153,6 +153,10 @@ impl Unchecked {
     }
 }
 
+/// How a reason ends when AWS was not asked (`--offline`, or no credentials); a live read
+/// that fails replaces it with what failed.
+pub const NOT_READ_LIVE: &str = ", and not read from AWS";
+
 fn not_in_plan(call: &str, what: &str) -> CallError {
     CallError::new(
         call,
@@ -406,7 +410,7 @@ impl World {
             plan.unknown.insert(
                 path.to_string(),
                 format!(
-                    "{} exists already; its {what} is not in the plan, and not read from AWS",
+                    "{} exists already; its {what} is not in the plan{NOT_READ_LIVE}",
                     res.address
                 ),
             );
