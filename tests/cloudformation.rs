@@ -311,3 +311,19 @@ fn a_template_takes_the_region_of_the_config_file() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A template is described in CloudFormation's words: its property and GetAtt names, no
+/// Terraform provider, and one line that says to pass --region.
+#[test]
+fn a_template_is_described_in_its_own_words() {
+    let o = run(&["check", "--offline", "--cloudformation", YAML]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    let all = format!("{out}{err}");
+    assert!(all.contains("Warehouse.NamespaceResourcePolicy"), "{all}");
+    assert!(!all.contains("namespace_resource_policy"), "{all}");
+    assert!(!all.contains("provider"), "{all}");
+    assert!(!all.contains("(unknown Region)"), "{all}");
+    assert!(out.contains("Region unknown"), "{out}");
+    assert_eq!(all.matches("pass --region").count(), 1, "{all}");
+}

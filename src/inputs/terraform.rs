@@ -130,6 +130,7 @@ pub fn read(text: &str, file: &str, region: Option<&str>) -> Result<World, Strin
             refs,
             ref_attrs,
             configured,
+            names: BTreeMap::new(),
             actions,
             replaced_because,
             changed,

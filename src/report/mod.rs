@@ -43,12 +43,24 @@ impl SourceInfo {
             } else {
                 &self.arn
             };
-            return format!("{name} (not read, {})", self.region);
+            return format!("{name} (not read, {})", region_shown(&self.region));
         }
         format!(
             "{} ({} {}, {})",
-            self.arn, self.engine, self.engine_version, self.region
+            self.arn,
+            self.engine,
+            self.engine_version,
+            region_shown(&self.region)
         )
+    }
+}
+
+/// A Region for people: `Region unknown` where nothing named one.
+pub fn region_shown(region: &str) -> &str {
+    if region.is_empty() {
+        "Region unknown"
+    } else {
+        region
     }
 }
 

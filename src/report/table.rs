@@ -94,7 +94,11 @@ fn heading(report: &Report, resource: &str) -> String {
     } else if Some(resource) == t.namespace_arn.as_deref() {
         format!("Target namespace  {resource}")
     } else if Some(resource) == t.arn.as_deref() || resource == t.id {
-        format!("Target {}  {resource} ({})", t.kind, t.region)
+        format!(
+            "Target {}  {resource} ({})",
+            t.kind,
+            super::region_shown(&t.region)
+        )
     } else {
         format!("Resource  {resource}")
     }

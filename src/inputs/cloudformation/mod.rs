@@ -224,18 +224,30 @@ impl Template<'_> {
         let mut refs: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut ref_attrs = BTreeMap::new();
         let mut configured = BTreeSet::new();
-        // What CloudFormation computes while it creates the resource.
+        let mut names = BTreeMap::new();
+        // What CloudFormation computes while it creates the resource, by its GetAtt name.
         for computed in ["arn", "cluster_namespace_arn"] {
             unknown.insert(computed.to_string());
+            let shown = match (kind, computed) {
+                (Kind::Cluster, "arn") => "DBClusterArn",
+                (Kind::RedshiftCluster, "cluster_namespace_arn") => "ClusterNamespaceArn",
+                (Kind::Namespace, "arn") => "Namespace.NamespaceArn",
+                (Kind::Workgroup, "arn") => "Workgroup.WorkgroupArn",
+                (Kind::Integration, "arn") => "IntegrationArn",
+                _ => continue,
+            };
+            names.insert(computed.to_string(), shown.to_string());
         }
         for (k, v) in node
             .get("Properties")
             .map(Node::entries)
             .unwrap_or_default()
         {
-            let Some(attr) = k.as_str().and_then(|p| attribute(kind, p)) else {
+            let Some((property, attr)) = k.as_str().and_then(|p| Some((p, attribute(kind, p)?)))
+            else {
                 continue;
             };
+            names.insert(attr.to_string(), property.to_string());
             configured.insert(attr.to_string());
             let r = self.resolve(v);
             let targets: Vec<String> = r.refs.iter().map(|(res, _)| res.clone()).collect();
@@ -277,6 +289,7 @@ impl Template<'_> {
             refs,
             ref_attrs,
             configured,
+            names,
             actions: vec!["create".into()],
             replaced_because: None,
             changed: BTreeSet::new(),

@@ -55,6 +55,9 @@ pub struct Res {
     /// Attributes the configuration sets (an unset optional attribute that AWS computes is
     /// unknown in the plan, yet not set).
     pub configured: BTreeSet<String>,
+    /// Attribute → its name in the file when it differs (CloudFormation's property and
+    /// `GetAtt` names), for messages.
+    pub names: BTreeMap<String, String>,
     /// Terraform's planned actions; CloudFormation: `create`.
     pub actions: Vec<String>,
     /// Why it is replaced (`replace_paths`, `action_reason`).
@@ -392,14 +395,15 @@ impl World {
         match &self.region {
             Some(r) => r.clone(),
             None => {
+                let why = match plan.tool.as_str() {
+                    "cloudformation" => "the template names none",
+                    _ => "the provider sets none",
+                };
                 plan.unknown.insert(
                     format!("{side}.region"),
-                    format!(
-                        "the Region of {} is not in the plan (the provider sets none): pass --region",
-                        res.address
-                    ),
+                    format!("the Region of {} is not known ({why})", res.address),
                 );
-                "(unknown Region)".into()
+                String::new()
             }
         }
     }
@@ -419,6 +423,7 @@ impl World {
 
     /// Name `path` unknown because `attr` of `res` is known only after apply.
     fn after_apply(plan: &mut DeploymentFacts, path: &str, res: &Res, attr: &str) {
+        let attr = res.names.get(attr).map_or(attr, String::as_str);
         let when = match plan.tool.as_str() {
             "cloudformation" => "known only while the stack is created",
             _ => "known only after apply",

@@ -80,6 +80,16 @@ impl PlannedPair {
     }
 }
 
+/// One line for a pair whose Region nothing names, instead of one per rule that needs it.
+fn region_note(plan: &DeploymentFacts) -> Option<String> {
+    let unknown = |k: &str| plan.unknown.contains_key(k);
+    (unknown("source.region") || unknown("target.region")).then(|| {
+        "no Region is known for this pair: pass --region (or set region in \
+         zetl-preflight.toml); until then the checks that need it are unverified"
+            .to_string()
+    })
+}
+
 pub(super) fn snapshot(
     source: SourceSnapshot,
     target: TargetSnapshot,
@@ -96,7 +106,7 @@ pub(super) fn snapshot(
             "the account's existing integrations",
         )),
         schema: None,
-        notes: Vec::new(),
+        notes: region_note(&plan).into_iter().collect(),
         deployment: Some(plan),
     }
 }
