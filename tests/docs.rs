@@ -195,3 +195,30 @@ fn the_link_reader_sees_anchors_and_skips_code() {
     let text = "see [a](x.md#b) and [c](#d)\n```\n[no](link.md)\n```\n";
     assert_eq!(links(text), ["x.md#b", "#d"]);
 }
+
+/// The JSON example in docs/output.md adds up: its summary counts every status it shows.
+#[test]
+fn the_json_example_adds_up() {
+    let page = read("docs/output.md");
+    let start = page.find("```json\n").expect("a JSON example") + 8;
+    let end = start + page[start..].find("\n```").unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let summary = &doc["summary"];
+    let statuses = ["pass", "fail", "warn", "error", "skip"];
+    let sum: u64 = statuses.iter().map(|s| summary[*s].as_u64().unwrap()).sum();
+    assert_eq!(summary["total"].as_u64(), Some(sum), "{summary}");
+    for f in doc["findings"].as_array().unwrap() {
+        let status = f["status"].as_str().unwrap();
+        assert!(
+            summary[status].as_u64().unwrap() > 0,
+            "a {status} finding, none counted"
+        );
+        assert!(
+            f["resource"]
+                .as_str()
+                .unwrap()
+                .ends_with(doc["source"]["id"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+}
