@@ -589,3 +589,65 @@ fn unknown_regions_and_unreachable_endpoints_are_told_plainly() {
         }
     }
 }
+
+/// Every error path a person meets reads as a sentence: no Rust type, path or debug dump.
+#[test]
+fn no_error_message_is_a_debug_dump() {
+    let dir = std::env::temp_dir().join(format!("zetl-dumps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let corrupt = write(
+        "corrupt.json",
+        "{\"schema_version\": 1, \"source\": {\"region\": 4}}",
+    );
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("bad.toml"), "[[rule]]\ncode = 5\n").unwrap();
+    let config = write("bad.toml", "regoin = \"us-east-1\"\n");
+    let template = write(
+        "t.yaml",
+        "Resources:\n  X:\n    Type: AWS::RDS::Integration\n    Properties: [1, 2\n",
+    );
+    let plan = write("plan.json", "{\"format_version\": 3}");
+    let ok = fixture("mysql-provisioned-ok.json");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["check", "--snapshot", &corrupt],
+        vec![
+            "check",
+            "--snapshot",
+            ok.as_str(),
+            "--rules-dir",
+            rules.to_str().unwrap(),
+        ],
+        vec!["--config", &config, "rules"],
+        vec!["check", "--offline", "--cloudformation", &template],
+        vec!["check", "--offline", "--terraform-plan", &plan],
+        vec![
+            "check",
+            "--source",
+            "arn:aws:rds:us-east-1",
+            "--target",
+            "wg",
+        ],
+        vec!["rule", "ZZ999"],
+        vec!["check", "--snapshot", ok.as_str(), "--concurrency", "-1"],
+    ];
+    let rust_path = regex::Regex::new(r"\b[a-z_]+::[a-z_]+").unwrap();
+    let debug_struct = regex::Regex::new(r"\b[A-Z][A-Za-z]+ \{|\b[A-Z][A-Za-z]+\(").unwrap();
+    for args in cases {
+        let o = zetl(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(!rust_path.is_match(&err), "{args:?}: a Rust path in: {err}");
+        assert!(
+            !debug_struct.is_match(&err),
+            "{args:?}: a debug dump in: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

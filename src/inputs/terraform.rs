@@ -35,10 +35,20 @@ pub fn read(text: &str, file: &str, region: Option<&str>) -> Result<World, Strin
     let plan: Value = serde_json::from_str(text).map_err(|e| {
         format!("not JSON ({e}); give the output of `terraform show -json PLANFILE`")
     })?;
-    let version = plan
-        .get("format_version")
-        .and_then(Value::as_str)
-        .ok_or("no format_version: not the output of `terraform show -json PLANFILE`")?;
+    let version = match plan.get("format_version") {
+        Some(Value::String(v)) => v.as_str(),
+        Some(other) => {
+            return Err(format!(
+                "format_version is {other}, where Terraform writes a string such as \"1.2\": \
+                 not the output of `terraform show -json PLANFILE`"
+            ))
+        }
+        None => {
+            return Err(
+                "no format_version: not the output of `terraform show -json PLANFILE`".into(),
+            )
+        }
+    };
     if version.split('.').next() != Some("1") {
         return Err(format!(
             "format_version {version}: this zetl-preflight reads Terraform's JSON plan format 1.x"
