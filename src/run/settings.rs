@@ -117,12 +117,15 @@ impl Settings {
         })
     }
 
-    /// Every Region the rules' Region data names (available or not), sorted.
+    /// Every Region the rules' Region data names (available or not), sorted: the run's rules
+    /// and the built-in ones (a `--select` that leaves the Region rules out changes nothing).
     pub fn known_regions(&self) -> Vec<String> {
+        let builtin = RuleSet::embedded().map(|r| r.rules).unwrap_or_default();
         let mut out: Vec<String> = self
             .rules
             .rules
             .iter()
+            .chain(&builtin)
             .filter_map(|r| match &r.check {
                 crate::rules::spec::Check::RegionAvailable(r) => {
                     Some(r.available.iter().chain(&r.not_available).cloned())
