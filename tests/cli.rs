@@ -535,17 +535,8 @@ fn unknown_regions_and_unreachable_endpoints_are_told_plainly() {
         }
         cmd.envs(env).args(args).output().unwrap()
     };
-    let o = run(&[
-        "--region",
-        "us-esat-1",
-        "--timeout",
-        "2",
-        "check",
-        "--source",
-        "a",
-        "--target",
-        "b",
-    ]);
+    let check = ["--timeout", "2", "check", "--source", "a", "--target", "b"];
+    let o = run(&[&["--region", "us-esat-1"][..], &check].concat());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -558,19 +549,13 @@ fn unknown_regions_and_unreachable_endpoints_are_told_plainly() {
         "{err}"
     );
     // A closed loopback port: refused, in one line.
-    let o = run(&[
+    let closed = [
         "--region",
         "us-east-1",
         "--endpoint-url",
         "http://127.0.0.1:9",
-        "--timeout",
-        "2",
-        "check",
-        "--source",
-        "a",
-        "--target",
-        "b",
-    ]);
+    ];
+    let o = run(&[&closed[..], &check].concat());
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("refused the connection"), "{err}");

@@ -638,18 +638,7 @@ async fn a_plans_pairs_share_their_live_reads() {
 /// the rules that need them are unverified, never a pass on the plan's side alone.
 #[tokio::test]
 async fn a_plans_denied_live_reads_are_unverified() {
-    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-    use aws_smithy_types::body::SdkBody;
     use zetl_preflight::inputs::terraform;
-    let denied = || {
-        HttpResponse::new(
-            403.try_into().unwrap(),
-            SdkBody::from(
-                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
-                 <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
-            ),
-        )
-    };
     let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
     let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
         .then_http_response(denied);
@@ -733,18 +722,7 @@ async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
 /// stay unverified saying the read was tried and why, not in `--offline`'s words.
 #[tokio::test]
 async fn a_failed_live_read_says_it_was_tried() {
-    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-    use aws_smithy_types::body::SdkBody;
     use zetl_preflight::inputs::terraform;
-    let denied = || {
-        HttpResponse::new(
-            403.try_into().unwrap(),
-            SdkBody::from(
-                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
-                 <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
-            ),
-        )
-    };
     let clusters = mock!(aws_sdk_rds::Client::describe_db_clusters).then_http_response(denied);
     let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
     let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
@@ -775,4 +753,15 @@ async fn a_failed_live_read_says_it_was_tried() {
     assert!(why.contains("reading it from AWS failed"), "{why}");
     assert!(why.contains("AccessDenied"), "{why}");
     assert!(!why.contains("not read from AWS"), "{why}");
+}
+
+/// An AWS AccessDenied answer, for mocked calls.
+fn denied() -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(
+        403.try_into().unwrap(),
+        aws_smithy_types::body::SdkBody::from(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+             <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
+        ),
+    )
 }
