@@ -328,3 +328,30 @@ fn the_cli_reads_nothing() {
     }
     assert!(found.is_empty(), "cli/ reads:\n{}", found.join("\n"));
 }
+
+/// One meaning per name: "plan" is the fix plan. Terraform plans and CloudFormation templates
+/// are deployments (`inputs/planned` is the world a deployment plans), and a module or type
+/// named for a plan lives in `fix/` only.
+#[test]
+fn plan_means_the_fix_plan() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let mut wrong = Vec::new();
+    let plan_type = regex::Regex::new(r"\b(struct|enum|type|trait) Plan[A-Z<\s{(;]").unwrap();
+    for f in &all {
+        let module = module_of(&src, f);
+        let in_fix = module.first().is_some_and(|m| m == "fix");
+        let named = module
+            .last()
+            .is_some_and(|m| m == "plan" || m.starts_with("plan_") || m.ends_with("_plan"));
+        if named && !in_fix {
+            wrong.push(format!("{} is named for a plan", name(&module)));
+        }
+        let text = code(&std::fs::read_to_string(f).unwrap());
+        if plan_type.is_match(&text) && !in_fix {
+            wrong.push(format!("{} declares a Plan type", name(&module)));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
