@@ -12,16 +12,16 @@ use crate::model::{
 };
 
 use super::session::{connect, parse_pairs, who_is_acting};
-use super::{Error as CliError, Settings};
+use super::{Error, Settings};
 
 /// `--data`'s options, checked: a malformed URL or a missing CA file is bad input (exit 2).
-pub fn data_options(opts: fetch::sql::DataOptions) -> Result<fetch::sql::DataOptions, CliError> {
+pub fn data_options(opts: fetch::sql::DataOptions) -> Result<fetch::sql::DataOptions, Error> {
     if let Some(url) = &opts.database_url {
-        fetch::sql::dialect_of(url).map_err(CliError::Usage)?;
+        fetch::sql::dialect_of(url).map_err(Error::Usage)?;
     }
     if let Some(ca) = &opts.ca_file {
         if !ca.is_file() {
-            return Err(CliError::Usage(format!(
+            return Err(Error::Usage(format!(
                 "--db-ca {}: no such file (download the RDS CA bundle, global-bundle.pem)",
                 ca.display()
             )));
@@ -38,7 +38,7 @@ pub async fn read_pairs(
     data: Option<&fetch::sql::DataOptions>,
     concurrency: usize,
     mut sink: impl FnMut(Result<Snapshot, fetch::FetchError>),
-) -> Result<Option<Identity>, CliError> {
+) -> Result<Option<Identity>, Error> {
     let refs = parse_pairs(pairs)?;
     let sdk = connect(settings, &refs).await?;
     // Many pairs: client-side rate limiting when AWS throttles, rather than failed reads.
@@ -85,8 +85,8 @@ fn target_label(t: &TargetRef) -> String {
 }
 
 /// A saved snapshot, or why it cannot be checked.
-pub fn load_snapshot(path: &Path) -> Result<Snapshot, CliError> {
-    let bad = |message: String| CliError::Snapshot {
+pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
+    let bad = |message: String| Error::Snapshot {
         path: path.to_path_buf(),
         message,
     };
@@ -156,11 +156,11 @@ pub fn confirm_pair(
     snap: &Snapshot,
     source: Option<&String>,
     target: Option<&String>,
-) -> Result<(), CliError> {
+) -> Result<(), Error> {
     let c = &snap.source.cluster;
     if let Some(s) = source {
         if s != &c.db_cluster_identifier && s != &c.db_cluster_arn {
-            return Err(CliError::Usage(format!(
+            return Err(Error::Usage(format!(
                 "--source '{s}' does not match the snapshot's source '{}'",
                 c.db_cluster_identifier
             )));
@@ -175,7 +175,7 @@ pub fn confirm_pair(
         let cluster_arn_match = matches!(&snap.target, TargetSnapshot::Provisioned(p)
             if t.starts_with("arn:") && t.ends_with(&format!(":cluster:{}", p.cluster.cluster_identifier)));
         if !names.contains(t) && !cluster_arn_match {
-            return Err(CliError::Usage(format!(
+            return Err(Error::Usage(format!(
                 "--target '{t}' does not match the snapshot's target '{}'",
                 snap.target.display_id()
             )));

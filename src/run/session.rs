@@ -10,14 +10,14 @@ use crate::fetch::{self, SourceClients, SourceRef, TargetClients, TargetRef};
 use crate::model::Identity;
 
 use super::settings::Settings;
-use super::Error as CliError;
+use super::Error;
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| CliError::Aws(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| Error::Aws(format!("cannot start the async runtime: {e}")))
 }
 
 /// Load the AWS configuration (command line over config file over the standard chain) and
@@ -25,10 +25,10 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 pub async fn connect(
     settings: &Settings,
     refs: &[(SourceRef, TargetRef)],
-) -> Result<aws_config::SdkConfig, CliError> {
+) -> Result<aws_config::SdkConfig, Error> {
     let sdk = fetch::clients::load(&settings.aws)
         .await
-        .map_err(CliError::Aws)?;
+        .map_err(Error::Aws)?;
     // Before any call: a Region AWS does not have ends in a DNS error, later and less clearly.
     if let Some(warning) = sdk
         .region()
@@ -42,7 +42,7 @@ pub async fn connect(
         .iter()
         .all(|(s, t)| s.region.is_some() && t.region().is_some());
     if sdk.region().is_none() && !arns_name_regions {
-        return Err(CliError::Usage(
+        return Err(Error::Usage(
             "no AWS Region: pass --region, set AWS_REGION, set a region in the profile or in \
              zetl-preflight.toml (or give --source and --target as ARNs)"
                 .into(),
@@ -52,17 +52,17 @@ pub async fn connect(
     Ok(sdk)
 }
 
-async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), CliError> {
+async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), Error> {
     let provider = sdk
         .credentials_provider()
-        .ok_or_else(|| CliError::Aws("no AWS credentials provider is configured".into()))?;
+        .ok_or_else(|| Error::Aws("no AWS credentials provider is configured".into()))?;
     if let Err(e) = provider.provide_credentials().await {
         // The chain's report lists every provider on its own line; the first line says it.
         let full = e.to_string();
         let first = full.lines().next().unwrap_or_default();
         let first = first.trim_end().trim_end_matches("Attempted:").trim_end();
         tracing::debug!("credentials: {}", DisplayErrorContext(&e));
-        return Err(CliError::Aws(format!(
+        return Err(Error::Aws(format!(
             "no usable AWS credentials ({first}). Set AWS_PROFILE or --profile, run \
              `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \
              (-vv shows each provider tried)"
@@ -81,7 +81,7 @@ pub async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
     id
 }
 
-pub fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, CliError> {
+pub fn parse_pairs(pairs: &[Pair]) -> Result<Vec<(SourceRef, TargetRef)>, Error> {
     pairs
         .iter()
         .map(|p| Ok((SourceRef::parse(&p.source)?, TargetRef::parse(&p.target)?)))
@@ -105,17 +105,17 @@ pub fn pairs(
     source: Option<&String>,
     target: Option<&String>,
     config: &Loaded,
-) -> Result<Vec<Pair>, CliError> {
+) -> Result<Vec<Pair>, Error> {
     match (source, target) {
         (Some(s), Some(t)) => Ok(vec![Pair {
             source: s.clone(),
             target: t.clone(),
         }]),
         (None, None) if !config.file.pairs.is_empty() => Ok(config.file.pairs.clone()),
-        (Some(_), None) | (None, Some(_)) => Err(CliError::Usage(
+        (Some(_), None) | (None, Some(_)) => Err(Error::Usage(
             "give both --source and --target (or neither, to check the config file's pairs)".into(),
         )),
-        (None, None) => Err(CliError::Usage(
+        (None, None) => Err(Error::Usage(
             "check needs --source CLUSTER and --target TARGET, a [[pair]] in zetl-preflight.toml, \
              or --snapshot FILE to check a saved snapshot"
                 .into(),
