@@ -1,5 +1,5 @@
-//! The command line: arguments (clap), and the commands that tie fetch, rules and report
-//! together. Everything here is the imperative shell.
+//! The command line: the clap types, and per command a function that calls `crate::run`
+//! and prints what it returns. Nothing here reads AWS, a database or an input file.
 
 mod audit_cmd;
 mod check_cmd;

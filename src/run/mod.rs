@@ -1,5 +1,7 @@
-//! The run plan: which pairs, which facts, each read once, with bounded concurrency. `check`
-//! (one pair or a config file's many) and `audit` use it; the CLI only parses and prints.
+//! The application layer: settings resolved once ([`settings`]), and what each command does
+//! with them ([`check`], [`fix`], [`audit`], [`deployment`]); the CLI parses and prints.
+//!
+//! How a run reads: which pairs, which facts, each read once, with bounded concurrency.
 //!
 //! A run of several pairs shares one [`ReadCache`]: a parameter group, the engine defaults of a
 //! family, a Region's integrations, blue/green deployments and cluster list, a target and its
