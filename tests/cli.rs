@@ -139,11 +139,11 @@ fn malformed_arn_is_exit_2() {
     let o = zetl(&[
         "check",
         "--source",
-        "arn:aws:rds:us-east-1:123456789012:db:instance-1",
+        "arn:aws:rds:us-east-1:123456789012:og:default-mysql",
         "--target",
         "wg",
     ]);
-    assert_tool_error(&o, &["DB instance", "cluster"]);
+    assert_tool_error(&o, &["DB cluster ARN", "DB instance ARN"]);
     let o = zetl(&["check", "--source", "db", "--target", "arn:aws:s3:::bucket"]);
     assert_tool_error(&o, &["arn:aws:s3:::bucket", "namespace ARN"]);
 }
@@ -171,14 +171,14 @@ fn corrupt_snapshot_is_exit_2() {
 
 #[test]
 fn unsupported_engine_snapshot_is_exit_2() {
-    // Every engine rule would skip an RDS for MySQL source: an empty report is no READY.
+    // Every engine rule would skip an RDS for PostgreSQL source: an empty report is no READY.
     let text = std::fs::read_to_string(fixture("mysql-provisioned-ok.json")).unwrap();
     let path = temp(
-        "rds-mysql.json",
-        &text.replace("\"aurora-mysql\"", "\"mysql\""),
+        "rds-postgres.json",
+        &text.replace("\"aurora-mysql\"", "\"postgres\""),
     );
     let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
-    assert_tool_error(&o, &["engine 'mysql'", "aurora-mysql"]);
+    assert_tool_error(&o, &["engine 'postgres'", "aurora-mysql"]);
 }
 
 #[test]

@@ -11,8 +11,12 @@ pub const DESCRIBE_INTEGRATIONS: &str = "rds:DescribeIntegrations";
 pub const DESCRIBE_GLOBAL_CLUSTERS: &str = "rds:DescribeGlobalClusters";
 pub const DESCRIBE_BLUE_GREEN_DEPLOYMENTS: &str = "rds:DescribeBlueGreenDeployments";
 pub const DESCRIBE_CLUSTERS: &str = "redshift:DescribeClusters";
-/// `check --fix`: waiting for a rebooted writer.
+/// An RDS source (and `check --fix`, waiting for a rebooted writer).
 pub const DESCRIBE_DB_INSTANCES: &str = "rds:DescribeDBInstances";
+/// An RDS source's DB parameter group.
+pub const DESCRIBE_DB_PARAMETERS: &str = "rds:DescribeDBParameters";
+/// An RDS source's engine defaults.
+pub const DESCRIBE_ENGINE_DEFAULT_PARAMETERS: &str = "rds:DescribeEngineDefaultParameters";
 pub const DESCRIBE_CLUSTER_PARAMETERS: &str = "redshift:DescribeClusterParameters";
 pub const GET_RESOURCE_POLICY: &str = "redshift:GetResourcePolicy";
 /// `audit`: integrations into this account's targets, from any account.
@@ -34,6 +38,9 @@ pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterPar
 /// Everything `check` may call.
 pub const READ: &[&str] = &[
     DESCRIBE_DB_CLUSTERS,
+    DESCRIBE_DB_INSTANCES,
+    DESCRIBE_DB_PARAMETERS,
+    DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
     DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS,
     DESCRIBE_DB_CLUSTER_PARAMETERS,
     DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
@@ -68,7 +75,6 @@ pub fn optional(r: crate::model::reads::Optional) -> &'static str {
 
 /// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.
 pub const FIX: &[&str] = &[
-    DESCRIBE_DB_INSTANCES,
     "rds:CreateDBClusterParameterGroup",
     "rds:ModifyDBClusterParameterGroup",
     "rds:ResetDBClusterParameterGroup",

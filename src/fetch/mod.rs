@@ -19,7 +19,7 @@ use crate::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 
 pub use clients::{AwsOptions, SourceClients, TargetClients};
 pub use error::FetchError;
-pub use refs::{SourceRef, TargetRef};
+pub use refs::{SourceKind, SourceRef, TargetRef};
 
 pub async fn snapshot(
     src: &SourceClients,

@@ -4,10 +4,21 @@ use crate::model::arn::{Arn, ArnError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceRef {
-    /// What DescribeDBClusters gets: the identifier or the full ARN.
+    /// What DescribeDBClusters (or DescribeDBInstances) gets: the identifier or the full ARN.
     pub identifier: String,
     /// The Region named by an ARN.
     pub region: Option<String>,
+    /// What the name is known to be.
+    pub kind: SourceKind,
+}
+
+/// An Aurora DB cluster ARN, an RDS DB instance ARN, or a plain name that may be either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Cluster,
+    Instance,
+    /// A plain identifier: looked up as a cluster, then as a DB instance.
+    Either,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,34 +58,36 @@ impl SourceRef {
             let (kind, id) = arn.resource_parts();
             if arn.service != "rds" {
                 return Err(RefError::Invalid(format!(
-                    "--source '{s}' is a {} ARN; give an Aurora DB cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME) or identifier",
+                    "--source '{s}' is a {} ARN; give a DB cluster or DB instance ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME, …:db:NAME) or identifier",
                     arn.service
                 )));
             }
-            if kind == "db" {
+            let kind = match kind {
+                "cluster" => SourceKind::Cluster,
+                "db" => SourceKind::Instance,
+                _ => SourceKind::Either,
+            };
+            if kind == SourceKind::Either || !valid_identifier(id) {
                 return Err(RefError::Invalid(format!(
-                    "--source '{s}' is an RDS DB instance ARN; zetl-preflight checks Aurora DB clusters: give the cluster ARN (…:cluster:NAME) or identifier"
-                )));
-            }
-            if kind != "cluster" || !valid_identifier(id) {
-                return Err(RefError::Invalid(format!(
-                    "--source '{s}' is not an Aurora DB cluster ARN (expected arn:aws:rds:REGION:ACCOUNT:cluster:NAME)"
+                    "--source '{s}' is neither a DB cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME) nor a DB instance ARN (…:db:NAME)"
                 )));
             }
             let region = Some(arn.region.clone()).filter(|r| !r.is_empty());
             return Ok(SourceRef {
                 identifier: s.to_string(),
                 region,
+                kind,
             });
         }
         if !valid_identifier(s) {
             return Err(RefError::Invalid(format!(
-                "--source '{s}' is neither a DB cluster identifier (letters, digits, hyphens) nor an ARN"
+                "--source '{s}' is neither a DB cluster or DB instance identifier (letters, digits, hyphens) nor an ARN"
             )));
         }
         Ok(SourceRef {
             identifier: s.to_string(),
             region: None,
+            kind: SourceKind::Either,
         })
     }
 }
@@ -133,7 +146,11 @@ mod tests {
         assert_eq!(SourceRef::parse("my-db").unwrap().region, None);
         let r = SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:cluster:my-db").unwrap();
         assert_eq!(r.region.as_deref(), Some("eu-west-1"));
-        assert!(SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:db:inst").is_err());
+        assert_eq!(r.kind, SourceKind::Cluster);
+        let i = SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:db:inst").unwrap();
+        assert_eq!(i.kind, SourceKind::Instance);
+        assert_eq!(SourceRef::parse("my-db").unwrap().kind, SourceKind::Either);
+        assert!(SourceRef::parse("arn:aws:rds:eu-west-1:123456789012:og:x").is_err());
         assert!(SourceRef::parse("arn:aws:rds:eu-west-1").is_err());
         assert!(SourceRef::parse("my db!").is_err());
     }

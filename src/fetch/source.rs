@@ -1,4 +1,5 @@
-//! The Aurora side: the cluster, its parameter group, the engine defaults, integrations.
+//! The source side: an Aurora cluster or an RDS DB instance, its parameter group, the engine
+//! defaults, integrations.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,7 +8,8 @@ use aws_sdk_rds::types as rds;
 
 use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
-    BlueGreenDeployment, CallError, ClusterMember, DbCluster, EngineDefaults, Fact, GlobalCluster,
+    BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
+    GlobalCluster,
     GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
     ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
 };
@@ -18,9 +20,35 @@ use super::clients::SourceClients;
 use crate::model::reads::{not_read, Optional, Wanted};
 
 use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
-use super::refs::SourceRef;
+use super::refs::{SourceKind, SourceRef};
 
+/// The source: an Aurora DB cluster, or an RDS DB instance. A plain name is looked up as a
+/// cluster first (no extra call for Aurora), then as a DB instance.
 pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
+    match source.kind {
+        SourceKind::Instance => fetch_instance(c, source).await,
+        SourceKind::Cluster => fetch_cluster(c, source).await,
+        SourceKind::Either => match fetch_cluster(c, source).await {
+            Err(FetchError::NotFound { region, .. }) => match fetch_instance(c, source).await {
+                Err(FetchError::NotFound { .. }) => Err(FetchError::NotFound {
+                    what: "Aurora DB cluster or RDS DB instance",
+                    id: source.identifier.clone(),
+                    region,
+                    hint: "Neither DescribeDBClusters nor DescribeDBInstances knows it: check the \
+                           identifier and --region"
+                        .into(),
+                }),
+                other => other,
+            },
+            other => other,
+        },
+    }
+}
+
+async fn fetch_cluster(
+    c: &SourceClients,
+    source: &SourceRef,
+) -> Result<SourceSnapshot, FetchError> {
     let region = c.region();
     let cluster = describe_cluster(c, source, &region).await?;
     let group = cluster.db_cluster_parameter_group.clone();
@@ -68,6 +96,7 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
         engine_defaults: engine_defaults.into(),
         global_cluster: global_cluster.map(Fact::from),
         blue_green_deployments: Some(blue_green.into()),
+        instance: None,
     })
 }
 
@@ -416,4 +445,209 @@ pub(crate) fn left_out(wanted: Wanted, read: Optional) -> Result<(), CallError> 
     } else {
         Err(not_read(calls::optional(read)))
     }
+}
+
+/// An RDS DB instance as the source: the instance, its DB parameter group (all pages), the
+/// engine defaults of its family, blue/green deployments. The snapshot's `cluster` stands for
+/// the instance (see [`SourceSnapshot::instance`]).
+async fn fetch_instance(
+    c: &SourceClients,
+    source: &SourceRef,
+) -> Result<SourceSnapshot, FetchError> {
+    const CALL: &str = calls::DESCRIBE_DB_INSTANCES;
+    let region = c.region();
+    let not_found = || FetchError::NotFound {
+        what: "RDS DB instance",
+        id: source.identifier.clone(),
+        region: region.clone(),
+        hint: "Check the identifier and --region (aws rds describe-db-instances lists them)".into(),
+    };
+    let out = c
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(&source.identifier)
+        .send()
+        .await
+        .map_err(|e| call_error(CALL, e));
+    let out = match out {
+        Ok(o) => o,
+        Err(e) if e.code.as_deref() == Some("DBInstanceNotFound") || is_not_found(&e) => {
+            return Err(not_found())
+        }
+        Err(e) => {
+            let hint = hint_for(&e);
+            return Err(FetchError::Unreadable {
+                what: "RDS DB instance",
+                id: source.identifier.clone(),
+                error: Box::new(e),
+                hint,
+            });
+        }
+    };
+    let Some(i) = out.db_instances().first() else {
+        return Err(not_found());
+    };
+    let instance = convert_instance(i, source)?;
+    let cluster = DbCluster {
+        db_cluster_identifier: instance.db_instance_identifier.clone(),
+        db_cluster_arn: instance.db_instance_arn.clone(),
+        engine: instance.engine.clone(),
+        engine_version: instance.engine_version.clone(),
+        engine_mode: None,
+        status: instance.db_instance_status.clone(),
+        db_cluster_parameter_group: instance.db_parameter_group_name.clone(),
+        db_cluster_members: vec![ClusterMember {
+            db_instance_identifier: instance.db_instance_identifier.clone(),
+            is_cluster_writer: true,
+            db_cluster_parameter_group_status: instance.parameter_apply_status.clone(),
+        }],
+        backtrack_window: None,
+        earliest_backtrack_time: None,
+        backtrack_consumed_change_records: None,
+        cross_account_clone: None,
+        cluster_scalability_type: None,
+        serverless_v2_scaling_configuration: None,
+        global_cluster_identifier: None,
+        endpoint: i.endpoint().and_then(|e| e.address()).map(str::to_string),
+        port: i.endpoint().and_then(|e| e.port()),
+        master_username: i.master_username().map(str::to_string),
+        master_user_secret_arn: i
+            .master_user_secret()
+            .and_then(|s| s.secret_arn())
+            .map(str::to_string),
+    };
+    let family = crate::model::family_for(&instance.engine, &instance.engine_version);
+    let group = instance.db_parameter_group_name.clone();
+    let cache = c.cache.as_ref();
+    // DB parameter groups and cluster parameter groups are separate namespaces.
+    let key = |id: &str| format!("db:{region}/{id}");
+    let (parameters, engine_defaults, blue_green) = tokio::join!(
+        memo(cache, |x| &x.group_parameters, key(&group), || {
+            db_group_parameters(c, &group)
+        }),
+        memo(cache, |x| &x.engine_defaults, key(&family), || {
+            db_engine_defaults(c, &family)
+        }),
+        blue_green(c, &region, &cluster.db_cluster_arn),
+    );
+    let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
+        name: group.clone(),
+        family: Some(family.clone()),
+        defaults_only,
+        parameters,
+    });
+    Ok(SourceSnapshot {
+        region,
+        cluster,
+        parameter_group: parameter_group.into(),
+        engine_defaults: engine_defaults.into(),
+        global_cluster: None,
+        blue_green_deployments: Some(blue_green.into()),
+        instance: Some(instance),
+    })
+}
+
+/// The instance as the snapshot holds it, if it is an RDS source the rules cover.
+fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstance, FetchError> {
+    let id = i.db_instance_identifier().unwrap_or(&source.identifier).to_string();
+    if let Some(cluster) = i.db_cluster_identifier() {
+        return Err(FetchError::Unsupported(format!(
+            "'{id}' is a DB instance of the DB cluster '{cluster}': name the cluster (--source {cluster})"
+        )));
+    }
+    let engine = i.engine().unwrap_or_default().to_string();
+    if !SUPPORTED_ENGINES.contains(&engine.as_str()) {
+        return Err(FetchError::Unsupported(format!(
+            "'{id}' is an RDS for {engine} DB instance; zetl-preflight checks Aurora MySQL and \
+             Aurora PostgreSQL clusters and RDS for MySQL instances so far"
+        )));
+    }
+    let group = i.db_parameter_groups().first();
+    let incomplete = |field: &str| FetchError::Unreadable {
+        what: "RDS DB instance",
+        id: id.clone(),
+        error: Box::new(CallError::new(
+            calls::DESCRIBE_DB_INSTANCES,
+            None,
+            format!("the answer has no {field} for the instance (incomplete response)"),
+        )),
+        hint: "Try again, and check any proxy between you and AWS".into(),
+    };
+    Ok(DbInstance {
+        db_instance_identifier: id.clone(),
+        db_instance_arn: i
+            .db_instance_arn()
+            .ok_or_else(|| incomplete("DBInstanceArn"))?
+            .to_string(),
+        engine,
+        engine_version: i
+            .engine_version()
+            .ok_or_else(|| incomplete("EngineVersion"))?
+            .to_string(),
+        db_instance_status: i
+            .db_instance_status()
+            .ok_or_else(|| incomplete("DBInstanceStatus"))?
+            .to_string(),
+        db_parameter_group_name: group
+            .and_then(|g| g.db_parameter_group_name())
+            .ok_or_else(|| incomplete("DBParameterGroups"))?
+            .to_string(),
+        parameter_apply_status: group
+            .and_then(|g| g.parameter_apply_status())
+            .map(str::to_string),
+        backup_retention_period: i.backup_retention_period(),
+        storage_type: i.storage_type().map(str::to_string),
+        read_replica_source: i
+            .read_replica_source_db_instance_identifier()
+            .map(str::to_string),
+        multi_az: i.multi_az(),
+    })
+}
+
+/// Every parameter of a DB parameter group, all pages. A `default.*` group holds engine
+/// defaults only: the engine defaults stand for it.
+async fn db_group_parameters(
+    c: &SourceClients,
+    group: &str,
+) -> Result<(bool, Parameters), CallError> {
+    if !c.wanted.wants(Optional::SourceParameters) {
+        return Err(not_read(calls::DESCRIBE_DB_PARAMETERS));
+    }
+    if group.starts_with("default.") {
+        return Ok((true, Parameters::default()));
+    }
+    let params = all_page_items(
+        c.rds
+            .describe_db_parameters()
+            .db_parameter_group_name(group)
+            .into_paginator()
+            .send(),
+        calls::DESCRIBE_DB_PARAMETERS,
+        "Parameters",
+        |page| page.parameters,
+    )
+    .await?;
+    Ok((false, convert_parameters(&params).into()))
+}
+
+/// The engine defaults of a DB parameter group family, all pages.
+async fn db_engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
+    if !c.wanted.wants(Optional::EngineDefaults) {
+        return Err(not_read(calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS));
+    }
+    let params = all_page_items(
+        c.rds
+            .describe_engine_default_parameters()
+            .db_parameter_group_family(family)
+            .into_paginator()
+            .send(),
+        calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
+        "EngineDefaults.Parameters",
+        |page| page.engine_defaults.and_then(|d| d.parameters),
+    )
+    .await?;
+    Ok(EngineDefaults {
+        family: family.to_string(),
+        parameters: convert_parameters(&params).into(),
+    })
 }

@@ -124,6 +124,7 @@ pub fn unread_source(
         engine_defaults: Fact::Error(err(Optional::EngineDefaults)),
         global_cluster: None,
         blue_green_deployments: Some(Fact::Error(err(Optional::BlueGreen))),
+        instance: None,
     }
 }
 

@@ -10,10 +10,14 @@ use super::fact::Fact;
 
 /// The source engines zetl-preflight checks. A snapshot of any other engine is refused:
 /// every engine rule would skip it, and an empty report must never read as READY.
-pub const SUPPORTED_ENGINES: [&str; 2] = ["aurora-mysql", "aurora-postgresql"];
+pub const SUPPORTED_ENGINES: [&str; 3] = ["aurora-mysql", "aurora-postgresql", "mysql"];
 
-/// Version of the snapshot file format. Bump on incompatible changes.
-pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+/// Version of the snapshot file format. Bump on incompatible changes. Version 2 added the
+/// source's DB instance (RDS sources).
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 2;
+
+/// The older versions this one still reads.
+pub const READABLE_SCHEMA_VERSIONS: [u32; 2] = [1, 2];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +69,45 @@ pub struct SourceSnapshot {
     /// written before this was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blue_green_deployments: Option<Fact<Vec<BlueGreenDeployment>>>,
+    /// An RDS source (a DB instance): rds:DescribeDBInstances. `cluster` then stands for the
+    /// instance as a one-member "cluster" (its identifier, ARN, engine, version, status, DB
+    /// parameter group, and itself as the writer with its ParameterApplyStatus), and
+    /// `parameter_group` / `engine_defaults` are DescribeDBParameters and
+    /// DescribeEngineDefaultParameters. `None` for an Aurora cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<DbInstance>,
+}
+
+/// An RDS DB instance as DescribeDBInstances reports it (the fields the rules read).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DbInstance {
+    #[serde(rename = "DBInstanceIdentifier")]
+    pub db_instance_identifier: String,
+    #[serde(rename = "DBInstanceArn")]
+    pub db_instance_arn: String,
+    pub engine: String,
+    pub engine_version: String,
+    #[serde(rename = "DBInstanceStatus")]
+    pub db_instance_status: String,
+    /// `DBParameterGroups[0].DBParameterGroupName`.
+    #[serde(rename = "DBParameterGroupName")]
+    pub db_parameter_group_name: String,
+    /// `DBParameterGroups[0].ParameterApplyStatus`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter_apply_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_type: Option<String>,
+    #[serde(
+        rename = "ReadReplicaSourceDBInstanceIdentifier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub read_replica_source: Option<String>,
+    #[serde(rename = "MultiAZ", default, skip_serializing_if = "Option::is_none")]
+    pub multi_az: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -44,6 +44,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("rules/data.toml", include_str!("../../rules/data.toml")),
     (
+        "rules/rds-mysql.toml",
+        include_str!("../../rules/rds-mysql.toml"),
+    ),
+    (
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),

@@ -125,6 +125,11 @@ async fn discover_region<C: Clients>(
                 SourceRef::parse(&i.source_arn),
                 TargetRef::parse(&i.target_arn),
             ) {
+                (Ok(s), _) if s.kind == crate::fetch::SourceKind::Instance => Err(
+                    "its source is an RDS DB instance, which `audit` does not check yet (check \
+                     it with `check --source ARN --target ARN`)"
+                        .to_string(),
+                ),
                 (Ok(s), Ok(t)) => Ok((s, t)),
                 (Err(e), _) => Err(format!(
                     "its source is not an Aurora DB cluster zetl-preflight checks ({e})"

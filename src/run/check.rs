@@ -8,7 +8,7 @@ use crate::fetch::cache::ReadCache;
 use crate::fetch::{self, TargetRef};
 use crate::model::reads::SOURCE_NOT_READ;
 use crate::model::{
-    Identity, Snapshot, TargetSnapshot, SNAPSHOT_SCHEMA_VERSION, SUPPORTED_ENGINES,
+    Identity, Snapshot, TargetSnapshot, READABLE_SCHEMA_VERSIONS, SUPPORTED_ENGINES,
 };
 
 use super::session::{connect, parse_pairs, who_is_acting};
@@ -113,7 +113,7 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
     };
     // A different schema version explains a shape mismatch better than serde can.
     match object.get("schema_version").and_then(|v| v.as_u64()) {
-        Some(v) if v != u64::from(SNAPSHOT_SCHEMA_VERSION) => {
+        Some(v) if !READABLE_SCHEMA_VERSIONS.iter().any(|r| u64::from(*r) == v) => {
             return Err(bad(version_message(v as u32)))
         }
         _ => {}
@@ -144,9 +144,12 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
 
 fn version_message(found: u32) -> String {
     format!(
-        "has schema_version {found}, but this zetl-preflight {} reads version {SNAPSHOT_SCHEMA_VERSION}; \
-         save the snapshot again with this version",
-        env!("CARGO_PKG_VERSION")
+        "has schema_version {found}, but this zetl-preflight {} reads versions {}; save the \
+         snapshot again with this version",
+        env!("CARGO_PKG_VERSION"),
+        READABLE_SCHEMA_VERSIONS
+            .map(|v| v.to_string())
+            .join(" and ")
     )
 }
 

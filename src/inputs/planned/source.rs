@@ -144,6 +144,7 @@ impl World {
                 // A cluster this apply creates has none.
                 Fact::Ok(Vec::new())
             }),
+            instance: None,
         })
     }
 

@@ -15,6 +15,8 @@ use crate::rules::condition::{Condition, Scalar};
 pub enum On {
     /// The Aurora DB cluster (DescribeDBClusters).
     SourceCluster,
+    /// An RDS source's DB instance (DescribeDBInstances).
+    SourceInstance,
     /// The Redshift provisioned cluster (DescribeClusters).
     TargetCluster,
     /// The Redshift Serverless workgroup (GetWorkgroup).
@@ -38,13 +40,13 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "attribute",
-    fields: "`on` (`source_cluster`, `target_cluster`, `workgroup`, `namespace`), `field` (AWS name, dotted for nesting), `expect`, `when_absent`",
+    fields: "`on` (`source_cluster`, `source_instance`, `target_cluster`, `workgroup`, `namespace`), `field` (AWS name, dotted for nesting), `expect`, `when_absent`",
     checks: "a field of the fetched resource",
 };
 
 impl Kind for Spec {
     fn needs_source(&self) -> bool {
-        self.on == On::SourceCluster
+        matches!(self.on, On::SourceCluster | On::SourceInstance)
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
@@ -53,7 +55,7 @@ impl Kind for Spec {
 
     fn resource(&self, snap: &Snapshot) -> String {
         match self.on {
-            On::SourceCluster => super::source_resource(snap),
+            On::SourceCluster | On::SourceInstance => super::source_resource(snap),
             On::Workgroup => super::workgroup_resource(snap),
             On::TargetCluster | On::Namespace => super::target_resource(snap),
         }
@@ -62,6 +64,7 @@ impl Kind for Spec {
     fn reads(&self) -> Reads {
         let side = match self.on {
             On::SourceCluster => "source.cluster",
+            On::SourceInstance => "source.instance",
             On::TargetCluster => "target.cluster",
             On::Workgroup => "target.workgroup",
             On::Namespace => "target.namespace",
@@ -72,7 +75,7 @@ impl Kind for Spec {
 
     fn roles(&self) -> &'static [&'static str] {
         match self.on {
-            On::SourceCluster => &["source"],
+            On::SourceCluster | On::SourceInstance => &["source"],
             On::TargetCluster | On::Workgroup => &["target"],
             On::Namespace => &["namespace", "target"],
         }
@@ -136,6 +139,13 @@ fn resolve_object(snap: &Snapshot, on: On) -> Result<(String, Value), String> {
             let c = &snap.source.cluster;
             Ok((format!("cluster {}", c.db_cluster_identifier), json(c)))
         }
+        (On::SourceInstance, _) => match &snap.source.instance {
+            Some(i) => Ok((format!("DB instance {}", i.db_instance_identifier), json(i))),
+            None => Err(format!(
+                "this rule reads a DB instance, and the source {} is an Aurora cluster; fix its applies_to",
+                snap.source.cluster.db_cluster_identifier
+            )),
+        },
         (On::TargetCluster, TargetSnapshot::Provisioned(p)) => Ok((
             format!("Redshift cluster {}", p.cluster.cluster_identifier),
             json(&p.cluster),

@@ -84,16 +84,30 @@ fn target_version(engine: &str, minimum: &str) -> String {
 fn upgrade_fix(engine: &str, have: &[u64], minimum: &str) -> String {
     let target = target_version(engine, minimum);
     let major = parse_version(minimum).and_then(|m| m.first().copied()) != have.first().copied();
-    if major {
-        let family = crate::model::family_for(engine, &target);
-        format!(
-            "# a major version upgrade: the cluster needs a DB cluster parameter group of family {family} with the zero-ETL parameters\n\
-             aws rds modify-db-cluster --db-cluster-identifier {{source_id}} --engine-version {target} --allow-major-version-upgrade --db-cluster-parameter-group-name <{family}-group> --apply-immediately"
+    let family = crate::model::family_for(engine, &target);
+    // Aurora upgrades the cluster; an RDS source is a DB instance with a DB parameter group.
+    let (what, modify, id, group) = if engine.starts_with("aurora") {
+        (
+            "the cluster needs a DB cluster parameter group",
+            "modify-db-cluster",
+            "--db-cluster-identifier",
+            "--db-cluster-parameter-group-name",
         )
     } else {
-        format!(
-            "aws rds modify-db-cluster --db-cluster-identifier {{source_id}} --engine-version {target} --apply-immediately"
+        (
+            "the instance needs a DB parameter group",
+            "modify-db-instance",
+            "--db-instance-identifier",
+            "--db-parameter-group-name",
         )
+    };
+    if major {
+        format!(
+            "# a major version upgrade: {what} of family {family} with the zero-ETL parameters\n\
+             aws rds {modify} {id} {{source_id}} --engine-version {target} --allow-major-version-upgrade {group} <{family}-group> --apply-immediately"
+        )
+    } else {
+        format!("aws rds {modify} {id} {{source_id}} --engine-version {target} --apply-immediately")
     }
 }
 
@@ -210,5 +224,12 @@ mod tests {
         let major = upgrade_fix("aurora-postgresql", &[15, 4], "16.4");
         assert!(major.contains("--allow-major-version-upgrade"), "{major}");
         assert!(major.contains("aurora-postgresql16"), "{major}");
+    }
+
+    #[test]
+    fn an_rds_source_is_upgraded_as_an_instance() {
+        let fix = upgrade_fix("mysql", &[5, 7, 44], "8.0");
+        assert!(fix.contains("modify-db-instance --db-instance-identifier"), "{fix}");
+        assert!(fix.contains("--db-parameter-group-name <mysql8.0-group>"), "{fix}");
     }
 }
