@@ -819,3 +819,98 @@ async fn a_plan_between_existing_resources_reads_their_live_state() {
     assert_eq!(live["ZR001"], "pass");
     assert_eq!(live["ZM010"], "fail", "3.04.1");
 }
+
+/// An RDS for MySQL DB instance, named by a plain identifier that no cluster has: it is read
+/// as the source (DescribeDBInstances, DescribeDBParameters); on its default group with
+/// backups off the instance rules fail, and on a custom group with the binlog settings and
+/// backups on they pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rds_mysql_instance_is_checked_as_the_source() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    w.rds
+        .create_db_instance()
+        .db_instance_identifier("billing")
+        .engine("mysql")
+        .engine_version("8.0.39")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .storage_type("gp3")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .backup_retention_period(0)
+        .send()
+        .await
+        .unwrap();
+    let check = |moto: &Moto| {
+        let out = run_cli(
+            moto,
+            &[
+                "check",
+                "--source",
+                "billing",
+                "--target",
+                "warehouse",
+                "--format",
+                "json",
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+        (out.status.code(), statuses(&doc))
+    };
+    let (code, s) = check(&moto);
+    assert_eq!(code, Some(1));
+    assert_eq!(s["ZY001"], "pass", "{s:?}");
+    assert_eq!(s["ZY002"], "fail", "default.mysql8.0: {s:?}");
+    assert_eq!(s["ZY007"], "fail", "backups off: {s:?}");
+    assert_eq!(s["ZY009"], "pass", "{s:?}");
+    assert_eq!(s["ZY010"], "pass", "{s:?}");
+    assert!(
+        !s.contains_key("ZC002"),
+        "Aurora-only rules do not judge an instance: {s:?}"
+    );
+
+    w.rds
+        .create_db_parameter_group()
+        .db_parameter_group_name("billing-zetl")
+        .db_parameter_group_family("mysql8.0")
+        .description("zero-ETL parameters for billing")
+        .send()
+        .await
+        .unwrap();
+    let set = |name: &str, value: &str| {
+        aws_sdk_rds::types::Parameter::builder()
+            .parameter_name(name)
+            .parameter_value(value)
+            .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+            .build()
+    };
+    w.rds
+        .modify_db_parameter_group()
+        .db_parameter_group_name("billing-zetl")
+        .parameters(set("binlog_format", "ROW"))
+        .parameters(set("binlog_row_image", "full"))
+        .send()
+        .await
+        .unwrap();
+    w.rds
+        .modify_db_instance()
+        .db_instance_identifier("billing")
+        .db_parameter_group_name("billing-zetl")
+        .backup_retention_period(7)
+        .apply_immediately(true)
+        .send()
+        .await
+        .unwrap();
+    let (_, s) = check(&moto);
+    assert_eq!(s["ZY002"], "pass", "{s:?}");
+    assert_eq!(
+        s["ZY004"], "pass",
+        "binlog_format ROW in billing-zetl: {s:?}"
+    );
+    assert_eq!(s["ZY005"], "pass", "{s:?}");
+    assert_eq!(s["ZY007"], "pass", "{s:?}");
+}

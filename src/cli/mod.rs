@@ -109,7 +109,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The Aurora DB cluster: identifier or ARN.
+    /// The source: an Aurora DB cluster or an RDS for MySQL DB instance, by identifier or ARN.
     #[arg(long, value_name = "CLUSTER")]
     pub source: Option<String>,
     /// The Redshift target: provisioned cluster identifier, Serverless workgroup name,

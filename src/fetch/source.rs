@@ -9,8 +9,7 @@ use aws_sdk_rds::types as rds;
 use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
-    GlobalCluster,
-    GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
+    GlobalCluster, GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
     ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
 };
 
@@ -255,10 +254,14 @@ fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchEr
             .into(),
         error: Box::new(e),
     })?;
-    if !SUPPORTED_ENGINES.contains(&cluster.engine.as_str()) {
+    // A DB cluster of a non-Aurora engine is a Multi-AZ DB cluster, which no rule covers yet.
+    if !cluster.engine.starts_with("aurora-")
+        || !SUPPORTED_ENGINES.contains(&cluster.engine.as_str())
+    {
         return Err(FetchError::Unsupported(format!(
             "DB cluster '{}' runs engine '{}'; zetl-preflight checks Aurora MySQL and Aurora \
-             PostgreSQL clusters (aurora-mysql, aurora-postgresql)",
+             PostgreSQL clusters (aurora-mysql, aurora-postgresql) and RDS for MySQL DB \
+             instances, not Multi-AZ DB clusters yet",
             cluster.db_cluster_identifier, cluster.engine
         )));
     }
@@ -522,12 +525,18 @@ async fn fetch_instance(
     // DB parameter groups and cluster parameter groups are separate namespaces.
     let key = |id: &str| format!("db:{region}/{id}");
     let (parameters, engine_defaults, blue_green) = tokio::join!(
-        memo(cache, |x| &x.group_parameters, key(&group), || {
-            db_group_parameters(c, &group)
-        }),
-        memo(cache, |x| &x.engine_defaults, key(&family), || {
-            db_engine_defaults(c, &family)
-        }),
+        memo(
+            cache,
+            |x| &x.group_parameters,
+            key(&group),
+            || { db_group_parameters(c, &group) }
+        ),
+        memo(
+            cache,
+            |x| &x.engine_defaults,
+            key(&family),
+            || { db_engine_defaults(c, &family) }
+        ),
         blue_green(c, &region, &cluster.db_cluster_arn),
     );
     let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
@@ -549,7 +558,10 @@ async fn fetch_instance(
 
 /// The instance as the snapshot holds it, if it is an RDS source the rules cover.
 fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstance, FetchError> {
-    let id = i.db_instance_identifier().unwrap_or(&source.identifier).to_string();
+    let id = i
+        .db_instance_identifier()
+        .unwrap_or(&source.identifier)
+        .to_string();
     if let Some(cluster) = i.db_cluster_identifier() {
         return Err(FetchError::Unsupported(format!(
             "'{id}' is a DB instance of the DB cluster '{cluster}': name the cluster (--source {cluster})"
