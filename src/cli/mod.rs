@@ -109,7 +109,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The source: an Aurora DB cluster or an RDS for MySQL DB instance, by identifier or ARN.
+    /// The source: an Aurora DB cluster, or an RDS for MySQL or PostgreSQL DB instance, by
+    /// identifier or ARN.
     #[arg(long, value_name = "CLUSTER")]
     pub source: Option<String>,
     /// The Redshift target: provisioned cluster identifier, Serverless workgroup name,

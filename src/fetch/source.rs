@@ -260,8 +260,8 @@ fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchEr
     {
         return Err(FetchError::Unsupported(format!(
             "DB cluster '{}' runs engine '{}'; zetl-preflight checks Aurora MySQL and Aurora \
-             PostgreSQL clusters (aurora-mysql, aurora-postgresql) and RDS for MySQL DB \
-             instances, not Multi-AZ DB clusters yet",
+             PostgreSQL clusters (aurora-mysql, aurora-postgresql) and RDS for MySQL and \
+             PostgreSQL DB instances, not Multi-AZ DB clusters yet",
             cluster.db_cluster_identifier, cluster.engine
         )));
     }
@@ -571,7 +571,7 @@ fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstanc
     if !SUPPORTED_ENGINES.contains(&engine.as_str()) {
         return Err(FetchError::Unsupported(format!(
             "'{id}' is an RDS for {engine} DB instance; zetl-preflight checks Aurora MySQL and \
-             Aurora PostgreSQL clusters and RDS for MySQL instances so far"
+             Aurora PostgreSQL clusters and RDS for MySQL and RDS for PostgreSQL instances so far"
         )));
     }
     let group = i.db_parameter_groups().first();

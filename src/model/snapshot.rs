@@ -10,7 +10,7 @@ use super::fact::Fact;
 
 /// The source engines zetl-preflight checks. A snapshot of any other engine is refused:
 /// every engine rule would skip it, and an empty report must never read as READY.
-pub const SUPPORTED_ENGINES: [&str; 3] = ["aurora-mysql", "aurora-postgresql", "mysql"];
+pub const SUPPORTED_ENGINES: [&str; 4] = ["aurora-mysql", "aurora-postgresql", "mysql", "postgres"];
 
 /// Version of the snapshot file format. Bump on incompatible changes. Version 2 added the
 /// source's DB instance (RDS sources).

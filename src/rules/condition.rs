@@ -46,6 +46,8 @@ pub enum Condition {
     NotStartsWith(Vec<String>),
     AtLeast(f64),
     GreaterThan(f64),
+    /// Any of these holds (`wal_sender_timeout`: at least 20000, or 0).
+    AnyOf(Vec<Condition>),
 }
 
 impl Condition {
@@ -64,6 +66,7 @@ impl Condition {
             Condition::NotStartsWith(ps) => !ps.iter().any(starts),
             Condition::AtLeast(n) => num().is_some_and(|x| x >= *n),
             Condition::GreaterThan(n) => num().is_some_and(|x| x > *n),
+            Condition::AnyOf(cs) => cs.iter().any(|c| c.holds(actual)),
         }
     }
 
@@ -91,6 +94,11 @@ impl Condition {
             Condition::NotStartsWith(ps) => format!("a name that is not {}", prefixes(ps)),
             Condition::AtLeast(n) => format!(">= {n}"),
             Condition::GreaterThan(n) => format!("> {n}"),
+            Condition::AnyOf(cs) => cs
+                .iter()
+                .map(Condition::describe)
+                .collect::<Vec<_>>()
+                .join(" or "),
         }
     }
 }
@@ -125,5 +133,12 @@ mod tests {
         assert!(!Condition::AtLeast(2.0).holds(Some("1")));
         assert!(!Condition::AtLeast(2.0).holds(Some("many")));
         assert!(Condition::Equals(Scalar::Bool(false)).holds(Some("false")));
+        let c = Condition::AnyOf(vec![
+            Condition::AtLeast(20000.0),
+            Condition::Equals(Scalar::Int(0)),
+        ]);
+        assert!(c.holds(Some("60000")) && c.holds(Some("0")));
+        assert!(!c.holds(Some("10000")));
+        assert_eq!(c.describe(), ">= 20000 or 0");
     }
 }

@@ -48,6 +48,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/rds-mysql.toml"),
     ),
     (
+        "rules/rds-postgresql.toml",
+        include_str!("../../rules/rds-postgresql.toml"),
+    ),
+    (
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),
