@@ -325,3 +325,38 @@ async fn a_failed_get_namespace_is_named_for_the_policy_rules() {
         assert!(!x.message.contains("not called"), "{}", x.message);
     }
 }
+
+/// A plain `--source` name that no cluster has is looked up as a DB instance; when that
+/// lookup fails too, the error names both lookups, never a bare "not found".
+#[tokio::test]
+async fn a_name_no_cluster_has_is_looked_up_as_an_instance() {
+    use aws_sdk_rds::operation::describe_db_clusters::DescribeDBClustersError;
+    let no_db_cluster = mock!(aws_sdk_rds::Client::describe_db_clusters).then_error(|| {
+        DescribeDBClustersError::DbClusterNotFoundFault(
+            aws_sdk_rds::types::error::DbClusterNotFoundFault::builder()
+                .meta(meta(
+                    "DBClusterNotFoundFault",
+                    "DBCluster events-pg not found.",
+                ))
+                .build(),
+        )
+    });
+    let denied = mock!(aws_sdk_rds::Client::describe_db_instances).then_error(|| {
+        aws_sdk_rds::operation::describe_db_instances::DescribeDBInstancesError::generic(meta(
+            "AccessDenied",
+            "not authorized to perform rds:DescribeDBInstances",
+        ))
+    });
+    // Ahead of the usual answers, which the other reads of the pair still get.
+    let mut rds = vec![no_db_cluster, denied];
+    rds.extend(rds_rules());
+    let side = Side {
+        rds,
+        redshift: vec![no_cluster(), policy_ok()],
+        serverless: vec![workgroup_ok(), namespace_ok()],
+    };
+    let err = side.fetch("analytics-wg").await.unwrap_err().to_string();
+    assert!(err.contains("No Aurora DB cluster has that name"), "{err}");
+    assert!(err.contains("rds:DescribeDBInstances"), "{err}");
+    assert!(err.contains("AccessDenied"), "{err}");
+}

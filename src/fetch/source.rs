@@ -37,6 +37,20 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
                            identifier and --region"
                         .into(),
                 }),
+                // No cluster has the name, and the DB instance lookup could not answer: say both.
+                Err(FetchError::Unreadable {
+                    what,
+                    id,
+                    error,
+                    hint,
+                }) => Err(FetchError::Unreadable {
+                    what,
+                    id,
+                    error,
+                    hint: format!(
+                        "No Aurora DB cluster has that name (DescribeDBClusters). {hint}"
+                    ),
+                }),
                 other => other,
             },
             other => other,
