@@ -506,11 +506,8 @@ async fn fetch_instance(
     };
     let instance = convert_instance(i, source)?;
     let cluster = DbCluster {
-        db_cluster_identifier: instance.db_instance_identifier.clone(),
-        db_cluster_arn: instance.db_instance_arn.clone(),
         engine: instance.engine.clone(),
         engine_version: instance.engine_version.clone(),
-        engine_mode: None,
         status: instance.db_instance_status.clone(),
         db_cluster_parameter_group: instance.db_parameter_group_name.clone(),
         db_cluster_members: vec![ClusterMember {
@@ -518,13 +515,6 @@ async fn fetch_instance(
             is_cluster_writer: true,
             db_cluster_parameter_group_status: instance.parameter_apply_status.clone(),
         }],
-        backtrack_window: None,
-        earliest_backtrack_time: None,
-        backtrack_consumed_change_records: None,
-        cross_account_clone: None,
-        cluster_scalability_type: None,
-        serverless_v2_scaling_configuration: None,
-        global_cluster_identifier: None,
         endpoint: i.endpoint().and_then(|e| e.address()).map(str::to_string),
         port: i.endpoint().and_then(|e| e.port()),
         master_username: i.master_username().map(str::to_string),
@@ -532,6 +522,7 @@ async fn fetch_instance(
             .master_user_secret()
             .and_then(|s| s.secret_arn())
             .map(str::to_string),
+        ..DbCluster::named(&instance.db_instance_identifier, &instance.db_instance_arn)
     };
     let family = crate::model::family_for(&instance.engine, &instance.engine_version);
     let group = instance.db_parameter_group_name.clone();

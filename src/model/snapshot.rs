@@ -179,6 +179,32 @@ pub struct DbCluster {
 }
 
 impl DbCluster {
+    /// A cluster known only by name: every other field empty. What a source that was not read
+    /// holds, and the base an RDS DB instance's stand-in is built on.
+    pub fn named(identifier: &str, arn: &str) -> DbCluster {
+        DbCluster {
+            db_cluster_identifier: identifier.to_string(),
+            db_cluster_arn: arn.to_string(),
+            engine: String::new(),
+            engine_version: String::new(),
+            engine_mode: None,
+            status: String::new(),
+            db_cluster_parameter_group: String::new(),
+            db_cluster_members: Vec::new(),
+            backtrack_window: None,
+            earliest_backtrack_time: None,
+            backtrack_consumed_change_records: None,
+            cross_account_clone: None,
+            cluster_scalability_type: None,
+            serverless_v2_scaling_configuration: None,
+            global_cluster_identifier: None,
+            endpoint: None,
+            port: None,
+            master_username: None,
+            master_user_secret_arn: None,
+        }
+    }
+
     pub fn writer(&self) -> Option<&ClusterMember> {
         self.db_cluster_members.iter().find(|m| m.is_cluster_writer)
     }
