@@ -240,8 +240,8 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
             DescribeIntegrationsOutput::builder()
                 .integrations(broken)
                 .integrations(integration(
-                    "rds-mysql",
-                    "arn:aws:rds:us-east-1:123456789012:db:mysql-1",
+                    "rds-oracle",
+                    "arn:aws:rds:us-east-1:123456789012:db:oracle-1",
                     IntegrationStatus::Active,
                 ))
                 // Its source is gone: the audit cannot check it, and says so.
@@ -315,6 +315,22 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
             .build()
     });
     side.redshift.push(inbound);
+    // The RDS source is read, and is an engine the tool does not cover: noted, not checked.
+    side.rds.push(
+        mock!(aws_sdk_rds::Client::describe_db_instances).then_output(|| {
+            aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
+                .db_instances(
+                    aws_sdk_rds::types::DbInstance::builder()
+                        .db_instance_identifier("oracle-1")
+                        .db_instance_arn("arn:aws:rds:us-east-1:123456789012:db:oracle-1")
+                        .engine("oracle-ee")
+                        .engine_version("19.0.0.0.ru-2024-10.rur-2024-10.r1")
+                        .db_instance_status("available")
+                        .build(),
+                )
+                .build()
+        }),
+    );
     let (src, tgt) = side.clients();
     let audited = audit_one(
         Arc::new(Shared(src, tgt, no_data_api())),
@@ -334,10 +350,9 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     assert_eq!(inbound.len(), 1, "{inbound:?}");
     assert!(inbound[0].contains("999999999999") && inbound[0].contains("--role-arn"));
     assert!(
-        audited
-            .notes
-            .iter()
-            .any(|n| n.contains("rds-mysql") && n.contains("not checked")),
+        audited.notes.iter().any(|n| n.contains("rds-oracle")
+            && n.contains("not checked")
+            && n.contains("oracle-ee")),
         "{:?}",
         audited.notes
     );
@@ -709,6 +724,10 @@ async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
     found
         .check(4, None, |c| match c.snapshot {
             Ok(s) => out.checked.push((c.found, s)),
+            Err(e) if run::audit::out_of_scope(&e) => out.notes.push(format!(
+                "{} is not checked: {e}",
+                run::audit::label(&c.found)
+            )),
             Err(e) => out.unverified.push(format!(
                 "{} could not be checked: {e}",
                 run::audit::label(&c.found)

@@ -26,7 +26,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 args.tables_secret.clone(),
             )
         });
-        let (notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
+        let (mut notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
         let total = found_all.found.len();
         let bar = crate::progress::Bar::new("integrations checked");
         let mut done = 0;
@@ -38,6 +38,10 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
                 bar.update(done, total);
                 let snap = match c.snapshot {
                     Ok(s) => s,
+                    Err(e) if audit::out_of_scope(&e) => {
+                        notes.push(format!("{} is not checked: {e}", audit::label(&c.found)));
+                        return;
+                    }
                     Err(e) => {
                         unverified.push(format!(
                             "{} could not be checked: {e}",

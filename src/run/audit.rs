@@ -125,11 +125,6 @@ async fn discover_region<C: Clients>(
                 SourceRef::parse(&i.source_arn),
                 TargetRef::parse(&i.target_arn),
             ) {
-                (Ok(s), _) if s.kind == crate::fetch::SourceKind::Instance => Err(
-                    "its source is an RDS DB instance, which `audit` does not check yet (check \
-                     it with `check --source ARN --target ARN`)"
-                        .to_string(),
-                ),
                 (Ok(s), Ok(t)) => Ok((s, t)),
                 (Err(e), _) => Err(format!(
                     "its source is not an Aurora DB cluster zetl-preflight checks ({e})"
@@ -221,11 +216,18 @@ pub struct Account<C> {
 pub struct Discovery<C> {
     accounts: Vec<(Account<C>, Arc<ReadCache>)>,
     pub found: Vec<(usize, Found)>,
-    /// What is listed but out of scope (an RDS source), and integrations of other accounts.
+    /// What is listed but not checked (a source the tool does not cover), and integrations of other
+    /// accounts.
     pub notes: Vec<String>,
     /// What should have been checked and could not be (an account or list that was denied):
     /// the audit is incomplete, which is never a pass.
     pub unverified: Vec<String>,
+}
+
+/// A pair the tool does not cover (an RDS for Oracle instance, a Multi-AZ DB cluster): a note
+/// that it is not checked, not a failure to verify.
+pub fn out_of_scope(e: &crate::fetch::FetchError) -> bool {
+    matches!(e, crate::fetch::FetchError::Unsupported(_))
 }
 
 /// How messages name an integration.
