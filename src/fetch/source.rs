@@ -79,7 +79,7 @@ async fn fetch_cluster(
             cache,
             |x| &x.group_parameters,
             key(&group),
-            || { group_parameters(c, &group) }
+            || { group_parameters(c, &group, false) }
         ),
         memo(
             cache,
@@ -363,41 +363,87 @@ fn convert_parameters(params: &[rds::Parameter]) -> BTreeMap<String, Parameter> 
         .collect()
 }
 
-/// Every parameter of the group, all pages. A `default.*` group holds engine defaults only,
-/// so it is not read (some emulators cannot describe it); the engine defaults stand for it.
-async fn group_parameters(c: &SourceClients, group: &str) -> Result<(bool, Parameters), CallError> {
-    left_out(c.wanted, Optional::SourceParameters)?;
+/// Every parameter of the group, all pages: a DB cluster parameter group, or with `db` an
+/// RDS instance's DB parameter group. A `default.*` group holds engine defaults only, so it is
+/// not read (some emulators cannot describe it); the engine defaults stand for it.
+async fn group_parameters(
+    c: &SourceClients,
+    group: &str,
+    db: bool,
+) -> Result<(bool, Parameters), CallError> {
+    let call = if db {
+        calls::DESCRIBE_DB_PARAMETERS
+    } else {
+        calls::DESCRIBE_DB_CLUSTER_PARAMETERS
+    };
+    if !c.wanted.wants(Optional::SourceParameters) {
+        return Err(not_read(call));
+    }
     if group.starts_with("default.") {
         return Ok((true, Parameters::default()));
     }
-    let params = all_page_items(
-        c.rds
+    let params = if db {
+        let pages = c
+            .rds
+            .describe_db_parameters()
+            .db_parameter_group_name(group);
+        all_page_items(pages.into_paginator().send(), call, "Parameters", |p| {
+            p.parameters
+        })
+        .await?
+    } else {
+        let pages = c
+            .rds
             .describe_db_cluster_parameters()
-            .db_cluster_parameter_group_name(group)
-            .into_paginator()
-            .send(),
-        calls::DESCRIBE_DB_CLUSTER_PARAMETERS,
-        "Parameters",
-        |page| page.parameters,
-    )
-    .await?;
+            .db_cluster_parameter_group_name(group);
+        all_page_items(pages.into_paginator().send(), call, "Parameters", |p| {
+            p.parameters
+        })
+        .await?
+    };
     Ok((false, convert_parameters(&params).into()))
 }
 
-/// The engine defaults of a parameter group family, all pages.
+/// The engine defaults of a cluster parameter group family, all pages.
 pub async fn engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
-    left_out(c.wanted, Optional::EngineDefaults)?;
-    let params = all_page_items(
-        c.rds
+    defaults_of(c, family, false).await
+}
+
+/// The engine defaults of a family, all pages: a cluster family, or with `db` a DB parameter
+/// group family (an RDS instance's).
+async fn defaults_of(
+    c: &SourceClients,
+    family: &str,
+    db: bool,
+) -> Result<EngineDefaults, CallError> {
+    let call = if db {
+        calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS
+    } else {
+        calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS
+    };
+    if !c.wanted.wants(Optional::EngineDefaults) {
+        return Err(not_read(call));
+    }
+    let element = "EngineDefaults.Parameters";
+    let params = if db {
+        let pages = c
+            .rds
+            .describe_engine_default_parameters()
+            .db_parameter_group_family(family);
+        all_page_items(pages.into_paginator().send(), call, element, |p| {
+            p.engine_defaults.and_then(|d| d.parameters)
+        })
+        .await?
+    } else {
+        let pages = c
+            .rds
             .describe_engine_default_cluster_parameters()
-            .db_parameter_group_family(family)
-            .into_paginator()
-            .send(),
-        calls::DESCRIBE_ENGINE_DEFAULT_CLUSTER_PARAMETERS,
-        "EngineDefaults.Parameters",
-        |page| page.engine_defaults.and_then(|d| d.parameters),
-    )
-    .await?;
+            .db_parameter_group_family(family);
+        all_page_items(pages.into_paginator().send(), call, element, |p| {
+            p.engine_defaults.and_then(|d| d.parameters)
+        })
+        .await?
+    };
     Ok(EngineDefaults {
         family: family.to_string(),
         parameters: convert_parameters(&params).into(),
@@ -534,13 +580,13 @@ async fn fetch_instance(
             cache,
             |x| &x.group_parameters,
             key(&group),
-            || { db_group_parameters(c, &group) }
+            || { group_parameters(c, &group, true) }
         ),
         memo(
             cache,
             |x| &x.engine_defaults,
             key(&family),
-            || { db_engine_defaults(c, &family) }
+            || { defaults_of(c, &family, true) }
         ),
         blue_green(c, &region, &cluster.db_cluster_arn),
     );
@@ -618,53 +664,5 @@ fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstanc
             .read_replica_source_db_instance_identifier()
             .map(str::to_string),
         multi_az: i.multi_az(),
-    })
-}
-
-/// Every parameter of a DB parameter group, all pages. A `default.*` group holds engine
-/// defaults only: the engine defaults stand for it.
-async fn db_group_parameters(
-    c: &SourceClients,
-    group: &str,
-) -> Result<(bool, Parameters), CallError> {
-    if !c.wanted.wants(Optional::SourceParameters) {
-        return Err(not_read(calls::DESCRIBE_DB_PARAMETERS));
-    }
-    if group.starts_with("default.") {
-        return Ok((true, Parameters::default()));
-    }
-    let params = all_page_items(
-        c.rds
-            .describe_db_parameters()
-            .db_parameter_group_name(group)
-            .into_paginator()
-            .send(),
-        calls::DESCRIBE_DB_PARAMETERS,
-        "Parameters",
-        |page| page.parameters,
-    )
-    .await?;
-    Ok((false, convert_parameters(&params).into()))
-}
-
-/// The engine defaults of a DB parameter group family, all pages.
-async fn db_engine_defaults(c: &SourceClients, family: &str) -> Result<EngineDefaults, CallError> {
-    if !c.wanted.wants(Optional::EngineDefaults) {
-        return Err(not_read(calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS));
-    }
-    let params = all_page_items(
-        c.rds
-            .describe_engine_default_parameters()
-            .db_parameter_group_family(family)
-            .into_paginator()
-            .send(),
-        calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
-        "EngineDefaults.Parameters",
-        |page| page.engine_defaults.and_then(|d| d.parameters),
-    )
-    .await?;
-    Ok(EngineDefaults {
-        family: family.to_string(),
-        parameters: convert_parameters(&params).into(),
     })
 }
