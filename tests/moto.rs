@@ -914,3 +914,101 @@ async fn an_rds_mysql_instance_is_checked_as_the_source() {
     assert_eq!(s["ZY005"], "pass", "{s:?}");
     assert_eq!(s["ZY007"], "pass", "{s:?}");
 }
+
+/// An RDS for PostgreSQL DB instance named by ARN: read as the source with its DB parameter
+/// group; on the default group the logical-replication rules fail, on a custom group with
+/// the zero-ETL settings they pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rds_postgres_instance_is_checked_as_the_source() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let created = w
+        .rds
+        .create_db_instance()
+        .db_instance_identifier("payments")
+        .engine("postgres")
+        .engine_version("16.4")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .backup_retention_period(7)
+        .send()
+        .await
+        .unwrap();
+    let arn = created
+        .db_instance()
+        .and_then(|i| i.db_instance_arn())
+        .unwrap()
+        .to_string();
+    let check = |moto: &Moto| {
+        let out = run_cli(
+            moto,
+            &[
+                "check",
+                "--source",
+                &arn,
+                "--target",
+                "warehouse",
+                "--format",
+                "json",
+            ],
+        );
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+        statuses(&doc)
+    };
+    let s = check(&moto);
+    assert_eq!(s["ZY002"], "fail", "default.postgres16: {s:?}");
+    assert_eq!(s["ZQ007"], "pass", "16.4: {s:?}");
+    assert_eq!(s["ZQ008"], "pass", "not a replica: {s:?}");
+    assert_eq!(s["ZQ009"], "pass", "{s:?}");
+    assert!(
+        !s.contains_key("ZY004"),
+        "MySQL rules do not judge PostgreSQL: {s:?}"
+    );
+
+    w.rds
+        .create_db_parameter_group()
+        .db_parameter_group_name("payments-zetl")
+        .db_parameter_group_family("postgres16")
+        .description("zero-ETL parameters for payments")
+        .send()
+        .await
+        .unwrap();
+    let set = |name: &str, value: &str| {
+        aws_sdk_rds::types::Parameter::builder()
+            .parameter_name(name)
+            .parameter_value(value)
+            .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+            .build()
+    };
+    w.rds
+        .modify_db_parameter_group()
+        .db_parameter_group_name("payments-zetl")
+        .parameters(set("rds.logical_replication", "1"))
+        .parameters(set("rds.replica_identity_full", "1"))
+        .parameters(set("session_replication_role", "origin"))
+        .parameters(set("wal_sender_timeout", "60000"))
+        .parameters(set("max_wal_senders", "25"))
+        .parameters(set("max_replication_slots", "25"))
+        .send()
+        .await
+        .unwrap();
+    w.rds
+        .modify_db_instance()
+        .db_instance_identifier("payments")
+        .db_parameter_group_name("payments-zetl")
+        .apply_immediately(true)
+        .send()
+        .await
+        .unwrap();
+    let s = check(&moto);
+    for code in [
+        "ZY002", "ZQ001", "ZQ002", "ZQ003", "ZQ004", "ZQ005", "ZQ006",
+    ] {
+        assert_eq!(s[code], "pass", "{code}: {s:?}");
+    }
+}
