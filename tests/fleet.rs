@@ -653,28 +653,10 @@ async fn a_plans_pairs_share_their_live_reads() {
 /// the rules that need them are unverified, never a pass on the plan's side alone.
 #[tokio::test]
 async fn a_plans_denied_live_reads_are_unverified() {
-    use zetl_preflight::inputs::terraform;
     let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
     let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
         .then_http_response(denied);
-    let src = SourceClients {
-        rds: aws_smithy_mocks::mock_client!(
-            aws_sdk_rds,
-            aws_smithy_mocks::RuleMode::MatchAny,
-            [&integrations, &defaults]
-        ),
-        cache: None,
-        wanted: Default::default(),
-    };
-    let (_, tgt) = Side::serverless_ok().clients();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/terraform/mysql-serverless-new.json");
-    let world =
-        terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
-    let (pairs, _) = world.pairs(None).unwrap();
-    let mut done =
-        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
-    let snap = done.remove(0).unwrap();
+    let snap = plan_read_live("mysql-serverless-new.json", &[&integrations, &defaults]).await;
     let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
     let status = |code: &str| findings.iter().find(|f| f.rule == code).unwrap().status;
     // The account's integrations: denied.
@@ -741,29 +723,15 @@ async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
 /// stay unverified saying the read was tried and why, not in `--offline`'s words.
 #[tokio::test]
 async fn a_failed_live_read_says_it_was_tried() {
-    use zetl_preflight::inputs::terraform;
     let clusters = mock!(aws_sdk_rds::Client::describe_db_clusters).then_http_response(denied);
     let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_http_response(denied);
     let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
         .then_http_response(denied);
-    let src = SourceClients {
-        rds: aws_smithy_mocks::mock_client!(
-            aws_sdk_rds,
-            aws_smithy_mocks::RuleMode::MatchAny,
-            [&clusters, &integrations, &defaults]
-        ),
-        cache: None,
-        wanted: Default::default(),
-    };
-    let (_, tgt) = Side::serverless_ok().clients();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/terraform/mysql-serverless-broken.json");
-    let world =
-        terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
-    let (pairs, _) = world.pairs(None).unwrap();
-    let mut done =
-        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
-    let snap = done.remove(0).unwrap();
+    let snap = plan_read_live(
+        "mysql-serverless-broken.json",
+        &[&clusters, &integrations, &defaults],
+    )
+    .await;
     let plan = snap.deployment.as_ref().unwrap();
     let why = plan
         .unknown
@@ -783,4 +751,25 @@ fn denied() -> aws_smithy_runtime_api::client::orchestrator::HttpResponse {
              <Message>not authorized</Message></Error><RequestId>1</RequestId></ErrorResponse>",
         ),
     )
+}
+
+/// The one pair of `fixtures/terraform/FILE` completed from AWS: RDS answers with `rds`, the
+/// target side as in `Side::serverless_ok`.
+async fn plan_read_live(file: &str, rds: &[&Rule]) -> zetl_preflight::model::Snapshot {
+    use zetl_preflight::inputs::terraform;
+    let src = SourceClients {
+        rds: aws_smithy_mocks::mock_client!(aws_sdk_rds, aws_smithy_mocks::RuleMode::MatchAny, rds),
+        cache: None,
+        wanted: Default::default(),
+    };
+    let (_, tgt) = Side::serverless_ok().clients();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform")
+        .join(file);
+    let world =
+        terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
+    let (pairs, _) = world.pairs(None).unwrap();
+    let mut done =
+        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    done.remove(0).unwrap()
 }

@@ -843,24 +843,7 @@ async fn an_rds_mysql_instance_is_checked_as_the_source() {
         .send()
         .await
         .unwrap();
-    let check = |moto: &Moto| {
-        let out = run_cli(
-            moto,
-            &[
-                "check",
-                "--source",
-                "billing",
-                "--target",
-                "warehouse",
-                "--format",
-                "json",
-            ],
-        );
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        let doc: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
-        (out.status.code(), statuses(&doc))
-    };
+    let check = |moto: &Moto| rds_check(moto, "billing");
     let (code, s) = check(&moto);
     assert_eq!(code, Some(1));
     assert_eq!(s["ZY001"], "pass", "{s:?}");
@@ -881,18 +864,11 @@ async fn an_rds_mysql_instance_is_checked_as_the_source() {
         .send()
         .await
         .unwrap();
-    let set = |name: &str, value: &str| {
-        aws_sdk_rds::types::Parameter::builder()
-            .parameter_name(name)
-            .parameter_value(value)
-            .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
-            .build()
-    };
     w.rds
         .modify_db_parameter_group()
         .db_parameter_group_name("billing-zetl")
-        .parameters(set("binlog_format", "ROW"))
-        .parameters(set("binlog_row_image", "full"))
+        .parameters(immediate("binlog_format", "ROW"))
+        .parameters(immediate("binlog_row_image", "full"))
         .send()
         .await
         .unwrap();
@@ -942,25 +918,8 @@ async fn an_rds_postgres_instance_is_checked_as_the_source() {
         .and_then(|i| i.db_instance_arn())
         .unwrap()
         .to_string();
-    let check = |moto: &Moto| {
-        let out = run_cli(
-            moto,
-            &[
-                "check",
-                "--source",
-                &arn,
-                "--target",
-                "warehouse",
-                "--format",
-                "json",
-            ],
-        );
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        let doc: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
-        statuses(&doc)
-    };
-    let s = check(&moto);
+    let check = |moto: &Moto| rds_check(moto, &arn);
+    let (_, s) = check(&moto);
     assert_eq!(s["ZY002"], "fail", "default.postgres16: {s:?}");
     assert_eq!(s["ZQ007"], "pass", "16.4: {s:?}");
     assert_eq!(s["ZQ008"], "pass", "not a replica: {s:?}");
@@ -978,22 +937,15 @@ async fn an_rds_postgres_instance_is_checked_as_the_source() {
         .send()
         .await
         .unwrap();
-    let set = |name: &str, value: &str| {
-        aws_sdk_rds::types::Parameter::builder()
-            .parameter_name(name)
-            .parameter_value(value)
-            .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
-            .build()
-    };
     w.rds
         .modify_db_parameter_group()
         .db_parameter_group_name("payments-zetl")
-        .parameters(set("rds.logical_replication", "1"))
-        .parameters(set("rds.replica_identity_full", "1"))
-        .parameters(set("session_replication_role", "origin"))
-        .parameters(set("wal_sender_timeout", "60000"))
-        .parameters(set("max_wal_senders", "25"))
-        .parameters(set("max_replication_slots", "25"))
+        .parameters(immediate("rds.logical_replication", "1"))
+        .parameters(immediate("rds.replica_identity_full", "1"))
+        .parameters(immediate("session_replication_role", "origin"))
+        .parameters(immediate("wal_sender_timeout", "60000"))
+        .parameters(immediate("max_wal_senders", "25"))
+        .parameters(immediate("max_replication_slots", "25"))
         .send()
         .await
         .unwrap();
@@ -1005,10 +957,39 @@ async fn an_rds_postgres_instance_is_checked_as_the_source() {
         .send()
         .await
         .unwrap();
-    let s = check(&moto);
+    let (_, s) = check(&moto);
     for code in [
         "ZY002", "ZQ001", "ZQ002", "ZQ003", "ZQ004", "ZQ005", "ZQ006",
     ] {
         assert_eq!(s[code], "pass", "{code}: {s:?}");
     }
+}
+
+/// `check` of `source` against moto's `warehouse`, as JSON: the exit code and each rule's status.
+fn rds_check(moto: &Moto, source: &str) -> (Option<i32>, BTreeMap<String, String>) {
+    let out = run_cli(
+        moto,
+        &[
+            "check",
+            "--source",
+            source,
+            "--target",
+            "warehouse",
+            "--format",
+            "json",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+    (out.status.code(), statuses(&doc))
+}
+
+/// A DB parameter applied immediately.
+fn immediate(name: &str, value: &str) -> aws_sdk_rds::types::Parameter {
+    aws_sdk_rds::types::Parameter::builder()
+        .parameter_name(name)
+        .parameter_value(value)
+        .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+        .build()
 }

@@ -173,6 +173,7 @@ pub fn is_not_found(e: &CallError) -> bool {
         e.code.as_deref(),
         Some(
             "DBClusterNotFoundFault"
+                | "DBInstanceNotFound"
                 | "ClusterNotFound"
                 | "ClusterNotFoundFault"
                 | "ResourceNotFoundException"
@@ -210,6 +211,17 @@ pub enum FetchError {
     },
     #[error("{0}")]
     Unsupported(String),
+}
+
+/// `what` `id` could not be read: the failed call, and what to do about it.
+pub fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
+    let hint = hint_for(&e);
+    FetchError::Unreadable {
+        what,
+        id: id.to_string(),
+        error: Box::new(e),
+        hint,
+    }
 }
 
 /// A hint for a failed call: what to grant or check.

@@ -18,7 +18,7 @@ use super::calls;
 use super::clients::SourceClients;
 use crate::model::reads::{not_read, Optional, Wanted};
 
-use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
+use super::error::{all_page_items, all_pages, call_error, is_not_found, unreadable, FetchError};
 use super::refs::{SourceKind, SourceRef};
 
 /// The source: an Aurora DB cluster, or an RDS DB instance. A plain name is looked up as a
@@ -238,15 +238,7 @@ async fn describe_cluster(
                 hint: "Check the identifier and --region (aws rds describe-db-clusters lists them)"
                     .into(),
             }),
-            Err(e) => {
-                let hint = hint_for(&e);
-                return Err(FetchError::Unreadable {
-                    what: "Aurora DB cluster",
-                    id: source.identifier.clone(),
-                    error: Box::new(e),
-                    hint,
-                });
-            }
+            Err(e) => return Err(unreadable(&source.identifier, "Aurora DB cluster", e)),
         };
     let Some(cl) = out.db_clusters().first() else {
         return Err(FetchError::NotFound {
@@ -534,18 +526,8 @@ async fn fetch_instance(
         .map_err(|e| call_error(CALL, e));
     let out = match out {
         Ok(o) => o,
-        Err(e) if e.code.as_deref() == Some("DBInstanceNotFound") || is_not_found(&e) => {
-            return Err(not_found())
-        }
-        Err(e) => {
-            let hint = hint_for(&e);
-            return Err(FetchError::Unreadable {
-                what: "RDS DB instance",
-                id: source.identifier.clone(),
-                error: Box::new(e),
-                hint,
-            });
-        }
+        Err(e) if is_not_found(&e) => return Err(not_found()),
+        Err(e) => return Err(unreadable(&source.identifier, "RDS DB instance", e)),
     };
     let Some(i) = out.db_instances().first() else {
         return Err(not_found());

@@ -16,7 +16,9 @@ use super::calls;
 use super::clients::TargetClients;
 use crate::model::reads::Optional;
 
-use super::error::{all_page_items, all_pages, call_error, hint_for, is_not_found, FetchError};
+use super::error::{
+    all_page_items, all_pages, call_error, hint_for, is_not_found, unreadable, FetchError,
+};
 use super::refs::TargetRef;
 
 /// What a target name or ARN resolved to, with notes on assumptions made on the way.
@@ -49,16 +51,6 @@ fn not_found(id: &str, region: &str, what: &'static str) -> FetchError {
         id: id.to_string(),
         region: region.to_string(),
         hint: "Check the name and --region (aws redshift describe-clusters, aws redshift-serverless list-workgroups)".into(),
-    }
-}
-
-fn unreadable(id: &str, what: &'static str, e: CallError) -> FetchError {
-    let hint = hint_for(&e);
-    FetchError::Unreadable {
-        what,
-        id: id.to_string(),
-        error: Box::new(e),
-        hint,
     }
 }
 
