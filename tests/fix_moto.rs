@@ -375,3 +375,223 @@ async fn a_second_fix_plans_nothing_and_exits_0() {
         "the second run changed nothing"
     );
 }
+
+/// A DB instance as moto creates it (RDS for MySQL 8.0, gp3).
+async fn mysql_instance(w: &World, id: &str, group: Option<&str>, backup_days: i32) {
+    w.rds
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .engine("mysql")
+        .engine_version("8.0.39")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .storage_type("gp3")
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .backup_retention_period(backup_days)
+        .set_db_parameter_group_name(group.map(str::to_string))
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn instance(w: &World, id: &str) -> aws_sdk_rds::types::DbInstance {
+    let o = w
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    o.db_instances()[0].clone()
+}
+
+async fn db_group_values(w: &World, group: &str) -> Vec<(String, String)> {
+    let o = w
+        .rds
+        .describe_db_parameters()
+        .db_parameter_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    o.parameters()
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_name().unwrap_or_default().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `check --fix` of one RDS instance against moto's `warehouse`, for the selected rules only
+/// (moto lacks the Redshift calls a target fix makes, and the engine defaults that unset
+/// parameters need): the JSON document.
+fn fix_rds(moto: &Moto, dir: &std::path::Path, source: &str, select: &str) -> serde_json::Value {
+    let o = run_cli_in(
+        moto,
+        Some(dir),
+        &[
+            "check",
+            "--source",
+            source,
+            "--target",
+            "warehouse",
+            "--select",
+            select,
+            "--fix",
+            "--yes",
+            "--unsafe-fixes",
+            "--format",
+            "json",
+        ],
+    );
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+}
+
+fn statuses_after(doc: &serde_json::Value) -> Vec<(String, String)> {
+    doc["check"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// An RDS for MySQL DB instance on its default DB parameter group with backups off: `--fix`
+/// turns backups on and creates a DB parameter group (AWS cannot copy a default group),
+/// associates it and reboots the instance; each result is read back, and a second run
+/// changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rds_instance_on_a_default_group_gets_a_new_group_and_backups() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    mysql_instance(&w, "billing", None, 0).await;
+    let dir = scratch_dir(&format!("fix-rds-{}", moto.port));
+    let doc = fix_rds(&moto, &dir, "billing", "ZY002,ZY007");
+    let calls = journal_calls(&dir);
+    let names: Vec<&str> = calls.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "rds:ModifyDBInstance",
+            "rds:CreateDBParameterGroup",
+            "rds:ModifyDBInstance",
+            "rds:RebootDBInstance"
+        ],
+        "{doc}"
+    );
+    assert!(calls.iter().all(|(_, r)| r == "applied"), "{calls:?}");
+    let i = instance(&w, "billing").await;
+    assert_eq!(i.backup_retention_period(), Some(7));
+    assert_eq!(
+        i.db_parameter_groups()[0].db_parameter_group_name(),
+        Some("billing-zetl")
+    );
+    assert_eq!(
+        statuses_after(&doc),
+        [
+            ("ZY002".into(), "pass".into()),
+            ("ZY007".into(), "pass".into())
+        ],
+        "verified after the fix"
+    );
+    let before = journal_calls(&dir).len();
+    let again = fix_rds(&moto, &dir, "billing", "ZY002,ZY007");
+    assert!(
+        again["plan"]["actions"].as_array().unwrap().is_empty(),
+        "{again}"
+    );
+    assert_eq!(
+        journal_calls(&dir).len(),
+        before,
+        "the second run changed nothing"
+    );
+}
+
+/// Two RDS for MySQL instances share a custom DB parameter group with `binlog_format=MIXED`:
+/// `--fix` copies it (CopyDBParameterGroup keeps its other values), sets ROW in the copy,
+/// associates the copy and reboots the instance. The shared group and the other instance are
+/// untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_db_parameter_group_is_copied_not_edited() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    w.rds
+        .create_db_parameter_group()
+        .db_parameter_group_name("ledger-params")
+        .db_parameter_group_family("mysql8.0")
+        .description("shared by the ledger instances")
+        .send()
+        .await
+        .unwrap();
+    let set = |name: &str, value: &str| {
+        aws_sdk_rds::types::Parameter::builder()
+            .parameter_name(name)
+            .parameter_value(value)
+            .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
+            .build()
+    };
+    w.rds
+        .modify_db_parameter_group()
+        .db_parameter_group_name("ledger-params")
+        .parameters(set("binlog_format", "MIXED"))
+        .parameters(set("binlog_row_image", "full"))
+        .parameters(set("max_connections", "300"))
+        .send()
+        .await
+        .unwrap();
+    mysql_instance(&w, "ledger", Some("ledger-params"), 7).await;
+    mysql_instance(&w, "ledger-reports", Some("ledger-params"), 7).await;
+    let dir = scratch_dir(&format!("fix-rds-shared-{}", moto.port));
+    let doc = fix_rds(&moto, &dir, "ledger", "ZY002,ZY004,ZY005");
+    let names: Vec<String> = journal_calls(&dir).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(
+        names,
+        [
+            "rds:CopyDBParameterGroup",
+            "rds:ModifyDBParameterGroup",
+            "rds:ModifyDBInstance",
+            "rds:RebootDBInstance"
+        ],
+        "{doc}"
+    );
+    let copy = db_group_values(&w, "ledger-zetl").await;
+    for want in [
+        ("binlog_format", "ROW"),
+        ("binlog_row_image", "full"),
+        ("max_connections", "300"),
+    ] {
+        assert!(
+            copy.contains(&(want.0.into(), want.1.into())),
+            "{want:?} missing from the copy: {copy:?}"
+        );
+    }
+    let shared = db_group_values(&w, "ledger-params").await;
+    assert!(
+        shared.contains(&("binlog_format".into(), "MIXED".into())),
+        "{shared:?}"
+    );
+    let other = instance(&w, "ledger-reports").await;
+    assert_eq!(
+        other.db_parameter_groups()[0].db_parameter_group_name(),
+        Some("ledger-params")
+    );
+    assert_eq!(
+        statuses_after(&doc),
+        [
+            ("ZY002".into(), "pass".into()),
+            ("ZY004".into(), "pass".into()),
+            ("ZY005".into(), "pass".into())
+        ]
+    );
+}

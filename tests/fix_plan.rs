@@ -32,6 +32,8 @@ fn plans_are_pinned() {
         "mysql-provisioned-broken",
         "postgres-serverless-broken",
         "postgres-provisioned-needs-attention",
+        "rds-mysql-broken",
+        "rds-postgres-broken",
     ] {
         let s = snap(&format!("{name}.json"));
         let p = plan_for(&s, &FixContext::assume_unshared(&s));
@@ -41,7 +43,12 @@ fn plans_are_pinned() {
 
 #[test]
 fn a_correct_setup_plans_nothing() {
-    for name in ["mysql-provisioned-ok.json", "postgres-serverless-ok.json"] {
+    for name in [
+        "mysql-provisioned-ok.json",
+        "postgres-serverless-ok.json",
+        "rds-mysql-ok.json",
+        "rds-postgres-ok.json",
+    ] {
         let s = snap(name);
         let p = plan_for(&s, &FixContext::assume_unshared(&s));
         assert!(p.actions.is_empty(), "{name}: {:#?}", p.actions);
@@ -292,5 +299,97 @@ fn old_postgresql_readers_reboot_after_a_group_swap() {
     assert_eq!(
         reboots(&s),
         ["payments-pg-instance-1", "payments-pg-instance-2"]
+    );
+}
+
+/// An RDS DB instance: its DB parameter group is never edited when it is a default one (a new
+/// group is created: AWS does not copy default groups), is copied with CopyDBParameterGroup
+/// when others share it, and is edited in place when the instance alone uses it; the
+/// instance itself reboots, once, at the end. Turning on backups is unsafe.
+#[test]
+fn an_rds_instance_gets_a_db_parameter_group_and_its_own_reboot() {
+    // default.mysql8.0: created, filled, associated, rebooted.
+    let s = snap("rds-mysql-broken.json");
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let c = calls(&p);
+    let at = |call: &str| {
+        c.iter()
+            .position(|x| *x == call)
+            .unwrap_or_else(|| panic!("{call} missing: {c:?}"))
+    };
+    let backups = at("rds:ModifyDBInstance");
+    let create = at("rds:CreateDBParameterGroup");
+    let modify = at("rds:ModifyDBParameterGroup");
+    let reboot = at("rds:RebootDBInstance");
+    assert!(
+        backups < create && create < modify && modify < reboot,
+        "{c:?}"
+    );
+    assert_eq!(
+        c.iter().filter(|x| **x == "rds:RebootDBInstance").count(),
+        1
+    );
+    assert!(
+        !c.contains(&"rds:CopyDBParameterGroup"),
+        "a default group is never copied: {c:?}"
+    );
+    let assoc = p
+        .actions
+        .iter()
+        .find(|a| matches!(&a.op, Op::ModifyDbInstance { parameter_group, .. } if parameter_group == "billing-mysql-zetl"))
+        .expect("the new group is associated");
+    assert_eq!(assoc.applicability, Applicability::Unsafe);
+    let b = &p.actions[backups];
+    assert!(
+        matches!(b.op, Op::SetBackupRetention { days: 7, .. }),
+        "{:?}",
+        b.op
+    );
+    assert_eq!(b.applicability, Applicability::Unsafe);
+    assert!(
+        b.reason.as_deref().unwrap().contains("offline"),
+        "{:?}",
+        b.reason
+    );
+    for a in &p.actions {
+        if let Op::ModifyDbParameterGroup { group, parameters } = &a.op {
+            assert_eq!(group, "billing-mysql-zetl");
+            let names: Vec<&str> = parameters.iter().map(|x| x.name.as_str()).collect();
+            assert!(names.contains(&"binlog_format"), "{names:?}");
+        }
+    }
+
+    // A custom group the instance alone uses: edited in place, no association.
+    let s = snap("rds-postgres-broken.json");
+    let mut ctx = FixContext::assume_unshared(&s);
+    let c = calls(&plan_for(&s, &ctx));
+    assert!(c.contains(&"rds:ModifyDBParameterGroup"), "{c:?}");
+    assert!(
+        !c.contains(&"rds:CopyDBParameterGroup") && !c.contains(&"rds:CreateDBParameterGroup"),
+        "{c:?}"
+    );
+
+    // Shared: copied (CopyDBParameterGroup keeps its values), the copy edited, associated.
+    ctx.source_group_users = Fact::Ok(vec!["payments-pg-2".into()]);
+    let p = plan_for(&s, &ctx);
+    let c = calls(&p);
+    assert!(c.contains(&"rds:CopyDBParameterGroup"), "{c:?}");
+    for a in &p.actions {
+        match &a.op {
+            Op::ModifyDbParameterGroup { group, .. } | Op::ResetDbParameterGroup { group, .. } => {
+                assert_eq!(
+                    group, "payments-pg-zetl-2",
+                    "the shared group is not edited"
+                )
+            }
+            Op::CopyDbParameterGroup { source, .. } => assert_eq!(source, "payments-pg-zetl"),
+            _ => {}
+        }
+    }
+    assert!(
+        p.actions.iter().any(
+            |a| matches!(&a.op, Op::ModifyDbInstance { instance, .. } if instance == "payments-pg")
+        ),
+        "{c:?}"
     );
 }

@@ -13,6 +13,8 @@ pub const DESCRIBE_BLUE_GREEN_DEPLOYMENTS: &str = "rds:DescribeBlueGreenDeployme
 pub const DESCRIBE_CLUSTERS: &str = "redshift:DescribeClusters";
 /// An RDS source (and `check --fix`, waiting for a rebooted writer).
 pub const DESCRIBE_DB_INSTANCES: &str = "rds:DescribeDBInstances";
+/// `check --fix`: whether a name for a new DB parameter group is free.
+pub const DESCRIBE_DB_PARAMETER_GROUPS: &str = "rds:DescribeDBParameterGroups";
 /// An RDS source's DB parameter group.
 pub const DESCRIBE_DB_PARAMETERS: &str = "rds:DescribeDBParameters";
 /// An RDS source's engine defaults.
@@ -80,6 +82,12 @@ pub const FIX: &[&str] = &[
     "rds:ResetDBClusterParameterGroup",
     "rds:ModifyDBCluster",
     "rds:RebootDBInstance",
+    "rds:CreateDBParameterGroup",
+    "rds:CopyDBParameterGroup",
+    "rds:ModifyDBParameterGroup",
+    "rds:ResetDBParameterGroup",
+    "rds:ModifyDBInstance",
+    DESCRIBE_DB_PARAMETER_GROUPS,
     DESCRIBE_CLUSTER_PARAMETER_GROUPS,
     "redshift:CreateClusterParameterGroup",
     "redshift:ModifyClusterParameterGroup",

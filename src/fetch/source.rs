@@ -452,6 +452,20 @@ pub async fn all_clusters(c: &SourceClients) -> Listed<rds::DbCluster> {
     .map(Arc::new)
 }
 
+/// Every DB instance in the Region, all pages.
+pub async fn all_instances(c: &SourceClients) -> Listed<rds::DbInstance> {
+    all_pages(
+        c.rds
+            .describe_db_instances()
+            .into_paginator()
+            .items()
+            .send(),
+        calls::DESCRIBE_DB_INSTANCES,
+    )
+    .await
+    .map(Arc::new)
+}
+
 /// Every integration in the account and Region, all pages.
 pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
     if let Err(e) = left_out(c.wanted, Optional::Integrations) {

@@ -98,6 +98,41 @@ pub enum Op {
     },
     #[serde(rename = "rds:RebootDBInstance")]
     RebootDbInstance { instance: String },
+    /// A new DB parameter group (for an RDS DB instance): used when the current group is a
+    /// default one, which AWS does not let anyone copy.
+    #[serde(rename = "rds:CreateDBParameterGroup")]
+    CreateDbParameterGroup {
+        name: String,
+        family: String,
+        description: String,
+    },
+    /// A copy of a custom DB parameter group, with every value it sets.
+    #[serde(rename = "rds:CopyDBParameterGroup")]
+    CopyDbParameterGroup {
+        source: String,
+        name: String,
+        description: String,
+    },
+    #[serde(rename = "rds:ModifyDBParameterGroup")]
+    ModifyDbParameterGroup {
+        group: String,
+        parameters: Vec<ParamSet>,
+    },
+    #[serde(rename = "rds:ResetDBParameterGroup")]
+    ResetDbParameterGroup {
+        group: String,
+        parameters: Vec<ParamSet>,
+    },
+    /// Associate a DB parameter group with a DB instance (applied immediately; in force
+    /// after the reboot).
+    #[serde(rename = "rds:ModifyDBInstance")]
+    ModifyDbInstance {
+        instance: String,
+        parameter_group: String,
+    },
+    /// Turn on automated backups, applied immediately.
+    #[serde(rename = "rds:ModifyDBInstance")]
+    SetBackupRetention { instance: String, days: i32 },
     #[serde(rename = "redshift:CreateClusterParameterGroup")]
     CreateClusterParameterGroup {
         name: String,
@@ -140,6 +175,11 @@ impl Op {
             Op::ResetDbClusterParameterGroup { .. } => "rds:ResetDBClusterParameterGroup",
             Op::ModifyDbCluster { .. } => "rds:ModifyDBCluster",
             Op::RebootDbInstance { .. } => "rds:RebootDBInstance",
+            Op::CreateDbParameterGroup { .. } => "rds:CreateDBParameterGroup",
+            Op::CopyDbParameterGroup { .. } => "rds:CopyDBParameterGroup",
+            Op::ModifyDbParameterGroup { .. } => "rds:ModifyDBParameterGroup",
+            Op::ResetDbParameterGroup { .. } => "rds:ResetDBParameterGroup",
+            Op::ModifyDbInstance { .. } | Op::SetBackupRetention { .. } => "rds:ModifyDBInstance",
             Op::CreateClusterParameterGroup { .. } => "redshift:CreateClusterParameterGroup",
             Op::ModifyClusterParameterGroup { .. } => "redshift:ModifyClusterParameterGroup",
             Op::ModifyCluster { .. } => "redshift:ModifyCluster",

@@ -192,6 +192,78 @@ async fn run(
                 .map_err(|e| call_error(call, e))?;
             wait(opts, Waited::DbInstance(instance), src, tgt).await
         }
+        Op::CreateDbParameterGroup {
+            name,
+            family,
+            description,
+        } => done(
+            call,
+            src.rds
+                .create_db_parameter_group()
+                .db_parameter_group_name(name)
+                .db_parameter_group_family(family)
+                .description(description)
+                .send()
+                .await,
+        ),
+        Op::CopyDbParameterGroup {
+            source,
+            name,
+            description,
+        } => done(
+            call,
+            src.rds
+                .copy_db_parameter_group()
+                .source_db_parameter_group_identifier(source)
+                .target_db_parameter_group_identifier(name)
+                .target_db_parameter_group_description(description)
+                .send()
+                .await,
+        ),
+        Op::ModifyDbParameterGroup { group, parameters } => done(
+            call,
+            src.rds
+                .modify_db_parameter_group()
+                .db_parameter_group_name(group)
+                .set_parameters(Some(rds_params(parameters, true)))
+                .send()
+                .await,
+        ),
+        Op::ResetDbParameterGroup { group, parameters } => done(
+            call,
+            src.rds
+                .reset_db_parameter_group()
+                .db_parameter_group_name(group)
+                .reset_all_parameters(false)
+                .set_parameters(Some(rds_params(parameters, false)))
+                .send()
+                .await,
+        ),
+        Op::ModifyDbInstance {
+            instance,
+            parameter_group,
+        } => {
+            src.rds
+                .modify_db_instance()
+                .db_instance_identifier(instance)
+                .db_parameter_group_name(parameter_group)
+                .apply_immediately(true)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, Waited::DbInstance(instance), src, tgt).await
+        }
+        Op::SetBackupRetention { instance, days } => {
+            src.rds
+                .modify_db_instance()
+                .db_instance_identifier(instance)
+                .backup_retention_period(*days)
+                .apply_immediately(true)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, Waited::DbInstance(instance), src, tgt).await
+        }
         Op::CreateClusterParameterGroup {
             name,
             family,

@@ -92,6 +92,41 @@ pub fn command(a: &Action) -> Option<String> {
         Op::RebootDbInstance { instance } => {
             format!("aws rds reboot-db-instance --db-instance-identifier {instance}")
         }
+        Op::CreateDbParameterGroup {
+            name,
+            family,
+            description,
+        } => format!(
+            "aws rds describe-db-parameter-groups --db-parameter-group-name {name} >/dev/null 2>&1 || \
+             aws rds create-db-parameter-group --db-parameter-group-name {name} --db-parameter-group-family {family} --description {}",
+            sh(description)
+        ),
+        Op::CopyDbParameterGroup {
+            source,
+            name,
+            description,
+        } => format!(
+            "aws rds describe-db-parameter-groups --db-parameter-group-name {name} >/dev/null 2>&1 || \
+             aws rds copy-db-parameter-group --source-db-parameter-group-identifier {source} --target-db-parameter-group-identifier {name} --target-db-parameter-group-description {}",
+            sh(description)
+        ),
+        Op::ModifyDbParameterGroup { group, parameters } => format!(
+            "aws rds modify-db-parameter-group --db-parameter-group-name {group} --parameters {}",
+            rds_parameters(parameters, true)
+        ),
+        Op::ResetDbParameterGroup { group, parameters } => format!(
+            "aws rds reset-db-parameter-group --db-parameter-group-name {group} --parameters {}",
+            rds_parameters(parameters, false)
+        ),
+        Op::ModifyDbInstance {
+            instance,
+            parameter_group,
+        } => format!(
+            "aws rds modify-db-instance --db-instance-identifier {instance} --db-parameter-group-name {parameter_group} --apply-immediately"
+        ),
+        Op::SetBackupRetention { instance, days } => format!(
+            "aws rds modify-db-instance --db-instance-identifier {instance} --backup-retention-period {days} --apply-immediately"
+        ),
         Op::CreateClusterParameterGroup {
             name,
             family,

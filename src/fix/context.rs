@@ -32,17 +32,19 @@ pub struct FixContext {
 impl FixContext {
     /// For tests and offline planning: nothing shared, default names free.
     pub fn assume_unshared(snap: &Snapshot) -> FixContext {
-        let new = |id: &str| {
+        // The first candidate that is not the group in use.
+        let new = |id: &str, current: &str| {
             Fact::Ok(NewGroup {
-                name: format!("{id}-zetl"),
+                name: candidates(id).find(|n| n != current).unwrap_or_default(),
                 reuse: false,
             })
         };
+        let c = &snap.source.cluster;
         FixContext {
             source_group_users: Fact::Ok(vec![]),
-            source_new_group: new(&snap.source.cluster.db_cluster_identifier),
+            source_new_group: new(&c.db_cluster_identifier, &c.db_cluster_parameter_group),
             target_group_users: Fact::Ok(vec![]),
-            target_new_group: new(snap.target.display_id()),
+            target_new_group: new(snap.target.display_id(), ""),
         }
     }
 }
@@ -103,41 +105,10 @@ fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
 }
 
 pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) -> FixContext {
-    let c = &snap.source.cluster;
-    let rds_usage: Usage = crate::fetch::source::all_clusters(src).await.map(|all| {
-        all.iter()
-            .map(|x| {
-                let s = |v: Option<&str>| v.unwrap_or_default().to_string();
-                (
-                    s(x.db_cluster_identifier()),
-                    s(x.db_cluster_parameter_group()),
-                )
-            })
-            .collect()
-    });
-    let source_new_group = free_name(&c.db_cluster_identifier, &rds_usage, |name| async move {
-        found(
-            src.rds
-                .describe_db_cluster_parameter_groups()
-                .db_cluster_parameter_group_name(name)
-                .send()
-                .await
-                .map(|o| {
-                    o.db_cluster_parameter_groups()
-                        .first()
-                        .map(|g| g.description().unwrap_or_default().to_string())
-                })
-                .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e)),
-        )
-    })
-    .await
-    .into();
-    let source_group_users = users(
-        &rds_usage,
-        &c.db_cluster_parameter_group,
-        &c.db_cluster_identifier,
-    );
-
+    let (source_group_users, source_new_group) = match &snap.source.instance {
+        Some(_) => db_parameter_group(src, snap).await,
+        None => cluster_parameter_group(src, snap).await,
+    };
     let (target_group_users, target_new_group) = match &snap.target {
         TargetSnapshot::Provisioned(p) => {
             let id = &p.cluster.cluster_identifier;
@@ -192,4 +163,93 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
         target_group_users,
         target_new_group,
     }
+}
+
+/// Who else uses the source cluster's DB cluster parameter group, and a free name for a copy.
+async fn cluster_parameter_group(
+    src: &SourceClients,
+    snap: &Snapshot,
+) -> (Fact<Vec<String>>, Fact<NewGroup>) {
+    let c = &snap.source.cluster;
+    let usage: Usage = crate::fetch::source::all_clusters(src).await.map(|all| {
+        all.iter()
+            .map(|x| {
+                let s = |v: Option<&str>| v.unwrap_or_default().to_string();
+                (
+                    s(x.db_cluster_identifier()),
+                    s(x.db_cluster_parameter_group()),
+                )
+            })
+            .collect()
+    });
+    let new = free_name(&c.db_cluster_identifier, &usage, |name| async move {
+        found(
+            src.rds
+                .describe_db_cluster_parameter_groups()
+                .db_cluster_parameter_group_name(name)
+                .send()
+                .await
+                .map(|o| {
+                    o.db_cluster_parameter_groups()
+                        .first()
+                        .map(|g| g.description().unwrap_or_default().to_string())
+                })
+                .map_err(|e| call_error(calls::DESCRIBE_DB_CLUSTER_PARAMETER_GROUPS, e)),
+        )
+    })
+    .await;
+    (
+        users(
+            &usage,
+            &c.db_cluster_parameter_group,
+            &c.db_cluster_identifier,
+        ),
+        new.into(),
+    )
+}
+
+/// Who else uses the source instance's DB parameter group (every DB instance, Aurora ones
+/// included, may name it), and a free name for a copy.
+async fn db_parameter_group(
+    src: &SourceClients,
+    snap: &Snapshot,
+) -> (Fact<Vec<String>>, Fact<NewGroup>) {
+    let c = &snap.source.cluster;
+    let usage: Usage = crate::fetch::source::all_instances(src).await.map(|all| {
+        all.iter()
+            .flat_map(|x| {
+                let id = x.db_instance_identifier().unwrap_or_default().to_string();
+                x.db_parameter_groups().iter().map(move |g| {
+                    (
+                        id.clone(),
+                        g.db_parameter_group_name().unwrap_or_default().to_string(),
+                    )
+                })
+            })
+            .collect()
+    });
+    let new = free_name(&c.db_cluster_identifier, &usage, |name| async move {
+        found(
+            src.rds
+                .describe_db_parameter_groups()
+                .db_parameter_group_name(name)
+                .send()
+                .await
+                .map(|o| {
+                    o.db_parameter_groups()
+                        .first()
+                        .map(|g| g.description().unwrap_or_default().to_string())
+                })
+                .map_err(|e| call_error(calls::DESCRIBE_DB_PARAMETER_GROUPS, e)),
+        )
+    })
+    .await;
+    (
+        users(
+            &usage,
+            &c.db_cluster_parameter_group,
+            &c.db_cluster_identifier,
+        ),
+        new.into(),
+    )
 }

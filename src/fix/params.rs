@@ -75,10 +75,24 @@ pub fn apply_method(snap: &Snapshot, name: &str) -> String {
 
 /// The value the fix sets for a condition, if it can pick one: the required value, or for a
 /// "not X" condition the documented default when that satisfies it (`None`: reset).
+/// For a lower bound, the bound itself: the smallest change that passes.
 fn desired(expect: &Condition, documented: Option<&str>) -> Option<Option<String>> {
     match expect {
         Condition::Equals(v) => Some(Some(v.to_string())),
+        Condition::OneOf(vs) if !vs.is_empty() => Some(Some(vs[0].to_string())),
+        Condition::AtLeast(n) if n.fract() == 0.0 => Some(Some(format!("{n:.0}"))),
+        Condition::AnyOf(cs) => cs.iter().find_map(|c| desired(c, documented)),
         other => documented.filter(|d| other.holds(Some(d))).map(|_| None),
+    }
+}
+
+/// A failing parameter whose value in the group is already right: only not live yet.
+pub fn right_but_not_live(f: &Finding, rule: &Rule) -> bool {
+    match &rule.check {
+        Check::SourceParameter(p) => {
+            f.evidence.actual.is_some() && p.expect.holds(f.evidence.actual.as_deref())
+        }
+        _ => false,
     }
 }
 

@@ -21,11 +21,7 @@ use super::policy::{self, Additions};
 pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixContext) -> Plan {
     let mut plan = Plan::default();
     let mut handled: Vec<String> = Vec::new();
-    // An RDS source (a DB instance) is not changed by `--fix` yet: its findings are manual
-    // steps, with the rules' own commands. Aurora clusters get the planned changes.
-    if snap.source.instance.is_none() {
-        super::plan_source::source_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
-    }
+    super::plan_source::source_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     super::plan_target::target_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
     manual_actions(&mut plan, &handled, findings);

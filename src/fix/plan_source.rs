@@ -1,5 +1,6 @@
-//! Planning the source side: the DB cluster parameter group (in place, or a copy that is
-//! associated), and the writer's reboot.
+//! Planning the source side: the parameter group (in place, or a copy that is associated),
+//! automated backups, and the reboot. An Aurora cluster holds a DB cluster parameter group
+//! and reboots its writer; an RDS DB instance holds a DB parameter group and reboots itself.
 
 use crate::model::{Finding, Snapshot};
 use crate::rules::spec::{Applicability, Check};
@@ -12,6 +13,96 @@ use super::params::{self, SourceParams, DISRUPTIVE};
 use super::params::{codes, failing};
 use super::strategy::{strategy, Strategy};
 
+/// What holds the source's parameter group, and the calls that change it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Holder {
+    /// An Aurora DB cluster: a DB cluster parameter group.
+    Cluster,
+    /// An RDS DB instance: a DB parameter group.
+    Instance,
+}
+
+impl Holder {
+    fn of(snap: &Snapshot) -> Holder {
+        if snap.source.instance.is_some() {
+            Holder::Instance
+        } else {
+            Holder::Cluster
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Holder::Cluster => "DB cluster parameter group",
+            Holder::Instance => "DB parameter group",
+        }
+    }
+
+    /// The resource kind, for people.
+    fn what(self) -> &'static str {
+        match self {
+            Holder::Cluster => "cluster",
+            Holder::Instance => "instance",
+        }
+    }
+
+    /// The field that names the group (in DescribeDBClusters / DescribeDBInstances).
+    fn group_field(self) -> &'static str {
+        match self {
+            Holder::Cluster => "DBClusterParameterGroup",
+            Holder::Instance => "DBParameterGroupName",
+        }
+    }
+
+    fn set(self, group: &str, parameters: Vec<ParamSet>) -> Op {
+        let group = group.to_string();
+        match self {
+            Holder::Cluster => Op::ModifyDbClusterParameterGroup { group, parameters },
+            Holder::Instance => Op::ModifyDbParameterGroup { group, parameters },
+        }
+    }
+
+    fn reset(self, group: &str, parameters: Vec<ParamSet>) -> Op {
+        let group = group.to_string();
+        match self {
+            Holder::Cluster => Op::ResetDbClusterParameterGroup { group, parameters },
+            Holder::Instance => Op::ResetDbParameterGroup { group, parameters },
+        }
+    }
+
+    fn create(self, name: &str, family: String, description: String) -> Op {
+        let name = name.to_string();
+        match self {
+            Holder::Cluster => Op::CreateDbClusterParameterGroup {
+                name,
+                family,
+                description,
+            },
+            Holder::Instance => Op::CreateDbParameterGroup {
+                name,
+                family,
+                description,
+            },
+        }
+    }
+
+    fn associate(self, id: &str, group: &str) -> Op {
+        match self {
+            Holder::Cluster => Op::ModifyDbCluster {
+                cluster: id.to_string(),
+                parameter_group: group.to_string(),
+            },
+            Holder::Instance => Op::ModifyDbInstance {
+                instance: id.to_string(),
+                parameter_group: group.to_string(),
+            },
+        }
+    }
+}
+
+/// Automated backups from 0 days to this many. RDS's console proposes 7 days.
+pub(super) const BACKUP_DAYS: i32 = 7;
+
 pub(super) fn source_actions(
     plan: &mut Plan,
     handled: &mut Vec<String>,
@@ -21,23 +112,32 @@ pub(super) fn source_actions(
     ctx: &FixContext,
 ) {
     let c = &snap.source.cluster;
+    let holder = Holder::of(snap);
     let arn = c.db_cluster_arn.as_str();
     let group = c.db_cluster_parameter_group.as_str();
     let wants = params::source_params(snap, findings, rules);
     let custom_group = failing(
         findings,
         rules,
-        |r| matches!(&r.check, Check::Attribute(a) if a.field == "DBClusterParameterGroup"),
+        |r| matches!(&r.check, Check::Attribute(a) if a.field == holder.group_field()),
     );
-    let not_applied = failing(findings, rules, |r| {
-        matches!(r.check, Check::ParametersApplied(_))
+    let not_applied = failing(findings, rules, |r| match &r.check {
+        Check::ParametersApplied(_) => true,
+        Check::Attribute(a) => a.field == "ParameterApplyStatus",
+        _ => false,
     });
+    backup_actions(plan, handled, snap, findings, rules);
     // Right value in the group, not live yet: only a reboot is needed.
     let not_live: Vec<&Finding> = failing(findings, rules, |r| {
         matches!(r.check, Check::SourceParameter(_))
     })
     .into_iter()
     .filter(|f| !wants.rules.contains(&f.rule))
+    .filter(|f| {
+        rules
+            .find(&f.rule)
+            .is_some_and(|r| params::right_but_not_live(f, r))
+    })
     .collect();
     let mut reboot_rules = codes(&not_applied);
     reboot_rules.extend(codes(&not_live));
@@ -52,10 +152,10 @@ pub(super) fn source_actions(
             group,
             &ctx.source_group_users,
             &ctx.source_new_group,
-            "DB cluster parameter group",
+            holder.noun(),
         ) {
             Strategy::InPlace => {
-                modify_source_group(plan, snap, group, &wants, &group_rules, false);
+                modify_source_group(plan, snap, holder, group, &wants, &group_rules, false);
                 if wants.needs_reboot() {
                     reboot = true;
                     reboot_rules.extend(group_rules.iter().cloned());
@@ -71,28 +171,39 @@ pub(super) fn source_actions(
                     .and_then(|g| g.family.clone())
                     .or_else(|| snap.source.engine_defaults.ok().map(|d| d.family.clone()))
                     .unwrap_or_else(|| crate::model::family_for(&c.engine, &c.engine_version));
-                let mut create = with_reason(
-                    action(
-                        Applicability::Unsafe,
-                        &name,
+                // AWS copies a custom DB parameter group with every value it sets, but
+                // never a default one; a cluster group is created and filled.
+                let copied = holder == Holder::Instance && !group.starts_with("default.");
+                let description =
+                    format!("zero-ETL parameters for {} {MARK}", c.db_cluster_identifier);
+                let (summary, op) = if copied {
+                    (
+                        format!("Copy {} {group} to {name}", holder.noun()),
+                        Op::CopyDbParameterGroup {
+                            source: group.to_string(),
+                            name: name.clone(),
+                            description,
+                        },
+                    )
+                } else {
+                    (
                         format!(
-                            "Create DB cluster parameter group {name} (family {family}) for {}",
+                            "Create {} {name} (family {family}) for {}",
+                            holder.noun(),
                             c.db_cluster_identifier
                         ),
-                        &group_rules,
-                        Op::CreateDbClusterParameterGroup {
-                            name: name.clone(),
-                            family,
-                            description: format!(
-                                "zero-ETL parameters for {} {MARK}",
-                                c.db_cluster_identifier
-                            ),
-                        },
-                    ),
+                        holder.create(&name, family, description),
+                    )
+                };
+                let mut create = with_reason(
+                    action(Applicability::Unsafe, &name, summary, &group_rules, op),
                     Some(why.clone()),
                 );
                 create.changes.push(Change::new(
-                    "DBClusterParameterGroupName",
+                    match holder {
+                        Holder::Cluster => "DBClusterParameterGroupName",
+                        Holder::Instance => "DBParameterGroupName",
+                    },
                     None,
                     Some(&name),
                 ));
@@ -100,41 +211,49 @@ pub(super) fn source_actions(
                 if !new.reuse {
                     plan.push(create);
                 }
-                // The copy: the current group's user-set values, minus what is reset, with
-                // the required values on top.
-                let mut copied = copy_of(snap, &wants);
-                for p in &wants.set {
-                    copied.retain(|x| x.name != p.name);
-                    copied.push(p.clone());
-                }
-                let copy_only = SourceParams {
-                    set: copied,
-                    reset: Vec::new(),
-                    changes: wants.changes.clone(),
-                    rules: wants.rules.clone(),
+                // The new group's values: a copy already has the current group's own values
+                // (resets are then made in it); a created one gets them, minus what is
+                // reset, with the required values on top.
+                let values = if copied && !new.reuse {
+                    wants.clone()
+                } else {
+                    let mut values = copy_of(snap, &wants);
+                    for p in &wants.set {
+                        values.retain(|x| x.name != p.name);
+                        values.push(p.clone());
+                    }
+                    SourceParams {
+                        set: values,
+                        reset: Vec::new(),
+                        changes: wants.changes.clone(),
+                        rules: wants.rules.clone(),
+                    }
                 };
-                modify_source_group(plan, snap, &name, &copy_only, &group_rules, true);
+                modify_source_group(plan, snap, holder, &name, &values, &group_rules, true);
+                let after_reboot = match holder {
+                    Holder::Cluster => "the writer's reboot",
+                    Holder::Instance => "its reboot",
+                };
                 let mut assoc = with_reason(
                     action(
                         Applicability::Unsafe,
                         arn,
                         format!(
-                            "Associate {name} with cluster {} (in force after the writer's reboot)",
+                            "Associate {name} with {} {} (in force after {after_reboot})",
+                            holder.what(),
                             c.db_cluster_identifier
                         ),
                         &group_rules,
-                        Op::ModifyDbCluster {
-                            cluster: c.db_cluster_identifier.clone(),
-                            parameter_group: name.clone(),
-                        },
+                        holder.associate(&c.db_cluster_identifier, &name),
                     ),
-                    Some(format!("swaps the cluster's parameter group: {why}")),
+                    Some(format!(
+                        "swaps the {}'s parameter group: {why}",
+                        holder.what()
+                    )),
                 );
-                assoc.changes.push(Change::new(
-                    "DBClusterParameterGroup",
-                    Some(group),
-                    Some(&name),
-                ));
+                assoc
+                    .changes
+                    .push(Change::new(holder.group_field(), Some(group), Some(&name)));
                 plan.push(assoc);
                 reboot = true;
                 reboot_rules.extend(group_rules.iter().cloned());
@@ -145,7 +264,11 @@ pub(super) fn source_actions(
                 let mut a = action(
                     Applicability::Manual,
                     arn,
-                    format!("Set the zero-ETL parameters of {}", c.db_cluster_identifier),
+                    format!(
+                        "Set the zero-ETL parameters of {} {}",
+                        holder.what(),
+                        c.db_cluster_identifier
+                    ),
                     &group_rules,
                     Op::Manual,
                 );
@@ -164,27 +287,33 @@ pub(super) fn source_actions(
     if reboot {
         match c.writer() {
             Some(w) => {
+                let who = match holder {
+                    Holder::Cluster => format!("the writer {}", w.db_instance_identifier),
+                    Holder::Instance => format!("the instance {}", w.db_instance_identifier),
+                };
                 let mut a = with_reason(
                     action(
                         Applicability::Unsafe,
                         arn,
-                        format!(
-                            "Reboot the writer {} so the parameter group is in force",
-                            w.db_instance_identifier
-                        ),
+                        format!("Reboot {who} so the parameter group is in force"),
                         &reboot_rules,
                         Op::RebootDbInstance {
                             instance: w.db_instance_identifier.clone(),
                         },
                     ),
-                    Some("restarts the writer: connections drop for the reboot".into()),
+                    Some(format!("restarts {who}: connections drop for the reboot")),
                 );
                 a.changes.push(match &swapped {
-                    Some(new) => {
-                        Change::new("DBClusterParameterGroup in force", Some(group), Some(new))
-                    }
+                    Some(new) => Change::new(
+                        format!("{} in force", holder.group_field()),
+                        Some(group),
+                        Some(new),
+                    ),
                     None => Change::new(
-                        "DBClusterParameterGroupStatus",
+                        match holder {
+                            Holder::Cluster => "DBClusterParameterGroupStatus",
+                            Holder::Instance => "ParameterApplyStatus",
+                        },
                         Some("pending-reboot"),
                         Some("in-sync"),
                     ),
@@ -226,6 +355,54 @@ pub(super) fn source_actions(
     }
 }
 
+/// Automated backups off: turn them on, immediately. Unsafe: RDS documents an outage when
+/// the retention period goes from 0 to a positive number.
+fn backup_actions(
+    plan: &mut Plan,
+    handled: &mut Vec<String>,
+    snap: &Snapshot,
+    findings: &[Finding],
+    rules: &RuleSet,
+) {
+    let Some(instance) = &snap.source.instance else {
+        return;
+    };
+    let off = failing(
+        findings,
+        rules,
+        |r| matches!(&r.check, Check::Attribute(a) if a.field == "BackupRetentionPeriod"),
+    );
+    if off.is_empty() {
+        return;
+    }
+    let id = &instance.db_instance_identifier;
+    let before = instance.backup_retention_period.unwrap_or(0).to_string();
+    let mut a = with_reason(
+        action(
+            Applicability::Unsafe,
+            &instance.db_instance_arn,
+            format!("Turn on automated backups of {id} ({BACKUP_DAYS} days)"),
+            &codes(&off),
+            Op::SetBackupRetention {
+                instance: id.clone(),
+                days: BACKUP_DAYS,
+            },
+        ),
+        Some(
+            "RDS takes the instance offline briefly when the backup retention period goes \
+             from 0 to a positive number, and then takes a first backup"
+                .into(),
+        ),
+    );
+    a.changes.push(Change::new(
+        "BackupRetentionPeriod",
+        Some(&before),
+        Some(&BACKUP_DAYS.to_string()),
+    ));
+    plan.push(a);
+    handled.extend(codes(&off));
+}
+
 /// The current group's user-set values that the new group carries over (minus resets).
 fn copy_of(snap: &Snapshot, wants: &SourceParams) -> Vec<ParamSet> {
     let Some(group) = snap.source.parameter_group.ok() else {
@@ -245,6 +422,7 @@ fn copy_of(snap: &Snapshot, wants: &SourceParams) -> Vec<ParamSet> {
 fn modify_source_group(
     plan: &mut Plan,
     snap: &Snapshot,
+    holder: Holder,
     group: &str,
     wants: &SourceParams,
     rules: &[String],
@@ -263,7 +441,10 @@ fn modify_source_group(
                 .map(|p| p.name.as_str())
                 .collect();
             let reason = if new {
-                Some("part of the new group, which the cluster uses after the association and reboot".to_string())
+                Some(format!(
+                    "part of the new group, which the {} uses after the association and reboot",
+                    holder.what()
+                ))
             } else if !disruptive.is_empty() {
                 Some(format!(
                     "{} invalidates every logical replication slot on the writer",
@@ -286,10 +467,7 @@ fn modify_source_group(
             let (summary, op) = if set {
                 (
                     format!("Set {} in {group}", names.join(", ")),
-                    Op::ModifyDbClusterParameterGroup {
-                        group: group.to_string(),
-                        parameters: batch.clone(),
-                    },
+                    holder.set(group, batch.clone()),
                 )
             } else {
                 (
@@ -297,10 +475,7 @@ fn modify_source_group(
                         "Reset {} in {group} to the engine default",
                         names.join(", ")
                     ),
-                    Op::ResetDbClusterParameterGroup {
-                        group: group.to_string(),
-                        parameters: batch.clone(),
-                    },
+                    holder.reset(group, batch.clone()),
                 )
             };
             let mut a = with_reason(action(applicability, group, summary, rules, op), reason);

@@ -66,13 +66,18 @@ fn source(
         documented,
     );
     // Without a writer the apply status cannot be judged here; ZC002 reports the missing writer.
+    // An RDS source is its own writer: it is named as the instance it is.
+    let (who, field) = match src.instance {
+        Some(_) => ("instance", "ParameterApplyStatus"),
+        None => ("writer", "DBClusterParameterGroupStatus"),
+    };
     let not_live = match (writer, apply_status.as_deref()) {
         (Some(w), Some(s)) if s != IN_SYNC => Some(format!(
-            "writer {} is {s}; reboot it to apply the group",
+            "{who} {} is {s}; reboot it to apply the group",
             w.db_instance_identifier
         )),
         (Some(w), None) => Some(format!(
-            "writer {} reports no DBClusterParameterGroupStatus",
+            "{who} {} reports no {field}",
             w.db_instance_identifier
         )),
         _ => None,
