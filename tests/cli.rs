@@ -178,7 +178,20 @@ fn unsupported_engine_snapshot_is_exit_2() {
         &text.replace("\"aurora-mysql\"", "\"postgres\""),
     );
     let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
-    assert_tool_error(&o, &["engine 'postgres'", "aurora-mysql"]);
+    assert_tool_error(&o, &["engine 'postgres'", "Aurora MySQL"]);
+    // An engine no rule covers at all (RDS Custom for Oracle) is refused the same way.
+    let path = temp(
+        "rds-custom.json",
+        &text.replace("\"aurora-mysql\"", "\"custom-oracle-ee\""),
+    );
+    let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
+    assert_tool_error(
+        &o,
+        &[
+            "engine 'custom-oracle-ee'",
+            "RDS for MySQL, PostgreSQL and Oracle",
+        ],
+    );
 }
 
 #[test]

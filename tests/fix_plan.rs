@@ -48,6 +48,7 @@ fn a_correct_setup_plans_nothing() {
         "postgres-serverless-ok.json",
         "rds-mysql-ok.json",
         "rds-postgres-ok.json",
+        "rds-oracle-ok.json",
     ] {
         let s = snap(name);
         let p = plan_for(&s, &FixContext::assume_unshared(&s));

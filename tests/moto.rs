@@ -993,3 +993,57 @@ fn immediate(name: &str, value: &str) -> aws_sdk_rds::types::Parameter {
         .apply_method(aws_sdk_rds::types::ApplyMethod::Immediate)
         .build()
 }
+
+/// An RDS for Oracle DB instance (Standard Edition 2, 19c, a 2024 Release Update): read as
+/// the source; the Oracle rules pass, the MySQL and PostgreSQL parameter rules do not judge
+/// it. An instance on an April 2019 Release Update with backups off fails ZO001 and ZO004.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_rds_oracle_instance_is_checked_as_the_source() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    for (id, engine, version, days) in [
+        (
+            "ledger",
+            "oracle-se2",
+            "19.0.0.0.ru-2024-10.rur-2024-10.r1",
+            7,
+        ),
+        (
+            "archive",
+            "oracle-ee",
+            "19.0.0.0.ru-2019-04.rur-2019-04.r1",
+            0,
+        ),
+    ] {
+        w.rds
+            .create_db_instance()
+            .db_instance_identifier(id)
+            .engine(engine)
+            .engine_version(version)
+            .license_model("license-included")
+            .db_instance_class("db.m5.large")
+            .allocated_storage(20)
+            .master_username("admin")
+            .master_user_password("not-a-secret-1")
+            .backup_retention_period(days)
+            .send()
+            .await
+            .unwrap();
+    }
+    let (_, s) = rds_check(&moto, "ledger");
+    for code in ["ZY001", "ZO001", "ZO002", "ZO003", "ZO004"] {
+        assert_eq!(s[code], "pass", "{code}: {s:?}");
+    }
+    for code in ["ZY002", "ZY004", "ZQ001"] {
+        assert!(
+            !s.contains_key(code),
+            "{code} judges only MySQL or PostgreSQL: {s:?}"
+        );
+    }
+    let (code, s) = rds_check(&moto, "archive");
+    assert_eq!(code, Some(1));
+    assert_eq!(s["ZO001"], "fail", "RU 2019-04: {s:?}");
+    assert_eq!(s["ZO002"], "pass", "Enterprise Edition: {s:?}");
+    assert_eq!(s["ZO004"], "fail", "backups off: {s:?}");
+}

@@ -10,7 +10,7 @@ use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
     GlobalCluster, GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
-    ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
+    ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES, SUPPORTED_SOURCES,
 };
 
 use super::cache::{memo, Listed};
@@ -265,9 +265,8 @@ fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchEr
         || !SUPPORTED_ENGINES.contains(&cluster.engine.as_str())
     {
         return Err(FetchError::Unsupported(format!(
-            "DB cluster '{}' runs engine '{}'; zetl-preflight checks Aurora MySQL and Aurora \
-             PostgreSQL clusters (aurora-mysql, aurora-postgresql) and RDS for MySQL and \
-             PostgreSQL DB instances, not Multi-AZ DB clusters yet",
+            "DB cluster '{}' runs engine '{}'; zetl-preflight checks {SUPPORTED_SOURCES}, \
+             not Multi-AZ DB clusters yet",
             cluster.db_cluster_identifier, cluster.engine
         )));
     }
@@ -617,8 +616,8 @@ fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstanc
     let engine = i.engine().unwrap_or_default().to_string();
     if !SUPPORTED_ENGINES.contains(&engine.as_str()) {
         return Err(FetchError::Unsupported(format!(
-            "'{id}' is an RDS for {engine} DB instance; zetl-preflight checks Aurora MySQL and \
-             Aurora PostgreSQL clusters and RDS for MySQL and RDS for PostgreSQL instances so far"
+            "'{id}' is a DB instance of engine {engine}; zero-ETL into Redshift starts only at \
+             {SUPPORTED_SOURCES}, and zetl-preflight checks those"
         )));
     }
     let group = i.db_parameter_groups().first();

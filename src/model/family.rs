@@ -10,6 +10,8 @@ pub fn family_for(engine: &str, version: &str) -> String {
             major.first().unwrap_or(&"8"),
             major.get(1).unwrap_or(&"0")
         ),
+        // oracle-ee-19, oracle-se2-cdb-19: the major version after a hyphen.
+        e if e.starts_with("oracle-") => format!("{engine}-{}", major.first().unwrap_or(&"19")),
         _ => format!("{engine}{}", major.first().unwrap_or(&"")),
     }
 }
@@ -30,5 +32,9 @@ mod tests {
         );
         assert_eq!(family_for("mysql", "8.0.39"), "mysql8.0");
         assert_eq!(family_for("mysql", "8.4.3"), "mysql8.4");
+        assert_eq!(
+            family_for("oracle-ee-cdb", "19.0.0.0.ru-2024-01.rur-2024-01.r1"),
+            "oracle-ee-cdb-19"
+        );
     }
 }

@@ -9,8 +9,25 @@ use serde::{Deserialize, Serialize};
 use super::fact::Fact;
 
 /// The source engines zetl-preflight checks. A snapshot of any other engine is refused:
-/// every engine rule would skip it, and an empty report must never read as READY.
-pub const SUPPORTED_ENGINES: [&str; 4] = ["aurora-mysql", "aurora-postgresql", "mysql", "postgres"];
+/// every engine rule would skip it, and an empty report must never read as READY. Every
+/// RDS for Oracle edition is read, so that the edition rule (ZO002) can judge it; RDS Custom
+/// for Oracle (`custom-oracle-*`) is not an RDS for Oracle DB instance and is refused.
+pub const SUPPORTED_ENGINES: [&str; 10] = [
+    "aurora-mysql",
+    "aurora-postgresql",
+    "mysql",
+    "postgres",
+    "oracle-ee",
+    "oracle-ee-cdb",
+    "oracle-se2",
+    "oracle-se2-cdb",
+    "oracle-se",
+    "oracle-se1",
+];
+
+/// The engines, named for people: what a refusal lists.
+pub const SUPPORTED_SOURCES: &str = "Aurora MySQL and Aurora PostgreSQL clusters and RDS for \
+    MySQL, PostgreSQL and Oracle DB instances";
 
 /// Version of the snapshot file format. Bump on incompatible changes. Version 2 added the
 /// source's DB instance (RDS sources).

@@ -52,6 +52,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/rds-postgresql.toml"),
     ),
     (
+        "rules/rds-oracle.toml",
+        include_str!("../../rules/rds-oracle.toml"),
+    ),
+    (
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),

@@ -136,9 +136,9 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
     let rds_without_instance = !engine.starts_with("aurora-") && snap.source.instance.is_none();
     if (!SUPPORTED_ENGINES.contains(&engine) || rds_without_instance) && !unread {
         return Err(bad(format!(
-            "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {} clusters",
+            "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {}",
             snap.source.cluster.db_cluster_identifier,
-            SUPPORTED_ENGINES.join(" and ")
+            crate::model::SUPPORTED_SOURCES
         )));
     }
     Ok(snap)

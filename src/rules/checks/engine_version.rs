@@ -51,8 +51,16 @@ impl Kind for Spec {
 }
 
 /// The comparable part of an engine version: `8.0.mysql_aurora.3.05.2` → `[3, 5, 2]`,
-/// `16.4` → `[16, 4]`.
+/// `16.4` → `[16, 4]`, and for RDS for Oracle the major version and its Release Update:
+/// `19.0.0.0.ru-2019-07.rur-2019-07.r1` → `[19, 2019, 7]`.
 pub fn parse_version(v: &str) -> Option<Vec<u64>> {
+    if let Some(i) = v.find(".ru-") {
+        let major: u64 = v.split('.').next()?.parse().ok()?;
+        let mut ru = v[i + ".ru-".len()..].split(['-', '.']);
+        let year: u64 = ru.next()?.parse().ok()?;
+        let month: u64 = ru.next()?.parse().ok()?;
+        return Some(vec![major, year, month]);
+    }
     let tail = match v.find("mysql_aurora.") {
         Some(i) => &v[i + "mysql_aurora.".len()..],
         None => v,
@@ -82,6 +90,14 @@ fn target_version(engine: &str, minimum: &str) -> String {
 /// The upgrade command: `--allow-major-version-upgrade` only when the major version changes,
 /// and then a reminder that the parameter group must be of the new family.
 fn upgrade_fix(engine: &str, have: &[u64], minimum: &str) -> String {
+    // An Oracle version names a Release Update; the available ones differ by Region.
+    if engine.starts_with("oracle-") {
+        return format!(
+            "# pick a Release Update at least as new as {minimum} among those offered:\n\
+             aws rds describe-db-engine-versions --engine {engine} --query 'DBEngineVersions[].EngineVersion'\n\
+             aws rds modify-db-instance --db-instance-identifier {{source_id}} --engine-version <version> --apply-immediately"
+        );
+    }
     let target = target_version(engine, minimum);
     let major = parse_version(minimum).and_then(|m| m.first().copied()) != have.first().copied();
     let family = crate::model::family_for(engine, &target);
@@ -211,6 +227,14 @@ mod tests {
         assert_eq!(parse_version("16.4"), Some(vec![16, 4]));
         assert_eq!(parse_version("16.4.aurora-postgresql"), Some(vec![16, 4]));
         assert_eq!(parse_version("abc"), None);
+        // RDS for Oracle: the major version, then the Release Update's year and month.
+        assert_eq!(
+            parse_version("19.0.0.0.ru-2019-07.rur-2019-07.r1"),
+            Some(vec![19, 2019, 7])
+        );
+        assert_eq!(parse_version("19.0.0.0.ru-2024-10.rur-2024-10.r1"), Some(vec![19, 2024, 10]));
+        assert!(compare(&[19, 2019, 4], &[19, 2019, 7]).is_lt());
+        assert!(compare(&[19, 2020, 1], &[19, 2019, 7]).is_gt());
         assert!(compare(&[3, 5, 2], &[3, 5, 2]).is_eq());
         assert!(compare(&[3, 10], &[3, 5, 2]).is_gt());
         assert!(compare(&[3, 4, 3], &[3, 5, 2]).is_lt());
