@@ -240,8 +240,8 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
             DescribeIntegrationsOutput::builder()
                 .integrations(broken)
                 .integrations(integration(
-                    "rds-oracle",
-                    "arn:aws:rds:us-east-1:123456789012:db:oracle-1",
+                    "rds-sqlserver",
+                    "arn:aws:rds:us-east-1:123456789012:db:mssql-1",
                     IntegrationStatus::Active,
                 ))
                 // Its source is gone: the audit cannot check it, and says so.
@@ -321,9 +321,9 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
             aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
                 .db_instances(
                     aws_sdk_rds::types::DbInstance::builder()
-                        .db_instance_identifier("oracle-1")
-                        .db_instance_arn("arn:aws:rds:us-east-1:123456789012:db:oracle-1")
-                        .engine("oracle-ee")
+                        .db_instance_identifier("mssql-1")
+                        .db_instance_arn("arn:aws:rds:us-east-1:123456789012:db:mssql-1")
+                        .engine("sqlserver-se")
                         .engine_version("19.0.0.0.ru-2024-10.rur-2024-10.r1")
                         .db_instance_status("available")
                         .build(),
@@ -350,9 +350,9 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     assert_eq!(inbound.len(), 1, "{inbound:?}");
     assert!(inbound[0].contains("999999999999") && inbound[0].contains("--role-arn"));
     assert!(
-        audited.notes.iter().any(|n| n.contains("rds-oracle")
+        audited.notes.iter().any(|n| n.contains("rds-sqlserver")
             && n.contains("not checked")
-            && n.contains("oracle-ee")),
+            && n.contains("sqlserver-se")),
         "{:?}",
         audited.notes
     );
