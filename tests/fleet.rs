@@ -324,7 +324,7 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
                         .db_instance_identifier("mssql-1")
                         .db_instance_arn("arn:aws:rds:us-east-1:123456789012:db:mssql-1")
                         .engine("sqlserver-se")
-                        .engine_version("19.0.0.0.ru-2024-10.rur-2024-10.r1")
+                        .engine_version("15.00.4365.2.v1")
                         .db_instance_status("available")
                         .build(),
                 )

@@ -545,11 +545,25 @@ async fn ci_examples_run_as_written_against_moto() {
 
 /// Against an endpoint without DescribeIntegrations (moto), a Region's discovery is not
 /// verified, never an empty READY fleet and never a stop: the run exits 1 naming the call
-/// (0 with --allow-unverified), and `--candidates` are still checked.
+/// (0 with --allow-unverified), and `--candidates` are still checked: Aurora clusters and RDS
+/// DB instances alike, not the instances of a cluster.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_without_an_integrations_api_is_not_verified() {
     let moto = Moto::start();
-    World::new(&moto).misconfigured().await;
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    w.rds
+        .create_db_instance()
+        .db_instance_identifier("billing")
+        .engine("mysql")
+        .engine_version("8.0.39")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
     let out = run_cli(
         &moto,
         &["audit", "--regions", "us-east-1", "--format", "json"],
@@ -596,7 +610,22 @@ async fn audit_without_an_integrations_api_is_not_verified() {
     // The misconfigured candidate fails its checks: exit 1, with its pair in the report.
     assert_eq!(out.status.code(), Some(1), "{err}");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("shop-db"), "{text}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sources: Vec<&str> = doc["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{text}"))
+        .iter()
+        .filter_map(|p| p["source"]["id"].as_str())
+        .collect();
+    assert!(sources.contains(&"shop-db"), "{sources:?}");
+    assert!(
+        sources.contains(&"billing"),
+        "the RDS instance is a candidate: {sources:?}"
+    );
+    assert!(
+        !sources.iter().any(|s| s.starts_with("shop-db-")),
+        "a cluster's instances are not candidates: {sources:?}"
+    );
     assert!(
         text.contains("integrations in us-east-1 were not listed"),
         "{text}"

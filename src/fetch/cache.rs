@@ -57,6 +57,9 @@ pub type Listed<T> = Result<Arc<Vec<T>>, CallError>;
 pub struct ReadCache {
     /// Region → every DB cluster (one paged DescribeDBClusters).
     pub db_clusters: Memo<Listed<aws_sdk_rds::types::DbCluster>>,
+    /// Region → every DB instance (one paged DescribeDBInstances): RDS sources and
+    /// `--candidates`.
+    pub db_instances: Memo<Listed<aws_sdk_rds::types::DbInstance>>,
     pub group_families: Memo<String>,
     pub group_parameters: Memo<Params>,
     pub engine_defaults: Memo<Result<EngineDefaults, CallError>>,

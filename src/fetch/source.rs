@@ -530,20 +530,32 @@ async fn fetch_instance(
         region: region.clone(),
         hint: "Check the identifier and --region (aws rds describe-db-instances lists them)".into(),
     };
-    let out = c
-        .rds
-        .describe_db_instances()
-        .db_instance_identifier(&source.identifier)
-        .send()
-        .await
-        .map_err(|e| call_error(CALL, e));
-    let out = match out {
-        Ok(o) => o,
-        Err(e) if is_not_found(&e) => return Err(not_found()),
-        Err(e) => return Err(unreadable(&source.identifier, "RDS DB instance", e)),
-    };
-    let Some(i) = out.db_instances().first() else {
-        return Err(not_found());
+    // A fleet run reads the Region's instances once (all pages) and finds each source there.
+    let listed = c.cache.as_ref().and_then(|k| k.db_instances.peek(&region));
+    let one;
+    let i = match &listed {
+        Some(Ok(list)) => list
+            .iter()
+            .find(|i| {
+                i.db_instance_identifier() == Some(source.identifier.as_str())
+                    || i.db_instance_arn() == Some(source.identifier.as_str())
+            })
+            .ok_or_else(not_found)?,
+        _ => {
+            let out = c
+                .rds
+                .describe_db_instances()
+                .db_instance_identifier(&source.identifier)
+                .send()
+                .await
+                .map_err(|e| call_error(CALL, e));
+            one = match out {
+                Ok(o) => o,
+                Err(e) if is_not_found(&e) => return Err(not_found()),
+                Err(e) => return Err(unreadable(&source.identifier, "RDS DB instance", e)),
+            };
+            one.db_instances().first().ok_or_else(not_found)?
+        }
     };
     let instance = convert_instance(i, source)?;
     let cluster = DbCluster {

@@ -144,7 +144,8 @@ async fn discover_region<C: Clients>(
     Ok((found, elsewhere, unverified))
 }
 
-/// `--candidates TARGET`: every Aurora cluster of the Regions that is the source of no
+/// `--candidates TARGET`: every Aurora cluster and every RDS DB instance (of an engine the
+/// rules cover, not a member of a cluster) of the Regions that is the source of no
 /// integration, paired with `target`.
 async fn candidates<C: Clients>(
     clients: &C,
@@ -172,10 +173,30 @@ async fn candidates<C: Clients>(
                 continue;
             }
         };
-        for c in all.iter() {
-            let (Some(arn), Some(engine)) = (c.db_cluster_arn(), c.engine()) else {
-                continue;
-            };
+        let instances = match cache
+            .db_instances
+            .get(region, || source::all_instances(&rds))
+            .await
+        {
+            Ok(all) => all,
+            Err(e) => {
+                unverified.push(format!(
+                    "candidate DB instances in {region} were not listed: {}",
+                    e.describe()
+                ));
+                Arc::new(Vec::new())
+            }
+        };
+        let sources = all
+            .iter()
+            .filter_map(|c| Some((c.db_cluster_arn()?, c.engine()?)))
+            .chain(
+                instances
+                    .iter()
+                    .filter(|i| i.db_cluster_identifier().is_none())
+                    .filter_map(|i| Some((i.db_instance_arn()?, i.engine()?))),
+            );
+        for (arn, engine) in sources {
             if !crate::model::SUPPORTED_ENGINES.contains(&engine)
                 || found.iter().any(|f| f.integration.source_arn == arn)
             {

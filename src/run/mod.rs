@@ -14,7 +14,9 @@ use std::sync::Arc;
 
 use crate::fetch::cache::ReadCache;
 use crate::fetch::sql::DataOptions;
-use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::fetch::{
+    self, FetchError, SourceClients, SourceKind, SourceRef, TargetClients, TargetRef,
+};
 use crate::model::reads::{Optional, Wanted};
 use crate::model::Snapshot;
 
@@ -156,16 +158,31 @@ pub async fn list_shared_regions<C: Clients>(
     clients: &C,
     pairs: &[(SourceRef, TargetRef)],
 ) {
-    let mut per_region: BTreeMap<String, (usize, SourceClients)> = BTreeMap::new();
+    // Region → (clusters or plain names, DB instances, clients).
+    let mut per_region: BTreeMap<String, (usize, usize, SourceClients)> = BTreeMap::new();
     for (s, t) in pairs {
         let (src, _) = clients.for_pair(s, t);
-        per_region.entry(src.region()).or_insert((0, src)).0 += 1;
+        let e = per_region.entry(src.region()).or_insert((0, 0, src));
+        if s.kind == SourceKind::Instance {
+            e.1 += 1;
+        } else {
+            e.0 += 1;
+        }
     }
-    for (region, (n, src)) in per_region {
-        if n > 1 && src.wanted.wants(Optional::SourceCluster) {
+    for (region, (clusters, instances, src)) in per_region {
+        if !src.wanted.wants(Optional::SourceCluster) {
+            continue;
+        }
+        if clusters > 1 {
             let _ = cache
                 .db_clusters
                 .get(&region, || fetch::source::all_clusters(&src))
+                .await;
+        }
+        if instances > 1 {
+            let _ = cache
+                .db_instances
+                .get(&region, || fetch::source::all_instances(&src))
                 .await;
         }
     }
