@@ -92,6 +92,53 @@ async fn golden_with(snap: &Snapshot, url: &str, filter: Option<&str>, name: &st
     );
 }
 
+/// The same data rules ran with the same verdicts on the same objects: an Aurora source and
+/// an RDS source of the same engine family read one catalog the same way.
+#[track_caller]
+fn assert_same_findings(aurora: &BTreeMap<String, Finding>, rds: &BTreeMap<String, Finding>) {
+    let verdicts = |f: &BTreeMap<String, Finding>| -> Vec<(String, Status, Vec<String>)> {
+        f.values()
+            .map(|x| (x.rule.clone(), x.status, tables_of(x)))
+            .collect()
+    };
+    assert_eq!(verdicts(aurora), verdicts(rds));
+}
+
+/// Without `--database-url`, the source's own endpoint is used with its engine's protocol:
+/// an RDS for PostgreSQL instance is reached as PostgreSQL (a closed port here, so the read
+/// fails, naming the PostgreSQL connect step), and RDS for Oracle is sent to `data-query`.
+#[tokio::test]
+async fn an_rds_source_is_reached_with_its_engines_protocol() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let read = |mut snap: Snapshot| async move {
+        snap.source.cluster.endpoint = Some("127.0.0.1".into());
+        snap.source.cluster.port = Some(port as i32);
+        let opts = DataOptions {
+            database_url: None,
+            data_filter: Some("include: app.*.*".into()),
+            ca_file: None,
+            timeout: Duration::from_secs(5),
+            db_secret: None,
+            iam_auth: false,
+            db_user: None,
+        };
+        sql::attach(&mut snap, &opts, None).await;
+        match snap.schema {
+            Some(zetl_preflight::model::Fact::Error(e)) => e,
+            other => panic!("expected a failed read, got {other:?}"),
+        }
+    };
+    let pg = read(snapshot("rds-postgres-ok.json")).await;
+    assert_eq!(pg.call, "postgres:connect", "{pg:?}");
+    let my = read(snapshot("rds-mysql-ok.json")).await;
+    assert_eq!(my.call, "mysql:connect", "{my:?}");
+    let ora = read(snapshot("rds-oracle-ok.json")).await;
+    assert_eq!(ora.code.as_deref(), Some("NoClient"), "{ora:?}");
+    assert!(ora.message.contains("data-query"), "{ora:?}");
+}
+
 fn tables_of(f: &Finding) -> Vec<String> {
     f.evidence.objects.iter().map(|o| o.table.clone()).collect()
 }
@@ -140,6 +187,9 @@ async fn mariadb_schema_problems_are_named_and_a_filter_turns_it_green() {
     // The fix prints the data filter that leaves the tables out.
     let fix = f["ZD002"].remediation.as_deref().unwrap();
     assert!(fix.contains("exclude: shop.events_nopk"), "{fix}");
+    // An RDS for MySQL source reads the same catalog and gets the same findings.
+    let rds = data_findings(snapshot("rds-mysql-ok.json"), &db.url(), None).await;
+    assert_same_findings(&f, &rds);
 
     // The clean database alone: every data rule passes.
     let f = data_findings(snap.clone(), &db.url(), Some("include: clean.*")).await;
@@ -248,6 +298,14 @@ async fn postgresql_schema_problems_are_named_and_a_filter_turns_it_green() {
         .map(|o| o.column.clone().unwrap())
         .collect();
     assert_eq!(spans, ["d"]);
+    // An RDS for PostgreSQL source reads the same catalog and gets the same findings.
+    let rds = data_findings(
+        snapshot("rds-postgres-ok.json"),
+        &db.url("postgres"),
+        Some("include: app.*.*, include: legacy.*.*"),
+    )
+    .await;
+    assert_same_findings(&f, &rds);
 
     let f = data_findings(
         snap.clone(),

@@ -11,6 +11,18 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// The SQL family of a source engine: Aurora MySQL and RDS for MySQL speak MySQL, Aurora
+    /// PostgreSQL and RDS for PostgreSQL speak PostgreSQL. `None` for RDS for Oracle.
+    pub fn of_engine(engine: &str) -> Option<Dialect> {
+        match engine {
+            "aurora-mysql" | "mysql" => Some(Dialect::Mysql),
+            "aurora-postgresql" | "postgres" => Some(Dialect::Postgres),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchemaFacts {

@@ -102,9 +102,21 @@ fn default_url(snap: &Snapshot) -> Result<String, CallError> {
         ));
     };
     let user = c.master_username.as_deref().unwrap_or("admin");
-    Ok(match c.engine.as_str() {
-        "aurora-postgresql" => format!("postgres://{user}@{host}:{port}/postgres"),
-        _ => format!("mysql://{user}@{host}:{port}/"),
+    Ok(match Dialect::of_engine(&c.engine) {
+        Some(Dialect::Postgres) => format!("postgres://{user}@{host}:{port}/postgres"),
+        Some(Dialect::Mysql) => format!("mysql://{user}@{host}:{port}/"),
+        None => {
+            return Err(CallError::new(
+                "sql:connect",
+                Some("NoClient"),
+                format!(
+                    "--data reads MySQL and PostgreSQL catalogs; for {} print the catalog query \
+                     with `zetl-preflight data-query`, run it with your client, and pass its \
+                     output with `check --data-from FILE`",
+                    c.engine
+                ),
+            ))
+        }
     })
 }
 

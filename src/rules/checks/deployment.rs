@@ -354,10 +354,13 @@ fn filter_valid(snap: &Snapshot, plan: &DeploymentFacts) -> Outcome {
     let Some(text) = &i.data_filter else {
         return na("the integration has no data filter");
     };
-    let dialect = if snap.source.cluster.engine == "aurora-postgresql" {
-        Dialect::Postgres
-    } else {
-        Dialect::Mysql
+    let engine = &snap.source.cluster.engine;
+    let dialect = match Dialect::of_engine(engine) {
+        Some(d) => d,
+        None if engine.starts_with("oracle-") => {
+            return na("the data filter of an RDS for Oracle source is not parsed");
+        }
+        None => Dialect::Mysql,
     };
     match DataFilter::parse(text, dialect) {
         Ok(_) => pass("the data filter is one CreateIntegration accepts"),
