@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use common::db::{Mariadb, Postgres};
 use zetl_preflight::fetch::sql::{self, DataOptions};
-use zetl_preflight::model::{Finding, Snapshot, Status};
+use zetl_preflight::inputs::catalog;
+use zetl_preflight::model::data_filter::DataFilter;
+use zetl_preflight::model::{Dialect, Finding, Snapshot, Status};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
 fn snapshot(fixture: &str) -> Snapshot {
@@ -90,6 +92,53 @@ async fn golden_with(snap: &Snapshot, url: &str, filter: Option<&str>, name: &st
         saved.schema, snap.schema,
         "{name} differs from what the server gives"
     );
+}
+
+/// The saved outputs describe the catalog the live read gives (the server's version aside),
+/// and the data rules conclude the same on both.
+async fn assert_saved_is_live(
+    snap: &Snapshot,
+    url: &str,
+    filter: Option<&str>,
+    outputs: &[(&str, String)],
+    live_findings: &BTreeMap<String, Finding>,
+) {
+    let mut live = snap.clone();
+    let opts = DataOptions {
+        database_url: Some(url.to_string()),
+        data_filter: filter.map(str::to_string),
+        ca_file: None,
+        timeout: Duration::from_secs(10),
+        db_secret: None,
+        iam_auth: false,
+        db_user: None,
+    };
+    sql::attach(&mut live, &opts, None).await;
+    let parsed: Vec<catalog::Output> = outputs
+        .iter()
+        .map(|(name, text)| catalog::parse(name, text).unwrap())
+        .collect();
+    let mut saved = snap.clone();
+    zetl_preflight::run::data_from::attach(&mut saved, &parsed, filter).unwrap();
+    let strip = |s: &Snapshot| match &s.schema {
+        Some(zetl_preflight::model::Fact::Ok(f)) => {
+            let mut f = f.clone();
+            f.server_version = None;
+            f
+        }
+        other => panic!("no catalog: {other:?}"),
+    };
+    assert_eq!(
+        strip(&saved),
+        strip(&live),
+        "the saved output is not the live catalog"
+    );
+    let from_saved: BTreeMap<String, Finding> = evaluate(&saved, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .filter(|f| f.rule.starts_with("ZD"))
+        .map(|f| (f.rule.clone(), f))
+        .collect();
+    assert_same_findings(live_findings, &from_saved);
 }
 
 /// The same data rules ran with the same verdicts on the same objects: an Aurora source and
@@ -190,6 +239,10 @@ async fn mariadb_schema_problems_are_named_and_a_filter_turns_it_green() {
     // An RDS for MySQL source reads the same catalog and gets the same findings.
     let rds = data_findings(snapshot("rds-mysql-ok.json"), &db.url(), None).await;
     assert_same_findings(&f, &rds);
+    // The saved output of `data-query --engine mysql`, run with the mysql client, is the
+    // same catalog as the live read, and gives the same findings.
+    let saved = db.batch_output(catalog::query(Dialect::Mysql));
+    assert_saved_is_live(&snap, &db.url(), None, &[("catalog.tsv", saved)], &f).await;
 
     // The clean database alone: every data rule passes.
     let f = data_findings(snap.clone(), &db.url(), Some("include: clean.*")).await;
@@ -306,6 +359,21 @@ async fn postgresql_schema_problems_are_named_and_a_filter_turns_it_green() {
     )
     .await;
     assert_same_findings(&f, &rds);
+    // `data-query --engine postgres` run with psql in each database the filter includes.
+    let query = std::env::temp_dir().join(format!("zetl-pg-query-{}.sql", db.port));
+    std::fs::write(&query, catalog::query(Dialect::Postgres)).unwrap();
+    let outputs = [
+        ("app.csv", db.csv_output("app", &query)),
+        ("legacy.csv", db.csv_output("legacy", &query)),
+    ];
+    let filter = "include: app.*.*, include: legacy.*.*";
+    assert_saved_is_live(&snap, &db.url("postgres"), Some(filter), &outputs, &f).await;
+    // One database's output missing: refused, naming it, never a clean catalog.
+    let parsed = vec![catalog::parse("app.csv", &outputs[0].1).unwrap()];
+    let scope = DataFilter::parse(filter, Dialect::Postgres).unwrap();
+    let e = catalog::facts(&parsed, Dialect::Postgres, Some(&scope)).unwrap_err();
+    assert!(e.contains("legacy") && e.contains("--data-from"), "{e}");
+    let _ = std::fs::remove_file(&query);
 
     let f = data_findings(
         snap.clone(),

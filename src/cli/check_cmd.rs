@@ -21,9 +21,19 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         return super::deployment_cmd::run(global, args, &settings, path);
     }
     let mut out = Stream::new(global, &args.report, &settings, false);
+    // Saved catalog outputs are read before anything else: a bad file stops the run early.
+    let saved = crate::run::data_from::read(&args.data.data_from)?;
+    let filter = args.data.data_filter.as_deref();
+    let with_saved = |snap: &mut crate::model::Snapshot| -> Result<(), CliError> {
+        if saved.is_empty() {
+            return Ok(());
+        }
+        crate::run::data_from::attach(snap, &saved, filter)
+    };
     match &args.snapshot {
         Some(path) => {
-            let snap = load_snapshot(path)?;
+            let mut snap = load_snapshot(path)?;
+            with_saved(&mut snap)?;
             confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
             if args.data.data && snap.schema.is_none() {
                 return Err(CliError::Usage(format!(
@@ -42,6 +52,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 // The config file named the pairs: results point at it.
                 out.frame().artifact = super::output::config_file(&settings.config);
             }
+            if pairs.len() > 1 && !saved.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "--data-from describes one source's catalog, but the config file lists {} pairs; pass --source and --target",
+                    pairs.len()
+                )));
+            }
             if pairs.len() > 1 && args.save_snapshot.is_some() {
                 return Err(CliError::Usage(format!(
                     "--save-snapshot writes one pair, but the config file lists {}; pass --source and --target",
@@ -57,8 +73,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 data.as_ref(),
                 args.concurrency,
                 |snap| {
+                    let snap = snap.map_err(CliError::from).and_then(|mut s| {
+                        with_saved(&mut s)?;
+                        Ok(s)
+                    });
                     let done = match (&args.save_snapshot, snap) {
-                        (_, Err(e)) => Err(CliError::from(e)),
+                        (_, Err(e)) => Err(e),
                         (Some(path), Ok(s)) => {
                             save_snapshot(path, &s, global.quiet).and_then(|()| out.push(&s, None))
                         }

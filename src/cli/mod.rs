@@ -100,11 +100,38 @@ pub enum Command {
         #[arg(long)]
         data: bool,
     },
+    /// Print the read-only catalog query for a source engine, to run with your own client
+    /// where the tool cannot connect (or for RDS for Oracle); `check --data-from FILE`
+    /// evaluates its saved output.
+    DataQuery {
+        /// The source's engine family: mysql (Aurora MySQL, RDS for MySQL), postgres (Aurora
+        /// PostgreSQL, RDS for PostgreSQL) or oracle (RDS for Oracle).
+        #[arg(long, value_enum)]
+        engine: QueryEngine,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `data-query --engine`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum QueryEngine {
+    Mysql,
+    Postgres,
+    Oracle,
+}
+
+impl QueryEngine {
+    fn dialect(self) -> crate::model::Dialect {
+        match self {
+            QueryEngine::Mysql => crate::model::Dialect::Mysql,
+            QueryEngine::Postgres => crate::model::Dialect::Postgres,
+            QueryEngine::Oracle => crate::model::Dialect::Oracle,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -214,6 +241,7 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Data checks")]
+#[command(group(clap::ArgGroup::new("data_source").args(["data", "data_from"])))]
 pub struct DataArgs {
     /// Also check the source's tables: connect read-only to the source database and read its
     /// catalog (keys, types, names, counts; never rows).
@@ -233,8 +261,13 @@ pub struct DataArgs {
     /// The data filter that decides which tables are checked, in CreateIntegration's syntax
     /// ('include: shop.*, exclude: shop.tmp_*') [default: the existing integration's, else
     /// every table].
-    #[arg(long, value_name = "FILTER", requires = "data")]
+    #[arg(long, value_name = "FILTER", requires = "data_source")]
     pub data_filter: Option<String>,
+    /// Check the source's tables from the saved output of `zetl-preflight data-query` (CSV
+    /// from psql or SQL*Plus, or `mysql --batch` text) instead of connecting; repeat it for
+    /// each PostgreSQL database. The only way for RDS for Oracle.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub data_from: Vec<PathBuf>,
     /// PEM file of certificate authorities to trust besides the system's (the RDS CA bundle).
     #[arg(long, value_name = "FILE", requires = "data")]
     pub db_ca: Option<PathBuf>,
@@ -319,6 +352,10 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
         Command::Init { force } => extras_cmd::init(force).map(|()| false),
         Command::IamPolicy { fix, data } => {
             extras_cmd::iam_policy(cli.global.format, fix, data).map(|()| false)
+        }
+        Command::DataQuery { engine } => {
+            print!("{}", crate::inputs::catalog::query(engine.dialect()));
+            Ok(false)
         }
         Command::Completions { shell } => {
             extras_cmd::completions(shell);

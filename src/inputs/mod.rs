@@ -1,6 +1,7 @@
 //! Inputs other than a live AWS read that become snapshots: a Terraform plan and a
 //! CloudFormation template, through the planned world they share.
 
+pub mod catalog;
 pub mod cloudformation;
 pub mod planned;
 pub mod terraform;

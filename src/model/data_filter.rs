@@ -138,9 +138,11 @@ impl DataFilter {
                 )));
             }
             let raw_parts = split_outside(rest, '.');
-            let (want, shape) = match dialect {
-                Dialect::Mysql => (2, "database.table"),
-                Dialect::Postgres => (3, "database.schema.table"),
+            let want = dialect.parts();
+            let shape = if want == 2 {
+                "database.table"
+            } else {
+                "database.schema.table"
             };
             if raw_parts.len() != want {
                 return Err(FilterError(format!(

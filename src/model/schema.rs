@@ -9,16 +9,28 @@ use serde::{Deserialize, Serialize};
 pub enum Dialect {
     Mysql,
     Postgres,
+    /// RDS for Oracle: read from a saved query output only (`check --data-from`).
+    Oracle,
 }
 
 impl Dialect {
     /// The SQL family of a source engine: Aurora MySQL and RDS for MySQL speak MySQL, Aurora
-    /// PostgreSQL and RDS for PostgreSQL speak PostgreSQL. `None` for RDS for Oracle.
+    /// PostgreSQL and RDS for PostgreSQL speak PostgreSQL, every RDS for Oracle edition
+    /// speaks Oracle.
     pub fn of_engine(engine: &str) -> Option<Dialect> {
         match engine {
             "aurora-mysql" | "mysql" => Some(Dialect::Mysql),
             "aurora-postgresql" | "postgres" => Some(Dialect::Postgres),
+            e if e.starts_with("oracle-") => Some(Dialect::Oracle),
             _ => None,
+        }
+    }
+
+    /// How a data filter names a table: `database.table` or `database.schema.table`.
+    pub fn parts(self) -> usize {
+        match self {
+            Dialect::Mysql => 2,
+            Dialect::Postgres | Dialect::Oracle => 3,
         }
     }
 }

@@ -22,6 +22,7 @@ use crate::model::Snapshot;
 
 pub mod audit;
 pub mod check;
+pub mod data_from;
 pub mod deployment;
 mod error;
 pub mod fix;

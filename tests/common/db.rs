@@ -160,6 +160,33 @@ impl Postgres {
         )
     }
 
+    /// The output of the SQL file `query` in `db` as `psql --csv` writes it (what
+    /// `data-query` tells people to run).
+    pub fn csv_output(&self, db: &str, query: &Path) -> String {
+        let out = Command::new("psql")
+            .env("PGPASSWORD", PASSWORD)
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "zetl",
+                "-d",
+                db,
+            ])
+            .args(["--csv", "-v", "ON_ERROR_STOP=1", "-f"])
+            .arg(query)
+            .output()
+            .expect("psql runs");
+        assert!(
+            out.status.success(),
+            "the catalog query failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Run SQL (a file's statements one by one) with psql.
     pub fn psql(&self, db: &str, args: &[&str]) {
         run(
@@ -264,6 +291,30 @@ impl Mariadb {
             c.arg(format!("-p{PASSWORD}"));
         }
         run(c.args(args), "mariadb client");
+    }
+
+    /// The output of `query` as `mysql --batch --raw` writes it (what `data-query` tells
+    /// people to run).
+    pub fn batch_output(&self, query: &str) -> String {
+        use std::io::Write;
+        let mut child = Command::new("mariadb")
+            .arg("--no-defaults")
+            .args(["-h", "127.0.0.1", "-P", &self.port.to_string(), "-uroot"])
+            .arg(format!("-p{PASSWORD}"))
+            .args(["--batch", "--raw"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the mariadb client runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(query.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "the catalog query failed");
+        String::from_utf8(out.stdout).unwrap()
     }
 
     pub fn source(&self, file: &Path) {

@@ -105,7 +105,7 @@ fn default_url(snap: &Snapshot) -> Result<String, CallError> {
     Ok(match Dialect::of_engine(&c.engine) {
         Some(Dialect::Postgres) => format!("postgres://{user}@{host}:{port}/postgres"),
         Some(Dialect::Mysql) => format!("mysql://{user}@{host}:{port}/"),
-        None => {
+        Some(Dialect::Oracle) | None => {
             return Err(CallError::new(
                 "sql:connect",
                 Some("NoClient"),
@@ -122,7 +122,7 @@ fn default_url(snap: &Snapshot) -> Result<String, CallError> {
 
 /// The filter that decides the scope: `--data-filter`, else the existing integration's
 /// between this pair, else none.
-fn scope_filter(snap: &Snapshot, given: Option<&str>) -> Option<(String, String)> {
+pub fn scope_filter(snap: &Snapshot, given: Option<&str>) -> Option<(String, String)> {
     if let Some(f) = given {
         return Some((f.to_string(), "--data-filter".into()));
     }
@@ -189,6 +189,14 @@ pub async fn read(src: &SqlSource) -> Result<SchemaFacts, CallError> {
     let mut facts = match dialect {
         Dialect::Mysql => mysql::read(src).await?,
         Dialect::Postgres => postgres::read(src).await?,
+        // A URL never names Oracle: there is no Oracle client here.
+        Dialect::Oracle => {
+            return Err(CallError::new(
+                "sql:connect",
+                Some("NoClient"),
+                "there is no Oracle client here: use `zetl-preflight data-query --engine oracle` and `check --data-from FILE`",
+            ))
+        }
     };
     if let Some((filter, origin)) = &src.filter {
         facts.data_filter = Some(filter.clone());

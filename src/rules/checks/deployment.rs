@@ -354,14 +354,7 @@ fn filter_valid(snap: &Snapshot, plan: &DeploymentFacts) -> Outcome {
     let Some(text) = &i.data_filter else {
         return na("the integration has no data filter");
     };
-    let engine = &snap.source.cluster.engine;
-    let dialect = match Dialect::of_engine(engine) {
-        Some(d) => d,
-        None if engine.starts_with("oracle-") => {
-            return na("the data filter of an RDS for Oracle source is not parsed");
-        }
-        None => Dialect::Mysql,
-    };
+    let dialect = Dialect::of_engine(&snap.source.cluster.engine).unwrap_or(Dialect::Mysql);
     match DataFilter::parse(text, dialect) {
         Ok(_) => pass("the data filter is one CreateIntegration accepts"),
         Err(e) => violation(

@@ -91,7 +91,7 @@ fn excluding(facts: &SchemaFacts, tables: &[&TableFacts]) -> String {
         .clone()
         .unwrap_or_else(|| match facts.dialect {
             Dialect::Mysql => "include: *.*".into(),
-            Dialect::Postgres => {
+            Dialect::Postgres | Dialect::Oracle => {
                 let mut dbs: Vec<&str> = facts
                     .databases
                     .iter()

@@ -15,7 +15,10 @@ pub fn judge(s: &Scope) -> Outcome {
         for t in &tables {
             for c in &t.columns {
                 let wide = match facts.dialect {
-                    Dialect::Mysql => c.max_bytes.is_some_and(|b| b > MAX_VALUE_BYTES),
+                    // Oracle's LOB and LONG caps are ZD019's; its VARCHAR2 is at most 32,767 bytes.
+                    Dialect::Mysql | Dialect::Oracle => {
+                        c.max_bytes.is_some_and(|b| b > MAX_VALUE_BYTES)
+                    }
                     Dialect::Postgres => {
                         matches!(
                             c.data_type.as_str(),
