@@ -649,3 +649,144 @@ fn no_error_message_is_a_debug_dump() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `data-query` prints each engine's catalog query: the catalog views only, and nothing but
+/// reads (no statement that writes or changes anything).
+#[test]
+fn data_query_prints_a_read_only_catalog_query() {
+    for (engine, reads) in [
+        ("mysql", "information_schema.COLUMNS"),
+        ("postgres", "pg_attribute"),
+        ("oracle", "all_tab_columns"),
+    ] {
+        let o = zetl(&["data-query", "--engine", engine]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let sql = String::from_utf8_lossy(&o.stdout).to_ascii_uppercase();
+        assert!(sql.contains(&reads.to_ascii_uppercase()), "{engine}: {sql}");
+        let code: String = sql
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for verb in [
+            "INSERT ",
+            "UPDATE ",
+            "DELETE ",
+            "DROP ",
+            "ALTER ",
+            "CREATE ",
+            "GRANT ",
+            "TRUNCATE ",
+        ] {
+            assert!(!code.contains(verb), "{engine}: the query holds {verb}");
+        }
+    }
+    let o = zetl(&["data-query", "--engine", "sqlserver"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// RDS for Oracle's tables, from a saved SQL*Plus output: keys, unsupported types and capped
+/// values are found; a data filter that keeps the clean schema only is READY; bad input
+/// (a missing file, another engine's output, both --data and --data-from, a filter with
+/// neither) is exit 2 with one line.
+#[test]
+fn oracle_tables_are_checked_from_a_saved_catalog() {
+    let snap = fixture("rds-oracle-ok.json");
+    let saved = fixture("sql/oracle-catalog.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--snapshot",
+            &snap,
+            "--data-from",
+            &saved,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        zetl(&args)
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let finding = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .unwrap_or_else(|| panic!("{code} missing"))
+            .clone()
+    };
+    assert_eq!(finding("ZD002")["status"], "fail");
+    assert_eq!(
+        finding("ZD002")["evidence"]["table"],
+        "ORCL.APP.EVENTS_NOPK"
+    );
+    assert_eq!(finding("ZD018")["status"], "fail");
+    let types = finding("ZD018")["message"].to_string();
+    for t in [
+        "SDO_GEOMETRY",
+        "REF EMPLOYEE_T",
+        "a user-defined type",
+        "ROWID",
+    ] {
+        assert!(types.contains(t), "{t}: {types}");
+    }
+    assert_eq!(finding("ZD019")["status"], "warn");
+    assert!(
+        !doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "ZD004"),
+        "MySQL's type rule does not judge Oracle"
+    );
+
+    let o = run(&["--data-filter", "include: ORCL.CLEAN.*"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &snap,
+        "--data-from",
+        "/nonexistent/catalog.csv",
+    ]);
+    assert_tool_error(&o, &["--data-from /nonexistent/catalog.csv", "cannot read"]);
+    let pg = temp(
+        "pg.csv",
+        "record,database_name,schema_name,table_name,object_name,kind,detail,data_type,declared_type,numeric_precision,numeric_scale,max_bytes,ordinal_position,flags\n\
+         setting,,,,current_database,,app,,,,,,,\n",
+    );
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &snap,
+        "--data-from",
+        pg.to_str().unwrap(),
+    ]);
+    assert_tool_error(&o, &["PostgreSQL query", "--engine oracle"]);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &snap,
+        "--data",
+        "--data-from",
+        &saved,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &snap,
+        "--data-filter",
+        "include: ORCL.*.*",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -136,7 +136,7 @@ impl QueryEngine {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The source: an Aurora DB cluster, or an RDS for MySQL or PostgreSQL DB instance, by
+    /// The source: an Aurora DB cluster, or an RDS for MySQL, PostgreSQL or Oracle DB instance, by
     /// identifier or ARN.
     #[arg(long, value_name = "CLUSTER")]
     pub source: Option<String>,
@@ -354,7 +354,7 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
             extras_cmd::iam_policy(cli.global.format, fix, data).map(|()| false)
         }
         Command::DataQuery { engine } => {
-            print!("{}", crate::inputs::catalog::query(engine.dialect()));
+            print!("{}", crate::run::data_from::query(engine.dialect()));
             Ok(false)
         }
         Command::Completions { shell } => {

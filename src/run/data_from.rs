@@ -10,6 +10,11 @@ use crate::model::{Dialect, Fact, Snapshot};
 
 use super::Error;
 
+/// `data-query`: the catalog query for `dialect`, with how to run it.
+pub fn query(dialect: Dialect) -> &'static str {
+    catalog::query(dialect)
+}
+
 /// Every file, read and parsed; a file that cannot be read or is not the query's output is
 /// bad input.
 pub fn read(paths: &[PathBuf]) -> Result<Vec<Output>, Error> {

@@ -75,6 +75,15 @@ fn listing(objects: &[DataObject]) -> String {
     }
 }
 
+/// How SQL names the table in its own database: Oracle's `schema.table` (the database is the
+/// connection's), MySQL's `db.table`, PostgreSQL's `db.schema.table`.
+fn sql_name(facts: &SchemaFacts, t: &TableFacts) -> String {
+    match (facts.dialect, &t.schema) {
+        (Dialect::Oracle, Some(s)) => format!("{s}.{}", t.name),
+        _ => t.qualified(),
+    }
+}
+
 /// A data-filter part, quoted when it holds a dot or comma.
 fn filter_name(n: &str) -> String {
     if n.contains(['.', ',', ' ']) {
@@ -253,6 +262,8 @@ problems! {
     SystemColumnNames => system_column_names,
     ObjectCounts => object_counts,
     WideColumns => wide_columns,
+    OracleColumnTypes => oracle_column_types,
+    OracleValueLimits => oracle_value_limits,
 }
 
 /// A data-level requirement on the source's catalog (`check --data`), within the data

@@ -22,7 +22,7 @@ pub fn judge(s: &Scope) -> Outcome {
                 &found.tables,
                 &format!(
                     "# add a primary key to each table, for example:\nALTER TABLE {} ADD PRIMARY KEY (<column>);",
-                    found.tables[0].qualified()
+                    sql_name(facts, found.tables[0])
                 ),
             )
         });
