@@ -1076,3 +1076,59 @@ async fn an_rds_oracle_instance_is_checked_as_the_source() {
     assert_eq!(s["ZO002"], "pass", "Enterprise Edition: {s:?}");
     assert_eq!(s["ZO004"], "fail", "backups off: {s:?}");
 }
+
+/// A plain name is looked up as a DB cluster and as a DB instance at once: a name that is both
+/// an Aurora cluster and a standalone RDS instance stops (exit 2) and asks for the ARN, and
+/// either ARN then checks the one it names. A cluster's own instance of the same name is the
+/// cluster's, not a rival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_that_is_a_cluster_and_an_instance_asks_for_the_arn() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    w.rds
+        .create_db_instance()
+        .db_instance_identifier("shop-db")
+        .engine("mysql")
+        .engine_version("8.0.39")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("admin")
+        .master_user_password("not-a-secret-1")
+        .send()
+        .await
+        .unwrap();
+    let out = run_cli(
+        &moto,
+        &["check", "--source", "shop-db", "--target", "warehouse"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("ambiguous") && err.contains(":cluster:shop-db"),
+        "{err}"
+    );
+    for (arn, engine) in [
+        (
+            "arn:aws:rds:us-east-1:123456789012:cluster:shop-db",
+            "aurora-mysql",
+        ),
+        ("arn:aws:rds:us-east-1:123456789012:db:shop-db", "mysql"),
+    ] {
+        let out = run_cli(
+            &moto,
+            &[
+                "check",
+                "--source",
+                arn,
+                "--target",
+                "warehouse",
+                "--format",
+                "json",
+            ],
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        assert_eq!(doc["source"]["engine"], engine, "{arn}");
+    }
+}

@@ -202,6 +202,11 @@ pub enum FetchError {
          namespaceArn)"
     )]
     Ambiguous(String),
+    #[error(
+        "source '{0}' is ambiguous: both a DB cluster and an RDS DB instance have that name. \
+         Pass the ARN instead (arn:aws:rds:REGION:ACCOUNT:cluster:{0} or …:db:{0})"
+    )]
+    AmbiguousSource(String),
     #[error("cannot read {what} '{id}': {}. {hint}", .error.describe())]
     Unreadable {
         what: &'static str,

@@ -37,7 +37,10 @@ pub async fn snapshot(
             }
             _ => (source.identifier.clone(), None),
         };
-        Ok(unread_source(&id, arn, &src.region(), &calls::optional))
+        Ok((
+            unread_source(&id, arn, &src.region(), &calls::optional),
+            Vec::new(),
+        ))
     };
     let (s, t, integrations) = tokio::join!(
         read_source,
@@ -50,8 +53,9 @@ pub async fn snapshot(
         )
     );
     // The source's error first: it is the one the user named first.
-    let source = s?;
+    let (source, source_notes) = s?;
     let (target, mut notes) = t?;
+    notes.extend(source_notes);
     if !src.wanted.wants(Optional::SourceCluster) {
         notes.push(SOURCE_NOT_READ.to_string());
     }

@@ -18,43 +18,71 @@ use super::calls;
 use super::clients::SourceClients;
 use crate::model::reads::{not_read, Optional, Wanted};
 
-use super::error::{all_page_items, all_pages, call_error, is_not_found, unreadable, FetchError};
+use super::error::{
+    all_page_items, all_pages, call_error, hint_for, is_not_found, unreadable, FetchError,
+};
 use super::refs::{SourceKind, SourceRef};
 
-/// The source: an Aurora DB cluster, or an RDS DB instance. A plain name is looked up as a
-/// cluster first (no extra call for Aurora), then as a DB instance.
-pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapshot, FetchError> {
+/// The source: an Aurora DB cluster, or an RDS DB instance, with notes for the report. A
+/// plain name is looked up as a DB cluster and as a DB instance at once: a name that is both
+/// a cluster and a standalone instance is ambiguous (pass the ARN); the instances of a
+/// cluster do not count, as they are the cluster's.
+pub async fn fetch(
+    c: &SourceClients,
+    source: &SourceRef,
+) -> Result<(SourceSnapshot, Vec<String>), FetchError> {
     match source.kind {
-        SourceKind::Instance => fetch_instance(c, source).await,
-        SourceKind::Cluster => fetch_cluster(c, source).await,
-        SourceKind::Either => match fetch_cluster(c, source).await {
-            Err(FetchError::NotFound { region, .. }) => match fetch_instance(c, source).await {
-                Err(FetchError::NotFound { .. }) => Err(FetchError::NotFound {
-                    what: "Aurora DB cluster or RDS DB instance",
-                    id: source.identifier.clone(),
-                    region,
-                    hint: "Neither DescribeDBClusters nor DescribeDBInstances knows it: check the \
-                           identifier and --region"
-                        .into(),
-                }),
-                // No cluster has the name, and the DB instance lookup could not answer: say both.
-                Err(FetchError::Unreadable {
-                    what,
-                    id,
-                    error,
-                    hint,
-                }) => Err(FetchError::Unreadable {
-                    what,
-                    id,
-                    error,
-                    hint: format!(
-                        "No Aurora DB cluster has that name (DescribeDBClusters). {hint}"
-                    ),
-                }),
-                other => other,
-            },
-            other => other,
+        SourceKind::Instance => match describe_instance(c, source).await {
+            Ok(Some(i)) => Ok((instance_snapshot(c, source, &i).await?, Vec::new())),
+            Ok(None) => Err(instance_not_found(c, source)),
+            Err(e) => Err(unreadable(&source.identifier, "RDS DB instance", e)),
         },
+        SourceKind::Cluster => Ok((fetch_cluster(c, source).await?, Vec::new())),
+        SourceKind::Either => {
+            let (cluster, instance) =
+                tokio::join!(fetch_cluster(c, source), describe_instance(c, source));
+            let standalone = |i: &rds::DbInstance| i.db_cluster_identifier().is_none();
+            match (cluster, instance) {
+                (Ok(_), Ok(Some(i))) if standalone(&i) => {
+                    Err(FetchError::AmbiguousSource(source.identifier.clone()))
+                }
+                (Ok(snap), Err(e)) => Ok((
+                    snap,
+                    vec![format!(
+                        "'{}' was taken as the DB cluster of that name; a DB instance of the same name could not be ruled out ({})",
+                        source.identifier,
+                        e.describe()
+                    )],
+                )),
+                (Ok(snap), Ok(_)) => Ok((snap, Vec::new())),
+                (Err(FetchError::NotFound { region, .. }), Ok(None)) => {
+                    Err(FetchError::NotFound {
+                        what: "Aurora DB cluster or RDS DB instance",
+                        id: source.identifier.clone(),
+                        region,
+                        hint: "Neither DescribeDBClusters nor DescribeDBInstances knows it: check the \
+                               identifier and --region"
+                            .into(),
+                    })
+                }
+                (Err(FetchError::NotFound { .. }), Ok(Some(i))) => {
+                    Ok((instance_snapshot(c, source, &i).await?, Vec::new()))
+                }
+                // No cluster has the name, and the DB instance lookup could not answer: say both.
+                (Err(FetchError::NotFound { .. }), Err(e)) => {
+                    let hint = hint_for(&e);
+                    Err(FetchError::Unreadable {
+                        what: "RDS DB instance",
+                        id: source.identifier.clone(),
+                        error: Box::new(e),
+                        hint: format!(
+                            "No Aurora DB cluster has that name (DescribeDBClusters). {hint}"
+                        ),
+                    })
+                }
+                (Err(e), _) => Err(e),
+            }
+        }
     }
 }
 
@@ -515,48 +543,55 @@ pub(crate) fn left_out(wanted: Wanted, read: Optional) -> Result<(), CallError> 
     }
 }
 
+fn instance_not_found(c: &SourceClients, source: &SourceRef) -> FetchError {
+    FetchError::NotFound {
+        what: "RDS DB instance",
+        id: source.identifier.clone(),
+        region: c.region(),
+        hint: "Check the identifier and --region (aws rds describe-db-instances lists them)".into(),
+    }
+}
+
+/// The DB instance of that identifier or ARN, `None` when there is none: from the Region's
+/// list when a fleet run read it, else one DescribeDBInstances.
+async fn describe_instance(
+    c: &SourceClients,
+    source: &SourceRef,
+) -> Result<Option<rds::DbInstance>, CallError> {
+    let is_it = |i: &rds::DbInstance| {
+        i.db_instance_identifier() == Some(source.identifier.as_str())
+            || i.db_instance_arn() == Some(source.identifier.as_str())
+    };
+    if let Some(Ok(list)) = c
+        .cache
+        .as_ref()
+        .and_then(|k| k.db_instances.peek(&c.region()))
+    {
+        return Ok(list.iter().find(|i| is_it(i)).cloned());
+    }
+    match c
+        .rds
+        .describe_db_instances()
+        .db_instance_identifier(&source.identifier)
+        .send()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_DB_INSTANCES, e))
+    {
+        Ok(o) => Ok(o.db_instances().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// An RDS DB instance as the source: the instance, its DB parameter group (all pages), the
 /// engine defaults of its family, blue/green deployments. The snapshot's `cluster` stands for
 /// the instance (see [`SourceSnapshot::instance`]).
-async fn fetch_instance(
+async fn instance_snapshot(
     c: &SourceClients,
     source: &SourceRef,
+    i: &rds::DbInstance,
 ) -> Result<SourceSnapshot, FetchError> {
-    const CALL: &str = calls::DESCRIBE_DB_INSTANCES;
     let region = c.region();
-    let not_found = || FetchError::NotFound {
-        what: "RDS DB instance",
-        id: source.identifier.clone(),
-        region: region.clone(),
-        hint: "Check the identifier and --region (aws rds describe-db-instances lists them)".into(),
-    };
-    // A fleet run reads the Region's instances once (all pages) and finds each source there.
-    let listed = c.cache.as_ref().and_then(|k| k.db_instances.peek(&region));
-    let one;
-    let i = match &listed {
-        Some(Ok(list)) => list
-            .iter()
-            .find(|i| {
-                i.db_instance_identifier() == Some(source.identifier.as_str())
-                    || i.db_instance_arn() == Some(source.identifier.as_str())
-            })
-            .ok_or_else(not_found)?,
-        _ => {
-            let out = c
-                .rds
-                .describe_db_instances()
-                .db_instance_identifier(&source.identifier)
-                .send()
-                .await
-                .map_err(|e| call_error(CALL, e));
-            one = match out {
-                Ok(o) => o,
-                Err(e) if is_not_found(&e) => return Err(not_found()),
-                Err(e) => return Err(unreadable(&source.identifier, "RDS DB instance", e)),
-            };
-            one.db_instances().first().ok_or_else(not_found)?
-        }
-    };
     let instance = convert_instance(i, source)?;
     let cluster = DbCluster {
         engine: instance.engine.clone(),

@@ -193,8 +193,10 @@ pub async fn complete<C: Clients>(
             };
             let c = sources(at);
             Some(
+                // A plan names its source by ARN: nothing to note about the kind.
                 fetch::source::fetch(&c, &r)
                     .await
+                    .map(|(s, _)| s)
                     .map_err(|e| unchecked(format!("its source {v} could not be read: {e}")))?,
             )
         }
@@ -270,7 +272,7 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
         return;
     };
     let live = match fetch::source::fetch(src, &r).await {
-        Ok(live) => live,
+        Ok((live, _)) => live,
         Err(e) => {
             // Still unknown, but not for want of trying: say which read failed and why.
             read_failed(snap, "source.", &e.to_string());

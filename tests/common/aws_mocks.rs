@@ -136,8 +136,20 @@ pub fn rds_rules() -> Vec<Rule> {
     let blue_green = mock!(aws_sdk_rds::Client::describe_blue_green_deployments).then_output(|| {
         aws_sdk_rds::operation::describe_blue_green_deployments::DescribeBlueGreenDeploymentsOutput::builder().build()
     });
+    // A plain name is also looked up as a DB instance: there is none of that name.
+    let no_instance = mock!(aws_sdk_rds::Client::describe_db_instances)
+        .match_requests(|r| r.db_instance_identifier() == Some("events-pg"))
+        .then_error(|| {
+            aws_sdk_rds::operation::describe_db_instances::DescribeDBInstancesError::DbInstanceNotFoundFault(
+                aws_sdk_rds::types::error::DbInstanceNotFoundFault::builder()
+                    .message("DBInstance events-pg not found.")
+                    .meta(meta("DBInstanceNotFound", "DBInstance events-pg not found."))
+                    .build(),
+            )
+        });
     vec![
         cluster,
+        no_instance,
         group,
         page1,
         page2,
