@@ -460,3 +460,34 @@ async fn check_data_end_to_end_with_a_secret() {
         "secretsmanager:GetSecretValue"
     );
 }
+
+/// The Oracle data fixtures are exactly the hand-written SQL*Plus output of
+/// `fixtures/sql/oracle-catalog.csv` read as `check --data-from` reads it (all of it, and the
+/// clean schema alone). `ZETL_WRITE_FIXTURES=1` rewrites them.
+#[test]
+fn oracle_data_fixtures_are_the_saved_catalog() {
+    let text = std::fs::read_to_string(sql_fixture("oracle-catalog.csv")).unwrap();
+    let output = catalog::parse("oracle-catalog.csv", &text).unwrap();
+    for (name, filter) in [
+        ("rds-oracle-data-problems.json", None),
+        ("rds-oracle-data-clean.json", Some("include: ORCL.CLEAN.*")),
+    ] {
+        let mut snap = snapshot("rds-oracle-ok.json");
+        zetl_preflight::run::data_from::attach(&mut snap, std::slice::from_ref(&output), filter)
+            .unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        if std::env::var_os("ZETL_WRITE_FIXTURES").is_some() {
+            let mut text = serde_json::to_string_pretty(&snap).unwrap();
+            text.push('\n');
+            std::fs::write(&path, text).unwrap();
+        }
+        let saved: Snapshot =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            saved.schema, snap.schema,
+            "{name} differs from the saved catalog"
+        );
+    }
+}

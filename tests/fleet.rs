@@ -108,10 +108,11 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
         assert!(*n <= 1, "rule {i} was called {n} times: {calls:?}");
     }
     let total: usize = calls.iter().map(|(_, n)| n).sum();
-    // Cluster list, 3 parameter pages, engine defaults, integrations, blue/green;
-    // DescribeClusters (ruled out), GetWorkgroup, GetNamespace, GetResourcePolicy. (The
-    // group's family comes from the engine version: no DescribeDBClusterParameterGroups.)
-    assert_eq!(total, 11, "{calls:?}");
+    // Cluster list, instance list (plain names are looked up as both), 3 parameter pages,
+    // engine defaults, integrations, blue/green; DescribeClusters (ruled out), GetWorkgroup,
+    // GetNamespace, GetResourcePolicy. (The group's family comes from the engine version: no
+    // DescribeDBClusterParameterGroups.)
+    assert_eq!(total, 12, "{calls:?}");
     // What pairs have in common is held once, not copied into every snapshot.
     let (a, b) = (results[0].as_ref().unwrap(), results[11].as_ref().unwrap());
     let group = |s: &zetl_preflight::model::Snapshot| {
@@ -316,7 +317,9 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     });
     side.redshift.push(inbound);
     // The RDS source is read, and is an engine the tool does not cover: noted, not checked.
-    side.rds.push(
+    // (First, before the empty instance list of the shared rules.)
+    side.rds.insert(
+        0,
         mock!(aws_sdk_rds::Client::describe_db_instances).then_output(|| {
             aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
                 .db_instances(

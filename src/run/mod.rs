@@ -159,16 +159,14 @@ pub async fn list_shared_regions<C: Clients>(
     clients: &C,
     pairs: &[(SourceRef, TargetRef)],
 ) {
-    // Region → (clusters or plain names, DB instances, clients).
+    // Region → (pairs looked up as clusters, as DB instances, clients). A plain name is
+    // looked up as both.
     let mut per_region: BTreeMap<String, (usize, usize, SourceClients)> = BTreeMap::new();
     for (s, t) in pairs {
         let (src, _) = clients.for_pair(s, t);
         let e = per_region.entry(src.region()).or_insert((0, 0, src));
-        if s.kind == SourceKind::Instance {
-            e.1 += 1;
-        } else {
-            e.0 += 1;
-        }
+        e.0 += usize::from(s.kind != SourceKind::Instance);
+        e.1 += usize::from(s.kind != SourceKind::Cluster);
     }
     for (region, (clusters, instances, src)) in per_region {
         if !src.wanted.wants(Optional::SourceCluster) {

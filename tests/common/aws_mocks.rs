@@ -147,9 +147,15 @@ pub fn rds_rules() -> Vec<Rule> {
                     .build(),
             )
         });
+    // A fleet run lists the Region's DB instances once: none here.
+    let instances = mock!(aws_sdk_rds::Client::describe_db_instances)
+        .match_requests(|r| r.db_instance_identifier().is_none())
+        .then_output(|| {
+            aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
+                .build()
+        });
     vec![
         cluster,
-        no_instance,
         group,
         page1,
         page2,
@@ -157,6 +163,8 @@ pub fn rds_rules() -> Vec<Rule> {
         defaults,
         integrations,
         blue_green,
+        no_instance,
+        instances,
     ]
 }
 
