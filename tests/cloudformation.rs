@@ -327,3 +327,28 @@ fn a_template_is_described_in_its_own_words() {
     assert!(out.contains("Region unknown"), "{out}");
     assert_eq!(all.matches("pass --region").count(), 1, "{all}");
 }
+
+/// An `AWS::RDS::DBInstance` without `DBClusterIdentifier` is an RDS DB instance of its own:
+/// with its `AWS::RDS::DBParameterGroup` it is judged by the RDS for MySQL rules (a member of
+/// an Aurora cluster stays the cluster's), `!GetAtt X.DBInstanceArn` is a source ARN
+/// CreateIntegration takes, and backups off fail ZY007.
+#[test]
+fn an_rds_instance_in_a_template_is_the_source() {
+    const RDS: &str = "fixtures/cloudformation/rds-mysql-provisioned.yaml";
+    let v = verdicts(&findings(&text(RDS), RDS, &[]));
+    assert!(
+        !v.values().any(|s| matches!(s, Status::Fail | Status::Warn)),
+        "{v:?}"
+    );
+    for code in [
+        "ZY001", "ZY002", "ZY004", "ZY005", "ZY007", "ZY008", "ZY009", "ZY010", "ZT008", "ZT010",
+    ] {
+        assert_eq!(v.get(code), Some(&Status::Pass), "{code}: {v:?}");
+    }
+    assert!(
+        !v.contains_key("ZC002") && !v.contains_key("ZM001"),
+        "Aurora rules: {v:?}"
+    );
+    let off = text(RDS).replace("BackupRetentionPeriod: 7", "BackupRetentionPeriod: 0");
+    assert_eq!(verdicts(&findings(&off, RDS, &[]))["ZY007"], Status::Fail);
+}

@@ -19,6 +19,8 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "aws_rds_cluster" => Kind::Cluster,
         "aws_rds_cluster_instance" => Kind::ClusterInstance,
         "aws_rds_cluster_parameter_group" => Kind::ClusterGroup,
+        "aws_db_instance" => Kind::Instance,
+        "aws_db_parameter_group" => Kind::InstanceGroup,
         "aws_redshift_cluster" => Kind::RedshiftCluster,
         "aws_redshift_parameter_group" => Kind::RedshiftGroup,
         "aws_redshiftserverless_namespace" => Kind::Namespace,

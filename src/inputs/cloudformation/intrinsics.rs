@@ -71,6 +71,8 @@ impl Template<'_> {
             let prop = match ty {
                 "AWS::RDS::DBCluster" => "DBClusterIdentifier",
                 "AWS::RDS::DBClusterParameterGroup" => "DBClusterParameterGroupName",
+                "AWS::RDS::DBInstance" => "DBInstanceIdentifier",
+                "AWS::RDS::DBParameterGroup" => "DBParameterGroupName",
                 "AWS::Redshift::Cluster" => "ClusterIdentifier",
                 "AWS::Redshift::ClusterParameterGroup" => "ParameterGroupName",
                 "AWS::RedshiftServerless::Namespace" => "NamespaceName",

@@ -24,6 +24,7 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "AWS::RDS::DBCluster" => Kind::Cluster,
         "AWS::RDS::DBInstance" => Kind::ClusterInstance,
         "AWS::RDS::DBClusterParameterGroup" => Kind::ClusterGroup,
+        "AWS::RDS::DBParameterGroup" => Kind::InstanceGroup,
         "AWS::Redshift::Cluster" => Kind::RedshiftCluster,
         "AWS::Redshift::ClusterParameterGroup" => Kind::RedshiftGroup,
         "AWS::RedshiftServerless::Namespace" => Kind::Namespace,
@@ -47,6 +48,17 @@ fn attribute(kind: Kind, property: &str) -> Option<&'static str> {
         (Kind::Cluster, "ServerlessV2ScalingConfiguration") => "serverlessv2_scaling_configuration",
         (Kind::ClusterInstance, "DBClusterIdentifier") => "cluster_identifier",
         (Kind::ClusterInstance, "DBInstanceIdentifier") => "identifier",
+        (Kind::Instance, "DBInstanceIdentifier") => "identifier",
+        (Kind::Instance, "Engine") => "engine",
+        (Kind::Instance, "EngineVersion") => "engine_version",
+        (Kind::Instance, "DBParameterGroupName") => "parameter_group_name",
+        (Kind::Instance, "BackupRetentionPeriod") => "backup_retention_period",
+        (Kind::Instance, "StorageType") => "storage_type",
+        (Kind::Instance, "SourceDBInstanceIdentifier") => "replicate_source_db",
+        (Kind::Instance, "MultiAZ") => "multi_az",
+        (Kind::InstanceGroup, "DBParameterGroupName") => "name",
+        (Kind::InstanceGroup, "Family") => "family",
+        (Kind::InstanceGroup, "Parameters") => "parameter",
         (Kind::ClusterGroup, "DBClusterParameterGroupName") => "name",
         (Kind::ClusterGroup, "Family") => "family",
         (Kind::ClusterGroup, "Parameters") => "parameter",
@@ -178,9 +190,18 @@ pub fn read(
     };
     for (key, node) in resources_node.entries() {
         let Some(id) = key.as_str() else { continue };
-        let Some(kind) = node.get("Type").and_then(Node::as_str).and_then(kind_of) else {
+        let Some(mut kind) = node.get("Type").and_then(Node::as_str).and_then(kind_of) else {
             continue;
         };
+        // AWS::RDS::DBInstance is an Aurora cluster's instance when it names the cluster,
+        // else an RDS DB instance of its own.
+        let in_cluster = node
+            .get("Properties")
+            .and_then(|p| p.get("DBClusterIdentifier"))
+            .is_some();
+        if kind == Kind::ClusterInstance && !in_cluster {
+            kind = Kind::Instance;
+        }
         // A resource whose condition is false is not created.
         if let Some(c) = node.get("Condition").and_then(Node::as_str) {
             if t.condition(c) == Some(false) {
@@ -230,6 +251,7 @@ impl Template<'_> {
             unknown.insert(computed.to_string());
             let shown = match (kind, computed) {
                 (Kind::Cluster, "arn") => "DBClusterArn",
+                (Kind::Instance, "arn") => "DBInstanceArn",
                 (Kind::RedshiftCluster, "cluster_namespace_arn") => "ClusterNamespaceArn",
                 (Kind::Namespace, "arn") => "Namespace.NamespaceArn",
                 (Kind::Workgroup, "arn") => "Workgroup.WorkgroupArn",
@@ -308,7 +330,7 @@ impl Template<'_> {
 /// `parameter` blocks, configuration parameters `config_parameter` blocks, scaling a block.
 fn reshape(kind: Kind, attr: &str, value: Json) -> Json {
     match (kind, attr, value) {
-        (Kind::ClusterGroup, "parameter", Json::Object(m)) => Json::Array(
+        (Kind::ClusterGroup | Kind::InstanceGroup, "parameter", Json::Object(m)) => Json::Array(
             m.into_iter()
                 .map(|(name, v)| serde_json::json!({ "name": name, "value": text(&v) }))
                 .collect(),

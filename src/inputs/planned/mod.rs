@@ -28,6 +28,10 @@ pub enum Kind {
     Cluster,
     ClusterInstance,
     ClusterGroup,
+    /// An RDS DB instance of its own (not a cluster's): RDS for MySQL, PostgreSQL, Oracle.
+    Instance,
+    /// A DB parameter group (an RDS instance's).
+    InstanceGroup,
     RedshiftCluster,
     RedshiftGroup,
     Namespace,
@@ -248,10 +252,10 @@ impl World {
             };
             let source = self
                 .get(s)
-                .filter(|r| r.kind == Kind::Cluster)
+                .filter(|r| matches!(r.kind, Kind::Cluster | Kind::Instance))
                 .ok_or_else(|| {
                     format!(
-                        "--source {s}: no Aurora DB cluster with this address in {}",
+                        "--source {s}: no Aurora DB cluster or RDS DB instance with this address in {}",
                         self.file
                     )
                 })?;
@@ -282,7 +286,7 @@ impl World {
             return Ok((pairs, unchecked));
         }
         for i in integrations {
-            let source = self.resolve(i, "source_arn", &[Kind::Cluster], &["arn"]);
+            let source = self.resolve(i, "source_arn", &[Kind::Cluster, Kind::Instance], &["arn"]);
             let target = self.resolve(
                 i,
                 "target_arn",
@@ -318,7 +322,11 @@ impl World {
             _ => None,
         };
         let problems: Vec<String> = [
-            unresolvable(&source, "source_arn", "Aurora DB cluster"),
+            unresolvable(
+                &source,
+                "source_arn",
+                "Aurora DB cluster or RDS DB instance",
+            ),
             unresolvable(&target, "target_arn", "Redshift namespace"),
         ]
         .into_iter()
@@ -334,11 +342,13 @@ impl World {
             ..DeploymentFacts::default()
         };
         let source = match source {
-            Resolved::InPlan(cluster) => {
-                plan.source_exists = cluster.exists();
-                plan.locations
-                    .insert("source".into(), cluster.location.clone());
-                Side::Planned(self.source(cluster, &mut plan)?)
+            Resolved::InPlan(res) => {
+                plan.source_exists = res.exists();
+                plan.locations.insert("source".into(), res.location.clone());
+                Side::Planned(match res.kind {
+                    Kind::Instance => self.instance_source(res, &mut plan)?,
+                    _ => self.source(res, &mut plan)?,
+                })
             }
             Resolved::Outside(v) => Side::Outside(v),
             Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),

@@ -31,7 +31,9 @@ impl PlannedPair {
     pub fn outside(&self) -> Vec<String> {
         let mut v = Vec::new();
         if let Side::Outside(s) = &self.source {
-            v.push(format!("its source {s} (an Aurora DB cluster)"));
+            v.push(format!(
+                "its source {s} (an Aurora DB cluster or RDS DB instance)"
+            ));
         }
         if let Side::Outside(t) = &self.target {
             v.push(format!("its target {t} (a Redshift namespace)"));

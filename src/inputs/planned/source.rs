@@ -1,5 +1,6 @@
-//! The source end of a planned pair: the Aurora cluster, its writer, its parameter group
-//! with the planned parameters, and what the plan cannot tell about them.
+//! The source end of a planned pair: the Aurora cluster (its writer, its DB cluster parameter
+//! group) or the RDS DB instance (its DB parameter group), with the planned parameters, and
+//! what the plan cannot tell about them.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,9 +8,42 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    ClusterMember, DbCluster, DeploymentFacts, Fact, Parameter, ParameterGroup, PlannedGroup,
-    PlannedParameter, ServerlessV2Scaling, SourceSnapshot,
+    ClusterMember, DbCluster, DbInstance, DeploymentFacts, Fact, Parameter, ParameterGroup,
+    PlannedGroup, PlannedParameter, ServerlessV2Scaling, SourceSnapshot,
 };
+
+/// Where a source names its parameter group, and how that group is read.
+struct GroupSlot {
+    /// The source's attribute that names the group.
+    attr: &'static str,
+    /// The planned resource kind of such a group.
+    kind: Kind,
+    /// The call that would read a group outside the plan.
+    call: &'static str,
+    /// The group, for people.
+    what: &'static str,
+    /// The snapshot field the group's name goes to.
+    field: &'static str,
+}
+
+const CLUSTER_GROUP: GroupSlot = GroupSlot {
+    attr: "db_cluster_parameter_group_name",
+    kind: Kind::ClusterGroup,
+    call: crate::fetch::calls::DESCRIBE_DB_CLUSTER_PARAMETERS,
+    what: "DB cluster parameter group",
+    field: "source.cluster.DBClusterParameterGroup",
+};
+
+const INSTANCE_GROUP: GroupSlot = GroupSlot {
+    attr: "parameter_group_name",
+    kind: Kind::InstanceGroup,
+    call: crate::fetch::calls::DESCRIBE_DB_PARAMETERS,
+    what: "DB parameter group",
+    field: "source.instance.DBParameterGroupName",
+};
+
+/// `CreateDBInstance`'s documented default `BackupRetentionPeriod`: 1 day.
+const DEFAULT_BACKUP_DAYS: i64 = 1;
 
 use super::{defaults_group, empty_group, not_in_plan, scalar, Kind, Res, Resolved, World};
 
@@ -23,10 +57,13 @@ impl World {
             .str("engine")
             .ok_or_else(|| format!("{} has no known engine", c.address))?
             .to_string();
-        if !crate::model::SUPPORTED_ENGINES.contains(&engine.as_str()) {
+        if !engine.starts_with("aurora-")
+            || !crate::model::SUPPORTED_ENGINES.contains(&engine.as_str())
+        {
             return Err(format!(
-                "{} runs engine '{engine}'; zetl-preflight checks Aurora MySQL and Aurora PostgreSQL",
-                c.address
+                "{} runs engine '{engine}'; zetl-preflight checks {}, not Multi-AZ DB clusters yet",
+                c.address,
+                crate::model::SUPPORTED_SOURCES
             ));
         }
         let region = self.region_for(c, "arn", "source", plan);
@@ -80,7 +117,8 @@ impl World {
                 db_cluster_parameter_group_status: Some("in-sync".into()),
             })
             .collect();
-        let (group_name, parameter_group) = self.source_group(c, &engine, &engine_version, plan);
+        let (group_name, parameter_group) =
+            self.source_group(c, &CLUSTER_GROUP, &engine, &engine_version, plan);
         let scaling = c
             .blocks("serverlessv2_scaling_configuration")
             .first()
@@ -148,15 +186,129 @@ impl World {
         })
     }
 
+    /// An RDS DB instance as the source (RDS for MySQL, PostgreSQL, Oracle): the instance's
+    /// planned settings and its DB parameter group. It stands for itself as the snapshot's
+    /// `cluster` too, as a live read of an instance does.
+    pub(super) fn instance_source(
+        &self,
+        i: &Res,
+        plan: &mut DeploymentFacts,
+    ) -> Result<SourceSnapshot, String> {
+        let engine = i
+            .str("engine")
+            .ok_or_else(|| format!("{} has no known engine", i.address))?
+            .to_string();
+        if !crate::model::SUPPORTED_ENGINES.contains(&engine.as_str()) {
+            return Err(format!(
+                "{} runs engine '{engine}'; zetl-preflight checks {}",
+                i.address,
+                crate::model::SUPPORTED_SOURCES
+            ));
+        }
+        let region = self.region_for(i, "arn", "source", plan);
+        let engine_version = match i.str("engine_version") {
+            Some(v) => v.to_string(),
+            None => {
+                plan.unknown.insert(
+                    "source.cluster.EngineVersion".into(),
+                    format!(
+                        "{} sets no engine_version (or it is known only after apply): AWS picks the default version at apply; pin one",
+                        i.address
+                    ),
+                );
+                "(known after apply)".into()
+            }
+        };
+        let exists = i.exists();
+        Self::live_state(plan, "source.instance.DBInstanceStatus", i, "status");
+        for (attr, field) in [
+            (
+                "replicate_source_db",
+                "ReadReplicaSourceDBInstanceIdentifier",
+            ),
+            ("storage_type", "StorageType"),
+        ] {
+            if i.set_but_unknown(attr) {
+                Self::after_apply(plan, &format!("source.instance.{field}"), i, attr);
+            }
+        }
+        let (group_name, parameter_group) =
+            self.source_group(i, &INSTANCE_GROUP, &engine, &engine_version, plan);
+        let id = i
+            .str("identifier")
+            .unwrap_or(i.address.as_str())
+            .to_string();
+        let arn = i.str("arn").unwrap_or(i.address.as_str()).to_string();
+        let status = if exists {
+            "(not in the plan)"
+        } else {
+            "available"
+        }
+        .to_string();
+        let instance = DbInstance {
+            db_instance_identifier: id.clone(),
+            db_instance_arn: arn.clone(),
+            engine: engine.clone(),
+            engine_version: engine_version.clone(),
+            db_instance_status: status.clone(),
+            db_parameter_group_name: group_name.clone(),
+            parameter_apply_status: Some("in-sync".into()),
+            // Unset, AWS applies CreateDBInstance's documented default.
+            backup_retention_period: Some(
+                i.int("backup_retention_period")
+                    .unwrap_or(DEFAULT_BACKUP_DAYS) as i32,
+            ),
+            // Unset, AWS picks an SSD type (gp2, or io1 with IOPS): never magnetic.
+            storage_type: Some(i.str("storage_type").unwrap_or("gp2").to_string()),
+            read_replica_source: i.str("replicate_source_db").map(str::to_string),
+            multi_az: i.bool("multi_az"),
+        };
+        let cluster = DbCluster {
+            engine: engine.clone(),
+            engine_version: engine_version.clone(),
+            status,
+            db_cluster_parameter_group: group_name,
+            db_cluster_members: vec![ClusterMember {
+                db_instance_identifier: id.clone(),
+                is_cluster_writer: true,
+                db_cluster_parameter_group_status: Some("in-sync".into()),
+            }],
+            ..DbCluster::named(&id, &arn)
+        };
+        Ok(SourceSnapshot {
+            region,
+            cluster,
+            parameter_group,
+            engine_defaults: Fact::Error(not_in_plan(
+                crate::fetch::calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
+                &format!(
+                    "the engine defaults of {}",
+                    crate::model::family_for(&engine, &engine_version)
+                ),
+            )),
+            global_cluster: None,
+            blue_green_deployments: Some(if exists {
+                Fact::Error(not_in_plan(
+                    "rds:DescribeBlueGreenDeployments",
+                    "the instance's blue/green deployments",
+                ))
+            } else {
+                Fact::Ok(Vec::new())
+            }),
+            instance: Some(instance),
+        })
+    }
+
     /// The source's parameter group: its name and what the plan puts in it.
     fn source_group(
         &self,
         c: &Res,
+        slot: &GroupSlot,
         engine: &str,
         version: &str,
         plan: &mut DeploymentFacts,
     ) -> (String, Fact<ParameterGroup>) {
-        let attr = "db_cluster_parameter_group_name";
+        let attr = slot.attr;
         let family = crate::model::family_for(engine, version);
         if c.changed.contains(attr) {
             plan.reboot_needed.push(format!(
@@ -165,7 +317,7 @@ impl World {
                 c.str(attr).unwrap_or("(known after apply)")
             ));
         }
-        match self.resolve(c, attr, &[Kind::ClusterGroup], &["name"]) {
+        match self.resolve(c, attr, &[slot.kind], &["name"]) {
             Resolved::InPlan(g) => {
                 plan.locations
                     .insert("source_group".into(), g.location.clone());
@@ -232,20 +384,17 @@ impl World {
             }
             Resolved::Outside(name) => (
                 name.clone(),
-                Fact::Error(not_in_plan(
-                    crate::fetch::calls::DESCRIBE_DB_CLUSTER_PARAMETERS,
-                    &format!("the DB cluster parameter group {name}"),
-                )),
+                Fact::Error(not_in_plan(slot.call, &format!("the {} {name}", slot.what))),
             ),
             Resolved::Unknown => {
                 Self::after_apply(plan, "source.parameter_group", c, attr);
-                Self::after_apply(plan, "source.cluster.DBClusterParameterGroup", c, attr);
+                Self::after_apply(plan, slot.field, c, attr);
                 (
                     "(known after apply)".into(),
                     Fact::Ok(empty_group("(known after apply)")),
                 )
             }
-            // No group named: the cluster gets its family's default group.
+            // No group named: the source gets its family's default group.
             Resolved::Unset => {
                 let name = format!("default.{family}");
                 (name.clone(), Fact::Ok(defaults_group(&name, Some(family))))

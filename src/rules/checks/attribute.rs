@@ -113,7 +113,9 @@ fn check(
     };
     ev.actual = Some(actual.clone());
     ev.actual_source = Some(source);
-    let shown = if source == ValueSource::DocumentedDefault {
+    let shown = if source == ValueSource::DocumentedDefault && actual.is_empty() {
+        "not set".to_string()
+    } else if source == ValueSource::DocumentedDefault {
         format!("not reported (taken as {actual})")
     } else {
         crate::rules::condition::show(&actual)

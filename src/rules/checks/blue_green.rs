@@ -60,6 +60,11 @@ fn blue_green(snap: &Snapshot) -> Outcome {
         Some(Fact::Ok(list)) => list,
     };
     ev.actual_source = Some(ValueSource::User);
+    let what = if snap.source.instance.is_some() {
+        "instance"
+    } else {
+        "cluster"
+    };
     let active: Vec<String> = list
         .iter()
         .filter(|d| !BLUE_GREEN_DONE.contains(&d.status.as_str()))
@@ -73,14 +78,14 @@ fn blue_green(snap: &Snapshot) -> Outcome {
     if active.is_empty() {
         Outcome::new(
             Verdict::Pass,
-            "no blue/green deployment of this cluster is in progress",
+            format!("no blue/green deployment of this {what} is in progress"),
             ev,
         )
     } else {
         Outcome::new(
             Verdict::Violation,
             format!(
-                "blue/green deployment {} of this cluster is in progress; a switchover breaks the integration (delete and recreate it afterwards)",
+                "blue/green deployment {} of this {what} is in progress; a switchover breaks the integration (delete and recreate it afterwards)",
                 active.join(", ")
             ),
             ev,

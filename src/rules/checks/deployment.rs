@@ -409,9 +409,9 @@ fn encryption_context(plan: &DeploymentFacts, limit: usize) -> Outcome {
     ))
 }
 
-/// CreateIntegration's SourceArn pattern, for an Aurora cluster.
+/// CreateIntegration's SourceArn pattern: a DB cluster or a DB instance.
 const SOURCE_ARN: &str =
-    r"^arn:aws[a-z\-]*:rds(-[a-z]*)?:[a-z0-9\-]*:[0-9]*:cluster:[a-z][a-z0-9]*(-[a-z0-9]+)*$";
+    r"^arn:aws[a-z\-]*:rds(-[a-z]*)?:[a-z0-9\-]*:[0-9]*:(cluster|db):[a-z][a-z0-9]*(-[a-z0-9]+)*$";
 /// The TargetArn pattern: a provisioned (`namespace:`) or Serverless (`namespace/`) namespace.
 const TARGET_ARN: &str = r"^arn:aws[a-z\-]*:redshift(-serverless)?:[a-z0-9\-]+:[0-9]{12}:(namespace/|namespace:)[a-z0-9\-]+$";
 
@@ -438,7 +438,7 @@ fn arns(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
-    let source_ok = |_: &str, a: &str| a == "arn" || a == "DBClusterArn";
+    let source_ok = |_: &str, a: &str| a == "arn" || a == "DBClusterArn" || a == "DBInstanceArn";
     let target_ok = |res: &str, a: &str| {
         a == "cluster_namespace_arn"
             || a == "ClusterNamespaceArn"
@@ -447,7 +447,7 @@ fn arns(plan: &DeploymentFacts) -> Outcome {
     };
     let problems: Vec<String> = [
         i.source_arn.as_ref().and_then(|e| {
-            edge_problem("SourceArn", e, SOURCE_ARN, &source_ok, "an Aurora DB cluster ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME; Terraform: aws_rds_cluster.X.arn, CloudFormation: !GetAtt X.DBClusterArn)")
+            edge_problem("SourceArn", e, SOURCE_ARN, &source_ok, "a DB cluster or DB instance ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME or …:db:NAME; Terraform: aws_rds_cluster.X.arn or aws_db_instance.X.arn, CloudFormation: !GetAtt X.DBClusterArn or X.DBInstanceArn)")
         }),
         i.target_arn.as_ref().and_then(|e| {
             edge_problem("TargetArn", e, TARGET_ARN, &target_ok, "a Redshift namespace ARN (Terraform: aws_redshift_cluster.X.cluster_namespace_arn or aws_redshiftserverless_namespace.X.arn; CloudFormation: !GetAtt X.ClusterNamespaceArn or X.Namespace.NamespaceArn)")
