@@ -10,7 +10,8 @@ use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
     GlobalCluster, GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
-    ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES, SUPPORTED_SOURCES,
+    PendingModifiedValues, ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
+    SUPPORTED_SOURCES,
 };
 
 use super::cache::{memo, Listed};
@@ -706,5 +707,13 @@ fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstanc
             .read_replica_source_db_instance_identifier()
             .map(str::to_string),
         multi_az: i.multi_az(),
+        read_replicas: i
+            .read_replica_db_instance_identifiers()
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
+        pending_modified_values: i.pending_modified_values().map(|p| PendingModifiedValues {
+            engine_version: p.engine_version().map(str::to_string),
+        }),
     })
 }

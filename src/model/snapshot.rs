@@ -125,6 +125,25 @@ pub struct DbInstance {
     pub read_replica_source: Option<String>,
     #[serde(rename = "MultiAZ", default, skip_serializing_if = "Option::is_none")]
     pub multi_az: Option<bool>,
+    /// The instance's read replicas (RMY-E2: not an integration on both a primary and its
+    /// replica).
+    #[serde(
+        rename = "ReadReplicaDBInstanceIdentifiers",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub read_replicas: Vec<String>,
+    /// Changes waiting for the maintenance window or a reboot (RPG-E3: a major upgrade).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_modified_values: Option<PendingModifiedValues>,
+}
+
+/// `DescribeDBInstances.PendingModifiedValues`, the part the rules read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PendingModifiedValues {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_version: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

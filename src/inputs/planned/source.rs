@@ -262,6 +262,8 @@ impl World {
             storage_type: Some(i.str("storage_type").unwrap_or("gp2").to_string()),
             read_replica_source: i.str("replicate_source_db").map(str::to_string),
             multi_az: i.bool("multi_az"),
+            read_replicas: Vec::new(),
+            pending_modified_values: None,
         };
         let cluster = DbCluster {
             engine: engine.clone(),

@@ -15,6 +15,10 @@ pub enum IntegrationCheck {
     AccountQuota,
     NoConcurrentCreation,
     ExistingHealth,
+    /// An RDS DB instance: no integration on its primary or on one of its read replicas.
+    ReplicaConflict,
+    /// An RDS DB instance: no major version upgrade pending (an integration blocks it).
+    MajorUpgradePending,
 }
 
 /// Which question about existing integrations, and the quota where there is one.
@@ -28,7 +32,7 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "integrations",
-    fields: "`check = \"source_quota\" \\| \"target_quota\" \\| \"account_quota\" \\| \"no_concurrent_creation\" \\| \"existing_health\"`, `limit`",
+    fields: "`check = \"source_quota\" \\| \"target_quota\" \\| \"account_quota\" \\| \"no_concurrent_creation\" \\| \"existing_health\" \\| \"replica_conflict\" \\| \"major_upgrade_pending\"`, `limit`",
     checks: "existing integrations from `DescribeIntegrations`",
 };
 
@@ -52,6 +56,9 @@ impl Kind for Spec {
 }
 
 fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outcome {
+    if which == IntegrationCheck::MajorUpgradePending {
+        return major_upgrade(snap);
+    }
     let mut ev = Evidence {
         field: Some("Integrations".into()),
         ..Default::default()
@@ -165,7 +172,119 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
             }
         }
         IntegrationCheck::ExistingHealth => health(pair, ev),
+        IntegrationCheck::ReplicaConflict => replica_conflict(snap, list, ev),
+        IntegrationCheck::MajorUpgradePending => major_upgrade(snap),
     }
+}
+
+/// The DB instance name an RDS ARN (`arn:aws:rds:R:A:db:NAME`) names.
+fn instance_of(arn: &str) -> Option<&str> {
+    arn.split_once(":db:").map(|(_, n)| n)
+}
+
+/// RDS for MySQL: AWS does not support integrations on both a primary and its read replica
+/// in the same Region. The other members are the instance's primary and its replicas.
+fn replica_conflict(snap: &Snapshot, list: &[Integration], mut ev: Evidence) -> Outcome {
+    let Some(me) = &snap.source.instance else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            "the source is not an RDS DB instance",
+            ev,
+        );
+    };
+    let others: Vec<&str> = me
+        .read_replica_source
+        .iter()
+        .chain(&me.read_replicas)
+        .map(String::as_str)
+        .collect();
+    ev.expected = Some("no integration on the instance's primary or read replicas".into());
+    let clashing: Vec<String> = list
+        .iter()
+        .filter(|i| !i.status.eq_ignore_ascii_case("deleting"))
+        .filter(|i| instance_of(&i.source_arn).is_some_and(|n| others.contains(&n)))
+        .map(|i| format!("{} (on {})", name(i), instance_of(&i.source_arn).unwrap_or("?")))
+        .collect();
+    ev.actual = Some(if clashing.is_empty() {
+        "none".into()
+    } else {
+        clashing.join(", ")
+    });
+    if clashing.is_empty() {
+        let scope = if others.is_empty() {
+            "it has no primary and no read replica".to_string()
+        } else {
+            format!("none on {}", others.join(", "))
+        };
+        Outcome::new(
+            Verdict::Pass,
+            format!("no integration on a replication partner of {}: {scope}", me.db_instance_identifier),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            Verdict::Violation,
+            format!(
+                "{} has an integration on its replication partner: {}; zero-ETL does not support integrations on both a primary and its read replica",
+                me.db_instance_identifier,
+                clashing.join(", ")
+            ),
+            ev,
+        )
+    }
+}
+
+/// RDS for PostgreSQL: a major version upgrade cannot run while an integration exists. A
+/// pending one is a warning: delete the integration first, or upgrade before creating it.
+fn major_upgrade(snap: &Snapshot) -> Outcome {
+    let mut ev = Evidence {
+        field: Some("PendingModifiedValues.EngineVersion".into()),
+        expected: Some("no major version upgrade pending".into()),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    let Some(me) = &snap.source.instance else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            "the source is not an RDS DB instance",
+            ev,
+        );
+    };
+    let major = |v: &str| v.split('.').next().unwrap_or("").to_string();
+    let pending = me
+        .pending_modified_values
+        .as_ref()
+        .and_then(|p| p.engine_version.clone());
+    ev.actual = Some(pending.clone().unwrap_or_else(|| "none".into()));
+    let Some(next) = pending.filter(|v| major(v) != major(&me.engine_version)) else {
+        return Outcome::new(
+            Verdict::Pass,
+            format!("no major version upgrade of {} is pending", me.db_instance_identifier),
+            ev,
+        );
+    };
+    let on_it = match &snap.integrations {
+        Fact::Ok(list) => list
+            .iter()
+            .filter(|i| i.source_arn == me.db_instance_arn)
+            .map(name)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Fact::Error(_) => String::new(),
+    };
+    let why = if on_it.is_empty() {
+        "upgrade before creating the integration, or the upgrade waits for the integration to be deleted".to_string()
+    } else {
+        format!("delete its integration ({on_it}) first, then upgrade and create it again")
+    };
+    Outcome::new(
+        Verdict::Violation,
+        format!(
+            "a major version upgrade of {} from {} to {next} is pending; {why}",
+            me.db_instance_identifier, me.engine_version
+        ),
+        ev,
+    )
 }
 
 fn name(i: &Integration) -> String {
