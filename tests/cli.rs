@@ -171,27 +171,36 @@ fn corrupt_snapshot_is_exit_2() {
 
 #[test]
 fn unsupported_engine_snapshot_is_exit_2() {
-    // Every engine rule would skip an RDS for PostgreSQL source: an empty report is no READY.
+    // Every rule would skip an engine no rule covers: an empty report is no READY.
     let text = std::fs::read_to_string(fixture("mysql-provisioned-ok.json")).unwrap();
     let path = temp(
-        "rds-postgres.json",
-        &text.replace("\"aurora-mysql\"", "\"postgres\""),
+        "rds-sqlserver.json",
+        &text.replace("\"aurora-mysql\"", "\"sqlserver-ee\""),
     );
     let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
-    assert_tool_error(&o, &["engine 'postgres'", "Aurora MySQL"]);
+    assert_tool_error(&o, &["engine 'sqlserver-ee'", "Aurora MySQL"]);
     // An engine no rule covers at all (RDS Custom for Oracle) is refused the same way.
     let path = temp(
         "rds-custom.json",
         &text.replace("\"aurora-mysql\"", "\"custom-oracle-ee\""),
     );
     let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
-    assert_tool_error(
-        &o,
-        &[
-            "engine 'custom-oracle-ee'",
-            "RDS for MySQL, PostgreSQL and Oracle",
-        ],
+    assert_tool_error(&o, &["engine 'custom-oracle-ee'", "RDS for MySQL, PostgreSQL and Oracle"]);
+    // A DB cluster of engine postgres is a Multi-AZ DB cluster: judged, and refused by ZQ011.
+    let path = temp(
+        "rds-postgres.json",
+        &text.replace("\"aurora-mysql\"", "\"postgres\""),
     );
+    let o = zetl(&["check", "--snapshot", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let zq011 = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ZQ011")
+        .expect("ZQ011 judges it");
+    assert_eq!(zq011["status"], "fail");
 }
 
 #[test]

@@ -1132,3 +1132,63 @@ async fn a_name_that_is_a_cluster_and_an_instance_asks_for_the_arn() {
         assert_eq!(doc["source"]["engine"], engine, "{arn}");
     }
 }
+
+/// A Multi-AZ DB cluster of RDS for MySQL (engine `mysql`) is read as the source with its DB
+/// cluster parameter group, and judged by the Multi-AZ rules, not the instance ones; one of
+/// RDS for PostgreSQL fails ZQ011 (zero-ETL takes a DB instance there).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_az_db_cluster_is_checked_as_the_source() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    w.rds
+        .create_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name("billing-mz-zetl")
+        .db_parameter_group_family("mysql8.0")
+        .description("zero-ETL parameters for billing-mz")
+        .send()
+        .await
+        .unwrap();
+    w.rds
+        .modify_db_cluster_parameter_group()
+        .db_cluster_parameter_group_name("billing-mz-zetl")
+        .parameters(immediate("binlog_format", "ROW"))
+        .parameters(immediate("binlog_row_image", "full"))
+        .send()
+        .await
+        .unwrap();
+    for (id, engine, version) in [
+        ("billing-mz", "mysql", "8.0.39"),
+        ("payments-mz", "postgres", "16.4"),
+    ] {
+        let mut c = w
+            .rds
+            .create_db_cluster()
+            .db_cluster_identifier(id)
+            .engine(engine)
+            .engine_version(version)
+            .master_username("admin")
+            .master_user_password("not-a-secret-1")
+            .db_cluster_instance_class("db.m5d.large")
+            .allocated_storage(100)
+            .storage_type("io1")
+            .iops(1000)
+            .backup_retention_period(7);
+        if engine == "mysql" {
+            c = c.db_cluster_parameter_group_name("billing-mz-zetl");
+        }
+        c.send().await.unwrap();
+    }
+    let (_, s) = rds_check(&moto, "billing-mz");
+    assert_eq!(s["ZY012"], "pass", "{s:?}");
+    assert_eq!(s["ZY013"], "pass", "billing-mz-zetl: {s:?}");
+    assert_eq!(s["ZY004"], "pass", "ROW in the cluster group: {s:?}");
+    assert_eq!(s["ZY016"], "pass", "{s:?}");
+    assert!(
+        !s.contains_key("ZY001") && !s.contains_key("ZY007"),
+        "instance rules do not judge a cluster: {s:?}"
+    );
+    let (code, s) = rds_check(&moto, "payments-mz");
+    assert_eq!(code, Some(1));
+    assert_eq!(s["ZQ011"], "fail", "{s:?}");
+}

@@ -24,7 +24,12 @@ fn applies_to(rule: &Rule) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    format!("{engines}; {targets}")
+    if a.sources.is_empty() {
+        format!("{engines}; {targets}")
+    } else {
+        let shapes: Vec<String> = a.sources.iter().map(|s| s.to_string()).collect();
+        format!("{engines} ({}); {targets}", shapes.join(", "))
+    }
 }
 
 pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {

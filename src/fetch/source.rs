@@ -289,13 +289,13 @@ fn checked(cl: &rds::DbCluster, source: &SourceRef) -> Result<DbCluster, FetchEr
             .into(),
         error: Box::new(e),
     })?;
-    // A DB cluster of a non-Aurora engine is a Multi-AZ DB cluster, which no rule covers yet.
-    if !cluster.engine.starts_with("aurora-")
+    // A DB cluster of a non-Aurora engine is a Multi-AZ DB cluster (MySQL or PostgreSQL).
+    let multi_az = matches!(cluster.engine.as_str(), "mysql" | "postgres");
+    if !(cluster.engine.starts_with("aurora-") || multi_az)
         || !SUPPORTED_ENGINES.contains(&cluster.engine.as_str())
     {
         return Err(FetchError::Unsupported(format!(
-            "DB cluster '{}' runs engine '{}'; zetl-preflight checks {SUPPORTED_SOURCES}, \
-             not Multi-AZ DB clusters yet",
+            "DB cluster '{}' runs engine '{}'; zetl-preflight checks {SUPPORTED_SOURCES}",
             cluster.db_cluster_identifier, cluster.engine
         )));
     }
@@ -337,6 +337,7 @@ fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
             })
             .collect(),
         backtrack_window: cl.backtrack_window(),
+        backup_retention_period: cl.backup_retention_period(),
         earliest_backtrack_time: cl.earliest_backtrack_time().map(|t| t.to_string()),
         backtrack_consumed_change_records: cl.backtrack_consumed_change_records(),
         cross_account_clone: cl.cross_account_clone(),

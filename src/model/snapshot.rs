@@ -26,8 +26,8 @@ pub const SUPPORTED_ENGINES: [&str; 10] = [
 ];
 
 /// The engines, named for people: what a refusal lists.
-pub const SUPPORTED_SOURCES: &str = "Aurora MySQL and Aurora PostgreSQL clusters and RDS for \
-    MySQL, PostgreSQL and Oracle DB instances";
+pub const SUPPORTED_SOURCES: &str = "Aurora MySQL and Aurora PostgreSQL clusters, RDS for \
+    MySQL, PostgreSQL and Oracle DB instances, and Multi-AZ DB clusters";
 
 /// Version of the snapshot file format. Bump on incompatible changes. Version 2 added the
 /// source's DB instance (RDS sources).
@@ -93,6 +93,43 @@ pub struct SourceSnapshot {
     /// DescribeEngineDefaultParameters. `None` for an Aurora cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<DbInstance>,
+}
+
+/// What kind of resource the source is: rules name the shapes they judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceShape {
+    /// An Aurora DB cluster.
+    AuroraCluster,
+    /// An RDS DB instance (RDS for MySQL, PostgreSQL, Oracle).
+    Instance,
+    /// A Multi-AZ DB cluster (RDS for MySQL or PostgreSQL with a writer and two readers).
+    MultiAzCluster,
+}
+
+impl std::fmt::Display for SourceShape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SourceShape::AuroraCluster => "aurora_cluster",
+            SourceShape::Instance => "instance",
+            SourceShape::MultiAzCluster => "multi_az_cluster",
+        })
+    }
+}
+
+impl SourceSnapshot {
+    /// The source's shape: a DB instance when one was read, else an Aurora cluster for an
+    /// `aurora-*` engine, else a Multi-AZ DB cluster. (A source that was not read counts as
+    /// an Aurora cluster: no shape-specific rule runs on it anyway.)
+    pub fn shape(&self) -> SourceShape {
+        if self.instance.is_some() {
+            SourceShape::Instance
+        } else if self.cluster.engine.is_empty() || self.cluster.engine.starts_with("aurora-") {
+            SourceShape::AuroraCluster
+        } else {
+            SourceShape::MultiAzCluster
+        }
+    }
 }
 
 /// An RDS DB instance as DescribeDBInstances reports it (the fields the rules read).
@@ -190,6 +227,9 @@ pub struct DbCluster {
     pub db_cluster_members: Vec<ClusterMember>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backtrack_window: Option<i64>,
+    /// A Multi-AZ DB cluster's automated backups (Aurora keeps them always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_retention_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub earliest_backtrack_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -228,6 +268,7 @@ impl DbCluster {
             db_cluster_parameter_group: String::new(),
             db_cluster_members: Vec::new(),
             backtrack_window: None,
+            backup_retention_period: None,
             earliest_backtrack_time: None,
             backtrack_consumed_change_records: None,
             cross_account_clone: None,

@@ -22,6 +22,7 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
     let a = &rule.applies_to;
     (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
+        && (a.sources.is_empty() || a.sources.contains(&snap.source.shape()))
 }
 
 /// Evaluate every applicable rule. Findings come in rule-code order.

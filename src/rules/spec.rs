@@ -96,6 +96,9 @@ pub struct AppliesTo {
     /// Target kinds; empty means all.
     #[serde(default)]
     pub targets: Vec<TargetKind>,
+    /// Source shapes (`aurora_cluster`, `instance`, `multi_az_cluster`); empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::model::SourceShape>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

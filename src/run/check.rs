@@ -132,9 +132,7 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
     })?;
     let engine = snap.source.cluster.engine.as_str();
     let unread = engine.is_empty() && snap.notes.iter().any(|n| n == SOURCE_NOT_READ);
-    // An RDS engine without its DB instance would be a Multi-AZ DB cluster: no rule covers it.
-    let rds_without_instance = !engine.starts_with("aurora-") && snap.source.instance.is_none();
-    if (!SUPPORTED_ENGINES.contains(&engine) || rds_without_instance) && !unread {
+    if !SUPPORTED_ENGINES.contains(&engine) && !unread {
         return Err(bad(format!(
             "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {}",
             snap.source.cluster.db_cluster_identifier,

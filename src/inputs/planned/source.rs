@@ -145,6 +145,7 @@ impl World {
             db_cluster_parameter_group: group_name,
             db_cluster_members: members,
             backtrack_window: c.int("backtrack_window").filter(|w| *w > 0),
+            backup_retention_period: None,
             earliest_backtrack_time: None,
             backtrack_consumed_change_records: None,
             cross_account_clone: None,

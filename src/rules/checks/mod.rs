@@ -134,6 +134,7 @@ kinds! {
     ResourcePolicy => resource_policy,
     Data => data,
     Integrations => integrations,
+    SourceShape => source_shape,
     /// Written `plan` by rules files before 0.2: still read.
     #[serde(alias = "plan")]
     Deployment => deployment,
