@@ -185,13 +185,25 @@ fn unsupported_engine_snapshot_is_exit_2() {
         &text.replace("\"aurora-mysql\"", "\"custom-oracle-ee\""),
     );
     let o = zetl(&["check", "--snapshot", path.to_str().unwrap()]);
-    assert_tool_error(&o, &["engine 'custom-oracle-ee'", "RDS for MySQL, PostgreSQL and Oracle"]);
+    assert_tool_error(
+        &o,
+        &[
+            "engine 'custom-oracle-ee'",
+            "RDS for MySQL, PostgreSQL and Oracle",
+        ],
+    );
     // A DB cluster of engine postgres is a Multi-AZ DB cluster: judged, and refused by ZQ011.
     let path = temp(
         "rds-postgres.json",
         &text.replace("\"aurora-mysql\"", "\"postgres\""),
     );
-    let o = zetl(&["check", "--snapshot", path.to_str().unwrap(), "--format", "json"]);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        path.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let zq011 = doc["findings"]

@@ -394,3 +394,22 @@ fn an_rds_instance_gets_a_db_parameter_group_and_its_own_reboot() {
         "{c:?}"
     );
 }
+
+/// An RDS instance whose group holds the right values but waits for a reboot: the plan is
+/// the instance's reboot alone.
+#[test]
+fn an_rds_instance_pending_reboot_plans_just_its_reboot() {
+    let mut s = snap("rds-postgres-ok.json");
+    if let Some(i) = &mut s.source.instance {
+        i.parameter_apply_status = Some("pending-reboot".into());
+    }
+    for m in &mut s.source.cluster.db_cluster_members {
+        m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+    }
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let automated: Vec<&str> = calls(&p).into_iter().filter(|c| *c != "manual").collect();
+    assert_eq!(automated, ["rds:RebootDBInstance"], "{:#?}", p.actions);
+    assert!(
+        matches!(&p.actions[0].op, Op::RebootDbInstance { instance } if instance == "payments-pg")
+    );
+}

@@ -360,3 +360,89 @@ async fn a_name_no_cluster_has_is_looked_up_as_an_instance() {
     assert!(err.contains("rds:DescribeDBInstances"), "{err}");
     assert!(err.contains("AccessDenied"), "{err}");
 }
+
+/// An RDS for PostgreSQL DB instance whose DB parameter group cannot be read (AccessDenied on
+/// DescribeDBParameters, throttling on DescribeEngineDefaultParameters): every parameter rule
+/// is unverified and names the call, never a pass; the rules on the instance itself are still
+/// judged.
+#[tokio::test]
+async fn an_rds_instance_whose_parameters_are_denied_is_unverified() {
+    use aws_sdk_rds::operation::describe_db_clusters::DescribeDBClustersError;
+    let no_db_cluster = mock!(aws_sdk_rds::Client::describe_db_clusters).then_error(|| {
+        DescribeDBClustersError::DbClusterNotFoundFault(
+            aws_sdk_rds::types::error::DbClusterNotFoundFault::builder()
+                .meta(meta(
+                    "DBClusterNotFoundFault",
+                    "DBCluster events-pg not found.",
+                ))
+                .build(),
+        )
+    });
+    let instance = mock!(aws_sdk_rds::Client::describe_db_instances).then_output(|| {
+        aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput::builder()
+            .db_instances(
+                aws_sdk_rds::types::DbInstance::builder()
+                    .db_instance_identifier("events-pg")
+                    .db_instance_arn("arn:aws:rds:us-east-1:123456789012:db:events-pg")
+                    .engine("postgres")
+                    .engine_version("16.4")
+                    .db_instance_status("available")
+                    .backup_retention_period(7)
+                    .storage_type("gp3")
+                    .db_parameter_groups(
+                        aws_sdk_rds::types::DbParameterGroupStatus::builder()
+                            .db_parameter_group_name("events-pg-zetl")
+                            .parameter_apply_status("in-sync")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let denied = mock!(aws_sdk_rds::Client::describe_db_parameters).then_error(|| {
+        aws_sdk_rds::operation::describe_db_parameters::DescribeDBParametersError::generic(meta(
+            "AccessDenied",
+            "not authorized to perform rds:DescribeDBParameters",
+        ))
+    });
+    let throttled = mock!(aws_sdk_rds::Client::describe_engine_default_parameters)
+        .sequence()
+        .error(|| {
+            aws_sdk_rds::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersError::generic(
+                meta("Throttling", "Rate exceeded"),
+            )
+        })
+        .repeatedly()
+        .build();
+    let mut rds = vec![no_db_cluster, instance, denied, throttled];
+    rds.extend(rds_rules());
+    let side = Side {
+        rds,
+        redshift: vec![no_cluster(), policy_ok()],
+        serverless: vec![workgroup_ok(), namespace_ok()],
+    };
+    let snap = side.fetch("analytics-wg").await.unwrap();
+    let findings: BTreeMap<String, zetl_preflight::model::Finding> =
+        evaluate(&snap, &RuleSet::embedded().unwrap())
+            .into_iter()
+            .map(|f| (f.rule.clone(), f))
+            .collect();
+    for code in ["ZQ001", "ZQ002", "ZQ003", "ZQ004", "ZQ005", "ZQ006"] {
+        let f = &findings[code];
+        assert_eq!(f.status, Status::Error, "{code}: {}", f.message);
+        assert_eq!(
+            f.evidence.failed_call.as_deref(),
+            Some("rds:DescribeDBParameters"),
+            "{code}: {}",
+            f.message
+        );
+    }
+    for code in ["ZY001", "ZY002", "ZY003", "ZQ007", "ZQ008", "ZQ009"] {
+        assert_eq!(
+            findings[code].status,
+            Status::Pass,
+            "{code}: {}",
+            findings[code].message
+        );
+    }
+}
