@@ -24,11 +24,16 @@ fn applies_to(rule: &Rule) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if a.sources.is_empty() {
-        format!("{engines}; {targets}")
+    let engines = if a.sources.is_empty() {
+        engines
     } else {
         let shapes: Vec<String> = a.sources.iter().map(|s| s.to_string()).collect();
-        format!("{engines} ({}); {targets}", shapes.join(", "))
+        format!("{engines} ({})", shapes.join(", "))
+    };
+    if a.regions.is_empty() {
+        format!("{engines}; {targets}")
+    } else {
+        format!("{engines}; {targets} in {}", a.regions.join(", "))
     }
 }
 

@@ -23,6 +23,7 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
     (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
         && (a.sources.is_empty() || a.sources.contains(&snap.source.shape()))
+        && (a.regions.is_empty() || a.regions.iter().any(|r| r == snap.target.region()))
 }
 
 /// Evaluate every applicable rule. Findings come in rule-code order.

@@ -99,6 +99,10 @@ pub struct AppliesTo {
     /// Source shapes (`aurora_cluster`, `instance`, `multi_az_cluster`); empty means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<crate::model::SourceShape>,
+    /// The target's Regions, where a requirement is documented for some Regions only (the
+    /// China Regions' pages); empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -47,7 +47,7 @@ fn backtrack(snap: &Snapshot) -> Outcome {
         return Outcome::new(
             Verdict::Violation,
             format!(
-                "backtrack is enabled on {} (BacktrackWindow {window} s), so enhanced binlog cannot be turned on",
+                "backtrack is enabled on {} (BacktrackWindow {window} s), so enhanced binlog cannot be turned on; {PUSHED_BY}",
                 c.db_cluster_identifier
             ),
             ev,
@@ -65,7 +65,7 @@ fn backtrack(snap: &Snapshot) -> Outcome {
         return Outcome::new(
             Verdict::Violation,
             format!(
-                "backtrack was enabled on {} ({}); BacktrackWindow is 0 now, but enhanced binlog cannot be turned on for a cluster that ever had backtrack",
+                "backtrack was enabled on {} ({}); BacktrackWindow is 0 now, but enhanced binlog cannot be turned on for a cluster that ever had backtrack; {PUSHED_BY}",
                 c.db_cluster_identifier,
                 traces.join(", ")
             ),
@@ -89,6 +89,9 @@ fn backtrack(snap: &Snapshot) -> Outcome {
     )
     .fix(UNKNOWN_HISTORY_FIX)
 }
+
+/// Who turns backtrack on without knowing it blocks zero-ETL, and what to ask them for.
+const PUSHED_BY: &str = "AWS Config's aurora-mysql-backtracking-enabled rule and Security Hub's control RDS.14 ask for backtrack: exempt this cluster from both before it is created (a Config remediation exception, a suppressed RDS.14 finding), or the next cluster gets it too";
 
 const UNKNOWN_HISTORY_FIX: &str = "# Nothing to change if {source_id} was never restored from a cluster or snapshot with backtrack: set the enhanced binlog parameters (ZM001) and this check passes once they are live.
 # If it was, enhanced binlog cannot be turned on: move the data into a new cluster that never had backtrack (logical dump and restore).";
