@@ -14,6 +14,11 @@
 //!   values match) and `Null: true` (true).
 //! - `ForAnyValue:` / `ForAllValues:` on a single-valued key behave like the plain operator
 //!   while the key is present.
+//! - On a multivalued key (`kms:GrantOperations`, `kms:EncryptionContextKeys`),
+//!   `ForAllValues:` holds when every request value matches one of the policy's values (and
+//!   when the request has no value), `ForAnyValue:` when at least one does; a negated
+//!   operator negates each value's match. A plain operator on a multivalued key is read as
+//!   `ForAnyValue:`.
 
 use super::document::ConditionEntry;
 use super::matching;
@@ -58,6 +63,8 @@ pub enum KeyValue {
     /// The key's value depends on something the tool cannot see (the caller's organization,
     /// network, time, tags, ...).
     Unknown,
+    /// A multivalued key with these values (`kms:GrantOperations`).
+    Many(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +95,8 @@ fn operator(name: &str) -> Operator {
     };
     let for_all = strip_prefix("ForAllValues:");
     if !for_all {
-        // ForAnyValue: over a single-valued key is the plain operator.
+        // ForAnyValue: over a single-valued key is the plain operator, and over a
+        // multivalued key the default reading of one.
         strip_prefix("ForAnyValue:");
     }
     let if_exists = rest.len() > 8 && rest[rest.len() - 8..].eq_ignore_ascii_case("IfExists");
@@ -158,6 +166,22 @@ pub fn evaluate(entry: &ConditionEntry, value: &KeyValue) -> (Tri, Option<String
         );
     };
     match value {
+        KeyValue::Many(values) => {
+            if base == Base::Null {
+                let wants_absent = entry.values.iter().any(|x| x.eq_ignore_ascii_case("true"));
+                return (Tri::from_bool(wants_absent == values.is_empty()), None);
+            }
+            // Each request value's own answer: matches one of the policy's values (negated:
+            // matches none).
+            let each = |v: &String| entry.values.iter().any(|p| matches(base, p, v)) != op.negated;
+            let holds = if op.for_all {
+                values.iter().all(each)
+            } else {
+                // ForAnyValue:, and a plain operator on a multivalued key.
+                values.iter().any(each)
+            };
+            (Tri::from_bool(holds), None)
+        }
         KeyValue::PresentOrAbsent(v) => {
             let present = evaluate(entry, &KeyValue::Present(v.clone())).0;
             let absent = evaluate(entry, &KeyValue::Absent).0;

@@ -23,6 +23,9 @@ pub enum Principal<'a> {
     Service(&'a str),
     /// Some IAM principal (root, role or user) of this account; which one is not known.
     Account(&'a str),
+    /// This IAM principal (a role or user ARN): a statement naming it, or its account (which
+    /// delegates to the account's IAM policies), covers it.
+    Arn(&'a str),
 }
 
 /// The request's context keys. Keys compare case-insensitively; a key not set here is one
@@ -30,6 +33,9 @@ pub enum Principal<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     keys: BTreeMap<String, KeyValue>,
+    /// Key prefixes whose unset keys the request is known not to carry
+    /// (`kms:EncryptionContext:` beyond the integration's pairs).
+    absent_prefixes: Vec<String>,
 }
 
 impl Context {
@@ -42,11 +48,19 @@ impl Context {
         self
     }
 
+    /// Every key starting with `prefix` that is not set is absent from the request.
+    pub fn absent_beyond(mut self, prefix: &str) -> Context {
+        self.absent_prefixes.push(prefix.to_ascii_lowercase());
+        self
+    }
+
     pub fn get(&self, key: &str) -> KeyValue {
-        self.keys
-            .get(&key.to_ascii_lowercase())
-            .cloned()
-            .unwrap_or(KeyValue::Unknown)
+        let key = key.to_ascii_lowercase();
+        match self.keys.get(&key) {
+            Some(v) => v.clone(),
+            None if self.absent_prefixes.iter().any(|p| key.starts_with(p)) => KeyValue::Absent,
+            None => KeyValue::Unknown,
+        }
     }
 }
 
@@ -72,6 +86,9 @@ pub struct Applies {
     pub narrowed_to: Option<String>,
     /// The principal element covers everyone (`"*"`).
     pub anyone: bool,
+    /// A specific principal is covered through its account (root or account id): the key or
+    /// resource policy delegates to the account's IAM policies.
+    pub delegated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +105,8 @@ pub enum Decision {
 
 enum PrincipalMatch {
     All,
+    /// Through its account: IAM decides.
+    Delegated,
     Part(String),
     No,
 }
@@ -109,6 +128,17 @@ fn principal_match(p: &Principals, req: Principal) -> PrincipalMatch {
         Principal::Service(s) => {
             if p.service.iter().any(|x| x.eq_ignore_ascii_case(s)) {
                 PrincipalMatch::All
+            } else {
+                PrincipalMatch::No
+            }
+        }
+        Principal::Arn(arn) => {
+            if p.aws.iter().any(|e| e == arn) {
+                return PrincipalMatch::All;
+            }
+            let account = Arn::parse(arn).map(|a| a.account).unwrap_or_default();
+            if p.aws.iter().any(|e| root_or_account(e, &account)) {
+                PrincipalMatch::Delegated
             } else {
                 PrincipalMatch::No
             }
@@ -137,6 +167,7 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
         misses: Vec::new(),
         narrowed_to: None,
         anyone: false,
+        delegated: false,
     };
     // Principal / NotPrincipal.
     let principal = match (&stmt.principal, &stmt.not_principal) {
@@ -144,6 +175,10 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
             out.anyone = p.anyone;
             match principal_match(p, req.principal) {
                 PrincipalMatch::All => Tri::True,
+                PrincipalMatch::Delegated => {
+                    out.delegated = true;
+                    Tri::True
+                }
                 PrincipalMatch::Part(who) if stmt.effect == Effect::Allow => {
                     out.narrowed_to = Some(who);
                     Tri::True
@@ -159,6 +194,12 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
         }
         (None, Some(np)) => match principal_match(np, req.principal) {
             PrincipalMatch::All => Tri::False,
+            PrincipalMatch::Delegated => {
+                out.unsure.push(
+                    "its NotPrincipal names the principal's account; whether that excludes the principal is not judged".to_string(),
+                );
+                Tri::Unknown
+            }
             PrincipalMatch::Part(who) => {
                 out.unsure.push(format!(
                     "its NotPrincipal excludes {who}; whether that is the principal that creates the integration is not known"

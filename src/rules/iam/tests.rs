@@ -83,3 +83,68 @@ fn condition_keys_compare_case_insensitively() {
     );
     assert_eq!(d, Decision::Allowed { statement: 0 });
 }
+
+#[test]
+fn multivalued_keys_follow_the_set_operators() {
+    // Multiple-keys-and-values page: ForAllValues holds when every request value is among
+    // the policy's; ForAnyValue when one is.
+    use super::document::ConditionEntry;
+    let entry = |op: &str| ConditionEntry {
+        operator: op.into(),
+        key: "kms:GrantOperations".into(),
+        values: vec![
+            "Decrypt".into(),
+            "GenerateDataKey".into(),
+            "CreateGrant".into(),
+        ],
+    };
+    let ops = |v: &[&str]| KeyValue::Many(v.iter().map(|s| s.to_string()).collect());
+    let all = entry("ForAllValues:StringEquals");
+    assert_eq!(
+        condition::evaluate(&all, &ops(&["Decrypt", "CreateGrant"])).0,
+        Tri::True
+    );
+    assert_eq!(
+        condition::evaluate(&all, &ops(&["Decrypt", "Encrypt"])).0,
+        Tri::False
+    );
+    assert_eq!(
+        condition::evaluate(&all, &ops(&[])).0,
+        Tri::True,
+        "no values: all match"
+    );
+    let any = entry("ForAnyValue:StringEquals");
+    assert_eq!(
+        condition::evaluate(&any, &ops(&["Encrypt", "Decrypt"])).0,
+        Tri::True
+    );
+    assert_eq!(condition::evaluate(&any, &ops(&["Encrypt"])).0, Tri::False);
+}
+
+#[test]
+fn a_named_principal_is_covered_by_its_arn_or_through_its_account() {
+    let role = "arn:aws:iam::123456789012:role/deployer";
+    let req = |p: &'static str| Request {
+        principal: Principal::Arn(p),
+        action: "kms:CreateGrant",
+        resources: vec![],
+        context: Context::new(),
+    };
+    let by_arn = parse(
+        r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/deployer"},"Action":"kms:*","Resource":"*"}}"#,
+    )
+    .unwrap();
+    let (d, a) = evaluate(&by_arn, &req(role));
+    assert_eq!(d, Decision::Allowed { statement: 0 });
+    assert!(!a[0].delegated);
+    // The key policy's usual first statement: the account root, which delegates to IAM.
+    let root = parse(
+        r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}}"#,
+    )
+    .unwrap();
+    let (d, a) = evaluate(&root, &req(role));
+    assert_eq!(d, Decision::Allowed { statement: 0 });
+    assert!(a[0].delegated, "IAM decides");
+    let other = evaluate(&root, &req("arn:aws:iam::999999999999:role/deployer")).0;
+    assert_eq!(other, Decision::ImplicitDeny);
+}
