@@ -680,7 +680,15 @@ async fn read_all(
     let cache =
         (pairs.len() > 1).then(|| Arc::new(zetl_preflight::fetch::cache::ReadCache::default()));
     let mut out = Vec::new();
-    run::each_snapshot(cache, clients, pairs, 4, None, |_, snap| out.push(snap)).await;
+    run::each_snapshot(
+        cache,
+        clients,
+        pairs,
+        4,
+        &run::Extras::default(),
+        |_, snap| out.push(snap),
+    )
+    .await;
     out
 }
 

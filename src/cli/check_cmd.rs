@@ -64,13 +64,29 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            let data = data(args, &settings)?;
+            let extras = crate::run::Extras {
+                data: data(args, &settings)?,
+                key: args
+                    .key
+                    .kms_key
+                    .as_ref()
+                    .map(|k| crate::fetch::kms::KeyChoice {
+                        key: k.clone(),
+                        encryption_context: args.key.encryption_context.iter().cloned().collect(),
+                    }),
+            };
+            if pairs.len() > 1 && extras.key.is_some() {
+                return Err(CliError::Usage(format!(
+                    "--kms-key names one integration's key, but the config file lists {} pairs; pass --source and --target",
+                    pairs.len()
+                )));
+            }
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.
             let identity = runtime()?.block_on(read_pairs(
                 &settings,
                 &pairs,
-                data.as_ref(),
+                &extras,
                 args.concurrency,
                 |snap| {
                     let snap = snap.map_err(CliError::from).and_then(|mut s| {

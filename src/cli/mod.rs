@@ -183,6 +183,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub data: DataArgs,
     #[command(flatten)]
+    pub key: KeyArgs,
+    #[command(flatten)]
     pub fix: FixArgs,
 }
 
@@ -286,6 +288,27 @@ pub struct DataArgs {
     /// The database user (default: the URL's, else the cluster's master user).
     #[arg(long, value_name = "NAME", requires = "data")]
     pub db_user: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Encryption")]
+pub struct KeyArgs {
+    /// The customer managed KMS key the integration will use (key id, key ARN, alias or
+    /// alias ARN) [default: the existing integration's KMSKeyId, else the AWS owned key,
+    /// which needs nothing].
+    #[arg(long, value_name = "KEY")]
+    pub kms_key: Option<String>,
+    /// A pair of the integration's additional encryption context (repeat it; at most 6).
+    #[arg(long, value_name = "KEY=VALUE", requires = "kms_key", value_parser = context_pair)]
+    pub encryption_context: Vec<(String, String)>,
+}
+
+/// `KEY=VALUE`.
+fn context_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not KEY=VALUE")),
+    }
 }
 
 #[derive(Debug, Args)]

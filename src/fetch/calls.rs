@@ -29,6 +29,9 @@ pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
 /// Who is acting (the identity line). Optional: without it only that line is dropped.
 pub const GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+/// The integration's KMS key (`--kms-key`, or the existing integration's KMSKeyId).
+pub const DESCRIBE_KEY: &str = "kms:DescribeKey";
+pub const GET_KEY_POLICY: &str = "kms:GetKeyPolicy";
 /// `check --data`: the database password from a secret (`--db-secret`, or the cluster's
 /// RDS-managed master user secret).
 pub const GET_SECRET_VALUE: &str = "secretsmanager:GetSecretValue";
@@ -58,6 +61,8 @@ pub const READ: &[&str] = &[
     LIST_WORKGROUPS,
     LIST_NAMESPACES,
     GET_CALLER_IDENTITY,
+    DESCRIBE_KEY,
+    GET_KEY_POLICY,
 ];
 
 /// The call behind each optional read.
@@ -72,6 +77,7 @@ pub fn optional(r: crate::model::reads::Optional) -> &'static str {
         O::Integrations => DESCRIBE_INTEGRATIONS,
         O::TargetParameters => DESCRIBE_CLUSTER_PARAMETERS,
         O::ResourcePolicy => GET_RESOURCE_POLICY,
+        O::KmsKey => DESCRIBE_KEY,
     }
 }
 

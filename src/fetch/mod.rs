@@ -8,6 +8,7 @@ pub mod cache;
 pub mod calls;
 pub mod clients;
 pub mod error;
+pub mod kms;
 pub mod redshift_data;
 pub mod refs;
 pub mod source;
@@ -69,5 +70,6 @@ pub async fn snapshot(
         target,
         integrations,
         deployment: None,
+        kms_key: None,
     })
 }

@@ -521,6 +521,11 @@ pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
                     .map(|s| s.as_str().to_string())
                     .unwrap_or_default(),
                 data_filter: i.data_filter().map(str::to_string),
+                kms_key_id: i.kms_key_id().map(str::to_string),
+                additional_encryption_context: i
+                    .additional_encryption_context()
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
                 errors: i
                     .errors()
                     .iter()

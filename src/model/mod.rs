@@ -8,6 +8,7 @@ pub mod fact;
 pub mod family;
 pub mod finding;
 pub mod identity;
+pub mod kms;
 pub mod reads;
 pub mod schema;
 pub mod snapshot;
@@ -25,6 +26,7 @@ pub use finding::{
     DataObject, Evidence, Finding, Severity, Status, Summary, Suppressed, ValueSource,
 };
 pub use identity::Identity;
+pub use kms::{KeyDescription, KmsKey};
 pub use schema::{ColumnFacts, DatabaseFacts, Dialect, SchemaFacts, TableFacts, TableKind};
 pub use snapshot::*;
 pub use tables::{TableState, TableStates};

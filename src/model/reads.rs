@@ -25,10 +25,12 @@ pub enum Optional {
     TargetParameters,
     /// The namespace resource policy (GetResourcePolicy).
     ResourcePolicy,
+    /// The integration's KMS key and its key policy (DescribeKey, GetKeyPolicy).
+    KmsKey,
 }
 
 impl Optional {
-    pub const ALL: [Optional; 8] = [
+    pub const ALL: [Optional; 9] = [
         Optional::SourceCluster,
         Optional::SourceParameters,
         Optional::EngineDefaults,
@@ -37,16 +39,17 @@ impl Optional {
         Optional::Integrations,
         Optional::TargetParameters,
         Optional::ResourcePolicy,
+        Optional::KmsKey,
     ];
 
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         1 << (self as u8)
     }
 }
 
 /// A set of optional reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wanted(u8);
+pub struct Wanted(u16);
 
 impl Default for Wanted {
     /// Everything: what a run without a rule selection reads.
@@ -56,7 +59,7 @@ impl Default for Wanted {
 }
 
 impl Wanted {
-    pub const ALL: Wanted = Wanted(0b1111_1111);
+    pub const ALL: Wanted = Wanted(0b1_1111_1111);
     pub const NONE: Wanted = Wanted(0);
 
     pub fn of(reads: &[Optional]) -> Wanted {
@@ -145,6 +148,12 @@ pub fn narrowed(
     }
     if gone(Optional::Integrations) {
         s.integrations = Fact::Error(err(Optional::Integrations));
+    }
+    if gone(Optional::KmsKey) {
+        if let Some(k) = &mut s.kms_key {
+            k.description = Fact::Error(err(Optional::KmsKey));
+            k.policy = Fact::Error(not_read("kms:GetKeyPolicy"));
+        }
     }
     match &mut s.target {
         TargetSnapshot::Provisioned(p) => {

@@ -64,6 +64,9 @@ pub struct Snapshot {
     /// Serialized as `plan`, the key snapshots have always used.
     #[serde(rename = "plan")]
     pub deployment: Option<super::deployment::DeploymentFacts>,
+    /// The integration's customer managed KMS key; absent: the AWS owned key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<super::kms::KmsKey>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)
@@ -529,6 +532,11 @@ pub struct Integration {
     pub data_filter: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<IntegrationError>,
+    /// A customer managed KMS key; absent: the AWS owned key.
+    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub additional_encryption_context: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -55,6 +55,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "rules/rds-oracle.toml",
         include_str!("../../rules/rds-oracle.toml"),
     ),
+    ("rules/kms.toml", include_str!("../../rules/kms.toml")),
     (
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),

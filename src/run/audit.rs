@@ -215,6 +215,8 @@ async fn candidates<C: Clients>(
                     status: "(not created)".into(),
                     data_filter: None,
                     errors: Vec::new(),
+                    kms_key_id: None,
+                    additional_encryption_context: Default::default(),
                 },
                 pair: Ok((source_ref, target_ref.clone())),
                 candidate: true,
@@ -389,9 +391,14 @@ impl<C: Clients + 'static> Discovery<C> {
                     .pair
                     .as_ref()
                     .expect("only checkable pairs are discovered");
-                let snap =
-                    super::read_pair(clients.as_ref(), Some(cache.clone()), source, target, None)
-                        .await;
+                let snap = super::read_pair(
+                    clients.as_ref(),
+                    Some(cache.clone()),
+                    source,
+                    target,
+                    &super::Extras::default(),
+                )
+                .await;
                 let states = match (&snap, tables.as_deref()) {
                     (Ok(s), Some(opts)) => Some(table_state(clients.as_ref(), f, s, opts).await),
                     _ => None,

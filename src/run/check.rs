@@ -35,7 +35,7 @@ pub fn data_options(opts: fetch::sql::DataOptions) -> Result<fetch::sql::DataOpt
 pub async fn read_pairs(
     settings: &Settings,
     pairs: &[Pair],
-    data: Option<&fetch::sql::DataOptions>,
+    extras: &super::Extras,
     concurrency: usize,
     mut sink: impl FnMut(Result<Snapshot, fetch::FetchError>),
 ) -> Result<Option<Identity>, Error> {
@@ -63,7 +63,7 @@ pub async fn read_pairs(
     // Who is acting is read alongside the pairs, not before them.
     let (identity, ()) = tokio::join!(
         who_is_acting(&sdk),
-        super::each_snapshot(cache, clients, &refs, concurrency, data, |i, snap| {
+        super::each_snapshot(cache, clients, &refs, concurrency, extras, |i, snap| {
             sink(snap);
             if let Some(b) = &bar {
                 b.update(i + 1, total);

@@ -187,13 +187,22 @@ pub async fn list_shared_regions<C: Clients>(
     }
 }
 
-/// Read one pair, through `cache` when there is one, with its catalog when `data` asks.
+/// What a pair's read takes beyond the pair: the catalog (`--data`) and the KMS key
+/// (`--kms-key`; without it, the existing integration's).
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    pub data: Option<DataOptions>,
+    pub key: Option<fetch::kms::KeyChoice>,
+}
+
+/// Read one pair, through `cache` when there is one, with its catalog when `extras.data`
+/// asks, and its integration's KMS key when it has one.
 pub async fn read_pair<C: Clients>(
     clients: &C,
     cache: Option<Arc<ReadCache>>,
     source: &SourceRef,
     target: &TargetRef,
-    data: Option<&DataOptions>,
+    extras: &Extras,
 ) -> Result<Snapshot, FetchError> {
     let (mut src, mut tgt) = clients.for_pair(source, target);
     if let Some(cache) = cache {
@@ -201,8 +210,25 @@ pub async fn read_pair<C: Clients>(
         tgt = tgt.with_cache(cache);
     }
     let mut snap = fetch::snapshot(&src, &tgt, source, target).await;
-    if let (Ok(s), Some(opts)) = (&mut snap, data) {
-        fetch::sql::attach(s, opts, clients.sdk()).await;
+    if let Ok(s) = &mut snap {
+        if let Some(opts) = &extras.data {
+            fetch::sql::attach(s, opts, clients.sdk()).await;
+        }
+        if let Some((choice, origin)) = fetch::kms::choose(s, extras.key.as_ref()) {
+            s.kms_key = Some(match clients.sdk() {
+                Some(sdk) => {
+                    let cfg = sdk
+                        .to_builder()
+                        .region(aws_config::Region::new(src.region()))
+                        .build();
+                    let client = aws_sdk_kms::Client::new(&cfg);
+                    fetch::kms::read(&client, &choice, &origin, src.wanted).await
+                }
+                None => {
+                    fetch::kms::unread(&choice, &origin, "no AWS configuration to read it with")
+                }
+            });
+        }
     }
     snap
 }
@@ -216,20 +242,24 @@ pub async fn each_snapshot<C: Clients + 'static>(
     clients: Arc<C>,
     pairs: &[(SourceRef, TargetRef)],
     concurrency: usize,
-    data: Option<&DataOptions>,
+    extras: &Extras,
     sink: impl FnMut(usize, Result<Snapshot, FetchError>),
 ) {
     if let Some(cache) = &cache {
         list_shared_regions(cache, clients.as_ref(), pairs).await;
     }
     let pairs: Arc<[(SourceRef, TargetRef)]> = pairs.into();
-    let data = data.cloned().map(Arc::new);
+    let extras = Arc::new(extras.clone());
     let task = |i: usize| {
-        let (clients, cache, pairs, data) =
-            (clients.clone(), cache.clone(), pairs.clone(), data.clone());
+        let (clients, cache, pairs, extras) = (
+            clients.clone(),
+            cache.clone(),
+            pairs.clone(),
+            extras.clone(),
+        );
         async move {
             let (source, target) = &pairs[i];
-            read_pair(clients.as_ref(), cache, source, target, data.as_deref()).await
+            read_pair(clients.as_ref(), cache, source, target, &extras).await
         }
     };
     ordered::ordered(pairs.len(), concurrency, task, sink).await;

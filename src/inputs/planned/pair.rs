@@ -110,5 +110,6 @@ pub(super) fn snapshot(
         schema: None,
         notes: region_note(&plan).into_iter().collect(),
         deployment: Some(plan),
+        kms_key: None,
     }
 }

@@ -135,6 +135,7 @@ kinds! {
     Data => data,
     Integrations => integrations,
     SourceShape => source_shape,
+    KmsKey => kms_key,
     /// Written `plan` by rules files before 0.2: still read.
     #[serde(alias = "plan")]
     Deployment => deployment,

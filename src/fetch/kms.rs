@@ -1,0 +1,140 @@
+//! The integration's KMS key: which key (`--kms-key`, else the existing integration's
+//! KMSKeyId), kms:DescribeKey and kms:GetKeyPolicy. A failed read is the fact's error.
+
+use std::collections::BTreeMap;
+
+use crate::model::reads::{not_read, Optional, Wanted};
+use crate::model::{CallError, Fact, KeyDescription, KmsKey, Snapshot};
+
+use super::calls;
+use super::error::call_error;
+
+/// The key a person named for a pair, with the encryption context the integration will use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KeyChoice {
+    pub key: String,
+    pub encryption_context: BTreeMap<String, String>,
+}
+
+/// The pair's key: `given`, else the KMS key of the existing integration between the pair.
+/// `None`: the AWS owned key.
+pub fn choose(snap: &Snapshot, given: Option<&KeyChoice>) -> Option<(KeyChoice, String)> {
+    if let Some(g) = given {
+        return Some((g.clone(), "--kms-key".into()));
+    }
+    let target = snap.target.namespace_arn()?;
+    let list = snap.integrations.ok()?;
+    let i = list
+        .iter()
+        .find(|i| i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == target)?;
+    let key = i.kms_key_id.clone()?;
+    let name = i
+        .integration_name
+        .clone()
+        .unwrap_or_else(|| "the existing integration".into());
+    Some((
+        KeyChoice {
+            key,
+            encryption_context: i.additional_encryption_context.clone(),
+        },
+        format!("the KMSKeyId of integration {name}"),
+    ))
+}
+
+/// The key as a run that could not read it holds it: named, both facts failed for `why`.
+pub fn unread(choice: &KeyChoice, origin: &str, why: &str) -> KmsKey {
+    let err = |call: &str| CallError::new(call, None, format!("not read: {why}"));
+    KmsKey {
+        given: choice.key.clone(),
+        origin: origin.to_string(),
+        description: Fact::Error(err(calls::DESCRIBE_KEY)),
+        policy: Fact::Error(err(calls::GET_KEY_POLICY)),
+        encryption_context: choice.encryption_context.clone(),
+    }
+}
+
+/// DescribeKey and GetKeyPolicy of `choice.key` (GetKeyPolicy takes the key's ARN, which
+/// DescribeKey gives for an alias too).
+pub async fn read(
+    client: &aws_sdk_kms::Client,
+    choice: &KeyChoice,
+    origin: &str,
+    wanted: Wanted,
+) -> KmsKey {
+    let mut key = KmsKey {
+        given: choice.key.clone(),
+        origin: origin.to_string(),
+        description: Fact::Error(not_read(calls::DESCRIBE_KEY)),
+        policy: Fact::Error(not_read(calls::GET_KEY_POLICY)),
+        encryption_context: choice.encryption_context.clone(),
+    };
+    if !wanted.wants(Optional::KmsKey) {
+        return key;
+    }
+    let described = client
+        .describe_key()
+        .key_id(&choice.key)
+        .send()
+        .await
+        .map_err(|e| call_error(calls::DESCRIBE_KEY, e))
+        .and_then(|o| {
+            let m = o.key_metadata().ok_or_else(|| {
+                CallError::new(
+                    calls::DESCRIBE_KEY,
+                    Some("IncompleteAnswer"),
+                    "the answer has no KeyMetadata",
+                )
+            })?;
+            Ok(KeyDescription {
+                key_id: m.key_id().to_string(),
+                arn: m.arn().unwrap_or_default().to_string(),
+                key_state: m
+                    .key_state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                key_manager: m
+                    .key_manager()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                key_spec: m
+                    .key_spec()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                key_usage: m
+                    .key_usage()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            })
+        });
+    let policy_key = match &described {
+        Ok(d) if !d.arn.is_empty() => d.arn.clone(),
+        _ => choice.key.clone(),
+    };
+    key.policy = if policy_key.starts_with("alias/") || policy_key.contains(":alias/") {
+        Fact::Error(CallError::new(
+            calls::GET_KEY_POLICY,
+            None,
+            "not read: the alias could not be resolved to a key (DescribeKey failed)",
+        ))
+    } else {
+        client
+            .get_key_policy()
+            .key_id(policy_key)
+            .policy_name("default")
+            .send()
+            .await
+            .map_err(|e| call_error(calls::GET_KEY_POLICY, e))
+            .and_then(|o| {
+                o.policy().map(str::to_string).ok_or_else(|| {
+                    CallError::new(
+                        calls::GET_KEY_POLICY,
+                        Some("IncompleteAnswer"),
+                        "the answer has no Policy",
+                    )
+                })
+            })
+            .into()
+    };
+    key.description = described.into();
+    key
+}

@@ -1,0 +1,513 @@
+//! `kind = "kms_key"`: the integration's customer managed KMS key. Whether the key can be
+//! used (enabled, customer managed, symmetric, in the source's Region), and whether its key
+//! policy lets Redshift and the creator make the grants an integration needs, evaluated with
+//! the IAM evaluator as AWS documents the policy on the "creating an integration" pages.
+//! No key: the AWS owned key, which needs nothing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::arn::{account_of, region_of};
+use crate::model::reads::{Optional, Wanted};
+use crate::model::{Evidence, Fact, KeyDescription, KmsKey, Snapshot, ValueSource};
+use crate::rules::iam::condition::KeyValue;
+use crate::rules::iam::{self, Context, Decision, Principal, Request};
+use crate::rules::outcome::{Outcome, Verdict};
+
+use super::{About, Kind, Reads};
+
+/// The grant operations the documented key policy allows Redshift.
+pub const GRANT_OPERATIONS: [&str; 3] = ["Decrypt", "GenerateDataKey", "CreateGrant"];
+
+/// At most this many user pairs of additional encryption context (RDS adds two of its own).
+pub const MAX_CONTEXT_PAIRS: usize = 6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyCheck {
+    /// Enabled, customer managed, symmetric encryption, in the source's Region.
+    Usable,
+    /// The key policy lets `redshift.amazonaws.com` create the integration's grant.
+    RedshiftGrant,
+    /// The key policy lets the creator create a grant through RDS and describe the key.
+    CreatorGrant,
+    /// Redshift's grant is no broader than the documented operations.
+    GrantScope,
+    /// At most six user pairs of encryption context.
+    ContextPairs,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub check: KeyCheck,
+}
+
+pub const ABOUT: About = About {
+    name: "kms_key",
+    fields: "`check = \"usable\" \\| \"redshift_grant\" \\| \"creator_grant\" \\| \"grant_scope\" \\| \"context_pairs\"`",
+    checks: "the integration's customer managed KMS key and its key policy (`--kms-key`, or the existing integration's)",
+};
+
+impl Kind for Spec {
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::KmsKey, Optional::Integrations])
+    }
+
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        let Some(key) = &snap.kms_key else {
+            return Outcome::new(
+                Verdict::NotApplicable,
+                "no customer managed KMS key: the integration uses the AWS owned key, which needs nothing",
+                Evidence::default(),
+            );
+        };
+        match self.check {
+            KeyCheck::Usable => usable(snap, key),
+            KeyCheck::RedshiftGrant => redshift_grant(snap, key),
+            KeyCheck::CreatorGrant => creator_grant(snap, key),
+            KeyCheck::GrantScope => grant_scope(snap, key),
+            KeyCheck::ContextPairs => context_pairs(key),
+        }
+    }
+
+    fn resource(&self, snap: &Snapshot) -> String {
+        snap.kms_key
+            .as_ref()
+            .map(|k| match &k.description {
+                Fact::Ok(d) => d.arn.clone(),
+                Fact::Error(_) => k.given.clone(),
+            })
+            .unwrap_or_else(|| super::source_resource(snap))
+    }
+
+    fn reads(&self) -> Reads {
+        // DescribeKey and GetKeyPolicy are facts of the snapshot: a failed read is in it.
+        Reads::Facts
+    }
+}
+
+fn unread(what: &str, key: &KmsKey, e: &crate::model::CallError) -> Outcome {
+    Outcome::unknown(
+        format!("cannot read {what} of KMS key {}: {}", key.given, e.describe()),
+        Evidence {
+            failed_call: Some(e.call.clone()),
+            actual_source: Some(ValueSource::Unknown),
+            ..Default::default()
+        },
+    )
+}
+
+fn usable(snap: &Snapshot, key: &KmsKey) -> Outcome {
+    let d = match &key.description {
+        Fact::Ok(d) => d,
+        Fact::Error(e) => return unread("the description", key, e),
+    };
+    let source_region = region_of(&snap.source.cluster.db_cluster_arn)
+        .unwrap_or_else(|| snap.source.region.clone());
+    let key_region = region_of(&d.arn).unwrap_or_default();
+    let mut problems = Vec::new();
+    if d.key_state != "Enabled" {
+        problems.push(format!("its state is {}, not Enabled", d.key_state));
+    }
+    if d.key_manager != "CUSTOMER" {
+        problems.push(format!(
+            "it is managed by {} (an AWS managed key cannot be given to an integration; use a customer managed key, or none for the AWS owned key)",
+            d.key_manager
+        ));
+    }
+    if d.key_spec != "SYMMETRIC_DEFAULT" || d.key_usage != "ENCRYPT_DECRYPT" {
+        problems.push(format!(
+            "it is a {} key for {}, not a symmetric encryption key",
+            d.key_spec, d.key_usage
+        ));
+    }
+    if !key_region.is_empty() && key_region != source_region {
+        problems.push(format!(
+            "it is in {key_region}, and the source in {source_region}"
+        ));
+    }
+    let ev = Evidence {
+        field: Some("KeyMetadata".into()),
+        expected: Some(
+            "Enabled, CUSTOMER, SYMMETRIC_DEFAULT for ENCRYPT_DECRYPT, in the source's Region"
+                .into(),
+        ),
+        actual: Some(format!(
+            "{}, {}, {} for {}, in {key_region}",
+            d.key_state, d.key_manager, d.key_spec, d.key_usage
+        )),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    if problems.is_empty() {
+        Outcome::new(
+            Verdict::Pass,
+            format!(
+                "KMS key {} ({}) is an enabled customer managed symmetric key in {key_region}",
+                d.key_id, key.origin
+            ),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            Verdict::Violation,
+            format!(
+                "KMS key {} ({}) cannot encrypt the integration: {}",
+                key.given,
+                key.origin,
+                problems.join("; ")
+            ),
+            ev,
+        )
+    }
+}
+
+/// The key's policy, parsed; or why not.
+fn policy(key: &KmsKey) -> Result<(Vec<iam::Statement>, &KeyDescription), Box<Outcome>> {
+    let d = match &key.description {
+        Fact::Ok(d) => d,
+        Fact::Error(e) => return Err(Box::new(unread("the description", key, e))),
+    };
+    let text = match &key.policy {
+        Fact::Ok(t) => t,
+        Fact::Error(e) => return Err(Box::new(unread("the key policy", key, e))),
+    };
+    iam::parse(text).map(|s| (s, d)).map_err(|e| {
+        Box::new(Outcome::unknown(
+            format!("the key policy of {} cannot be read as a policy: {e}", d.key_id),
+            Evidence::default(),
+        ))
+    })
+}
+
+/// The integration's ARN as the grant carries it: the existing integration's, else a new one
+/// of the source's account and Region (its id is not known before it exists).
+fn integration_arn(snap: &Snapshot) -> String {
+    let existing = snap.integrations.ok().and_then(|list| {
+        let target = snap.target.namespace_arn()?;
+        list.iter()
+            .find(|i| {
+                i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == target
+            })
+            .and_then(|i| i.integration_arn.clone())
+    });
+    existing.unwrap_or_else(|| {
+        format!(
+            "arn:aws:rds:{}:{}:integration:new-integration",
+            snap.source.region,
+            account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default()
+        )
+    })
+}
+
+/// The encryption context Redshift's grant carries: the user pairs and the two RDS adds.
+fn grant_context(snap: &Snapshot, key: &KmsKey) -> BTreeMap<String, String> {
+    let mut c = key.encryption_context.clone();
+    c.insert("aws:redshift:integration:arn".into(), integration_arn(snap));
+    c.insert("aws:servicename:id".into(), "Redshift".into());
+    c
+}
+
+fn operations() -> KeyValue {
+    KeyValue::Many(GRANT_OPERATIONS.iter().map(|s| s.to_string()).collect())
+}
+
+/// Redshift's CreateGrant on the key, with the context AWS documents.
+fn redshift_request(snap: &Snapshot, key: &KmsKey, d: &KeyDescription) -> Request<'static> {
+    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let context = grant_context(snap, key);
+    let mut ctx = Context::new()
+        .with("kms:GrantOperations", operations())
+        .with(
+            "kms:EncryptionContextKeys",
+            KeyValue::Many(context.keys().cloned().collect()),
+        )
+        .with("aws:SourceAccount", KeyValue::Present(account))
+        .with("aws:SourceArn", KeyValue::Present(integration_arn(snap)))
+        // Redshift calls KMS itself, not through a service on someone's behalf.
+        .with("kms:ViaService", KeyValue::Absent)
+        .absent_beyond("kms:EncryptionContext:");
+    for (k, v) in &context {
+        ctx = ctx.with(&format!("kms:EncryptionContext:{k}"), KeyValue::Present(v.clone()));
+    }
+    Request {
+        principal: Principal::Service("redshift.amazonaws.com"),
+        action: "kms:CreateGrant",
+        resources: vec![d.arn.clone()],
+        context: ctx,
+    }
+}
+
+/// The statement AWS documents for Redshift, for this key's Region and account.
+fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> String {
+    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let mut condition = serde_json::json!({
+        "ForAllValues:StringEquals": {"kms:GrantOperations": GRANT_OPERATIONS},
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": format!("arn:aws:*:{}:{account}:integration:*", snap.source.region)},
+    });
+    for (k, v) in &key.encryption_context {
+        condition["StringEquals"][format!("kms:EncryptionContext:{k}")] =
+            serde_json::Value::String(v.clone());
+    }
+    serde_json::json!({
+        "Sid": "AllowRedshiftZeroEtlGrants",
+        "Effect": "Allow",
+        "Principal": {"Service": "redshift.amazonaws.com"},
+        "Action": "kms:CreateGrant",
+        "Resource": "*",
+        "Condition": condition,
+    })
+    .to_string()
+}
+
+fn redshift_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
+    let (stmts, d) = match policy(key) {
+        Ok(x) => x,
+        Err(o) => return *o,
+    };
+    let req = redshift_request(snap, key, d);
+    let (decision, applies) = iam::evaluate(&stmts, &req);
+    let ev = Evidence {
+        field: Some("KeyPolicy".into()),
+        expected: Some(
+            "Allow redshift.amazonaws.com kms:CreateGrant for Decrypt, GenerateDataKey, CreateGrant"
+                .into(),
+        ),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    let add = format!(
+        "# add this statement to the key policy of {} (aws kms get-key-policy --key-id {} --policy-name default, then put-key-policy with it merged):\n{}",
+        d.key_id,
+        d.arn,
+        redshift_statement(snap, key)
+    );
+    match decision {
+        Decision::Allowed { statement } => Outcome::new(
+            Verdict::Pass,
+            format!(
+                "{} lets Redshift create the integration's grant on key {}",
+                stmts[statement].label(),
+                d.key_id
+            ),
+            ev,
+        ),
+        Decision::Denied { statement } => Outcome::new(
+            Verdict::Violation,
+            format!(
+                "{} of the key policy of {} denies Redshift's kms:CreateGrant; the integration cannot be created (KMSKeyNotAccessibleFault)",
+                stmts[statement].label(),
+                d.key_id
+            ),
+            ev,
+        ),
+        Decision::ImplicitDeny => {
+            let why: Vec<String> = stmts
+                .iter()
+                .zip(&applies)
+                .filter(|(_, a)| !a.misses.is_empty())
+                .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
+                .collect();
+            let detail = if why.is_empty() {
+                "no statement allows redshift.amazonaws.com kms:CreateGrant".to_string()
+            } else {
+                why.join("; ")
+            };
+            Outcome::new(
+                Verdict::Violation,
+                format!(
+                    "the key policy of {} does not let Redshift create the integration's grant ({detail}); CreateIntegration fails with KMSKeyNotAccessibleFault",
+                    d.key_id
+                ),
+                ev,
+            )
+            .fix(add)
+        }
+        Decision::Uncertain { reason, .. } => Outcome::unknown(
+            format!(
+                "whether the key policy of {} lets Redshift create the grant is not known: {reason}",
+                d.key_id
+            ),
+            ev,
+        ),
+    }
+}
+
+fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
+    let (stmts, d) = match policy(key) {
+        Ok(x) => x,
+        Err(o) => return *o,
+    };
+    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let via = format!("rds.{}.amazonaws.com", snap.source.region);
+    let ev = Evidence {
+        field: Some("KeyPolicy".into()),
+        expected: Some(format!(
+            "the creator may kms:CreateGrant (kms:ViaService {via}) and kms:DescribeKey"
+        )),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    let mut delegated = Vec::new();
+    let mut narrowed = Vec::new();
+    for action in ["kms:CreateGrant", "kms:DescribeKey"] {
+        let (decision, applies) =
+            iam::evaluate(&stmts, &creator_request(&account, action, &d.arn, &via));
+        match decision {
+            Decision::Allowed { statement } => {
+                let a = &applies[statement];
+                match &a.narrowed_to {
+                    Some(who) => narrowed.push(format!("{action} for {who} only")),
+                    None => delegated.push(action),
+                }
+            }
+            Decision::Denied { statement } => {
+                return Outcome::new(
+                    Verdict::Violation,
+                    format!(
+                        "{} of the key policy of {} denies {action} to the account's principals; the creator cannot hand the key to the integration",
+                        stmts[statement].label(),
+                        d.key_id
+                    ),
+                    ev,
+                )
+            }
+            Decision::ImplicitDeny => {
+                return Outcome::new(
+                    Verdict::Violation,
+                    format!(
+                        "the key policy of {} lets no principal of account {account} {action} (through {via}); the creator cannot hand the key to the integration",
+                        d.key_id
+                    ),
+                    ev,
+                )
+                .fix(format!(
+                    "# allow the role that creates the integration in the key policy of {}:\n{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"<creator role ARN>\"}},\"Action\":[\"kms:CreateGrant\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{{\"StringEquals\":{{\"kms:ViaService\":\"{via}\"}}}}}}",
+                    d.key_id
+                ))
+            }
+            Decision::Uncertain { reason, .. } => {
+                return Outcome::unknown(
+                    format!("whether the creator may {action} on {} is not known: {reason}", d.key_id),
+                    ev,
+                )
+            }
+        }
+    }
+    if !narrowed.is_empty() {
+        return Outcome::new(
+            Verdict::Pass,
+            format!(
+                "the key policy of {} allows {}: make sure that principal creates the integration",
+                d.key_id,
+                narrowed.join(", ")
+            ),
+            ev,
+        );
+    }
+    // Only the account (root) statement allows it: IAM policies decide, which the key
+    // policy alone cannot tell.
+    Outcome::unknown(
+        format!(
+            "the key policy of {} delegates {} to IAM (the account's root is allowed): whether the creator's IAM policies allow them is not read here; check the creator role's policies",
+            d.key_id,
+            delegated.join(" and ")
+        ),
+        ev,
+    )
+}
+
+/// The creator's call through RDS: some principal of the source's account.
+fn creator_request<'a>(account: &'a str, action: &'a str, key: &str, via: &str) -> Request<'a> {
+    Request {
+        principal: Principal::Account(account),
+        action,
+        resources: vec![key.to_string()],
+        context: Context::new()
+            .with("kms:ViaService", KeyValue::Present(via.to_string()))
+            .with("kms:CallerAccount", KeyValue::Present(account.to_string()))
+            .with("kms:GrantOperations", operations())
+            .with("kms:GrantIsForAWSResource", KeyValue::Present("true".into())),
+    }
+}
+
+fn grant_scope(snap: &Snapshot, key: &KmsKey) -> Outcome {
+    let (stmts, d) = match policy(key) {
+        Ok(x) => x,
+        Err(o) => return *o,
+    };
+    let req = redshift_request(snap, key, d);
+    let (decision, _) = iam::evaluate(&stmts, &req);
+    let ev = Evidence {
+        field: Some("KeyPolicy".into()),
+        expected: Some("ForAllValues:StringEquals kms:GrantOperations within Decrypt, GenerateDataKey, CreateGrant".into()),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    let Decision::Allowed { statement } = decision else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            "Redshift is not allowed a grant (see ZK002)",
+            ev,
+        );
+    };
+    let s = &stmts[statement];
+    let bounded = s.conditions.iter().any(|c| {
+        c.key.eq_ignore_ascii_case("kms:GrantOperations")
+            && c.operator.to_ascii_lowercase().starts_with("forallvalues:stringequals")
+            && c.values.iter().all(|v| {
+                GRANT_OPERATIONS
+                    .iter()
+                    .any(|g| g.eq_ignore_ascii_case(v))
+            })
+    });
+    if bounded {
+        Outcome::new(
+            Verdict::Pass,
+            format!("{} limits Redshift's grant to the documented operations", s.label()),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            Verdict::Violation,
+            format!(
+                "{} lets Redshift create grants on {} for any operation; AWS documents ForAllValues:StringEquals kms:GrantOperations [Decrypt, GenerateDataKey, CreateGrant]",
+                s.label(),
+                d.key_id
+            ),
+            ev,
+        )
+    }
+}
+
+fn context_pairs(key: &KmsKey) -> Outcome {
+    let n = key.encryption_context.len();
+    let ev = Evidence {
+        field: Some("AdditionalEncryptionContext".into()),
+        expected: Some(format!("at most {MAX_CONTEXT_PAIRS} pairs")),
+        actual: Some(n.to_string()),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    if n <= MAX_CONTEXT_PAIRS {
+        Outcome::new(
+            Verdict::Pass,
+            format!(
+                "{} of additional encryption context",
+                crate::model::words::count(n, "pair", "pairs")
+            ),
+            ev,
+        )
+    } else {
+        Outcome::new(
+            Verdict::Violation,
+            format!(
+                "{n} pairs of additional encryption context; RDS adds two of its own and allows at most {MAX_CONTEXT_PAIRS} more"
+            ),
+            ev,
+        )
+    }
+}
