@@ -74,6 +74,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                         key: k.clone(),
                         encryption_context: args.key.encryption_context.iter().cloned().collect(),
                     }),
+                creator: args
+                    .key
+                    .creator
+                    .as_ref()
+                    .map(|a| (a.clone(), "--creator".to_string())),
             };
             if pairs.len() > 1 && extras.key.is_some() {
                 return Err(CliError::Usage(format!(

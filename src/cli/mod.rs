@@ -301,6 +301,11 @@ pub struct KeyArgs {
     /// A pair of the integration's additional encryption context (repeat it; at most 6).
     #[arg(long, value_name = "KEY=VALUE", requires = "kms_key", value_parser = context_pair)]
     pub encryption_context: Vec<(String, String)>,
+    /// The IAM role or user that will call CreateIntegration (a deploy or CI role); its
+    /// permissions are simulated [default: the acting principal, an assumed role mapped to
+    /// its role].
+    #[arg(long, value_name = "ARN")]
+    pub creator: Option<String>,
 }
 
 /// `KEY=VALUE`.

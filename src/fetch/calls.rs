@@ -29,6 +29,8 @@ pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
 /// Who is acting (the identity line). Optional: without it only that line is dropped.
 pub const GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+/// The creator's permissions (the actions simulated are in `model::creator`).
+pub const SIMULATE_PRINCIPAL_POLICY: &str = "iam:SimulatePrincipalPolicy";
 /// The integration's KMS key (`--kms-key`, or the existing integration's KMSKeyId).
 pub const DESCRIBE_KEY: &str = "kms:DescribeKey";
 pub const GET_KEY_POLICY: &str = "kms:GetKeyPolicy";
@@ -63,6 +65,7 @@ pub const READ: &[&str] = &[
     GET_CALLER_IDENTITY,
     DESCRIBE_KEY,
     GET_KEY_POLICY,
+    SIMULATE_PRINCIPAL_POLICY,
 ];
 
 /// The call behind each optional read.
@@ -78,6 +81,7 @@ pub fn optional(r: crate::model::reads::Optional) -> &'static str {
         O::TargetParameters => DESCRIBE_CLUSTER_PARAMETERS,
         O::ResourcePolicy => GET_RESOURCE_POLICY,
         O::KmsKey => DESCRIBE_KEY,
+        O::Creator => SIMULATE_PRINCIPAL_POLICY,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod answer;
 pub mod cache;
 pub mod calls;
 pub mod clients;
+pub mod creator;
 pub mod error;
 pub mod kms;
 pub mod redshift_data;
@@ -71,5 +72,6 @@ pub async fn snapshot(
         integrations,
         deployment: None,
         kms_key: None,
+        creator: None,
     })
 }

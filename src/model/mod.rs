@@ -2,6 +2,7 @@
 
 pub mod arn;
 pub mod clock;
+pub mod creator;
 pub mod data_filter;
 pub mod deployment;
 pub mod fact;
@@ -17,6 +18,7 @@ pub mod wildcard;
 pub mod words;
 
 pub use clock::now_rfc3339;
+pub use creator::{Creator, Simulated};
 pub use deployment::{
     DeploymentFacts, Edge, Location, PlannedGroup, PlannedIntegration, PlannedParameter,
 };

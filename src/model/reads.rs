@@ -27,10 +27,12 @@ pub enum Optional {
     ResourcePolicy,
     /// The integration's KMS key and its key policy (DescribeKey, GetKeyPolicy).
     KmsKey,
+    /// The creator's permissions (SimulatePrincipalPolicy).
+    Creator,
 }
 
 impl Optional {
-    pub const ALL: [Optional; 9] = [
+    pub const ALL: [Optional; 10] = [
         Optional::SourceCluster,
         Optional::SourceParameters,
         Optional::EngineDefaults,
@@ -40,6 +42,7 @@ impl Optional {
         Optional::TargetParameters,
         Optional::ResourcePolicy,
         Optional::KmsKey,
+        Optional::Creator,
     ];
 
     fn bit(self) -> u16 {
@@ -59,7 +62,7 @@ impl Default for Wanted {
 }
 
 impl Wanted {
-    pub const ALL: Wanted = Wanted(0b1_1111_1111);
+    pub const ALL: Wanted = Wanted(0b11_1111_1111);
     pub const NONE: Wanted = Wanted(0);
 
     pub fn of(reads: &[Optional]) -> Wanted {
@@ -148,6 +151,11 @@ pub fn narrowed(
     }
     if gone(Optional::Integrations) {
         s.integrations = Fact::Error(err(Optional::Integrations));
+    }
+    if gone(Optional::Creator) {
+        if let Some(c) = &mut s.creator {
+            c.simulated = Fact::Error(err(Optional::Creator));
+        }
     }
     if gone(Optional::KmsKey) {
         if let Some(k) = &mut s.kms_key {

@@ -67,6 +67,10 @@ pub struct Snapshot {
     /// The integration's customer managed KMS key; absent: the AWS owned key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key: Option<super::kms::KmsKey>,
+    /// Who will create the integration and what the policy simulation allows them; absent:
+    /// not simulated (no principal known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator: Option<super::creator::Creator>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

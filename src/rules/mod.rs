@@ -57,6 +57,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ),
     ("rules/kms.toml", include_str!("../../rules/kms.toml")),
     (
+        "rules/creator.toml",
+        include_str!("../../rules/creator.toml"),
+    ),
+    (
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::config::file::Pair;
 use crate::fetch::cache::ReadCache;
 use crate::fetch::{self, TargetRef};
-use crate::model::reads::SOURCE_NOT_READ;
+use crate::model::reads::{Optional, SOURCE_NOT_READ};
 use crate::model::{
     Identity, Snapshot, TargetSnapshot, READABLE_SCHEMA_VERSIONS, SUPPORTED_ENGINES,
 };
@@ -60,10 +60,29 @@ pub async fn read_pairs(
         _ => None,
     };
     let total = refs.len();
-    // Who is acting is read alongside the pairs, not before them.
+    // The creator whose permissions are simulated: `--creator`, else the acting principal,
+    // read first then (it is simulated with every pair).
+    let mut extras = extras.clone();
+    let mut known = None;
+    if extras.creator.is_none() && settings.wanted().wants(Optional::Creator) {
+        known = Some(who_is_acting(&sdk).await);
+        if let Some(Some(id)) = &known {
+            extras.creator = Some((
+                crate::model::creator::principal_of(&id.arn),
+                format!("the acting principal ({})", id.arn),
+            ));
+        }
+    }
+    // Otherwise who is acting is read alongside the pairs, not before them.
+    let acting = async {
+        match known {
+            Some(id) => id,
+            None => who_is_acting(&sdk).await,
+        }
+    };
     let (identity, ()) = tokio::join!(
-        who_is_acting(&sdk),
-        super::each_snapshot(cache, clients, &refs, concurrency, extras, |i, snap| {
+        acting,
+        super::each_snapshot(cache, clients, &refs, concurrency, &extras, |i, snap| {
             sink(snap);
             if let Some(b) = &bar {
                 b.update(i + 1, total);

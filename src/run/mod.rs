@@ -193,6 +193,8 @@ pub async fn list_shared_regions<C: Clients>(
 pub struct Extras {
     pub data: Option<DataOptions>,
     pub key: Option<fetch::kms::KeyChoice>,
+    /// The principal whose permissions are simulated, and where it came from.
+    pub creator: Option<(String, String)>,
 }
 
 /// Read one pair, through `cache` when there is one, with its catalog when `extras.data`
@@ -228,6 +230,10 @@ pub async fn read_pair<C: Clients>(
                     fetch::kms::unread(&choice, &origin, "no AWS configuration to read it with")
                 }
             });
+        }
+        if let (Some((arn, origin)), Some(sdk)) = (&extras.creator, clients.sdk()) {
+            let client = aws_sdk_iam::Client::new(sdk);
+            s.creator = Some(fetch::creator::simulate(&client, s, arn, origin, src.wanted).await);
         }
     }
     snap

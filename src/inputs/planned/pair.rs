@@ -111,5 +111,6 @@ pub(super) fn snapshot(
         notes: region_note(&plan).into_iter().collect(),
         deployment: Some(plan),
         kms_key: None,
+        creator: None,
     }
 }

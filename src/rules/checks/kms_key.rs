@@ -52,7 +52,13 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn optional_reads(&self) -> Wanted {
-        Wanted::of(&[Optional::KmsKey, Optional::Integrations])
+        let w = Wanted::of(&[Optional::KmsKey, Optional::Integrations]);
+        // The creator's grant falls to IAM when the key policy delegates to it.
+        if self.check == KeyCheck::CreatorGrant {
+            w.with(Optional::Creator)
+        } else {
+            w
+        }
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
@@ -408,11 +414,31 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
             ev,
         );
     }
-    // Only the account (root) statement allows it: IAM policies decide, which the key
-    // policy alone cannot tell.
+    // Only the account (root) statement allows it: the creator's IAM policies decide, as the
+    // simulation answers them.
+    if let Some(c) = &snap.creator {
+        let mut outcome = Outcome::new(Verdict::Pass, String::new(), ev.clone());
+        for action in &delegated {
+            let o = super::creator::judge(c, action, std::slice::from_ref(&d.arn));
+            if o.verdict != Verdict::Pass {
+                return o;
+            }
+            outcome = o;
+        }
+        if !delegated.is_empty() {
+            outcome.message = format!(
+                "the key policy of {} delegates {} to IAM, and the simulation allows them to {}; {}",
+                d.key_id,
+                delegated.join(" and "),
+                c.arn,
+                super::creator::NOT_SIMULATED
+            );
+            return outcome;
+        }
+    }
     Outcome::unknown(
         format!(
-            "the key policy of {} delegates {} to IAM (the account's root is allowed): whether the creator's IAM policies allow them is not read here; check the creator role's policies",
+            "the key policy of {} delegates {} to IAM (the account's root is allowed): whether the creator's IAM policies allow them is not known (no --creator, and the acting principal is not known)",
             d.key_id,
             delegated.join(" and ")
         ),

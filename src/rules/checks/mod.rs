@@ -136,6 +136,7 @@ kinds! {
     Integrations => integrations,
     SourceShape => source_shape,
     KmsKey => kms_key,
+    Creator => creator,
     /// Written `plan` by rules files before 0.2: still read.
     #[serde(alias = "plan")]
     Deployment => deployment,

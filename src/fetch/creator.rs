@@ -1,0 +1,151 @@
+//! The creator's permissions: `iam:SimulatePrincipalPolicy` for the calls CreateIntegration
+//! makes on their behalf. The answer is the simulation's; a failed simulation is the fact's
+//! error, never an allow.
+
+use crate::model::reads::{not_read, Optional, Wanted};
+use crate::model::{CallError, Creator, Fact, Simulated, Snapshot};
+
+use crate::model::creator::{CREATE_GRANT, CREATE_INTEGRATION};
+
+use super::calls::{DESCRIBE_KEY, SIMULATE_PRINCIPAL_POLICY};
+use super::error::call_error;
+
+/// The grant operations RDS asks for on the creator's behalf.
+const GRANT_OPERATIONS: [&str; 3] = ["Decrypt", "GenerateDataKey", "CreateGrant"];
+
+/// One simulation call: actions on resources, with context keys.
+struct Ask {
+    actions: Vec<&'static str>,
+    resources: Vec<String>,
+    context: Vec<aws_sdk_iam::types::ContextEntry>,
+}
+
+fn entry(
+    key: &str,
+    kind: aws_sdk_iam::types::ContextKeyTypeEnum,
+    values: &[&str],
+) -> aws_sdk_iam::types::ContextEntry {
+    aws_sdk_iam::types::ContextEntry::builder()
+        .context_key_name(key)
+        .context_key_type(kind)
+        .set_context_key_values(Some(values.iter().map(|v| v.to_string()).collect()))
+        .build()
+}
+
+/// What CreateIntegration needs of `arn`, simulated.
+pub async fn simulate(
+    client: &aws_sdk_iam::Client,
+    snap: &Snapshot,
+    arn: &str,
+    origin: &str,
+    wanted: Wanted,
+) -> Creator {
+    let mut creator = Creator {
+        arn: arn.to_string(),
+        origin: origin.to_string(),
+        simulated: Fact::Error(not_read(SIMULATE_PRINCIPAL_POLICY)),
+    };
+    if !wanted.wants(Optional::Creator) {
+        return creator;
+    }
+    let source = snap.source.cluster.db_cluster_arn.clone();
+    let account = crate::model::arn::account_of(&source).unwrap_or_default();
+    let region = snap.source.region.clone();
+    let mut asks = vec![Ask {
+        actions: vec![CREATE_INTEGRATION],
+        resources: vec![
+            source.clone(),
+            format!("arn:aws:rds:{region}:{account}:integration:*"),
+        ],
+        context: Vec::new(),
+    }];
+    if let Some(Fact::Ok(d)) = snap.kms_key.as_ref().map(|k| &k.description) {
+        use aws_sdk_iam::types::ContextKeyTypeEnum as T;
+        asks.push(Ask {
+            actions: vec![CREATE_GRANT, DESCRIBE_KEY],
+            resources: vec![d.arn.clone()],
+            context: vec![
+                entry(
+                    "kms:ViaService",
+                    T::String,
+                    &[&format!("rds.{region}.amazonaws.com")],
+                ),
+                entry("kms:GrantOperations", T::StringList, &GRANT_OPERATIONS),
+                entry("kms:CallerAccount", T::String, &[&account]),
+            ],
+        });
+    }
+    let mut all = Vec::new();
+    for ask in asks {
+        match one(client, arn, &ask).await {
+            Ok(mut v) => all.append(&mut v),
+            Err(e) => {
+                creator.simulated = Fact::Error(e);
+                return creator;
+            }
+        }
+    }
+    creator.simulated = Fact::Ok(all);
+    creator
+}
+
+async fn one(
+    client: &aws_sdk_iam::Client,
+    arn: &str,
+    ask: &Ask,
+) -> Result<Vec<Simulated>, CallError> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = client
+            .simulate_principal_policy()
+            .policy_source_arn(arn)
+            .set_action_names(Some(ask.actions.iter().map(|a| a.to_string()).collect()))
+            .set_resource_arns(Some(ask.resources.clone()))
+            .set_context_entries(Some(ask.context.clone()))
+            .set_marker(marker.clone())
+            .send()
+            .await
+            .map_err(|e| call_error(SIMULATE_PRINCIPAL_POLICY, e))?;
+        for r in page.evaluation_results() {
+            let matched = |stmts: &[aws_sdk_iam::types::Statement]| {
+                stmts
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} (line {})",
+                            s.source_policy_id().unwrap_or("?"),
+                            s.start_position().map(|p| p.line()).unwrap_or(0)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            if r.resource_specific_results().is_empty() {
+                out.push(Simulated {
+                    action: r.eval_action_name().to_string(),
+                    resource: r.eval_resource_name().unwrap_or("*").to_string(),
+                    decision: r.eval_decision().as_str().to_string(),
+                    matched: matched(r.matched_statements()),
+                });
+            } else {
+                for s in r.resource_specific_results() {
+                    out.push(Simulated {
+                        action: r.eval_action_name().to_string(),
+                        resource: s.eval_resource_name().to_string(),
+                        decision: s.eval_resource_decision().as_str().to_string(),
+                        matched: matched(s.matched_statements()),
+                    });
+                }
+            }
+        }
+        if page.is_truncated() {
+            marker = page.marker().map(str::to_string);
+            if marker.is_none() {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    Ok(out)
+}

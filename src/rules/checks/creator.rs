@@ -1,0 +1,138 @@
+//! `kind = "creator"`: what IAM's policy simulation (`iam:SimulatePrincipalPolicy`) says the
+//! principal that creates the integration may do. The answer is the simulation's; a
+//! simulation that could not run is unverified. The simulation does not cover service
+//! control policies or session policies: an allowed answer says so.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::arn::account_of;
+use crate::model::reads::{Optional, Wanted};
+use crate::model::{Creator, Evidence, Fact, Simulated, Snapshot, ValueSource};
+use crate::rules::outcome::{Outcome, Verdict};
+
+use super::{About, Kind, Reads};
+
+/// What the simulation does not see.
+pub const NOT_SIMULATED: &str =
+    "the simulation does not cover service control policies or session policies";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreatorCheck {
+    /// rds:CreateIntegration on the source and on `integration:*`.
+    CreateIntegration,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub check: CreatorCheck,
+}
+
+pub const ABOUT: About = About {
+    name: "creator",
+    fields: "`check = \"create_integration\"`",
+    checks: "the creator's permissions, by `iam:SimulatePrincipalPolicy` (`--creator`, or the acting principal)",
+};
+
+impl Kind for Spec {
+    fn optional_reads(&self) -> Wanted {
+        Wanted::of(&[Optional::Creator])
+    }
+
+    fn run(&self, snap: &Snapshot) -> Outcome {
+        let Some(c) = &snap.creator else {
+            return Outcome::new(
+                Verdict::NotApplicable,
+                "the creator's permissions were not simulated (no --creator, and the acting principal is not known)",
+                Evidence::default(),
+            );
+        };
+        match self.check {
+            CreatorCheck::CreateIntegration => {
+                let source = snap.source.cluster.db_cluster_arn.clone();
+                let integrations = format!(
+                    "arn:aws:rds:{}:{}:integration:*",
+                    snap.source.region,
+                    account_of(&source).unwrap_or_default()
+                );
+                judge(c, "rds:CreateIntegration", &[source, integrations])
+            }
+        }
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Facts
+    }
+}
+
+/// Allowed on every resource → pass; denied on one → fail naming it; not simulated → unknown.
+pub fn judge(c: &Creator, action: &str, resources: &[String]) -> Outcome {
+    let mut ev = Evidence {
+        field: Some(action.to_string()),
+        expected: Some(format!("allowed for {}", c.arn)),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    if let Fact::Error(e) = &c.simulated {
+        ev.actual_source = Some(ValueSource::Unknown);
+        ev.failed_call = Some(e.call.clone());
+        return Outcome::unknown(
+            format!(
+                "cannot simulate the permissions of {} ({}): {}",
+                c.arn,
+                c.origin,
+                e.describe()
+            ),
+            ev,
+        );
+    }
+    let mut denied: Vec<&Simulated> = Vec::new();
+    for r in resources {
+        match c.answer(action, r) {
+            Some(s) if s.decision == "allowed" => {}
+            Some(s) => denied.push(s),
+            None => {
+                return Outcome::unknown(
+                    format!("the simulation for {} has no answer for {action} on {r}", c.arn),
+                    ev,
+                )
+            }
+        }
+    }
+    if denied.is_empty() {
+        ev.actual = Some("allowed".into());
+        return Outcome::new(
+            Verdict::Pass,
+            format!(
+                "{} ({}) may {action} on {}; {NOT_SIMULATED}",
+                c.arn,
+                c.origin,
+                resources.join(" and ")
+            ),
+            ev,
+        );
+    }
+    let what: Vec<String> = denied
+        .iter()
+        .map(|s| {
+            let by = if s.matched.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", s.matched.join(", "))
+            };
+            format!("{} on {} ({}{by})", s.action, s.resource, s.decision)
+        })
+        .collect();
+    ev.actual = Some(what.join("; "));
+    Outcome::new(
+        Verdict::Violation,
+        format!(
+            "{} ({}) may not: {}; CreateIntegration fails with AccessDenied",
+            c.arn,
+            c.origin,
+            what.join("; ")
+        ),
+        ev,
+    )
+}

@@ -1,0 +1,152 @@
+//! The creator's permissions by iam:SimulatePrincipalPolicy, which moto does not implement:
+//! mocked answers (allowed, implicit and explicit deny, a denied or throttled simulation, a
+//! creator of another account). The answer is the simulation's, never a guess.
+
+mod common;
+
+use aws_sdk_iam::operation::simulate_principal_policy::{
+    SimulatePrincipalPolicyError, SimulatePrincipalPolicyOutput,
+};
+use aws_sdk_iam::types::{
+    EvaluationResult, PolicyEvaluationDecisionType as D, Position, ResourceSpecificResult,
+    Statement,
+};
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use common::aws_mocks::{fast_retries, meta};
+use zetl_preflight::fetch::creator;
+use zetl_preflight::model::{Snapshot, Status};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+const SOURCE: &str = "arn:aws:rds:us-east-1:123456789012:cluster:orders-db";
+const INTEGRATIONS: &str = "arn:aws:rds:us-east-1:123456789012:integration:*";
+const DEPLOYER: &str = "arn:aws:iam::123456789012:role/deployer";
+
+fn snapshot() -> Snapshot {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// rds:CreateIntegration answered per resource.
+fn answer(source: D, integrations: D, matched: Option<&'static str>) -> Rule {
+    mock!(aws_sdk_iam::Client::simulate_principal_policy).then_output(move || {
+        let result = |r: &str, d: D| {
+            let mut b = ResourceSpecificResult::builder()
+                .eval_resource_name(r)
+                .eval_resource_decision(d.clone());
+            if let (Some(id), D::ExplicitDeny) = (matched, &d) {
+                b = b.matched_statements(
+                    Statement::builder()
+                        .source_policy_id(id)
+                        .start_position(Position::builder().line(4).column(1).build())
+                        .build(),
+                );
+            }
+            b.build().unwrap()
+        };
+        SimulatePrincipalPolicyOutput::builder()
+            .evaluation_results(
+                EvaluationResult::builder()
+                    .eval_action_name("rds:CreateIntegration")
+                    .eval_decision(D::ImplicitDeny)
+                    .resource_specific_results(result(SOURCE, source.clone()))
+                    .resource_specific_results(result(INTEGRATIONS, integrations.clone()))
+                    .build()
+                    .unwrap(),
+            )
+            .is_truncated(false)
+            .build()
+    })
+}
+
+async fn zw001(rule: Rule, creator_arn: &str) -> (Status, String) {
+    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
+        .retry_config(fast_retries()));
+    let mut snap = snapshot();
+    snap.creator =
+        Some(creator::simulate(&client, &snap, creator_arn, "--creator", Default::default()).await);
+    let f = evaluate(&snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .find(|f| f.rule == "ZW001")
+        .unwrap();
+    (f.status, f.message)
+}
+
+#[tokio::test]
+async fn the_simulation_decides() {
+    // Allowed on both resources: pass, saying what the simulation does not cover.
+    let (s, m) = zw001(answer(D::Allowed, D::Allowed, None), DEPLOYER).await;
+    assert_eq!(s, Status::Pass, "{m}");
+    assert!(m.contains("service control policies"), "{m}");
+
+    // Allowed on the source but not on integration:* (the sample policy needs both).
+    let (s, m) = zw001(answer(D::Allowed, D::ImplicitDeny, None), DEPLOYER).await;
+    assert_eq!(s, Status::Fail, "{m}");
+    assert!(
+        m.contains(INTEGRATIONS) && m.contains("implicitDeny"),
+        "{m}"
+    );
+
+    // An explicit deny names the statement the simulation matched.
+    let (s, m) = zw001(
+        answer(D::ExplicitDeny, D::Allowed, Some("deny-prod-writes")),
+        DEPLOYER,
+    )
+    .await;
+    assert_eq!(s, Status::Fail, "{m}");
+    assert!(m.contains("deny-prod-writes (line 4)"), "{m}");
+}
+
+#[tokio::test]
+async fn a_simulation_that_cannot_run_is_unverified() {
+    // The caller may not simulate: unverified, naming the call, never a pass.
+    let denied = mock!(aws_sdk_iam::Client::simulate_principal_policy).then_error(|| {
+        SimulatePrincipalPolicyError::generic(meta(
+            "AccessDenied",
+            "not authorized to perform iam:SimulatePrincipalPolicy",
+        ))
+    });
+    let (s, m) = zw001(denied, DEPLOYER).await;
+    assert_eq!(s, Status::Error, "{m}");
+    assert!(
+        m.contains("iam:SimulatePrincipalPolicy") && m.contains("AccessDenied"),
+        "{m}"
+    );
+
+    // Throttled past the retries.
+    let throttled = mock!(aws_sdk_iam::Client::simulate_principal_policy)
+        .sequence()
+        .error(|| SimulatePrincipalPolicyError::generic(meta("Throttling", "Rate exceeded")))
+        .repeatedly()
+        .build();
+    let (s, m) = zw001(throttled, DEPLOYER).await;
+    assert_eq!(s, Status::Error, "{m}");
+    assert!(m.contains("Throttling"), "{m}");
+
+    // A creator of another account: IAM in this account cannot simulate it.
+    let foreign = mock!(aws_sdk_iam::Client::simulate_principal_policy).then_error(|| {
+        SimulatePrincipalPolicyError::NoSuchEntityException(
+            aws_sdk_iam::types::error::NoSuchEntityException::builder()
+                .message("The role with name deployer cannot be found.")
+                .meta(meta(
+                    "NoSuchEntity",
+                    "The role with name deployer cannot be found.",
+                ))
+                .build(),
+        )
+    });
+    let (s, m) = zw001(foreign, "arn:aws:iam::999999999999:role/deployer").await;
+    assert_eq!(s, Status::Error, "{m}");
+    assert!(m.contains("NoSuchEntity"), "{m}");
+}
+
+/// Without a known creator (a saved snapshot, no --creator): the rule does not apply.
+#[test]
+fn no_creator_is_not_simulated() {
+    let snap = snapshot();
+    let f = evaluate(&snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .find(|f| f.rule == "ZW001")
+        .unwrap();
+    assert_eq!(f.status, Status::Skip, "{}", f.message);
+}
