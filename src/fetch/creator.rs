@@ -5,7 +5,7 @@
 use crate::model::reads::{not_read, Optional, Wanted};
 use crate::model::{CallError, Creator, Fact, Simulated, Snapshot};
 
-use crate::model::creator::{CREATE_GRANT, CREATE_INTEGRATION};
+use crate::model::creator::{CREATE_GRANT, CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
 
 use super::calls::{DESCRIBE_KEY, SIMULATE_PRINCIPAL_POLICY};
 use super::error::call_error;
@@ -59,6 +59,13 @@ pub async fn simulate(
         ],
         context: Vec::new(),
     }];
+    if let Some(ns) = snap.target.namespace_arn() {
+        asks.push(Ask {
+            actions: vec![CREATE_INBOUND_INTEGRATION],
+            resources: vec![ns.to_string()],
+            context: Vec::new(),
+        });
+    }
     if let Some(Fact::Ok(d)) = snap.kms_key.as_ref().map(|k| &k.description) {
         use aws_sdk_iam::types::ContextKeyTypeEnum as T;
         asks.push(Ask {

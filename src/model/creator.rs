@@ -10,6 +10,7 @@ use super::fact::Fact;
 /// Actions simulated for the creator (not calls this tool makes).
 pub const CREATE_INTEGRATION: &str = "rds:CreateIntegration";
 pub const CREATE_GRANT: &str = "kms:CreateGrant";
+pub const CREATE_INBOUND_INTEGRATION: &str = "redshift:CreateInboundIntegration";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

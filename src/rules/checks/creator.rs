@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::arn::account_of;
 use crate::model::reads::{Optional, Wanted};
+use crate::model::creator::{CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
 use crate::model::{Creator, Evidence, Fact, Simulated, Snapshot, ValueSource};
+use crate::rules::iam::{self, Context, Decision, Principal, Request};
 use crate::rules::outcome::{Outcome, Verdict};
 
 use super::{About, Kind, Reads};
@@ -21,6 +23,9 @@ pub const NOT_SIMULATED: &str =
 pub enum CreatorCheck {
     /// rds:CreateIntegration on the source and on `integration:*`.
     CreateIntegration,
+    /// redshift:CreateInboundIntegration on the namespace, unless its resource policy
+    /// authorizes the (same) account.
+    CreateInboundIntegration,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -31,13 +36,19 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "creator",
-    fields: "`check = \"create_integration\"`",
+    fields: "`check = \"create_integration\" \\| \"create_inbound_integration\"`",
     checks: "the creator's permissions, by `iam:SimulatePrincipalPolicy` (`--creator`, or the acting principal)",
 };
 
 impl Kind for Spec {
     fn optional_reads(&self) -> Wanted {
-        Wanted::of(&[Optional::Creator])
+        match self.check {
+            CreatorCheck::CreateIntegration => Wanted::of(&[Optional::Creator]),
+            // The namespace's resource policy may make the IAM permission unneeded.
+            CreatorCheck::CreateInboundIntegration => {
+                Wanted::of(&[Optional::Creator, Optional::ResourcePolicy])
+            }
+        }
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
@@ -56,14 +67,53 @@ impl Kind for Spec {
                     snap.source.region,
                     account_of(&source).unwrap_or_default()
                 );
-                judge(c, "rds:CreateIntegration", &[source, integrations])
+                judge(c, CREATE_INTEGRATION, &[source, integrations])
             }
+            CreatorCheck::CreateInboundIntegration => inbound(snap, c),
         }
     }
 
     fn reads(&self) -> Reads {
         Reads::Facts
     }
+}
+
+/// AWS: the creator needs redshift:CreateInboundIntegration "unless the same account owns the
+/// data warehouse and this account is an authorized principal for it".
+fn inbound(snap: &Snapshot, c: &Creator) -> Outcome {
+    let Some(ns) = snap.target.namespace_arn() else {
+        return Outcome::unknown(
+            "the target's namespace ARN is not known (see ZR009)",
+            Evidence::default(),
+        );
+    };
+    let creator_account = account_of(&c.arn).unwrap_or_default();
+    let same_account = account_of(ns).as_deref() == Some(creator_account.as_str());
+    if let (true, Fact::Ok(Some(text))) = (same_account, snap.target.resource_policy()) {
+        if let Ok(stmts) = iam::parse(text) {
+            let req = Request {
+                principal: Principal::Account(&creator_account),
+                action: CREATE_INBOUND_INTEGRATION,
+                resources: vec![ns.to_string()],
+                context: Context::new(),
+            };
+            if let (Decision::Allowed { statement }, _) = iam::evaluate(&stmts, &req) {
+                return Outcome::new(
+                    Verdict::Pass,
+                    format!(
+                        "{} of the namespace's resource policy authorizes account {creator_account}: the creator needs no IAM permission for {CREATE_INBOUND_INTEGRATION} in the same account",
+                        stmts[statement].label()
+                    ),
+                    Evidence {
+                        field: Some(CREATE_INBOUND_INTEGRATION.into()),
+                        actual_source: Some(ValueSource::User),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    }
+    judge(c, CREATE_INBOUND_INTEGRATION, &[ns.to_string()])
 }
 
 /// Allowed on every resource → pass; denied on one → fail naming it; not simulated → unknown.
