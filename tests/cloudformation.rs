@@ -352,3 +352,47 @@ fn an_rds_instance_in_a_template_is_the_source() {
     let off = text(RDS).replace("BackupRetentionPeriod: 7", "BackupRetentionPeriod: 0");
     assert_eq!(verdicts(&findings(&off, RDS, &[]))["ZY007"], Status::Fail);
 }
+
+/// An `AWS::KMS::Key` of the template as the integration's `KMSKeyId`: its `KeyPolicy` is
+/// judged (a policy without Redshift's grant fails ZK002, the documented one passes), and a
+/// disabled key fails ZK001.
+#[test]
+fn a_key_of_the_template_is_judged_with_its_key_policy() {
+    let with_key = |statements: &str, enabled: bool| {
+        let key = format!(
+            "  ZeroEtlKey:\n    Type: AWS::KMS::Key\n    Properties:\n      Enabled: {enabled}\n      KeyPolicy:\n        Version: \"2012-10-17\"\n        Statement:\n{statements}\n\n  Integration:\n"
+        );
+        text(YAML).replace("  Integration:\n", &key).replace(
+            "      DataFilter: \"include: orders.*\"",
+            "      DataFilter: \"include: orders.*\"\n      KMSKeyId: !GetAtt ZeroEtlKey.Arn",
+        )
+    };
+    let root = "          - Effect: Allow\n            Principal:\n              AWS: !Sub \"arn:aws:iam::${AWS::AccountId}:root\"\n            Action: \"kms:*\"\n            Resource: \"*\"";
+    let redshift = "          - Effect: Allow\n            Principal:\n              Service: redshift.amazonaws.com\n            Action: kms:CreateGrant\n            Resource: \"*\"\n            Condition:\n              ForAllValues:StringEquals:\n                kms:GrantOperations: [Decrypt, GenerateDataKey, CreateGrant]";
+    let v = verdicts(&findings(&with_key(root, true), YAML, &[]));
+    assert_eq!(v["ZK002"], Status::Fail, "{v:?}");
+    let v = verdicts(&findings(
+        &with_key(&format!("{root}\n{redshift}"), true),
+        YAML,
+        &[],
+    ));
+    assert_eq!(v["ZK002"], Status::Pass, "{v:?}");
+    assert_eq!(v["ZK001"], Status::Pass, "{v:?}");
+    let v = verdicts(&findings(
+        &with_key(&format!("{root}\n{redshift}"), false),
+        YAML,
+        &[],
+    ));
+    assert_eq!(v["ZK001"], Status::Fail, "{v:?}");
+    // The hardened statement compares with the stack's own account, known only once the
+    // stack exists: unverified, never a guess.
+    let hardened = format!(
+        "{redshift}\n              StringEquals:\n                aws:SourceAccount: !Ref AWS::AccountId"
+    );
+    let v = verdicts(&findings(
+        &with_key(&format!("{root}\n{hardened}"), true),
+        YAML,
+        &[],
+    ));
+    assert_eq!(v["ZK002"], Status::Error, "{v:?}");
+}

@@ -83,8 +83,9 @@ fn the_correct_plan_fails_nothing_and_says_what_it_cannot_know() {
     assert_eq!(
         unverified,
         [
-            "ZA001", "ZA002", "ZI001", "ZI002", "ZI003", "ZI004", "ZI005", "ZM007", "ZM008",
-            "ZM009", "ZR009"
+            "ZA001", "ZA002", "ZI001", "ZI002", "ZI003", "ZI004", "ZI005",
+            // The key is named by an ARN outside the plan, and not read from AWS.
+            "ZK001", "ZK002", "ZK003", "ZK004", "ZM007", "ZM008", "ZM009", "ZR009"
         ]
     );
     assert!(
@@ -197,7 +198,8 @@ const CASES: &[Case] = &[
             i["change"]["after"]["kms_key_id"] = json!("arn:aws:kms:us-east-1:123456789012:key/1");
             i["change"]["after_unknown"]["kms_key_id"] = json!(false);
         },
-        &[("ZT007", Status::Fail)],
+        // The plan's rule and the key's rule agree.
+        &[("ZT007", Status::Fail), ("ZK005", Status::Fail)],
     ),
     (
         "no engine_version",
@@ -694,4 +696,48 @@ fn binlog_format_is_dynamic_on_rds_for_mysql() {
         Status::Fail,
         "performance_schema is static"
     );
+}
+
+/// A KMS key planned with the integration (`kms_key_id = aws_kms_key.zero_etl.arn`): its
+/// key policy is judged as a live one's. Without a `policy`, AWS gives the key its default
+/// policy (the account root only, KMS-DEFAULT), which lets Redshift create no grant: ZK002
+/// fails before anything is applied.
+#[test]
+fn a_planned_key_is_judged_with_its_key_policy() {
+    let with_policy = |policy: Option<Value>| {
+        let mut plan = base();
+        let mut after = json!({"description": "zero-ETL", "key_usage": "ENCRYPT_DECRYPT",
+            "customer_master_key_spec": "SYMMETRIC_DEFAULT", "is_enabled": true});
+        if let Some(p) = policy {
+            after["policy"] = Value::String(p.to_string());
+        }
+        plan["resource_changes"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({
+                "address": "aws_kms_key.zero_etl", "mode": "managed", "type": "aws_kms_key",
+                "name": "zero_etl", "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": null, "after": after,
+                    "after_unknown": {"arn": true, "key_id": true, "id": true}}
+            }));
+        let i = change(&mut plan, "aws_rds_integration.this");
+        i["change"]["after"]
+            .as_object_mut()
+            .unwrap()
+            .remove("kms_key_id");
+        i["change"]["after_unknown"]["kms_key_id"] = json!(true);
+        config(&mut plan, "aws_rds_integration.this")["expressions"]["kms_key_id"] =
+            json!({"references": ["aws_kms_key.zero_etl.arn", "aws_kms_key.zero_etl"]});
+        one(&plan)
+    };
+    let v = with_policy(None);
+    assert_eq!(v["ZK001"], Status::Pass, "{v:?}");
+    assert_eq!(v["ZK002"], Status::Fail, "the default key policy: {v:?}");
+    let documented = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": "redshift.amazonaws.com"}, "Action": "kms:CreateGrant", "Resource": "*",
+         "Condition": {"ForAllValues:StringEquals": {"kms:GrantOperations": ["Decrypt", "GenerateDataKey", "CreateGrant"]}}}]});
+    let v = with_policy(Some(documented));
+    assert_eq!(v["ZK002"], Status::Pass, "{v:?}");
+    assert_eq!(v["ZK004"], Status::Pass, "{v:?}");
 }

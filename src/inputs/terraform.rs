@@ -27,6 +27,7 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "aws_redshiftserverless_workgroup" => Kind::Workgroup,
         "aws_redshift_resource_policy" | "aws_redshiftserverless_resource_policy" => Kind::Policy,
         "aws_rds_integration" => Kind::Integration,
+        "aws_kms_key" => Kind::KmsKey,
         _ => return None,
     })
 }

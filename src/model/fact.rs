@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 /// The error code of a fact a plan does not hold and that was not fetched.
 pub const NOT_IN_PLAN: &str = "NotInPlan";
 
+/// Stands in a policy of a template for a value known only once the stack exists (an
+/// `AWS::AccountId`, a resource's ARN). The policy evaluator treats what holds it as unknown.
+pub const UNKNOWN_VALUE: &str = "<unknown>";
+
 /// Why a call failed. Kept in the snapshot so an offline run reports the same `error` findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

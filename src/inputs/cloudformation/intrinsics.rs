@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use super::super::yaml::{Node, Value};
 use super::{plain, text, Template};
+use crate::model::fact::UNKNOWN_VALUE;
 
 /// A value resolved as far as the template allows: known or not, and the resources it
 /// refers to (logical id, attribute).
@@ -141,7 +142,7 @@ impl Template<'_> {
                     _ => Resolved::default(),
                 }
             }
-            "Fn::Sub" => self.sub(arg),
+            "Fn::Sub" => self.sub(arg, None),
             "Fn::Join" => {
                 let Value::Seq(a) = &arg.value else {
                     return Resolved::default();
@@ -229,8 +230,58 @@ impl Template<'_> {
         }
     }
 
-    /// `Fn::Sub`: a string with `${Name}` / `${Resource.Attr}`, and optional variables.
-    fn sub(&self, arg: &Node) -> Resolved {
+    /// A policy document as far as the template knows it: each value known only once the
+    /// stack exists (a whole value, or a part of an `Fn::Sub`) is [`UNKNOWN_VALUE`], so the
+    /// statements that do not turn on it can still be judged.
+    pub(super) fn resolve_partial(&self, n: &Node) -> Resolved {
+        let unknown = || Json::String(UNKNOWN_VALUE.into());
+        let parts = |items: Vec<Resolved>, make: &dyn Fn(Vec<Json>) -> Json| {
+            let mut refs = Vec::new();
+            let values = items
+                .into_iter()
+                .map(|r| {
+                    refs.extend(r.refs);
+                    r.value.unwrap_or_else(unknown)
+                })
+                .collect();
+            Resolved {
+                value: Some(make(values)),
+                refs,
+            }
+        };
+        match (function(n), &n.value) {
+            (Some(("Fn::Sub", arg)), _) => self.sub(arg, Some(UNKNOWN_VALUE)),
+            (Some(_), _) => {
+                let r = self.resolve(n);
+                Resolved {
+                    value: Some(r.value.unwrap_or_else(unknown)),
+                    refs: r.refs,
+                }
+            }
+            (None, Value::Seq(items)) => parts(
+                items.iter().map(|i| self.resolve_partial(i)).collect(),
+                &Json::Array,
+            ),
+            (None, Value::Map(entries)) => {
+                let keys: Vec<String> = entries
+                    .iter()
+                    .map(|(k, _)| k.as_str().unwrap_or("").to_string())
+                    .collect();
+                parts(
+                    entries
+                        .iter()
+                        .map(|(_, v)| self.resolve_partial(v))
+                        .collect(),
+                    &|vals| Json::Object(keys.iter().cloned().zip(vals).collect()),
+                )
+            }
+            (None, _) => self.resolve(n),
+        }
+    }
+
+    /// `Fn::Sub`: a string with `${Name}` / `${Resource.Attr}`, and optional variables. A
+    /// part the template does not know makes the whole unknown, or is written as `fill`.
+    fn sub(&self, arg: &Node, fill: Option<&str>) -> Resolved {
         let (template, vars) = match &arg.value {
             Value::Str(s) => (s.clone(), None),
             Value::Seq(a) => match (a.first().and_then(Node::as_str), a.get(1)) {
@@ -283,9 +334,10 @@ impl Template<'_> {
                 },
             };
             refs.extend(r.refs);
-            match r.value.as_ref().and_then(text) {
-                Some(t) => out.push_str(&t),
-                None => known = false,
+            match (r.value.as_ref().and_then(text), fill) {
+                (Some(t), _) => out.push_str(&t),
+                (None, Some(f)) => out.push_str(f),
+                (None, None) => known = false,
             }
             rest = &after[end + 1..];
         }

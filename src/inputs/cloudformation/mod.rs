@@ -30,6 +30,7 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "AWS::RedshiftServerless::Namespace" => Kind::Namespace,
         "AWS::RedshiftServerless::Workgroup" => Kind::Workgroup,
         "AWS::RDS::Integration" => Kind::Integration,
+        "AWS::KMS::Key" => Kind::KmsKey,
         _ => return None,
     })
 }
@@ -78,6 +79,10 @@ fn attribute(kind: Kind, property: &str) -> Option<&'static str> {
         (Kind::Workgroup, "WorkgroupName") => "workgroup_name",
         (Kind::Workgroup, "NamespaceName") => "namespace_name",
         (Kind::Workgroup, "ConfigParameters") => "config_parameter",
+        (Kind::KmsKey, "KeyPolicy") => "policy",
+        (Kind::KmsKey, "KeySpec") => "customer_master_key_spec",
+        (Kind::KmsKey, "KeyUsage") => "key_usage",
+        (Kind::KmsKey, "Enabled") => "is_enabled",
         (Kind::Integration, "IntegrationName") => "integration_name",
         (Kind::Integration, "SourceArn") => "source_arn",
         (Kind::Integration, "TargetArn") => "target_arn",
@@ -252,6 +257,7 @@ impl Template<'_> {
             let shown = match (kind, computed) {
                 (Kind::Cluster, "arn") => "DBClusterArn",
                 (Kind::Instance, "arn") => "DBInstanceArn",
+                (Kind::KmsKey, "arn") => "Arn",
                 (Kind::RedshiftCluster, "cluster_namespace_arn") => "ClusterNamespaceArn",
                 (Kind::Namespace, "arn") => "Namespace.NamespaceArn",
                 (Kind::Workgroup, "arn") => "Workgroup.WorkgroupArn",
@@ -271,7 +277,11 @@ impl Template<'_> {
             };
             names.insert(attr.to_string(), property.to_string());
             configured.insert(attr.to_string());
-            let r = self.resolve(v);
+            let r = if attr == "policy" {
+                self.resolve_partial(v)
+            } else {
+                self.resolve(v)
+            };
             let targets: Vec<String> = r.refs.iter().map(|(res, _)| res.clone()).collect();
             if let Some((_, a)) = r.refs.first() {
                 ref_attrs.insert(attr.to_string(), a.clone());

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::model::{
-    CallError, DeploymentFacts, Edge, Fact, Location, ParameterGroup, PlannedIntegration, Snapshot,
+    CallError, DeploymentFacts, Edge, Fact, KeyDescription, KmsKey, Location, ParameterGroup,
+    PlannedIntegration, Snapshot,
 };
 
 mod pair;
@@ -38,6 +39,8 @@ pub enum Kind {
     Workgroup,
     Policy,
     Integration,
+    /// A KMS key (`aws_kms_key`, `AWS::KMS::Key`), with its key policy.
+    KmsKey,
 }
 
 /// One planned resource.
@@ -361,10 +364,12 @@ impl World {
             }
             Resolved::Unknown | Resolved::Unset => unreachable!("refused above"),
         };
+        let mut kms_key = None;
         if let Some(i) = integration {
             plan.locations
                 .insert("integration".into(), i.location.clone());
             plan.integration = Some(self.integration(i, &mut plan));
+            kms_key = self.planned_key(i, &source);
         }
         Ok(PlannedPair {
             address: address.to_string(),
@@ -372,6 +377,7 @@ impl World {
             target,
             target_policy,
             plan,
+            kms_key,
         })
     }
 
@@ -442,6 +448,101 @@ impl World {
             path.to_string(),
             format!("{}.{attr} is {when}", res.address),
         );
+    }
+
+    /// The integration's KMS key as the plan has it: a key of the plan with its key policy
+    /// (AWS's default key policy when the plan sets none), a key outside it (unverified
+    /// unless read live), or none (the AWS owned key).
+    fn planned_key(&self, i: &Res, source: &Side<crate::model::SourceSnapshot>) -> Option<KmsKey> {
+        let context: BTreeMap<String, String> = match i.attrs.get("additional_encryption_context") {
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), scalar(v).unwrap_or_default()))
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        let key = |given: String, description, policy| KmsKey {
+            given,
+            origin: format!("{}.kms_key_id", i.address),
+            description,
+            policy,
+            encryption_context: context.clone(),
+        };
+        let unknown = |call: &str, what: &str| {
+            CallError::new(
+                call,
+                Some(crate::model::fact::NOT_IN_PLAN),
+                format!("{what} is known only after apply"),
+            )
+        };
+        match self.resolve(i, "kms_key_id", &[Kind::KmsKey], &["arn", "key_id"]) {
+            Resolved::Unset => None,
+            Resolved::Unknown => Some(key(
+                format!("{}.kms_key_id", i.address),
+                Fact::Error(unknown(crate::fetch::calls::DESCRIBE_KEY, "the key")),
+                Fact::Error(unknown(
+                    crate::fetch::calls::GET_KEY_POLICY,
+                    "the key policy",
+                )),
+            )),
+            Resolved::Outside(v) => Some(key(
+                v.clone(),
+                Fact::Error(not_in_plan(
+                    crate::fetch::calls::DESCRIBE_KEY,
+                    &format!("the KMS key {v}"),
+                )),
+                Fact::Error(not_in_plan(
+                    crate::fetch::calls::GET_KEY_POLICY,
+                    &format!("the key policy of {v}"),
+                )),
+            )),
+            Resolved::InPlan(k) => {
+                let account = match source {
+                    Side::Planned(s) => crate::model::arn::account_of(&s.cluster.db_cluster_arn),
+                    Side::Outside(v) => crate::model::arn::account_of(v),
+                }
+                .unwrap_or_else(|| "ACCOUNT".into());
+                let description = KeyDescription {
+                    key_id: k.str("key_id").unwrap_or(k.address.as_str()).to_string(),
+                    arn: k.str("arn").unwrap_or(k.address.as_str()).to_string(),
+                    key_state: if k.bool("is_enabled") == Some(false) {
+                        "Disabled"
+                    } else {
+                        "Enabled"
+                    }
+                    .into(),
+                    key_manager: "CUSTOMER".into(),
+                    key_spec: k
+                        .str("customer_master_key_spec")
+                        .unwrap_or("SYMMETRIC_DEFAULT")
+                        .to_string(),
+                    key_usage: k.str("key_usage").unwrap_or("ENCRYPT_DECRYPT").to_string(),
+                };
+                let policy = match k.attrs.get("policy") {
+                    Some(p) => Fact::Ok(policy_text(p)),
+                    None if k.set_but_unknown("policy") => Fact::Error(unknown(
+                        crate::fetch::calls::GET_KEY_POLICY,
+                        &format!("{}.policy", k.address),
+                    )),
+                    // No policy in the plan: AWS gives the key its default key policy, which
+                    // allows the account root and nothing else.
+                    None => Fact::Ok(
+                        serde_json::json!({
+                            "Version": "2012-10-17",
+                            "Statement": [{
+                                "Sid": "Enable IAM User Permissions",
+                                "Effect": "Allow",
+                                "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+                                "Action": "kms:*",
+                                "Resource": "*"
+                            }]
+                        })
+                        .to_string(),
+                    ),
+                };
+                Some(key(k.address.clone(), Fact::Ok(description), policy))
+            }
+        }
     }
 
     fn integration(&self, i: &Res, plan: &mut DeploymentFacts) -> PlannedIntegration {

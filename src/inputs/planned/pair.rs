@@ -24,6 +24,8 @@ pub struct PlannedPair {
     /// The resource policy the plan attaches to a target outside it.
     pub target_policy: Option<Fact<Option<String>>>,
     pub plan: DeploymentFacts,
+    /// The integration's KMS key, when it names one.
+    pub kms_key: Option<crate::model::KmsKey>,
 }
 
 impl PlannedPair {
@@ -45,7 +47,7 @@ impl PlannedPair {
     pub fn offline(self) -> Result<Snapshot, Unchecked> {
         let outside = self.outside();
         match (self.source, self.target) {
-            (Side::Planned(s), Side::Planned(t)) => Ok(snapshot(s, t, self.plan)),
+            (Side::Planned(s), Side::Planned(t)) => Ok(snapshot(s, t, self.plan, self.kms_key)),
             _ => Err(Unchecked::new(
                 &self.address,
                 format!(
@@ -78,7 +80,7 @@ impl PlannedPair {
                 TargetSnapshot::Serverless(s) => s.resource_policy = policy,
             }
         }
-        Ok(snapshot(source, target, self.plan))
+        Ok(snapshot(source, target, self.plan, self.kms_key))
     }
 }
 
@@ -96,6 +98,7 @@ pub(super) fn snapshot(
     source: SourceSnapshot,
     target: TargetSnapshot,
     plan: DeploymentFacts,
+    kms_key: Option<crate::model::KmsKey>,
 ) -> Snapshot {
     Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
@@ -110,7 +113,7 @@ pub(super) fn snapshot(
         schema: None,
         notes: region_note(&plan).into_iter().collect(),
         deployment: Some(plan),
-        kms_key: None,
+        kms_key,
         creator: None,
     }
 }

@@ -22,6 +22,7 @@
 
 use super::document::ConditionEntry;
 use super::matching;
+use crate::model::fact::UNKNOWN_VALUE;
 
 /// An answer that may be "cannot tell".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +154,40 @@ pub fn takes_wildcards(name: &str) -> bool {
     matches!(operator(name).base, Some(Base::StringLike | Base::Arn))
 }
 
-/// Evaluate one condition entry; an unknown answer comes with the reason.
+/// Evaluate one condition entry; an unknown answer comes with the reason. A policy value
+/// known only once a stack exists ([`UNKNOWN_VALUE`]) may match or not: the entry is decided
+/// only when both readings agree.
 pub fn evaluate(entry: &ConditionEntry, value: &KeyValue) -> (Tri, Option<String>) {
+    if !entry.values.iter().any(|v| v.contains(UNKNOWN_VALUE)) {
+        return evaluate_with(entry, value, false);
+    }
+    let (never, why) = evaluate_with(entry, value, false);
+    let (always, _) = evaluate_with(entry, value, true);
+    if never == always {
+        (never, why)
+    } else {
+        (
+            Tri::Unknown,
+            Some(format!(
+                "the condition on {} compares with a value known only once the stack exists",
+                entry.key
+            )),
+        )
+    }
+}
+
+fn evaluate_with(
+    entry: &ConditionEntry,
+    value: &KeyValue,
+    unknown_matches: bool,
+) -> (Tri, Option<String>) {
+    let matches = |base: Base, pattern: &str, value: &str| {
+        if pattern.contains(UNKNOWN_VALUE) {
+            unknown_matches
+        } else {
+            matches(base, pattern, value)
+        }
+    };
     let op = operator(&entry.operator);
     let Some(base) = op.base else {
         return (
@@ -183,8 +216,8 @@ pub fn evaluate(entry: &ConditionEntry, value: &KeyValue) -> (Tri, Option<String
             (Tri::from_bool(holds), None)
         }
         KeyValue::PresentOrAbsent(v) => {
-            let present = evaluate(entry, &KeyValue::Present(v.clone())).0;
-            let absent = evaluate(entry, &KeyValue::Absent).0;
+            let present = evaluate_with(entry, &KeyValue::Present(v.clone()), unknown_matches).0;
+            let absent = evaluate_with(entry, &KeyValue::Absent, unknown_matches).0;
             if present == absent {
                 (present, None)
             } else {

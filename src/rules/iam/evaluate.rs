@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::arn::Arn;
+use crate::model::fact::UNKNOWN_VALUE;
 
 use super::condition::{self, KeyValue, Tri};
 use super::document::{Effect, Principals, Statement};
@@ -108,7 +109,34 @@ enum PrincipalMatch {
     /// Through its account: IAM decides.
     Delegated,
     Part(String),
+    /// It names a principal known only once the stack exists.
+    Unknown(String),
     No,
+}
+
+/// The first entry that holds a value known only once the stack exists.
+fn unknown_in(list: &[String]) -> Option<&String> {
+    list.iter().find(|e| e.contains(UNKNOWN_VALUE))
+}
+
+/// A list element (`Action`, `Resource`): does an entry cover the request, and if none
+/// does, might an unknown one?
+fn covered(list: &[String], covers: impl Fn(&str) -> bool) -> Tri {
+    if list.iter().any(|e| covers(e)) {
+        Tri::True
+    } else if unknown_in(list).is_some() {
+        Tri::Unknown
+    } else {
+        Tri::False
+    }
+}
+
+fn not(t: Tri) -> Tri {
+    match t {
+        Tri::True => Tri::False,
+        Tri::False => Tri::True,
+        Tri::Unknown => Tri::Unknown,
+    }
 }
 
 fn root_or_account(entry: &str, account: &str) -> bool {
@@ -128,7 +156,10 @@ fn principal_match(p: &Principals, req: Principal) -> PrincipalMatch {
         Principal::Service(s) => {
             if p.service.iter().any(|x| x.eq_ignore_ascii_case(s)) {
                 PrincipalMatch::All
+            } else if let Some(e) = unknown_in(&p.service) {
+                PrincipalMatch::Unknown(e.clone())
             } else {
+                // An `AWS` entry never names a service principal, known or not.
                 PrincipalMatch::No
             }
         }
@@ -139,6 +170,8 @@ fn principal_match(p: &Principals, req: Principal) -> PrincipalMatch {
             let account = Arn::parse(arn).map(|a| a.account).unwrap_or_default();
             if p.aws.iter().any(|e| root_or_account(e, &account)) {
                 PrincipalMatch::Delegated
+            } else if let Some(e) = unknown_in(&p.aws) {
+                PrincipalMatch::Unknown(e.clone())
             } else {
                 PrincipalMatch::No
             }
@@ -153,7 +186,10 @@ fn principal_match(p: &Principals, req: Principal) -> PrincipalMatch {
                 .find(|e| Arn::parse(e).is_ok_and(|a| a.account == account))
             {
                 Some(e) => PrincipalMatch::Part(e.clone()),
-                None => PrincipalMatch::No,
+                None => match unknown_in(&p.aws) {
+                    Some(e) => PrincipalMatch::Unknown(e.clone()),
+                    None => PrincipalMatch::No,
+                },
             }
         }
     }
@@ -189,6 +225,11 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
                     ));
                     Tri::Unknown
                 }
+                PrincipalMatch::Unknown(who) => {
+                    out.unsure
+                        .push(format!("it names {who}, known only once the stack exists"));
+                    Tri::Unknown
+                }
                 PrincipalMatch::No => Tri::False,
             }
         }
@@ -206,6 +247,12 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
                 ));
                 Tri::Unknown
             }
+            PrincipalMatch::Unknown(who) => {
+                out.unsure.push(format!(
+                    "its NotPrincipal names {who}, known only once the stack exists"
+                ));
+                Tri::Unknown
+            }
             PrincipalMatch::No => Tri::True,
         },
         (None, None) => {
@@ -216,23 +263,41 @@ pub fn applies(stmt: &Statement, req: &Request) -> Applies {
     };
     // Action / NotAction.
     let action = match (&stmt.action, &stmt.not_action) {
-        (Some(list), _) => Tri::from_bool(list.iter().any(|a| matching::action(a, req.action))),
-        (None, Some(list)) => Tri::from_bool(!list.iter().any(|a| matching::action(a, req.action))),
+        (Some(list), _) => covered(list, |a| matching::action(a, req.action)),
+        (None, Some(list)) => not(covered(list, |a| matching::action(a, req.action))),
         (None, None) => Tri::False,
     };
+    if action == Tri::Unknown {
+        out.unsure
+            .push("its actions hold a value known only once the stack exists".to_string());
+    }
     out.value = principal.and(action);
     if out.value == Tri::False {
         return out;
     }
     // Resource / NotResource.
-    let covers = |list: &Vec<String>, r: &String| list.iter().any(|p| matching::resource(p, r));
-    let resource = match (&stmt.resource, &stmt.not_resource) {
-        _ if req.resources.is_empty() => true,
-        (Some(list), _) => req.resources.iter().any(|r| covers(list, r)),
-        (None, Some(list)) => req.resources.iter().any(|r| !covers(list, r)),
-        (None, None) => true,
+    let covers = |list: &Vec<String>, r: &String| covered(list, |p| matching::resource(p, r));
+    let any = |answers: Vec<Tri>| {
+        if answers.contains(&Tri::True) {
+            Tri::True
+        } else if answers.contains(&Tri::Unknown) {
+            Tri::Unknown
+        } else {
+            Tri::False
+        }
     };
-    if !resource {
+    let resource = match (&stmt.resource, &stmt.not_resource) {
+        _ if req.resources.is_empty() => Tri::True,
+        (Some(list), _) => any(req.resources.iter().map(|r| covers(list, r)).collect()),
+        (None, Some(list)) => any(req.resources.iter().map(|r| not(covers(list, r))).collect()),
+        (None, None) => Tri::True,
+    };
+    if resource == Tri::Unknown {
+        out.unsure
+            .push("its resources hold a value known only once the stack exists".to_string());
+        out.value = out.value.and(Tri::Unknown);
+    }
+    if resource == Tri::False {
         out.misses.push(format!(
             "its resource element does not cover {}",
             req.resources.join(" or ")

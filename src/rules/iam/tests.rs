@@ -148,3 +148,38 @@ fn a_named_principal_is_covered_by_its_arn_or_through_its_account() {
     let other = evaluate(&root, &req("arn:aws:iam::999999999999:role/deployer")).0;
     assert_eq!(other, Decision::ImplicitDeny);
 }
+
+#[test]
+fn a_value_known_only_once_the_stack_exists_decides_only_what_it_cannot_change() {
+    // A template's `!Sub arn:aws:iam::${AWS::AccountId}:root` is `<unknown>` here. An `AWS`
+    // principal entry never names a service principal, known or not: nothing applies.
+    let d = decide(
+        r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::<unknown>:root"},"Action":"*","Resource":"*"}}"#,
+    );
+    assert_eq!(d, Decision::ImplicitDeny);
+    // A condition comparing with an unknown account might hold or not.
+    let d = decide(
+        r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"*","Resource":"*",
+        "Condition":{"StringEquals":{"aws:SourceArn":"arn:aws:rds:us-east-1:<unknown>:cluster:orders-db"}}}}"#,
+    );
+    match d {
+        Decision::Uncertain { reason, .. } => {
+            assert!(
+                reason.contains("known only once the stack exists"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // ... unless a known value of the same entry already decides it.
+    let d = decide(&format!(
+        r#"{{"Statement":{{"Effect":"Allow","Principal":{{"Service":"redshift.amazonaws.com"}},"Action":"*","Resource":"*",
+        "Condition":{{"StringEquals":{{"aws:SourceArn":["{SRC}","arn:aws:rds:us-east-1:<unknown>:cluster:x"]}}}}}}}}"#
+    ));
+    assert_eq!(d, Decision::Allowed { statement: 0 });
+    // An unknown resource might be this one.
+    let d = decide(
+        r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"*","Resource":"<unknown>"}}"#,
+    );
+    assert!(matches!(d, Decision::Uncertain { .. }), "{d:?}");
+}
