@@ -197,6 +197,41 @@ fn integration(
         .build()
 }
 
+/// ListNamespaces and ListWorkgroups of the account: analytics-ns behind analytics-wg (the
+/// integrations name their target by namespace ARN, resolved by listing).
+fn serverless_listing() -> (Rule, Rule) {
+    let namespaces = mock!(aws_sdk_redshiftserverless::Client::list_namespaces).then_output(|| {
+        aws_sdk_redshiftserverless::operation::list_namespaces::ListNamespacesOutput::builder()
+            .namespaces(
+                aws_sdk_redshiftserverless::types::Namespace::builder()
+                    .namespace_name("analytics-ns")
+                    .namespace_arn(NS_ARN)
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    });
+    let workgroups = mock!(aws_sdk_redshiftserverless::Client::list_workgroups).then_output(|| {
+        aws_sdk_redshiftserverless::operation::list_workgroups::ListWorkgroupsOutput::builder()
+            .workgroups(
+                aws_sdk_redshiftserverless::types::Workgroup::builder()
+                    .workgroup_name("analytics-wg")
+                    .namespace_name("analytics-ns")
+                    .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
+                    .config_parameters(
+                        aws_sdk_redshiftserverless::types::ConfigParameter::builder()
+                            .parameter_key("enable_case_sensitive_identifier")
+                            .parameter_value("true")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    });
+    (namespaces, workgroups)
+}
+
 /// `audit`: integrations on two pages; one healthy, one needs attention with an error the
 /// rules confirm, one with an RDS (non-Aurora) source that is listed but not checked.
 #[tokio::test]
@@ -264,35 +299,7 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
     side.rds.push(page1.clone());
     side.rds.push(page2.clone());
     // The integrations name their target by namespace ARN: resolved by listing.
-    let namespaces = mock!(aws_sdk_redshiftserverless::Client::list_namespaces).then_output(|| {
-        aws_sdk_redshiftserverless::operation::list_namespaces::ListNamespacesOutput::builder()
-            .namespaces(
-                aws_sdk_redshiftserverless::types::Namespace::builder()
-                    .namespace_name("analytics-ns")
-                    .namespace_arn(NS_ARN)
-                    .build(),
-            )
-            .build()
-            .unwrap()
-    });
-    let workgroups = mock!(aws_sdk_redshiftserverless::Client::list_workgroups).then_output(|| {
-        aws_sdk_redshiftserverless::operation::list_workgroups::ListWorkgroupsOutput::builder()
-            .workgroups(
-                aws_sdk_redshiftserverless::types::Workgroup::builder()
-                    .workgroup_name("analytics-wg")
-                    .namespace_name("analytics-ns")
-                    .status(aws_sdk_redshiftserverless::types::WorkgroupStatus::Available)
-                    .config_parameters(
-                        aws_sdk_redshiftserverless::types::ConfigParameter::builder()
-                            .parameter_key("enable_case_sensitive_identifier")
-                            .parameter_value("true")
-                            .build(),
-                    )
-                    .build(),
-            )
-            .build()
-            .unwrap()
-    });
+    let (namespaces, workgroups) = serverless_listing();
     side.serverless.push(namespaces.clone());
     side.serverless.push(workgroups.clone());
     // The Redshift side also sees one integration from another account.
@@ -621,17 +628,7 @@ async fn a_plans_pairs_share_their_live_reads() {
     let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
         aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput::builder().build()
     });
-    let defaults = mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
-        .then_output(|| {
-            aws_sdk_rds::operation::describe_engine_default_cluster_parameters::DescribeEngineDefaultClusterParametersOutput::builder()
-                .engine_defaults(
-                    aws_sdk_rds::types::EngineDefaults::builder()
-                        .db_parameter_group_family("aurora-mysql8.0")
-                        .parameters(rds_param("binlog_transaction_compression", "OFF"))
-                        .build(),
-                )
-                .build()
-        });
+    let defaults = mysql_defaults();
     let src = SourceClients {
         rds: aws_smithy_mocks::mock_client!(
             aws_sdk_rds,
@@ -642,14 +639,35 @@ async fn a_plans_pairs_share_their_live_reads() {
         wanted: Default::default(),
     };
     let (_, tgt) = Side::serverless_ok().clients();
-    let done =
-        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    let done = run::deployment::snapshots(
+        Arc::new(Shared(src, tgt, no_data_api())),
+        pairs,
+        None,
+        None,
+        4,
+    )
+    .await;
     assert!(done.iter().all(Result::is_ok));
     assert_eq!(integrations.num_calls(), 1);
     assert_eq!(defaults.num_calls(), 1);
     let snap = done.into_iter().next().unwrap().unwrap();
     assert!(snap.integrations.ok().is_some(), "read from AWS");
     assert!(snap.source.engine_defaults.ok().is_some(), "read from AWS");
+}
+
+/// The engine defaults of aurora-mysql8.0, as far as the plans' checks need them.
+fn mysql_defaults() -> Rule {
+    mock!(aws_sdk_rds::Client::describe_engine_default_cluster_parameters)
+        .then_output(|| {
+            aws_sdk_rds::operation::describe_engine_default_cluster_parameters::DescribeEngineDefaultClusterParametersOutput::builder()
+                .engine_defaults(
+                    aws_sdk_rds::types::EngineDefaults::builder()
+                        .db_parameter_group_family("aurora-mysql8.0")
+                        .parameters(rds_param("binlog_transaction_compression", "OFF"))
+                        .build(),
+                )
+                .build()
+        })
 }
 
 /// Completing a plan from AWS when the reads are denied: the facts stay failed reads, and
@@ -780,7 +798,197 @@ async fn plan_read_live(file: &str, rds: &[&Rule]) -> zetl_preflight::model::Sna
     let world =
         terraform::read(&std::fs::read_to_string(path).unwrap(), "plan.json", None).unwrap();
     let (pairs, _) = world.pairs(None).unwrap();
-    let mut done =
-        run::deployment::snapshots(Arc::new(Shared(src, tgt, no_data_api())), pairs, None, 4).await;
+    let mut done = run::deployment::snapshots(
+        Arc::new(Shared(src, tgt, no_data_api())),
+        pairs,
+        None,
+        None,
+        4,
+    )
+    .await;
     done.remove(0).unwrap()
+}
+
+/// The clients of `Shared`, with KMS and IAM.
+struct WithKms(Shared, aws_sdk_kms::Client, Option<aws_sdk_iam::Client>);
+
+impl run::Clients for WithKms {
+    fn for_pair(&self, s: &SourceRef, t: &TargetRef) -> (SourceClients, TargetClients) {
+        self.0.for_pair(s, t)
+    }
+    fn in_region(&self, r: &str) -> SourceClients {
+        self.0.in_region(r)
+    }
+    fn targets_in_region(&self, r: &str) -> TargetClients {
+        self.0.targets_in_region(r)
+    }
+    fn data_api(&self, r: &str) -> aws_sdk_redshiftdata::Client {
+        self.0.data_api(r)
+    }
+    fn kms(&self, _: &str) -> Option<aws_sdk_kms::Client> {
+        Some(self.1.clone())
+    }
+    fn iam(&self) -> Option<aws_sdk_iam::Client> {
+        self.2.clone()
+    }
+    fn sdk(&self) -> Option<&aws_config::SdkConfig> {
+        None
+    }
+}
+
+/// DescribeKey of `KEY` (an enabled customer managed symmetric key) and GetKeyPolicy
+/// answering AWS's default key policy, which delegates to IAM and lets Redshift nothing.
+fn kms_key_answers() -> (Rule, Rule) {
+    use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType};
+    let described = mock!(aws_sdk_kms::Client::describe_key)
+        .match_requests(|r| r.key_id() == Some(KEY))
+        .then_output(|| {
+            aws_sdk_kms::operation::describe_key::DescribeKeyOutput::builder()
+                .key_metadata(
+                    KeyMetadata::builder()
+                        .key_id("1234abcd-12ab-34cd-56ef-1234567890ab")
+                        .arn(KEY)
+                        .key_state(KeyState::Enabled)
+                        .key_manager(KeyManagerType::Customer)
+                        .key_spec(KeySpec::SymmetricDefault)
+                        .key_usage(KeyUsageType::EncryptDecrypt)
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let policy = mock!(aws_sdk_kms::Client::get_key_policy).then_output(|| {
+        aws_sdk_kms::operation::get_key_policy::GetKeyPolicyOutput::builder()
+            .policy(
+                r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}]}"#,
+            )
+            .build()
+    });
+    (described, policy)
+}
+
+const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/// `audit` checks an existing integration's customer managed key: the KMSKeyId and the
+/// encryption context DescribeIntegrations gives, read with DescribeKey and GetKeyPolicy.
+#[tokio::test]
+async fn audit_reads_the_kms_key_of_an_existing_integration() {
+    use aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput;
+    let mut side = Side::serverless_ok();
+    // One pair: its cluster is read by its ARN (the Side's answer), not listed.
+    side.rds.remove(6);
+    side.rds.push(
+        mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+            let mut i = integration(
+                "encrypted",
+                PG_ARN,
+                aws_sdk_rds::types::IntegrationStatus::Active,
+            );
+            i.kms_key_id = Some(KEY.into());
+            i.additional_encryption_context =
+                Some([("team".to_string(), "orders".to_string())].into());
+            DescribeIntegrationsOutput::builder()
+                .integrations(i)
+                .build()
+        }),
+    );
+    let (namespaces, workgroups) = serverless_listing();
+    side.serverless.push(namespaces);
+    side.serverless.push(workgroups);
+    side.redshift.push(
+        mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
+            aws_sdk_redshift::operation::describe_inbound_integrations::DescribeInboundIntegrationsOutput::builder().build()
+        }),
+    );
+    let (described, policy) = kms_key_answers();
+    let kms = aws_smithy_mocks::mock_client!(
+        aws_sdk_kms,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&described, &policy]
+    );
+    let (src, tgt) = side.clients();
+    let clients = WithKms(Shared(src, tgt, no_data_api()), kms, None);
+    let account = run::audit::Account {
+        role: None,
+        clients: Arc::new(clients),
+        regions: vec!["us-east-1".to_string()],
+    };
+    let found = run::audit::discover_all(vec![account], None).await.unwrap();
+    let mut checked = Vec::new();
+    found
+        .check(4, None, |c| checked.push(c.snapshot.unwrap()))
+        .await;
+    assert_eq!(checked.len(), 1);
+    let key = checked[0]
+        .kms_key
+        .as_ref()
+        .expect("the integration's key is read");
+    assert_eq!(key.origin, "the KMSKeyId of integration encrypted");
+    assert_eq!(key.encryption_context["team"], "orders");
+    assert_eq!((described.num_calls(), policy.num_calls()), (1, 1));
+    let findings = evaluate(&checked[0], &RuleSet::embedded().unwrap());
+    let status = |code: &str| findings.iter().find(|f| f.rule == code).unwrap().status;
+    // Usable, within the context limit, but Redshift may not create its grant.
+    assert_eq!(status("ZK001"), Status::Pass);
+    assert_eq!(status("ZK005"), Status::Pass);
+    assert_eq!(status("ZK002"), Status::Fail);
+}
+
+/// A plan whose integration names a key outside it: with --live the key is read as a live
+/// check reads it, and the creator's permissions are simulated (a denied simulation is
+/// unverified, never a pass).
+#[tokio::test]
+async fn a_plans_key_outside_it_is_read_live_and_the_creator_simulated() {
+    use zetl_preflight::inputs::terraform;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/mysql-serverless-new.json");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for r in plan["resource_changes"].as_array_mut().unwrap() {
+        if r["address"] == "aws_rds_integration.this" {
+            r["change"]["after"]["kms_key_id"] = serde_json::json!(KEY);
+            r["change"]["after_unknown"]["kms_key_id"] = serde_json::json!(false);
+        }
+    }
+    let world = terraform::read(&plan.to_string(), "plan.json", None).unwrap();
+    let (pairs, _) = world.pairs(None).unwrap();
+    let integrations = mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+        aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput::builder().build()
+    });
+    let src = SourceClients {
+        rds: aws_smithy_mocks::mock_client!(
+            aws_sdk_rds,
+            aws_smithy_mocks::RuleMode::MatchAny,
+            [&integrations, &mysql_defaults()]
+        ),
+        cache: None,
+        wanted: Default::default(),
+    };
+    let (_, tgt) = Side::serverless_ok().clients();
+    let (described, policy) = kms_key_answers();
+    let kms = aws_smithy_mocks::mock_client!(
+        aws_sdk_kms,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&described, &policy]
+    );
+    let simulate = mock!(aws_sdk_iam::Client::simulate_principal_policy).then_http_response(denied);
+    let iam = aws_smithy_mocks::mock_client!(
+        aws_sdk_iam,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&simulate]
+    );
+    let clients = WithKms(Shared(src, tgt, no_data_api()), kms, Some(iam));
+    let creator = (
+        "arn:aws:iam::123456789012:role/deployer".to_string(),
+        "--creator".to_string(),
+    );
+    let done = run::deployment::snapshots(Arc::new(clients), pairs, None, Some(creator), 4).await;
+    let snap = done.into_iter().next().unwrap().unwrap();
+    assert_eq!((described.num_calls(), policy.num_calls()), (1, 1));
+    let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
+    let status = |code: &str| findings.iter().find(|f| f.rule == code).unwrap().status;
+    assert_eq!(status("ZK001"), Status::Pass);
+    assert_eq!(status("ZK002"), Status::Fail);
+    assert!(simulate.num_calls() >= 1);
+    assert_eq!(status("ZW001"), Status::Error);
 }

@@ -278,6 +278,7 @@ async fn key_policies_get_the_verdict_aws_would_give() {
         }
         let choice = KeyChoice {
             key: id,
+            origin: "--kms-key".into(),
             encryption_context: case
                 .context
                 .iter()
@@ -285,7 +286,7 @@ async fn key_policies_get_the_verdict_aws_would_give() {
                 .collect(),
         };
         let mut snap = snapshot();
-        snap.kms_key = Some(kms::read(&client, &choice, "--kms-key", Default::default()).await);
+        snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
         let got: BTreeMap<String, (Status, String)> = evaluate(&snap, &rules)
             .into_iter()
             .filter(|f| f.rule.starts_with("ZK"))
@@ -313,10 +314,11 @@ async fn an_unreadable_key_is_unverified_and_no_key_needs_nothing() {
     )));
     let choice = KeyChoice {
         key: "alias/does-not-exist".into(),
+        origin: "--kms-key".into(),
         encryption_context: BTreeMap::new(),
     };
     let mut snap = snapshot();
-    snap.kms_key = Some(kms::read(&client, &choice, "--kms-key", Default::default()).await);
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
     let rules = RuleSet::embedded().unwrap();
     for f in evaluate(&snap, &rules)
         .into_iter()
@@ -341,4 +343,52 @@ async fn an_unreadable_key_is_unverified_and_no_key_needs_nothing() {
     {
         assert_eq!(f.status, Status::Skip, "{}: {}", f.rule, f.message);
     }
+}
+
+/// A config file's `[[pair]]` names its key and encryption context; `check` reads the key
+/// from moto and judges it. `--kms-key` with the config file's pairs is a usage error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_pair_names_its_key() {
+    let moto = Moto::start();
+    let w = common::world::World::new(&moto);
+    w.misconfigured().await;
+    let client = aws_sdk_kms::Client::new(&w.config);
+    // KMS-DEFAULT: a key created without a policy gets the default one (root only).
+    let created = client.create_key().send().await.unwrap();
+    let arn = created.key_metadata().unwrap().arn().unwrap().to_string();
+    let dir = std::env::temp_dir().join(format!("zetl-kms-pair-{}", moto.port));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("zetl-preflight.toml"),
+        format!(
+            "[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\nkms_key = \"{arn}\"\n\
+             encryption_context = {{ team = \"orders\" }}\n"
+        ),
+    )
+    .unwrap();
+    let out = common::world::run_cli_in(&moto, Some(&dir), &["check", "--format", "json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let status = |code: &str| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == code)
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no {code} in {doc}"))
+    };
+    assert_eq!(status("ZK001"), "pass", "{doc}");
+    // The default key policy lets Redshift create no grant.
+    assert_eq!(status("ZK002"), "fail");
+    assert_eq!(status("ZK005"), "pass");
+    let out = common::world::run_cli_in(&moto, Some(&dir), &["check", "--kms-key", &arn]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("set kms_key in each [[pair]]"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -47,7 +47,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             out.push(&snap, None)?;
         }
         None => {
-            let pairs = pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
+            let mut pairs = pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
             if args.source.is_none() {
                 // The config file named the pairs: results point at it.
                 out.frame().artifact = super::output::config_file(&settings.config);
@@ -64,28 +64,27 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
+            if let Some(key) = &args.key.kms_key {
+                // --kms-key names one integration's key: the pair of --source/--target.
+                if args.source.is_none() {
+                    return Err(CliError::Usage(format!(
+                        "--kms-key names one integration's key, but the config file lists {} pairs; set kms_key in each [[pair]] there, or pass --source and --target",
+                        pairs.len()
+                    )));
+                }
+                pairs[0].kms_key = Some(key.clone());
+                pairs[0].key_from_flag = true;
+                pairs[0].encryption_context = args.key.encryption_context.iter().cloned().collect();
+            }
             let extras = crate::run::Extras {
                 data: data(args, &settings)?,
-                key: args
-                    .key
-                    .kms_key
-                    .as_ref()
-                    .map(|k| crate::fetch::kms::KeyChoice {
-                        key: k.clone(),
-                        encryption_context: args.key.encryption_context.iter().cloned().collect(),
-                    }),
+                keys: Vec::new(),
                 creator: args
                     .key
                     .creator
                     .as_ref()
                     .map(|a| (a.clone(), "--creator".to_string())),
             };
-            if pairs.len() > 1 && extras.key.is_some() {
-                return Err(CliError::Usage(format!(
-                    "--kms-key names one integration's key, but the config file lists {} pairs; pass --source and --target",
-                    pairs.len()
-                )));
-            }
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.
             let identity = runtime()?.block_on(read_pairs(

@@ -24,6 +24,12 @@ pub(super) fn run(
             "a plan or template is checked offline; --fix and --data need a live cluster".into(),
         ));
     }
+    if args.key.kms_key.is_some() {
+        return Err(CliError::Usage(
+            "a plan or template names the integration's key itself (kms_key_id, KMSKeyId);              --kms-key is for a live pair"
+                .into(),
+        ));
+    }
     let pair = match (&args.source, &args.target) {
         (Some(s), Some(t)) => Some((s.as_str(), t.as_str())),
         (None, None) => None,
@@ -45,6 +51,7 @@ pub(super) fn run(
         source,
         pair,
         live,
+        args.key.creator.as_deref(),
         args.concurrency,
     ))?;
     if let Some(save) = &args.save_snapshot {

@@ -55,6 +55,28 @@ pub struct Account {
 pub struct Pair {
     pub source: String,
     pub target: String,
+    /// The customer managed KMS key the integration uses (key id, ARN or alias).
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// The integration's additional encryption context (with `kms_key`).
+    #[serde(default)]
+    pub encryption_context: BTreeMap<String, String>,
+    /// The key came from `--kms-key`, not from the file (for messages).
+    #[serde(skip)]
+    pub key_from_flag: bool,
+}
+
+impl Pair {
+    /// A pair with no key named (the existing integration's, else the AWS owned key).
+    pub fn new(source: &str, target: &str) -> Pair {
+        Pair {
+            source: source.to_string(),
+            target: target.to_string(),
+            kms_key: None,
+            encryption_context: BTreeMap::new(),
+            key_from_flag: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

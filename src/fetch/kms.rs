@@ -13,14 +13,16 @@ use super::error::call_error;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyChoice {
     pub key: String,
+    /// Where it was named, for messages (`--kms-key`, a config file's pair).
+    pub origin: String,
     pub encryption_context: BTreeMap<String, String>,
 }
 
 /// The pair's key: `given`, else the KMS key of the existing integration between the pair.
 /// `None`: the AWS owned key.
-pub fn choose(snap: &Snapshot, given: Option<&KeyChoice>) -> Option<(KeyChoice, String)> {
+pub fn choose(snap: &Snapshot, given: Option<&KeyChoice>) -> Option<KeyChoice> {
     if let Some(g) = given {
-        return Some((g.clone(), "--kms-key".into()));
+        return Some(g.clone());
     }
     let target = snap.target.namespace_arn()?;
     let list = snap.integrations.ok()?;
@@ -32,21 +34,19 @@ pub fn choose(snap: &Snapshot, given: Option<&KeyChoice>) -> Option<(KeyChoice, 
         .integration_name
         .clone()
         .unwrap_or_else(|| "the existing integration".into());
-    Some((
-        KeyChoice {
-            key,
-            encryption_context: i.additional_encryption_context.clone(),
-        },
-        format!("the KMSKeyId of integration {name}"),
-    ))
+    Some(KeyChoice {
+        key,
+        origin: format!("the KMSKeyId of integration {name}"),
+        encryption_context: i.additional_encryption_context.clone(),
+    })
 }
 
 /// The key as a run that could not read it holds it: named, both facts failed for `why`.
-pub fn unread(choice: &KeyChoice, origin: &str, why: &str) -> KmsKey {
+pub fn unread(choice: &KeyChoice, why: &str) -> KmsKey {
     let err = |call: &str| CallError::new(call, None, format!("not read: {why}"));
     KmsKey {
         given: choice.key.clone(),
-        origin: origin.to_string(),
+        origin: choice.origin.clone(),
         description: Fact::Error(err(calls::DESCRIBE_KEY)),
         policy: Fact::Error(err(calls::GET_KEY_POLICY)),
         encryption_context: choice.encryption_context.clone(),
@@ -55,15 +55,10 @@ pub fn unread(choice: &KeyChoice, origin: &str, why: &str) -> KmsKey {
 
 /// DescribeKey and GetKeyPolicy of `choice.key` (GetKeyPolicy takes the key's ARN, which
 /// DescribeKey gives for an alias too).
-pub async fn read(
-    client: &aws_sdk_kms::Client,
-    choice: &KeyChoice,
-    origin: &str,
-    wanted: Wanted,
-) -> KmsKey {
+pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Wanted) -> KmsKey {
     let mut key = KmsKey {
         given: choice.key.clone(),
-        origin: origin.to_string(),
+        origin: choice.origin.clone(),
         description: Fact::Error(not_read(calls::DESCRIBE_KEY)),
         policy: Fact::Error(not_read(calls::GET_KEY_POLICY)),
         encryption_context: choice.encryption_context.clone(),

@@ -394,8 +394,8 @@ impl<C: Clients + 'static> Discovery<C> {
                 let snap = super::read_pair(
                     clients.as_ref(),
                     Some(cache.clone()),
-                    source,
-                    target,
+                    (source, target),
+                    None,
                     &super::Extras::default(),
                 )
                 .await;

@@ -43,6 +43,7 @@ pub async fn read(
     source: Source<'_>,
     pair: Option<(&str, &str)>,
     live: bool,
+    creator: Option<&str>,
     concurrency: usize,
 ) -> Result<Read, Error> {
     let path = match &source {
@@ -96,8 +97,24 @@ pub async fn read(
     let home_region = world.region.clone().or(region);
     let results = if live {
         let sdk = super::session::connect(settings, &[]).await?;
-        let clients = Arc::new(super::SdkClients::new(sdk));
-        snapshots(clients, pairs, home_region.as_deref(), concurrency).await
+        // The creator whose permissions are simulated: `--creator`, else the acting principal.
+        let creator = match creator {
+            Some(arn) => Some((arn.to_string(), "--creator".to_string())),
+            None if settings
+                .wanted()
+                .wants(crate::model::reads::Optional::Creator) =>
+            {
+                super::session::who_is_acting(&sdk).await.map(|id| {
+                    (
+                        crate::model::creator::principal_of(&id.arn),
+                        format!("the acting principal ({})", id.arn),
+                    )
+                })
+            }
+            None => None,
+        };
+        let clients = Arc::new(super::SdkClients::new(sdk).wanting(settings.wanted()));
+        snapshots(clients, pairs, home_region.as_deref(), creator, concurrency).await
     } else {
         pairs.into_iter().map(|p| p.offline()).collect()
     };
@@ -134,23 +151,27 @@ pub async fn snapshots<C: Clients + 'static>(
     clients: std::sync::Arc<C>,
     pairs: Vec<PlannedPair>,
     region: Option<&str>,
+    creator: Option<(String, String)>,
     concurrency: usize,
 ) -> Vec<Result<Snapshot, Unchecked>> {
     let n = pairs.len();
     let pairs = std::sync::Arc::new(pairs);
     let region = region.map(str::to_string);
+    let creator = std::sync::Arc::new(creator);
     // Pairs of one plan share a Region's integrations, engine defaults, lists: read once.
     let cache = std::sync::Arc::new(ReadCache::default());
     let task = |i: usize| {
-        let (clients, pairs, region, cache) = (
+        let (clients, pairs, region, cache, creator) = (
             clients.clone(),
             pairs.clone(),
             region.clone(),
             cache.clone(),
+            creator.clone(),
         );
         async move {
             let pair = pairs[i].clone();
-            complete(clients.as_ref(), Some(cache), pair, region.as_deref()).await
+            let at = (region.as_deref(), creator.as_ref().as_ref());
+            complete(clients.as_ref(), Some(cache), pair, at).await
         }
     };
     let mut out = Vec::with_capacity(n);
@@ -159,12 +180,12 @@ pub async fn snapshots<C: Clients + 'static>(
 }
 
 /// Complete one planned pair, through `cache` when pairs share one. `region` is where ends
-/// named without an ARN live.
+/// named without an ARN live; `creator` (ARN, where it came from) is simulated.
 pub async fn complete<C: Clients>(
     clients: &C,
     cache: Option<Arc<ReadCache>>,
     pair: PlannedPair,
-    region: Option<&str>,
+    (region, creator): (Option<&str>, Option<&(String, String)>),
 ) -> Result<Snapshot, Unchecked> {
     let sources = |region: &str| {
         let c = clients.in_region(region);
@@ -241,6 +262,24 @@ pub async fn complete<C: Clients>(
         || fetch::source::integrations(&src),
     )
     .await;
+    // A key outside the plan is read as a live check reads it.
+    let key_outside = snap
+        .kms_key
+        .as_ref()
+        .is_some_and(|k| matches!(&k.description, Fact::Error(e) if e.is_not_in_plan()));
+    if let (true, Some(client), Some(k)) = (key_outside, clients.kms(&src.region()), &snap.kms_key)
+    {
+        let choice = fetch::kms::KeyChoice {
+            key: k.given.clone(),
+            origin: k.origin.clone(),
+            encryption_context: k.encryption_context.clone(),
+        };
+        snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted).await);
+    }
+    if let (Some((arn, origin)), Some(client)) = (creator, clients.iam()) {
+        snap.creator =
+            Some(fetch::creator::simulate(&client, &snap, arn, origin, src.wanted).await);
+    }
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
         Fact::Error(e) if e.is_not_in_plan()

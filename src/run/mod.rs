@@ -46,7 +46,28 @@ pub trait Clients: Send + Sync {
     fn targets_in_region(&self, region: &str) -> TargetClients;
     /// The Redshift Data API in `region` (`audit --tables`).
     fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client;
+    /// KMS in `region` (the integration's key). `None`: no AWS configuration to read with.
+    fn kms(&self, _region: &str) -> Option<aws_sdk_kms::Client> {
+        None
+    }
+    /// IAM (the creator's simulated permissions). `None`: no AWS configuration.
+    fn iam(&self) -> Option<aws_sdk_iam::Client> {
+        None
+    }
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
+}
+
+/// The client `map` holds for `region`, built by `make` the first time.
+fn cached<T: Clone>(
+    map: &std::sync::Mutex<BTreeMap<String, T>>,
+    region: &str,
+    make: impl FnOnce() -> T,
+) -> T {
+    map.lock()
+        .expect("the client map is not poisoned")
+        .entry(region.to_string())
+        .or_insert_with(make)
+        .clone()
 }
 
 /// Clients built from one shared AWS configuration, each in its ARN's Region, and built
@@ -57,6 +78,8 @@ pub struct SdkClients {
     /// Region ("" for the configuration's own) → its clients.
     built: std::sync::Mutex<BTreeMap<String, (SourceClients, TargetClients)>>,
     data_api: std::sync::Mutex<BTreeMap<String, aws_sdk_redshiftdata::Client>>,
+    kms: std::sync::Mutex<BTreeMap<String, aws_sdk_kms::Client>>,
+    iam: std::sync::OnceLock<aws_sdk_iam::Client>,
     /// The optional reads the run's rules need.
     wanted: Wanted,
 }
@@ -68,6 +91,8 @@ impl SdkClients {
             wanted: Wanted::ALL,
             built: Default::default(),
             data_api: Default::default(),
+            kms: Default::default(),
+            iam: Default::default(),
         }
     }
 
@@ -75,6 +100,14 @@ impl SdkClients {
     pub fn wanting(mut self, wanted: Wanted) -> SdkClients {
         self.wanted = wanted;
         self
+    }
+
+    /// The shared configuration in `region`.
+    fn in_config_region(&self, region: &str) -> aws_config::SdkConfig {
+        self.sdk
+            .to_builder()
+            .region(aws_config::Region::new(region.to_string()))
+            .build()
     }
 
     fn both(&self, region: Option<&str>) -> (SourceClients, TargetClients) {
@@ -108,21 +141,23 @@ impl Clients for SdkClients {
     }
 
     fn data_api(&self, region: &str) -> aws_sdk_redshiftdata::Client {
-        let mut built = self
-            .data_api
-            .lock()
-            .expect("the client map is not poisoned");
-        built
-            .entry(region.to_string())
-            .or_insert_with(|| {
-                let cfg = self
-                    .sdk
-                    .to_builder()
-                    .region(aws_config::Region::new(region.to_string()))
-                    .build();
-                aws_sdk_redshiftdata::Client::new(&cfg)
-            })
-            .clone()
+        cached(&self.data_api, region, || {
+            aws_sdk_redshiftdata::Client::new(&self.in_config_region(region))
+        })
+    }
+
+    fn kms(&self, region: &str) -> Option<aws_sdk_kms::Client> {
+        Some(cached(&self.kms, region, || {
+            aws_sdk_kms::Client::new(&self.in_config_region(region))
+        }))
+    }
+
+    fn iam(&self) -> Option<aws_sdk_iam::Client> {
+        Some(
+            self.iam
+                .get_or_init(|| aws_sdk_iam::Client::new(&self.sdk))
+                .clone(),
+        )
     }
 
     fn sdk(&self) -> Option<&aws_config::SdkConfig> {
@@ -187,23 +222,25 @@ pub async fn list_shared_regions<C: Clients>(
     }
 }
 
-/// What a pair's read takes beyond the pair: the catalog (`--data`) and the KMS key
-/// (`--kms-key`; without it, the existing integration's).
+/// What a pair's read takes beyond the pair: the catalog (`--data`), the KMS keys and the
+/// creator.
 #[derive(Debug, Clone, Default)]
 pub struct Extras {
     pub data: Option<DataOptions>,
-    pub key: Option<fetch::kms::KeyChoice>,
+    /// Each pair's KMS key (`--kms-key`, a config pair's `kms_key`), in the pairs' order;
+    /// a pair without one (or beyond the list) uses its existing integration's.
+    pub keys: Vec<Option<fetch::kms::KeyChoice>>,
     /// The principal whose permissions are simulated, and where it came from.
     pub creator: Option<(String, String)>,
 }
 
 /// Read one pair, through `cache` when there is one, with its catalog when `extras.data`
-/// asks, and its integration's KMS key when it has one.
+/// asks, and its integration's KMS key (`key`, else the existing integration's) when it has one.
 pub async fn read_pair<C: Clients>(
     clients: &C,
     cache: Option<Arc<ReadCache>>,
-    source: &SourceRef,
-    target: &TargetRef,
+    (source, target): (&SourceRef, &TargetRef),
+    key: Option<&fetch::kms::KeyChoice>,
     extras: &Extras,
 ) -> Result<Snapshot, FetchError> {
     let (mut src, mut tgt) = clients.for_pair(source, target);
@@ -216,23 +253,13 @@ pub async fn read_pair<C: Clients>(
         if let Some(opts) = &extras.data {
             fetch::sql::attach(s, opts, clients.sdk()).await;
         }
-        if let Some((choice, origin)) = fetch::kms::choose(s, extras.key.as_ref()) {
-            s.kms_key = Some(match clients.sdk() {
-                Some(sdk) => {
-                    let cfg = sdk
-                        .to_builder()
-                        .region(aws_config::Region::new(src.region()))
-                        .build();
-                    let client = aws_sdk_kms::Client::new(&cfg);
-                    fetch::kms::read(&client, &choice, &origin, src.wanted).await
-                }
-                None => {
-                    fetch::kms::unread(&choice, &origin, "no AWS configuration to read it with")
-                }
+        if let Some(choice) = fetch::kms::choose(s, key) {
+            s.kms_key = Some(match clients.kms(&src.region()) {
+                Some(client) => fetch::kms::read(&client, &choice, src.wanted).await,
+                None => fetch::kms::unread(&choice, "no AWS configuration to read it with"),
             });
         }
-        if let (Some((arn, origin)), Some(sdk)) = (&extras.creator, clients.sdk()) {
-            let client = aws_sdk_iam::Client::new(sdk);
+        if let (Some((arn, origin)), Some(client)) = (&extras.creator, clients.iam()) {
             s.creator = Some(fetch::creator::simulate(&client, s, arn, origin, src.wanted).await);
         }
     }
@@ -265,7 +292,8 @@ pub async fn each_snapshot<C: Clients + 'static>(
         );
         async move {
             let (source, target) = &pairs[i];
-            read_pair(clients.as_ref(), cache, source, target, &extras).await
+            let key = extras.keys.get(i).and_then(Option::as_ref);
+            read_pair(clients.as_ref(), cache, (source, target), key, &extras).await
         }
     };
     ordered::ordered(pairs.len(), concurrency, task, sink).await;

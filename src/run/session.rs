@@ -107,10 +107,7 @@ pub fn pairs(
     config: &Loaded,
 ) -> Result<Vec<Pair>, Error> {
     match (source, target) {
-        (Some(s), Some(t)) => Ok(vec![Pair {
-            source: s.clone(),
-            target: t.clone(),
-        }]),
+        (Some(s), Some(t)) => Ok(vec![Pair::new(s, t)]),
         (None, None) if !config.file.pairs.is_empty() => Ok(config.file.pairs.clone()),
         (Some(_), None) | (None, Some(_)) => Err(Error::Usage(
             "give both --source and --target (or neither, to check the config file's pairs)".into(),

@@ -468,12 +468,9 @@ impl World {
             policy,
             encryption_context: context.clone(),
         };
+        // Not a fact AWS holds yet: nothing to read live.
         let unknown = |call: &str, what: &str| {
-            CallError::new(
-                call,
-                Some(crate::model::fact::NOT_IN_PLAN),
-                format!("{what} is known only after apply"),
-            )
+            CallError::new(call, None, format!("{what} is known only after apply"))
         };
         match self.resolve(i, "kms_key_id", &[Kind::KmsKey], &["arn", "key_id"]) {
             Resolved::Unset => None,

@@ -123,7 +123,10 @@ fn usable(snap: &Snapshot, key: &KmsKey) -> Outcome {
             d.key_manager
         ));
     }
-    if d.key_spec != "SYMMETRIC_DEFAULT" || d.key_usage != "ENCRYPT_DECRYPT" {
+    // A SYMMETRIC_DEFAULT key is only ever ENCRYPT_DECRYPT (KMS key specs): an answer
+    // without KeyUsage does not make it unusable.
+    let usage_ok = d.key_usage == "ENCRYPT_DECRYPT" || d.key_usage.is_empty();
+    if d.key_spec != "SYMMETRIC_DEFAULT" || !usage_ok {
         problems.push(format!(
             "it is a {} key for {}, not a symmetric encryption key",
             d.key_spec, d.key_usage
