@@ -106,6 +106,7 @@ async fn run(side: &Side, opts: &FlowOptions) -> FlowResult {
             tgt: &tgt,
             source: &source,
             target: &target,
+            keyed: Default::default(),
         },
         &rules,
         |s| evaluate(s, &rules),
@@ -274,6 +275,7 @@ async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots()
         tgt: &tgt,
         source: &source,
         target: &target,
+        keyed: Default::default(),
     };
     // Safe fixes only: modifying a group and rebooting are unsafe, so nothing is applied.
     let r = flow::run(pair, &rules, |x| evaluate(x, &rules), &opts, |_| true)

@@ -34,6 +34,7 @@ fn plans_are_pinned() {
         "postgres-provisioned-needs-attention",
         "rds-mysql-broken",
         "rds-postgres-broken",
+        "kms-creator",
     ] {
         let s = snap(&format!("{name}.json"));
         let p = plan_for(&s, &FixContext::assume_unshared(&s));
@@ -412,4 +413,78 @@ fn an_rds_instance_pending_reboot_plans_just_its_reboot() {
     assert!(
         matches!(&p.actions[0].op, Op::RebootDbInstance { instance } if instance == "payments-pg")
     );
+}
+
+/// The key policy fix: the statements it lacks are appended to it, every existing statement
+/// kept; the creator's only when the creator is known; an explicit Deny is left to a person.
+#[test]
+fn a_key_policy_gets_the_missing_statements_and_keeps_its_own() {
+    use zetl_preflight::model::Creator;
+    // kms-creator: the creator may already, Redshift may not.
+    let s = snap("kms-creator.json");
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let a = p
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "kms:PutKeyPolicy")
+        .expect("a PutKeyPolicy action");
+    assert_eq!(a.applicability, Applicability::Unsafe);
+    assert_eq!(a.rules, vec!["ZK002".to_string()]);
+    let Op::PutKeyPolicy { policy, .. } = &a.op else {
+        unreachable!()
+    };
+    let before: serde_json::Value =
+        serde_json::from_str(s.kms_key.as_ref().unwrap().policy.ok().unwrap()).unwrap();
+    let after: serde_json::Value = serde_json::from_str(policy).unwrap();
+    let n = before["Statement"].as_array().unwrap().len();
+    assert_eq!(
+        after["Statement"].as_array().unwrap()[..n],
+        before["Statement"].as_array().unwrap()[..]
+    );
+    assert_eq!(
+        after["Statement"][n]["Principal"]["Service"],
+        "redshift.amazonaws.com"
+    );
+    // The merged policy passes the rule it fixes.
+    let mut fixed = s.clone();
+    fixed.kms_key.as_mut().unwrap().policy = Fact::Ok(policy.clone());
+    let rules = RuleSet::embedded().unwrap();
+    let zk002 = evaluate(&fixed, &rules)
+        .into_iter()
+        .find(|f| f.rule == "ZK002")
+        .unwrap();
+    assert_eq!(zk002.status, zetl_preflight::model::Status::Pass);
+
+    // kms-broken: the creator may not; without a known creator nothing is put.
+    let mut s = snap("kms-broken.json");
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    assert!(!calls(&p).contains(&"kms:PutKeyPolicy"), "{:?}", calls(&p));
+    s.creator = Some(Creator {
+        arn: "arn:aws:iam::123456789012:role/deployer".into(),
+        origin: "--creator".into(),
+        simulated: Fact::Error(zetl_preflight::model::CallError::new(
+            "iam:SimulatePrincipalPolicy",
+            Some("AccessDenied"),
+            "denied",
+        )),
+    });
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let a = p
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "kms:PutKeyPolicy")
+        .expect("the creator's statement");
+    assert_eq!(a.rules, vec!["ZK003".to_string()]);
+    assert!(a.summary.contains("role/deployer"), "{}", a.summary);
+
+    // An explicit Deny of Redshift's grant stays: no statement added would win over it.
+    let mut s = snap("kms-creator.json");
+    let deny = r#"{"Version":"2012-10-17","Statement":[{"Sid":"no","Effect":"Deny","Principal":"*","Action":"kms:CreateGrant","Resource":"*","Condition":{"Bool":{"kms:GrantIsForAWSResource":"true"}}}]}"#;
+    s.kms_key.as_mut().unwrap().policy = Fact::Ok(deny.into());
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    assert!(!calls(&p).contains(&"kms:PutKeyPolicy"), "{:?}", calls(&p));
+    assert!(p
+        .actions
+        .iter()
+        .any(|a| a.applicability == Applicability::Manual && a.rules == vec!["ZK002".to_string()]));
 }

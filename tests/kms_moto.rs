@@ -392,3 +392,72 @@ async fn a_config_pair_names_its_key() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--fix` on the key policy against moto: PutKeyPolicy with the merged policy, read back
+/// with GetKeyPolicy: every existing statement kept, Redshift's grant allowed, and a second
+/// plan has nothing left to put (idempotent).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_policy_fix_is_applied_and_read_back() {
+    use zetl_preflight::fix::{apply, journal::Journal, plan, FixContext};
+    let moto = Moto::start();
+    let cfg = common::sdk_config(&format!("http://127.0.0.1:{}", moto.port));
+    let client = aws_sdk_kms::Client::new(&cfg);
+    let original = policy(vec![root()]);
+    let created = client.create_key().policy(&original).send().await.unwrap();
+    let id = created.key_metadata().unwrap().key_id().to_string();
+    let choice = KeyChoice {
+        key: id.clone(),
+        origin: "--kms-key".into(),
+        encryption_context: BTreeMap::new(),
+    };
+    let rules = RuleSet::embedded().unwrap();
+    let mut snap = snapshot();
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+    let findings = evaluate(&snap, &rules);
+    let planned = plan(
+        &snap,
+        &findings,
+        &rules,
+        &FixContext::assume_unshared(&snap),
+    );
+    assert!(planned
+        .actions
+        .iter()
+        .any(|a| a.op.call() == "kms:PutKeyPolicy"));
+    let (src, tgt) = (
+        zetl_preflight::fetch::SourceClients::new(&cfg, None),
+        zetl_preflight::fetch::TargetClients::new(&cfg, None),
+    );
+    let dir = common::scratch_dir(&format!("kms-fix-{}", moto.port));
+    let mut journal = Journal::new(&dir.join("journal.jsonl"));
+    let opts = apply::ApplyOptions {
+        unsafe_fixes: true,
+        wait_timeout: std::time::Duration::from_secs(5),
+        poll: std::time::Duration::from_millis(10),
+    };
+    let outcomes = apply::apply(&planned, (&src, &tgt, Some(&client)), &opts, &mut journal).await;
+    let put = planned
+        .actions
+        .iter()
+        .position(|a| a.op.call() == "kms:PutKeyPolicy")
+        .unwrap();
+    assert_eq!(outcomes[put], apply::Outcome::Applied, "{outcomes:?}");
+    // Read back through the API.
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+    let now: serde_json::Value =
+        serde_json::from_str(snap.kms_key.as_ref().unwrap().policy.ok().unwrap()).unwrap();
+    let was: serde_json::Value = serde_json::from_str(&original).unwrap();
+    assert_eq!(
+        now["Statement"][0], was["Statement"][0],
+        "the root statement is kept"
+    );
+    let after = evaluate(&snap, &rules);
+    let zk002 = after.iter().find(|f| f.rule == "ZK002").unwrap();
+    assert_eq!(zk002.status, Status::Pass, "{}", zk002.message);
+    let again = plan(&snap, &after, &rules, &FixContext::assume_unshared(&snap));
+    assert!(!again
+        .actions
+        .iter()
+        .any(|a| a.op.call() == "kms:PutKeyPolicy"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

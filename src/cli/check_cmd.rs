@@ -64,18 +64,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            if let Some(key) = &args.key.kms_key {
-                // --kms-key names one integration's key: the pair of --source/--target.
-                if args.source.is_none() {
-                    return Err(CliError::Usage(format!(
-                        "--kms-key names one integration's key, but the config file lists {} pairs; set kms_key in each [[pair]] there, or pass --source and --target",
-                        pairs.len()
-                    )));
-                }
-                pairs[0].kms_key = Some(key.clone());
-                pairs[0].key_from_flag = true;
-                pairs[0].encryption_context = args.key.encryption_context.iter().cloned().collect();
-            }
+            super::with_key(&mut pairs, &args.key, args.source.is_some())?;
             let extras = crate::run::Extras {
                 data: data(args, &settings)?,
                 keys: Vec::new(),

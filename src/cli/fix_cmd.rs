@@ -23,13 +23,14 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
                 .into(),
         ));
     }
-    let pairs = session::pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
+    let mut pairs = session::pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
     if pairs.len() != 1 {
         return Err(CliError::Usage(format!(
             "--fix works on one pair at a time, and the config file lists {}; pass --source and --target",
             pairs.len()
         )));
     }
+    super::with_key(&mut pairs, &args.key, args.source.is_some())?;
     let refs = session::parse_pairs(&pairs)?;
     let json = global.format == Format::Json;
     // The plan and what applying did are for people: on stdout with the table format, on
@@ -82,9 +83,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
             }
         }
     };
+    let key = pairs[0].key();
     let result = session::runtime()?.block_on(crate::run::fix::fix(
         settings,
         &refs[0],
+        (key.as_ref(), args.key.creator.as_deref()),
         &opts,
         findings_of,
         confirm,

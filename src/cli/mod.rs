@@ -476,6 +476,30 @@ impl GlobalArgs {
     }
 }
 
+/// `--kms-key` and `--encryption-context` name the key of the pair given by `--source` and
+/// `--target`; the config file's pairs name theirs with `kms_key`.
+fn with_key(
+    pairs: &mut [crate::config::file::Pair],
+    args: &KeyArgs,
+    source_given: bool,
+) -> Result<(), CliError> {
+    let Some(key) = &args.kms_key else {
+        return Ok(());
+    };
+    if !source_given {
+        return Err(CliError::Usage(format!(
+            "--kms-key names one integration's key, but the config file lists {} pairs; set kms_key in each [[pair]] there, or pass --source and --target",
+            pairs.len()
+        )));
+    }
+    for p in pairs {
+        p.kms_key = Some(key.clone());
+        p.key_from_flag = true;
+        p.encryption_context = args.encryption_context.iter().cloned().collect();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

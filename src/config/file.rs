@@ -67,6 +67,19 @@ pub struct Pair {
 }
 
 impl Pair {
+    /// The pair's key, as the reads take it (`None`: the existing integration's, if any).
+    pub fn key(&self) -> Option<crate::fetch::kms::KeyChoice> {
+        self.kms_key.as_ref().map(|k| crate::fetch::kms::KeyChoice {
+            key: k.clone(),
+            origin: if self.key_from_flag {
+                "--kms-key".into()
+            } else {
+                "kms_key of the config file's pair".into()
+            },
+            encryption_context: self.encryption_context.clone(),
+        })
+    }
+
     /// A pair with no key named (the existing integration's, else the AWS owned key).
     pub fn new(source: &str, target: &str) -> Pair {
         Pair {

@@ -105,6 +105,7 @@ pub const FIX: &[&str] = &[
     "redshift:RebootCluster",
     "redshift:PutResourcePolicy",
     "redshift-serverless:UpdateWorkgroup",
+    "kms:PutKeyPolicy",
 ];
 
 /// `audit --tables`: the Redshift Data API.

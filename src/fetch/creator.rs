@@ -156,3 +156,16 @@ async fn one(
     }
     Ok(out)
 }
+
+/// Give `snap` the simulation of `creator` (its ARN, where it came from), when there is one
+/// and a client to ask with.
+pub async fn attach(
+    snap: &mut Snapshot,
+    creator: Option<&(String, String)>,
+    client: Option<&aws_sdk_iam::Client>,
+    wanted: Wanted,
+) {
+    if let (Some((arn, origin)), Some(client)) = (creator, client) {
+        snap.creator = Some(simulate(client, snap, arn, origin, wanted).await);
+    }
+}

@@ -133,3 +133,20 @@ pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Want
     key.description = described.into();
     key
 }
+
+/// Give `snap` its integration's key (`given`, else the existing integration's), read with
+/// the client `client()` makes (asked only when there is a key); without one the key is
+/// named and unverified.
+pub async fn attach(
+    snap: &mut Snapshot,
+    given: Option<&KeyChoice>,
+    client: impl FnOnce() -> Option<aws_sdk_kms::Client>,
+    wanted: Wanted,
+) {
+    if let Some(choice) = choose(snap, given) {
+        snap.kms_key = Some(match client() {
+            Some(c) => read(&c, &choice, wanted).await,
+            None => unread(&choice, "no AWS configuration to read it with"),
+        });
+    }
+}

@@ -156,6 +156,9 @@ pub enum Op {
         resource_arn: String,
         policy: String,
     },
+    /// The whole key policy (`default`): PutKeyPolicy replaces it.
+    #[serde(rename = "kms:PutKeyPolicy")]
+    PutKeyPolicy { key_id: String, policy: String },
     #[serde(rename = "redshift-serverless:UpdateWorkgroup")]
     UpdateWorkgroup {
         workgroup: String,
@@ -185,6 +188,7 @@ impl Op {
             Op::ModifyCluster { .. } => "redshift:ModifyCluster",
             Op::RebootCluster { .. } => "redshift:RebootCluster",
             Op::PutResourcePolicy { .. } => "redshift:PutResourcePolicy",
+            Op::PutKeyPolicy { .. } => "kms:PutKeyPolicy",
             Op::UpdateWorkgroup { .. } => "redshift-serverless:UpdateWorkgroup",
             Op::Manual => "manual",
         }

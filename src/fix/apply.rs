@@ -47,8 +47,7 @@ pub enum Outcome {
 /// Apply `plan`. Returns one outcome per action, in order.
 pub async fn apply(
     plan: &Plan,
-    src: &SourceClients,
-    tgt: &TargetClients,
+    (src, tgt, kms): (&SourceClients, &TargetClients, Option<&aws_sdk_kms::Client>),
     opts: &ApplyOptions,
     journal: &mut Journal,
 ) -> Vec<Outcome> {
@@ -76,7 +75,7 @@ pub async fn apply(
         }
         let _progress =
             Progress::start(format!("[{}/{}] {}", i + 1, plan.actions.len(), a.summary));
-        let result = run(a, src, tgt, opts).await;
+        let result = run(a, (src, tgt, kms), opts).await;
         if let Err(e) = journal.append(i + 1, a, result.as_ref().err()) {
             out.push(Outcome::Failed {
                 error: CallError::new(
@@ -130,8 +129,7 @@ fn rds_params(ps: &[ParamSet], with_values: bool) -> Vec<aws_sdk_rds::types::Par
 
 async fn run(
     a: &Action,
-    src: &SourceClients,
-    tgt: &TargetClients,
+    (src, tgt, kms): (&SourceClients, &TargetClients, Option<&aws_sdk_kms::Client>),
     opts: &ApplyOptions,
 ) -> Result<(), CallError> {
     let call = a.op.call();
@@ -331,6 +329,22 @@ async fn run(
                 .send()
                 .await,
         ),
+        Op::PutKeyPolicy { key_id, policy } => match kms {
+            Some(kms) => done(
+                call,
+                kms.put_key_policy()
+                    .key_id(key_id)
+                    .policy_name("default")
+                    .policy(policy)
+                    .send()
+                    .await,
+            ),
+            None => Err(CallError::new(
+                call,
+                None,
+                "no KMS client to change the key with",
+            )),
+        },
         Op::UpdateWorkgroup {
             workgroup,
             config_parameters,

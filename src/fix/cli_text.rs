@@ -156,6 +156,10 @@ pub fn command(a: &Action) -> Option<String> {
             "aws redshift put-resource-policy --resource-arn {resource_arn} --policy {}",
             sh(policy)
         ),
+        Op::PutKeyPolicy { key_id, policy } => format!(
+            "aws kms put-key-policy --key-id {key_id} --policy-name default --policy {}",
+            sh(policy)
+        ),
         Op::UpdateWorkgroup {
             workgroup,
             config_parameters,

@@ -50,6 +50,27 @@ pub struct Pair<'a> {
     pub tgt: &'a TargetClients,
     pub source: &'a SourceRef,
     pub target: &'a TargetRef,
+    /// The integration's key and creator, read and fixed as `check` reads them.
+    pub keyed: Keyed<'a>,
+}
+
+/// The integration's KMS key (`--kms-key`, else the existing integration's) and the creator
+/// whose permissions are simulated, with the clients to read and change them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keyed<'a> {
+    pub key: Option<&'a fetch::kms::KeyChoice>,
+    pub kms: Option<&'a aws_sdk_kms::Client>,
+    pub creator: Option<&'a (String, String)>,
+    pub iam: Option<&'a aws_sdk_iam::Client>,
+}
+
+/// The pair's state: the snapshot, its key and its creator.
+async fn read(pair: &Pair<'_>) -> Result<Snapshot, FetchError> {
+    let mut snap = fetch::snapshot(pair.src, pair.tgt, pair.source, pair.target).await?;
+    let k = pair.keyed;
+    fetch::kms::attach(&mut snap, k.key, || k.kms.cloned(), pair.src.wanted).await;
+    fetch::creator::attach(&mut snap, k.creator, k.iam, pair.src.wanted).await;
+    Ok(snap)
 }
 
 /// Run the fix. `findings_of` evaluates a snapshot (with the config's rule selection and
@@ -62,13 +83,8 @@ pub async fn run(
     opts: &FlowOptions,
     confirm: impl FnOnce(&Plan) -> bool,
 ) -> Result<FlowResult, FetchError> {
-    let Pair {
-        src,
-        tgt,
-        source,
-        target,
-    } = pair;
-    let before = fetch::snapshot(src, tgt, source, target).await?;
+    let (src, tgt) = (pair.src, pair.tgt);
+    let before = read(&pair).await?;
     let findings = findings_of(&before);
     let ctx = context::fetch(src, tgt, &before).await;
     let plan = plan(&before, &findings, rules, &ctx);
@@ -83,8 +99,9 @@ pub async fn run(
             journal,
         });
     }
-    let outcomes = apply::apply(&plan, src, tgt, &opts.apply, &mut journal).await;
-    let after = fetch::snapshot(src, tgt, source, target).await?;
+    let reach = (src, tgt, pair.keyed.kms);
+    let outcomes = apply::apply(&plan, reach, &opts.apply, &mut journal).await;
+    let after = read(&pair).await?;
     Ok(FlowResult {
         before,
         plan,

@@ -2,7 +2,8 @@
 //! decide everything.
 //!
 //! Order: the source's parameter group, its association, the writer's reboot; then the
-//! target's parameters and reboot; then the resource policy; manual steps last. Rules of
+//! target's parameters and reboot; then the resource policy; then the KMS key policy;
+//! manual steps last. Rules of
 //! safe change: a `default.*` group is never edited (a custom copy is made and associated),
 //! a group other clusters use is copied, never edited in place; only a group this cluster
 //! alone uses is modified in place.
@@ -28,6 +29,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixCon
     }
     super::plan_target::target_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
+    super::plan_key::key_actions(&mut plan, &mut handled, snap, findings, rules);
     manual_actions(&mut plan, &handled, findings);
     plan
 }

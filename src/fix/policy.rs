@@ -1,6 +1,7 @@
-//! Merging the zero-ETL statements into a namespace resource policy. PutResourcePolicy
-//! replaces the whole policy, so the merge keeps every existing statement as it is (same
-//! JSON values, same order) and only appends what is missing.
+//! Merging the zero-ETL statements into a namespace resource policy or a KMS key policy.
+//! PutResourcePolicy and PutKeyPolicy replace the whole policy, so the merge keeps every
+//! existing statement as it is (same JSON values, same order) and only appends what is
+//! missing.
 
 use serde_json::{json, Value};
 
@@ -31,13 +32,11 @@ fn unique_sid(existing: &[Value], base: &str) -> String {
         .expect("some suffix is free")
 }
 
-/// The policy with the missing statements appended. `Err` when the existing policy is not
-/// a JSON object with a `Statement`.
-pub fn merge(
-    existing: Option<&str>,
-    namespace_arn: &str,
-    add: &Additions,
-) -> Result<String, String> {
+/// The policy with `statements` appended, each under a Sid no existing statement has
+/// (their own Sid, else `base`, with a number when taken). Every existing statement is kept
+/// as it is (same JSON values, same order): the Put calls replace the whole policy. `Err`
+/// when the existing policy is not a JSON object with a `Statement`.
+pub fn append(existing: Option<&str>, statements: Vec<Value>) -> Result<String, String> {
     let mut doc: Value = match existing {
         Some(text) => {
             serde_json::from_str(text).map_err(|e| format!("the policy is not valid JSON: {e}"))?
@@ -47,18 +46,36 @@ pub fn merge(
     let obj = doc
         .as_object_mut()
         .ok_or("the policy is not a JSON object")?;
-    let statements = obj.entry("Statement").or_insert_with(|| json!([]));
+    let list = obj.entry("Statement").or_insert_with(|| json!([]));
     // A single statement object is the same policy as a one-element list.
-    if statements.is_object() {
-        *statements = Value::Array(vec![statements.take()]);
+    if list.is_object() {
+        *list = Value::Array(vec![list.take()]);
     }
-    let list = statements
+    let list = list
         .as_array_mut()
         .ok_or("Statement is neither a list nor an object")?;
+    for mut s in statements {
+        let base = s
+            .get("Sid")
+            .and_then(Value::as_str)
+            .unwrap_or("ZeroEtl")
+            .to_string();
+        s["Sid"] = Value::String(unique_sid(list, &base));
+        list.push(s);
+    }
+    Ok(serde_json::to_string(&doc).expect("policy serializes"))
+}
+
+/// A namespace resource policy with the missing zero-ETL statements appended.
+pub fn merge(
+    existing: Option<&str>,
+    namespace_arn: &str,
+    add: &Additions,
+) -> Result<String, String> {
+    let mut statements = Vec::new();
     if let Some(source) = add.authorize_source {
-        let sid = unique_sid(list, AUTHORIZE_SID);
-        list.push(json!({
-            "Sid": sid,
+        statements.push(json!({
+            "Sid": AUTHORIZE_SID,
             "Effect": "Allow",
             "Principal": { "Service": "redshift.amazonaws.com" },
             "Action": "redshift:AuthorizeInboundIntegration",
@@ -67,16 +84,15 @@ pub fn merge(
         }));
     }
     if let Some(account) = add.create_for_account {
-        let sid = unique_sid(list, CREATE_SID);
-        list.push(json!({
-            "Sid": sid,
+        statements.push(json!({
+            "Sid": CREATE_SID,
             "Effect": "Allow",
             "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
             "Action": "redshift:CreateInboundIntegration",
             "Resource": namespace_arn,
         }));
     }
-    Ok(serde_json::to_string(&doc).expect("policy serializes"))
+    append(existing, statements)
 }
 
 #[cfg(test)]

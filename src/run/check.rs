@@ -63,20 +63,7 @@ pub async fn read_pairs(
     // The creator whose permissions are simulated: `--creator`, else the acting principal,
     // read first then (it is simulated with every pair).
     let mut extras = extras.clone();
-    extras.keys = pairs
-        .iter()
-        .map(|p| {
-            p.kms_key.as_ref().map(|k| fetch::kms::KeyChoice {
-                key: k.clone(),
-                origin: if p.key_from_flag {
-                    "--kms-key".into()
-                } else {
-                    "kms_key of the config file's pair".into()
-                },
-                encryption_context: p.encryption_context.clone(),
-            })
-        })
-        .collect();
+    extras.keys = pairs.iter().map(Pair::key).collect();
     let mut known = None;
     if extras.creator.is_none() && settings.wanted().wants(Optional::Creator) {
         known = Some(who_is_acting(&sdk).await);

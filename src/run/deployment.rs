@@ -276,10 +276,8 @@ pub async fn complete<C: Clients>(
         };
         snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted).await);
     }
-    if let (Some((arn, origin)), Some(client)) = (creator, clients.iam()) {
-        snap.creator =
-            Some(fetch::creator::simulate(&client, &snap, arn, origin, src.wanted).await);
-    }
+    let iam = clients.iam();
+    fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted).await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
         Fact::Error(e) if e.is_not_in_plan()

@@ -1,6 +1,7 @@
 //! `check --fix` on one pair: connect, say whose account will change, then plan, confirm,
 //! apply and check again ([`crate::fix::flow`]).
 
+use crate::fetch::kms::KeyChoice;
 use crate::fetch::{SourceRef, TargetRef};
 use crate::fix::flow::{self, FlowOptions, FlowResult};
 use crate::fix::Plan;
@@ -14,6 +15,7 @@ use super::{Error, Settings};
 pub async fn fix(
     settings: &Settings,
     pair: &(SourceRef, TargetRef),
+    (key, creator): (Option<&KeyChoice>, Option<&str>),
     opts: &FlowOptions,
     findings_of: impl Fn(&Snapshot) -> Vec<Finding>,
     confirm: impl FnOnce(&str, &Plan) -> bool,
@@ -21,19 +23,40 @@ pub async fn fix(
     let (source, target) = pair;
     let sdk = session::connect(settings, std::slice::from_ref(pair)).await?;
     // The account that will be changed, shown before anything is asked or applied.
-    let acting = match session::who_is_acting(&sdk).await {
+    let identity = session::who_is_acting(&sdk).await;
+    let acting = match &identity {
         Some(id) => format!("Changes will be made in {}\n\n", id.describe()),
         None => "Changes will be made with the current credentials (sts:GetCallerIdentity \
                  was not allowed, so the account is not shown)\n\n"
             .to_string(),
     };
     let (src, tgt) = session::clients(&sdk, source, target);
+    // The creator: `--creator`, else the acting principal (as `check` has it).
+    let creator = match (creator, &identity) {
+        (Some(arn), _) => Some((arn.to_string(), "--creator".to_string())),
+        (None, Some(id)) => Some((
+            crate::model::creator::principal_of(&id.arn),
+            format!("the acting principal ({})", id.arn),
+        )),
+        (None, None) => None,
+    };
+    let clients = super::SdkClients::new(sdk).wanting(src.wanted);
+    let (kms, iam) = (
+        super::Clients::kms(&clients, &src.region()),
+        super::Clients::iam(&clients),
+    );
     let result = flow::run(
         flow::Pair {
             src: &src,
             tgt: &tgt,
             source,
             target,
+            keyed: flow::Keyed {
+                key,
+                kms: kms.as_ref(),
+                creator: creator.as_ref(),
+                iam: iam.as_ref(),
+            },
         },
         &settings.rules,
         findings_of,

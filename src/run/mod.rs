@@ -253,15 +253,9 @@ pub async fn read_pair<C: Clients>(
         if let Some(opts) = &extras.data {
             fetch::sql::attach(s, opts, clients.sdk()).await;
         }
-        if let Some(choice) = fetch::kms::choose(s, key) {
-            s.kms_key = Some(match clients.kms(&src.region()) {
-                Some(client) => fetch::kms::read(&client, &choice, src.wanted).await,
-                None => fetch::kms::unread(&choice, "no AWS configuration to read it with"),
-            });
-        }
-        if let (Some((arn, origin)), Some(client)) = (&extras.creator, clients.iam()) {
-            s.creator = Some(fetch::creator::simulate(&client, s, arn, origin, src.wanted).await);
-        }
+        fetch::kms::attach(s, key, || clients.kms(&src.region()), src.wanted).await;
+        let iam = clients.iam();
+        fetch::creator::attach(s, extras.creator.as_ref(), iam.as_ref(), src.wanted).await;
     }
     snap
 }

@@ -249,8 +249,9 @@ fn redshift_request(snap: &Snapshot, key: &KmsKey, d: &KeyDescription) -> Reques
     }
 }
 
-/// The statement AWS documents for Redshift, for this key's Region and account.
-fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> String {
+/// The statement AWS documents for Redshift (its hardened form), for the source's Region and
+/// account and the integration's encryption context.
+pub fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> serde_json::Value {
     let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
     let mut condition = serde_json::json!({
         "ForAllValues:StringEquals": {"kms:GrantOperations": GRANT_OPERATIONS},
@@ -269,7 +270,19 @@ fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> String {
         "Resource": "*",
         "Condition": condition,
     })
-    .to_string()
+}
+
+/// The statement AWS documents for the principal that creates the integration: a grant
+/// through RDS in the source's Region, and DescribeKey. `creator`: its ARN.
+pub fn creator_statement(creator: &str, region: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "AllowZeroEtlCreatorGrants",
+        "Effect": "Allow",
+        "Principal": {"AWS": creator},
+        "Action": ["kms:CreateGrant", "kms:DescribeKey"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": format!("rds.{region}.amazonaws.com")}},
+    })
 }
 
 fn redshift_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
@@ -394,8 +407,12 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
                     ev,
                 )
                 .fix(format!(
-                    "# allow the role that creates the integration in the key policy of {}:\n{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"<creator role ARN>\"}},\"Action\":[\"kms:CreateGrant\",\"kms:DescribeKey\"],\"Resource\":\"*\",\"Condition\":{{\"StringEquals\":{{\"kms:ViaService\":\"{via}\"}}}}}}",
-                    d.key_id
+                    "# allow the role that creates the integration in the key policy of {}:\n{}",
+                    d.key_id,
+                    creator_statement(
+                        snap.creator.as_ref().map_or("<creator role ARN>", |c| c.arn.as_str()),
+                        &snap.source.region
+                    )
                 ))
             }
             Decision::Uncertain { reason, .. } => {
