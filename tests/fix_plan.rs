@@ -488,3 +488,41 @@ fn a_key_policy_gets_the_missing_statements_and_keeps_its_own() {
         .iter()
         .any(|a| a.applicability == Applicability::Manual && a.rules == vec!["ZK002".to_string()]));
 }
+
+/// creator-denied: the key policy delegates to IAM, and IAM does not allow the creator
+/// kms:CreateGrant (implicitly): a key policy statement naming the creator allows it, so
+/// the fix adds one. Had IAM denied it explicitly, no key policy could, and nothing is put.
+#[test]
+fn the_creators_grant_is_added_unless_iam_denies_it_explicitly() {
+    let s = snap("creator-denied.json");
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let a = p
+        .actions
+        .iter()
+        .find(|a| a.op.call() == "kms:PutKeyPolicy")
+        .expect("the creator's statement");
+    assert_eq!(a.rules, vec!["ZK003".to_string()]);
+    assert!(a.summary.contains("role/ci"), "{}", a.summary);
+
+    let mut s = snap("creator-denied.json");
+    let Fact::Ok(answers) = &mut s.creator.as_mut().unwrap().simulated else {
+        unreachable!()
+    };
+    for x in answers.iter_mut().filter(|x| x.action == "kms:CreateGrant") {
+        x.decision = "explicitDeny".into();
+        x.matched = vec!["no-kms (line 3)".into()];
+    }
+    let rules = RuleSet::embedded().unwrap();
+    let zk003 = evaluate(&s, &rules)
+        .into_iter()
+        .find(|f| f.rule == "ZK003")
+        .unwrap();
+    assert_eq!(zk003.status, zetl_preflight::model::Status::Fail);
+    assert!(
+        zk003.message.contains("explicitly denied"),
+        "{}",
+        zk003.message
+    );
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    assert!(!calls(&p).contains(&"kms:PutKeyPolicy"), "{:?}", calls(&p));
+}

@@ -375,13 +375,22 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
     };
     let mut delegated = Vec::new();
     let mut narrowed = Vec::new();
+    let mut direct = Vec::new();
     for action in ["kms:CreateGrant", "kms:DescribeKey"] {
         let (decision, applies) =
             iam::evaluate(&stmts, &creator_request(&account, action, &d.arn, &via));
         match decision {
             Decision::Allowed { statement } => {
-                let a = &applies[statement];
-                match &a.narrowed_to {
+                // A statement that names the known creator allows it without IAM.
+                let names_creator = snap.creator.as_ref().is_some_and(|c| {
+                    stmts.iter().zip(&applies).any(|(s, a)| {
+                        s.effect == iam::Effect::Allow
+                            && a.value == iam::Tri::True
+                            && a.narrowed_to.as_deref() == Some(c.arn.as_str())
+                    })
+                });
+                match &applies[statement].narrowed_to {
+                    _ if names_creator => direct.push(action),
                     Some(who) => narrowed.push(format!("{action} for {who} only")),
                     None => delegated.push(action),
                 }
@@ -422,6 +431,43 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
                 )
             }
         }
+    }
+    // An explicit Deny in the creator's IAM policies wins over any key policy Allow.
+    if let Some(c) = &snap.creator {
+        for action in ["kms:CreateGrant", "kms:DescribeKey"] {
+            if let Some(s) = c
+                .answer(action, &d.arn)
+                .filter(|s| s.decision == "explicitDeny")
+            {
+                return Outcome::new(
+                    Verdict::Violation,
+                    format!(
+                        "{} ({}) is explicitly denied {action} on {} by its IAM policies{}; no key policy statement can allow it",
+                        c.arn,
+                        c.origin,
+                        d.key_id,
+                        if s.matched.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", s.matched.join(", "))
+                        }
+                    ),
+                    ev,
+                );
+            }
+        }
+    }
+    if let (Some(c), true) = (&snap.creator, delegated.is_empty() && narrowed.is_empty()) {
+        return Outcome::new(
+            Verdict::Pass,
+            format!(
+                "the key policy of {} allows {} {} itself",
+                d.key_id,
+                c.arn,
+                direct.join(" and ")
+            ),
+            ev,
+        );
     }
     if !narrowed.is_empty() {
         return Outcome::new(

@@ -25,5 +25,5 @@ pub mod matching;
 mod tests;
 
 pub use condition::Tri;
-pub use document::{parse, Statement};
+pub use document::{parse, Effect, Statement};
 pub use evaluate::{evaluate, Context, Decision, Principal, Request};
