@@ -52,6 +52,18 @@ fn the_rules_table_is_the_rules_data() {
     );
 }
 
+/// The IAM page lists every action the tool calls, for reading and for fixing.
+#[test]
+fn the_iam_page_names_every_call() {
+    let page = read("docs/iam.md");
+    for call in zetl_preflight::fetch::calls::READ
+        .iter()
+        .chain(zetl_preflight::fetch::calls::FIX)
+    {
+        assert!(page.contains(&format!("\"{call}\"")), "docs/iam.md lacks {call}");
+    }
+}
+
 #[test]
 fn the_check_kinds_table_is_the_registry() {
     let page = read("docs/rules-data.md");

@@ -211,8 +211,10 @@ pub const STARTER: &str = r#"# zetl-preflight configuration. The command line ov
 
 # The pairs a plain `zetl-preflight check` checks. Add one [[pair]] per integration.
 # [[pair]]
-# source = "orders-db"                 # Aurora DB cluster identifier or ARN
+# source = "orders-db"                 # Aurora DB cluster, RDS DB instance, or an ARN
 # target = "analytics"                 # Redshift cluster, Serverless workgroup, or namespace ARN
+# kms_key = "alias/zero-etl"           # optional: the integration's customer managed KMS key
+# encryption_context = { team = "orders" }   # optional, with kms_key
 
 [rules]
 # Run only these (codes, code prefixes such as "ZM", or names); empty means every rule.
