@@ -60,7 +60,10 @@ fn the_iam_page_names_every_call() {
         .iter()
         .chain(zetl_preflight::fetch::calls::FIX)
     {
-        assert!(page.contains(&format!("\"{call}\"")), "docs/iam.md lacks {call}");
+        assert!(
+            page.contains(&format!("\"{call}\"")),
+            "docs/iam.md lacks {call}"
+        );
     }
 }
 

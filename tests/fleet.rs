@@ -342,11 +342,31 @@ async fn audit_finds_every_integration_and_maps_its_errors_to_rules() {
         }),
     );
     let (src, tgt) = side.clients();
+    // The creator is simulated for the candidate only: the others exist already.
+    let simulate = mock!(aws_sdk_iam::Client::simulate_principal_policy).then_http_response(denied);
+    let iam = aws_smithy_mocks::mock_client!(
+        aws_sdk_iam,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&simulate]
+    );
+    let (described, policy) = kms_key_answers();
+    let kms = aws_smithy_mocks::mock_client!(
+        aws_sdk_kms,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&described, &policy]
+    );
     let audited = audit_one(
-        Arc::new(Shared(src, tgt, no_data_api())),
+        Arc::new(WithKms(Shared(src, tgt, no_data_api()), kms, Some(iam))),
         Some("analytics-wg"),
+        Some("arn:aws:iam::123456789012:role/deployer"),
     )
     .await;
+    let simulated: Vec<bool> = audited
+        .checked
+        .iter()
+        .map(|(_, s)| s.creator.is_some())
+        .collect();
+    assert_eq!(simulated, vec![false, false, true]);
     // Two integrations and one candidate (events-pg-3 has none), in discovery order.
     assert_eq!(audited.checked.len(), 3);
     assert!(audited.checked[2].0.candidate);
@@ -718,7 +738,11 @@ struct Audited {
     unverified: Vec<String>,
 }
 
-async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
+async fn audit_one<C: run::Clients + 'static>(
+    clients: Arc<C>,
+    candidates: Option<&str>,
+    creator: Option<&str>,
+) -> Audited {
     let account = run::audit::Account {
         role: None,
         clients,
@@ -733,7 +757,7 @@ async fn audit_one(clients: Arc<Shared>, candidates: Option<&str>) -> Audited {
         unverified: found.unverified.clone(),
     };
     found
-        .check(4, None, |c| match c.snapshot {
+        .check(4, (None, creator), |c| match c.snapshot {
             Ok(s) => out.checked.push((c.found, s)),
             Err(e) if run::audit::out_of_scope(&e) => out.notes.push(format!(
                 "{} is not checked: {e}",
@@ -916,7 +940,7 @@ async fn audit_reads_the_kms_key_of_an_existing_integration() {
     let found = run::audit::discover_all(vec![account], None).await.unwrap();
     let mut checked = Vec::new();
     found
-        .check(4, None, |c| checked.push(c.snapshot.unwrap()))
+        .check(4, (None, None), |c| checked.push(c.snapshot.unwrap()))
         .await;
     assert_eq!(checked.len(), 1);
     let key = checked[0]

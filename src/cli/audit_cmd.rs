@@ -33,37 +33,41 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         let mut failed = None;
         // Each integration is evaluated and written as it comes, then let go.
         found_all
-            .check(args.concurrency, tables.as_ref(), |c| {
-                done += 1;
-                bar.update(done, total);
-                let snap = match c.snapshot {
-                    Ok(s) => s,
-                    Err(e) if audit::out_of_scope(&e) => {
-                        notes.push(format!("{} is not checked: {e}", audit::label(&c.found)));
-                        return;
+            .check(
+                args.concurrency,
+                (tables.as_ref(), args.creator.as_deref()),
+                |c| {
+                    done += 1;
+                    bar.update(done, total);
+                    let snap = match c.snapshot {
+                        Ok(s) => s,
+                        Err(e) if audit::out_of_scope(&e) => {
+                            notes.push(format!("{} is not checked: {e}", audit::label(&c.found)));
+                            return;
+                        }
+                        Err(e) => {
+                            unverified.push(format!(
+                                "{} could not be checked: {e}",
+                                audit::label(&c.found)
+                            ));
+                            return;
+                        }
+                    };
+                    let info = |findings: &[crate::model::Finding]| {
+                        let mut info = IntegrationInfo::new(
+                            &c.found.integration,
+                            &c.found.region,
+                            findings,
+                            &rules.causes,
+                        );
+                        info.tables = c.tables.clone();
+                        info
+                    };
+                    if let Err(e) = out.push(&snap, Some(&info)) {
+                        failed.get_or_insert(e);
                     }
-                    Err(e) => {
-                        unverified.push(format!(
-                            "{} could not be checked: {e}",
-                            audit::label(&c.found)
-                        ));
-                        return;
-                    }
-                };
-                let info = |findings: &[crate::model::Finding]| {
-                    let mut info = IntegrationInfo::new(
-                        &c.found.integration,
-                        &c.found.region,
-                        findings,
-                        &rules.causes,
-                    );
-                    info.tables = c.tables.clone();
-                    info
-                };
-                if let Err(e) = out.push(&snap, Some(&info)) {
-                    failed.get_or_insert(e);
-                }
-            })
+                },
+            )
             .await;
         if let Some(e) = failed {
             return Err(e);

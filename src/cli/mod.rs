@@ -220,6 +220,10 @@ pub struct AuditArgs {
     /// this target (name or namespace ARN).
     #[arg(long, value_name = "TARGET")]
     pub candidates: Option<String>,
+    /// With --candidates: the role or user that will create their integrations; its
+    /// permissions are simulated for the candidates of its account (ZW001, ZW002, ZK003).
+    #[arg(long, value_name = "ARN", requires = "candidates")]
+    pub creator: Option<String>,
     /// Also audit the account behind this role (repeatable); the config file's `[[account]]`
     /// entries add more, each with its own Regions.
     #[arg(long, value_name = "ARN")]

@@ -362,7 +362,7 @@ impl<C: Clients + 'static> Discovery<C> {
     pub async fn check(
         self,
         concurrency: usize,
-        tables: Option<&TablesOptions>,
+        (tables, creator): (Option<&TablesOptions>, Option<&str>),
         mut sink: impl FnMut(Checked),
     ) {
         for (n, (account, cache)) in self.accounts.iter().enumerate() {
@@ -382,8 +382,10 @@ impl<C: Clients + 'static> Discovery<C> {
         );
         let found: Arc<Vec<(usize, Found)>> = Arc::new(self.found);
         let tables = tables.cloned().map(Arc::new);
+        let creator = creator.map(str::to_string);
         let task = |i: usize| {
             let (accounts, found, tables) = (accounts.clone(), found.clone(), tables.clone());
+            let creator = creator.clone();
             async move {
                 let (n, f) = &found[i];
                 let (clients, cache) = &accounts[*n];
@@ -391,12 +393,24 @@ impl<C: Clients + 'static> Discovery<C> {
                     .pair
                     .as_ref()
                     .expect("only checkable pairs are discovered");
+                // `--creator` is simulated for the candidates of its own account: the
+                // integrations that exist were created already.
+                let extras = super::Extras {
+                    creator: creator
+                        .filter(|c| {
+                            f.candidate
+                                && crate::model::arn::account_of(c)
+                                    == crate::model::arn::account_of(&f.integration.source_arn)
+                        })
+                        .map(|c| (c, "--creator".to_string())),
+                    ..Default::default()
+                };
                 let snap = super::read_pair(
                     clients.as_ref(),
                     Some(cache.clone()),
                     (source, target),
                     None,
-                    &super::Extras::default(),
+                    &extras,
                 )
                 .await;
                 let states = match (&snap, tables.as_deref()) {
