@@ -325,5 +325,54 @@ fn iam_policy_and_completions() {
     assert_eq!(code(&o), 0);
     assert!(String::from_utf8_lossy(&o.stdout).contains("zetl-preflight"));
     let o = zetl_in(None, &["--version"]);
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("zetl-preflight "));
+    let version = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(version.starts_with("zetl-preflight "), "{version}");
+    // Built from a git checkout (and no commit given to the build): it names the commit.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if let (Some(head), None) = (head, option_env!("ZETL_PREFLIGHT_COMMIT")) {
+        assert!(
+            version.contains(&format!("({head})")),
+            "{version} lacks {head}"
+        );
+    }
+}
+
+/// `man`: the main page, and with --dir one page per command, each naming its options.
+#[test]
+fn the_manual_pages_name_every_command_and_option() {
+    let o = zetl_in(None, &["man"]);
+    assert_eq!(code(&o), 0);
+    let main = String::from_utf8_lossy(&o.stdout);
+    assert!(main.contains(".TH zetl-preflight 1"), "{main}");
+    for sub in [
+        "check",
+        "audit",
+        "rules",
+        "iam\\-policy",
+        "data\\-query",
+        "completions",
+    ] {
+        assert!(main.contains(sub), "the main page lacks {sub}");
+    }
+    let dir = scratch_dir("man");
+    let o = zetl_in(Some(&dir), &["man", "--dir", "pages"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let check = std::fs::read_to_string(dir.join("pages/zetl-preflight-check.1")).unwrap();
+    assert!(check.contains(".TH zetl-preflight-check 1"), "{check}");
+    for flag in [
+        "\\-\\-kms\\-key",
+        "\\-\\-terraform\\-plan",
+        "\\-\\-unsafe\\-fixes",
+        "\\-\\-select",
+    ] {
+        assert!(check.contains(flag), "zetl-preflight-check.1 lacks {flag}");
+    }
+    assert!(dir.join("pages/zetl-preflight-audit.1").is_file());
+    assert!(!dir.join("pages/zetl-preflight-help.1").exists());
 }

@@ -1,4 +1,4 @@
-//! Small commands: `init`, `iam-policy`, `completions`.
+//! Small commands: `init`, `iam-policy`, `completions`, `man`.
 
 use std::path::Path;
 
@@ -64,4 +64,41 @@ pub fn completions(shell: clap_complete::Shell) {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "zetl-preflight", &mut out);
     emit(&String::from_utf8_lossy(&out));
+}
+
+/// The manual: the main page on stdout, or every command's page written into `dir`.
+pub fn man(dir: Option<&Path>) -> Result<(), CliError> {
+    let cmd = Cli::command();
+    let render = |c: clap::Command| {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(c)
+            .render(&mut out)
+            .expect("rendering into memory does not fail");
+        out
+    };
+    let Some(dir) = dir else {
+        emit(&String::from_utf8_lossy(&render(cmd)));
+        return Ok(());
+    };
+    let write = |name: &str, page: Vec<u8>| {
+        let path = dir.join(format!("{name}.1"));
+        std::fs::write(&path, page).map_err(|source| CliError::Write { path, source })
+    };
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        // The page's name is the command as typed: `zetl-preflight-check` for `check`.
+        let name = format!("zetl-preflight-{}", sub.get_name());
+        let page = sub
+            .clone()
+            .display_name(name.clone())
+            .version(env!("ZETL_PREFLIGHT_VERSION"))
+            .bin_name(format!("zetl-preflight {}", sub.get_name()));
+        write(&name, render(page))?;
+    }
+    write("zetl-preflight", render(cmd))?;
+    eprintln!("wrote the manual pages into {}", dir.display());
+    Ok(())
 }

@@ -21,10 +21,11 @@ use crate::report::{FailOn, Format};
 #[derive(Debug, Parser)]
 #[command(
     name = "zetl-preflight",
-    version,
-    about = "Preflight checks for Amazon Aurora -> Amazon Redshift zero-ETL integrations",
-    long_about = "Checks every documented prerequisite of an Aurora -> Redshift zero-ETL \
-                  integration against live AWS configuration (or a saved snapshot), and \
+    version = env!("ZETL_PREFLIGHT_VERSION"),
+    about = "Preflight checks for zero-ETL integrations from Amazon Aurora and RDS into Amazon Redshift",
+    long_about = "Checks every documented prerequisite of a zero-ETL integration from Aurora \
+                  or RDS into Redshift against live AWS configuration (or a saved snapshot, \
+                  a Terraform plan, a CloudFormation template), and \
                   reports what fails and how to fix it.\n\n\
                   Exit codes: 0 nothing fails or is unverified (warnings allowed); 1 something \
                   fails or could not be verified; 2 the tool could not do the job."
@@ -113,6 +114,13 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or with --dir write one page per command there
+    /// (zetl-preflight.1, zetl-preflight-check.1, ...).
+    Man {
+        /// Write the pages into this directory instead of printing the main one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -393,6 +401,7 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
             extras_cmd::completions(shell);
             Ok(false)
         }
+        Command::Man { dir } => extras_cmd::man(dir.as_deref()).map(|()| false),
     }
 }
 
