@@ -376,3 +376,27 @@ fn the_manual_pages_name_every_command_and_option() {
     assert!(dir.join("pages/zetl-preflight-audit.1").is_file());
     assert!(!dir.join("pages/zetl-preflight-help.1").exists());
 }
+
+/// `demo` is `check --snapshot fixtures/seed-default-groups.json` with the snapshot inside
+/// the binary: the same findings, the same exit code, from any directory.
+#[test]
+fn the_demo_is_the_bundled_snapshot() {
+    let dir = scratch_dir("demo");
+    let demo = zetl_in(Some(&dir), &["demo", "--format", "json"]);
+    let check = zetl_in(
+        None,
+        &[
+            "check",
+            "--snapshot",
+            &fixture("seed-default-groups.json"),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!((code(&demo), code(&check)), (1, 1), "{}", text(&demo));
+    let findings = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"].clone()
+    };
+    assert_eq!(findings(&demo), findings(&check));
+}

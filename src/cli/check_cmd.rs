@@ -1,12 +1,14 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
 use crate::fetch;
-use crate::run::check::{confirm_pair, data_options, load_snapshot, read_pairs};
+use crate::run::check::{
+    confirm_pair, data_options, load_snapshot, parse_snapshot, read_pairs, DEMO_SNAPSHOT,
+};
 use crate::run::session::{pairs, runtime};
 use crate::run::Settings;
 
 use super::output::{save_snapshot, Stream};
-use super::{CheckArgs, CliError, GlobalArgs};
+use super::{CheckArgs, CliError, DemoArgs, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     let settings = global.settings(&args.rules)?;
@@ -126,4 +128,15 @@ fn data(
         timeout: settings.sql_timeout,
     })
     .map(Some)
+}
+
+/// `zetl-preflight demo`: `check --snapshot` of the snapshot inside the binary.
+pub fn demo(global: &GlobalArgs, args: &DemoArgs) -> Result<bool, CliError> {
+    let settings = global.settings(&args.rules)?;
+    let shown = std::path::Path::new("the bundled demo snapshot");
+    let snap = parse_snapshot(DEMO_SNAPSHOT, shown)?;
+    let mut out = Stream::new(global, &args.report, &settings, false);
+    out.frame().artifact = Some("fixtures/seed-default-groups.json".into());
+    out.push(&snap, None)?;
+    out.finish(global, &args.report)
 }

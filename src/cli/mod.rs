@@ -110,6 +110,9 @@ pub enum Command {
         #[arg(long, value_enum)]
         engine: QueryEngine,
     },
+    /// Check the bundled demo snapshot: a fresh Aurora MySQL and Redshift setup on default
+    /// parameter groups (no AWS account needed). Takes the report options of `check`.
+    Demo(DemoArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -374,6 +377,14 @@ pub struct RulesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub rules: RulesSource,
+}
+
+#[derive(Debug, Args)]
 pub struct RuleArgs {
     /// Rule code (ZM001) or name (aurora-enhanced-binlog).
     #[arg(value_name = "CODE|NAME")]
@@ -401,6 +412,7 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
             extras_cmd::completions(shell);
             Ok(false)
         }
+        Command::Demo(args) => check_cmd::demo(&cli.global, &args),
         Command::Man { dir } => extras_cmd::man(dir.as_deref()).map(|()| false),
     }
 }

@@ -106,14 +106,26 @@ fn target_label(t: &TargetRef) -> String {
 
 /// A saved snapshot, or why it cannot be checked.
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Snapshot {
+        path: path.to_path_buf(),
+        message: format!("cannot read it: {e}"),
+    })?;
+    parse_snapshot(&text, path)
+}
+
+/// The demo `zetl-preflight demo` checks: a fresh setup on default parameter groups
+/// (`fixtures/seed-default-groups.json`), inside the binary so an installed tool has it.
+pub const DEMO_SNAPSHOT: &str = include_str!("../../fixtures/seed-default-groups.json");
+
+/// A snapshot from its JSON text; `path` names it in messages.
+pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
     let bad = |message: String| Error::Snapshot {
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
     let write_one =
         "Write one with `zetl-preflight check --source … --target … --save-snapshot FILE`";
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         bad(format!(
             "not a valid zetl-preflight snapshot: not JSON ({e}). {write_one}"
         ))
@@ -138,7 +150,7 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
         }
         _ => {}
     }
-    let de = &mut serde_json::Deserializer::from_str(&text);
+    let de = &mut serde_json::Deserializer::from_str(text);
     let snap: Snapshot = serde_path_to_error::deserialize(de).map_err(|e| {
         let at = e.path().to_string();
         // serde names the Rust type it wanted; people are told the JSON shape.
