@@ -116,7 +116,7 @@ fn the_installer_verifies_the_archive_before_it_installs() {
         format!("{}  {bad_archive}\n", "0".repeat(64)),
     )
     .unwrap();
-    let server = Server::start(&releases);
+    let server = Server::start(releases);
 
     let dest = dir.join("bin");
     let o = install(&server, "v0.1.0", &dest);
