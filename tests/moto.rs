@@ -450,9 +450,11 @@ async fn ci_examples_run_as_written_against_moto() {
     };
     let (readme, ci_page) = (read("README.md"), read("docs/ci.md"));
 
-    for (file, prefix) in [
-        ("github-actions.yml", "run: zetl-preflight "),
-        ("gitlab-ci.yml", "- zetl-preflight "),
+    // GitHub: the action's `args:` (the action runs `zetl-preflight ARGS`), then the steps
+    // that run it as a command.
+    for (file, prefixes) in [
+        ("github-actions.yml", &["args: ", "run: zetl-preflight "][..]),
+        ("gitlab-ci.yml", &["- zetl-preflight "][..]),
     ] {
         let yaml = std::fs::read_to_string(examples.join(file)).unwrap();
         assert!(
@@ -473,8 +475,9 @@ async fn ci_examples_run_as_written_against_moto() {
         let commands: Vec<String> = yaml
             .lines()
             .filter_map(|l| {
-                l.trim()
-                    .strip_prefix(prefix)
+                prefixes
+                    .iter()
+                    .find_map(|p| l.trim().strip_prefix(p))
                     .map(|rest| format!("zetl-preflight {rest}"))
             })
             .collect();
