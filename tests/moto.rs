@@ -453,7 +453,10 @@ async fn ci_examples_run_as_written_against_moto() {
     // GitHub: the action's `args:` (the action runs `zetl-preflight ARGS`), then the steps
     // that run it as a command.
     for (file, prefixes) in [
-        ("github-actions.yml", &["args: ", "run: zetl-preflight "][..]),
+        (
+            "github-actions.yml",
+            &["args: ", "run: zetl-preflight "][..],
+        ),
         ("gitlab-ci.yml", &["- zetl-preflight "][..]),
     ] {
         let yaml = std::fs::read_to_string(examples.join(file)).unwrap();
