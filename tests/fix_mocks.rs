@@ -302,3 +302,103 @@ async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots()
     );
     assert_eq!(s.redshift[3].num_calls(), 1, "one reboot");
 }
+
+/// A Multi-AZ DB cluster reboots as a whole: RebootDBCluster on the cluster, then the wait
+/// until DescribeDBClusters says it is available again. moto has no RebootDBCluster.
+#[tokio::test]
+async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
+    use zetl_preflight::fix::apply::apply;
+    use zetl_preflight::fix::journal::Journal;
+    use zetl_preflight::fix::FixContext;
+
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rds-mysql-multi-az-ok.json");
+    let mut snap: zetl_preflight::model::Snapshot =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for m in &mut snap.source.cluster.db_cluster_members {
+        m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+    }
+    let rules = RuleSet::embedded().unwrap();
+    let plan = zetl_preflight::fix::plan(
+        &snap,
+        &evaluate(&snap, &rules),
+        &rules,
+        &FixContext::assume_unshared(&snap),
+    );
+    let automated: Vec<&zetl_preflight::fix::Action> = plan
+        .actions
+        .iter()
+        .filter(|a| a.op.call() != "manual")
+        .collect();
+    assert_eq!(automated.len(), 1, "{:#?}", plan.actions);
+    let cluster = snap.source.cluster.db_cluster_identifier.clone();
+
+    let rebooted = Log::default();
+    let log = rebooted.clone();
+    let reboot = mock!(aws_sdk_rds::Client::reboot_db_cluster).then_compute_output(move |req| {
+        log.lock()
+            .unwrap()
+            .push(req.db_cluster_identifier().unwrap_or_default().to_string());
+        aws_sdk_rds::operation::reboot_db_cluster::RebootDbClusterOutput::builder().build()
+    });
+    let available = mock!(aws_sdk_rds::Client::describe_db_clusters).then_output(|| {
+        aws_sdk_rds::operation::describe_db_clusters::DescribeDbClustersOutput::builder()
+            .db_clusters(
+                aws_sdk_rds::types::DbCluster::builder()
+                    .db_cluster_identifier("billing-mz")
+                    .status("available")
+                    .build(),
+            )
+            .build()
+    });
+    let s = Side {
+        rds: vec![reboot, available],
+        redshift: vec![],
+        serverless: vec![],
+    };
+    let (src, tgt) = s.clients();
+    let dir = common::scratch_dir("fix-mocks-multi-az");
+    let mut opts = options(&dir, false).apply;
+    opts.unsafe_fixes = true;
+    let mut journal = Journal::new(&dir.join("journal.jsonl"));
+    let out = apply(&plan, (&src, &tgt, None), &opts, &mut journal).await;
+    let applied: Vec<&Outcome> = out
+        .iter()
+        .filter(|o| !matches!(o, Outcome::Skipped { .. }))
+        .collect();
+    assert_eq!(applied, [&Outcome::Applied], "{out:#?}");
+    assert_eq!(*rebooted.lock().unwrap(), [cluster]);
+    assert!(
+        s.rds[1].num_calls() >= 1,
+        "the wait read the cluster's status"
+    );
+
+    // Refused (the cluster is busy): the step fails naming the call, and nothing follows.
+    let refused = mock!(aws_sdk_rds::Client::reboot_db_cluster).then_error(|| {
+        aws_sdk_rds::operation::reboot_db_cluster::RebootDBClusterError::InvalidDbClusterStateFault(
+            aws_sdk_rds::types::error::InvalidDbClusterStateFault::builder()
+                .message("DB cluster is not available")
+                .meta(meta(
+                    "InvalidDBClusterStateFault",
+                    "DB cluster is not available",
+                ))
+                .build(),
+        )
+    });
+    let s = Side {
+        rds: vec![refused],
+        redshift: vec![],
+        serverless: vec![],
+    };
+    let (src, tgt) = s.clients();
+    let mut journal = Journal::new(&dir.join("journal-2.jsonl"));
+    let out = apply(&plan, (&src, &tgt, None), &opts, &mut journal).await;
+    let failed = out
+        .iter()
+        .find_map(|o| match o {
+            Outcome::Failed { error } => Some(error),
+            _ => None,
+        })
+        .expect("the refused reboot fails the step");
+    assert_eq!(failed.call, "rds:RebootDBCluster");
+}

@@ -34,6 +34,7 @@ fn plans_are_pinned() {
         "postgres-provisioned-needs-attention",
         "rds-mysql-broken",
         "rds-postgres-broken",
+        "rds-mysql-multi-az-broken",
         "kms-creator",
     ] {
         let s = snap(&format!("{name}.json"));
@@ -413,6 +414,71 @@ fn an_rds_instance_pending_reboot_plans_just_its_reboot() {
     assert!(
         matches!(&p.actions[0].op, Op::RebootDbInstance { instance } if instance == "payments-pg")
     );
+}
+
+/// A Multi-AZ DB cluster (RDS for MySQL): its DB cluster parameter group is replaced as an
+/// Aurora cluster's is, and then it reboots as a whole (RebootDBCluster: RDS reboots a
+/// Multi-AZ DB cluster, not its writer alone, after a parameter group change).
+#[test]
+fn a_multi_az_db_cluster_gets_a_cluster_group_and_reboots_as_a_cluster() {
+    let s = snap("rds-mysql-multi-az-broken.json");
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let c = calls(&p);
+    let at = |call: &str| {
+        c.iter()
+            .position(|x| *x == call)
+            .unwrap_or_else(|| panic!("{call} missing: {c:?}"))
+    };
+    let create = at("rds:CreateDBClusterParameterGroup");
+    let modify = at("rds:ModifyDBClusterParameterGroup");
+    let assoc = at("rds:ModifyDBCluster");
+    let reboot = at("rds:RebootDBCluster");
+    assert!(create < modify && modify < assoc && assoc < reboot, "{c:?}");
+    assert_eq!(c.iter().filter(|x| **x == "rds:RebootDBCluster").count(), 1);
+    assert!(
+        !c.contains(&"rds:RebootDBInstance") && !c.contains(&"rds:ModifyDBParameterGroup"),
+        "a Multi-AZ DB cluster is not an instance: {c:?}"
+    );
+    assert!(
+        matches!(&p.actions[reboot].op, Op::RebootDbCluster { cluster } if cluster == "billing-mz")
+    );
+    assert_eq!(p.actions[reboot].applicability, Applicability::Unsafe);
+    assert!(
+        matches!(&p.actions[assoc].op, Op::ModifyDbCluster { cluster, parameter_group }
+            if cluster == "billing-mz" && parameter_group == "billing-mz-zetl"),
+        "{:?}",
+        p.actions[assoc].op
+    );
+    for a in &p.actions {
+        if let Op::ModifyDbClusterParameterGroup { group, parameters } = &a.op {
+            assert_eq!(
+                group, "billing-mz-zetl",
+                "the default group is never edited"
+            );
+            let names: Vec<&str> = parameters.iter().map(|x| x.name.as_str()).collect();
+            assert!(names.contains(&"binlog_format"), "{names:?}");
+        }
+    }
+    // Backups and the cluster's status are a person's to settle: shown, not applied.
+    let manual: Vec<&str> = p
+        .actions
+        .iter()
+        .filter(|a| a.applicability == Applicability::Manual)
+        .flat_map(|a| a.rules.iter().map(String::as_str))
+        .collect();
+    assert!(
+        manual.contains(&"ZY016") && manual.contains(&"ZY012"),
+        "{manual:?}"
+    );
+
+    // The right group, waiting for a reboot: the cluster's reboot alone.
+    let mut s = snap("rds-mysql-multi-az-ok.json");
+    for m in &mut s.source.cluster.db_cluster_members {
+        m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+    }
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let automated: Vec<&str> = calls(&p).into_iter().filter(|c| *c != "manual").collect();
+    assert_eq!(automated, ["rds:RebootDBCluster"], "{:#?}", p.actions);
 }
 
 /// The key policy fix: the statements it lacks are appended to it, every existing statement

@@ -92,6 +92,7 @@ pub const FIX: &[&str] = &[
     "rds:ResetDBClusterParameterGroup",
     "rds:ModifyDBCluster",
     "rds:RebootDBInstance",
+    "rds:RebootDBCluster",
     "rds:CreateDBParameterGroup",
     "rds:CopyDBParameterGroup",
     "rds:ModifyDBParameterGroup",

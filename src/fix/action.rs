@@ -98,6 +98,9 @@ pub enum Op {
     },
     #[serde(rename = "rds:RebootDBInstance")]
     RebootDbInstance { instance: String },
+    /// A Multi-AZ DB cluster reboots as a whole (its writer and both readers).
+    #[serde(rename = "rds:RebootDBCluster")]
+    RebootDbCluster { cluster: String },
     /// A new DB parameter group (for an RDS DB instance): used when the current group is a
     /// default one, which AWS does not let anyone copy.
     #[serde(rename = "rds:CreateDBParameterGroup")]
@@ -178,6 +181,7 @@ impl Op {
             Op::ResetDbClusterParameterGroup { .. } => "rds:ResetDBClusterParameterGroup",
             Op::ModifyDbCluster { .. } => "rds:ModifyDBCluster",
             Op::RebootDbInstance { .. } => "rds:RebootDBInstance",
+            Op::RebootDbCluster { .. } => "rds:RebootDBCluster",
             Op::CreateDbParameterGroup { .. } => "rds:CreateDBParameterGroup",
             Op::CopyDbParameterGroup { .. } => "rds:CopyDBParameterGroup",
             Op::ModifyDbParameterGroup { .. } => "rds:ModifyDBParameterGroup",

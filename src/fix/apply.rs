@@ -190,6 +190,15 @@ async fn run(
                 .map_err(|e| call_error(call, e))?;
             wait(opts, Waited::DbInstance(instance), src, tgt).await
         }
+        Op::RebootDbCluster { cluster } => {
+            src.rds
+                .reboot_db_cluster()
+                .db_cluster_identifier(cluster)
+                .send()
+                .await
+                .map_err(|e| call_error(call, e))?;
+            wait(opts, Waited::DbCluster(cluster), src, tgt).await
+        }
         Op::CreateDbParameterGroup {
             name,
             family,

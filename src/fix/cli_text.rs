@@ -92,6 +92,9 @@ pub fn command(a: &Action) -> Option<String> {
         Op::RebootDbInstance { instance } => {
             format!("aws rds reboot-db-instance --db-instance-identifier {instance}")
         }
+        Op::RebootDbCluster { cluster } => {
+            format!("aws rds reboot-db-cluster --db-cluster-identifier {cluster}")
+        }
         Op::CreateDbParameterGroup {
             name,
             family,

@@ -86,6 +86,17 @@ fn desired(expect: &Condition, documented: Option<&str>) -> Option<Option<String
     }
 }
 
+/// The engine's default value of a parameter, as read (DescribeEngineDefault*Parameters).
+fn engine_default(snap: &Snapshot, name: &str) -> Option<String> {
+    snap.source
+        .engine_defaults
+        .ok()?
+        .parameters
+        .get(name)?
+        .parameter_value
+        .clone()
+}
+
 /// A failing parameter whose value in the group is already right: only not live yet.
 pub fn right_but_not_live(f: &Finding, rule: &Rule) -> bool {
     match &rule.check {
@@ -119,11 +130,22 @@ pub fn source_params(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> 
                 if f.evidence.actual.is_some() && expect.holds(actual) {
                     continue; // right value, not live yet: the reboot handles it
                 }
-                let Some(want) = desired(
-                    expect,
-                    documented_default.as_ref().map(|d| d.value.as_str()),
-                ) else {
+                let documented = documented_default.as_ref().map(|d| d.value.as_str());
+                let Some(want) = desired(expect, documented) else {
                     continue;
+                };
+                // A reset gives the engine's default: when the one read does not hold, the
+                // documented value is set instead (and with none to set, it stays manual).
+                let want = match want {
+                    None if engine_default(snap, parameter)
+                        .is_some_and(|d| !expect.holds(Some(&d))) =>
+                    {
+                        match documented.filter(|d| !d.is_empty()) {
+                            Some(d) => Some(d.to_string()),
+                            None => continue,
+                        }
+                    }
+                    want => want,
                 };
                 let p = ParamSet {
                     name: parameter.clone(),

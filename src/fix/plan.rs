@@ -22,11 +22,7 @@ use super::policy::{self, Additions};
 pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixContext) -> Plan {
     let mut plan = Plan::default();
     let mut handled: Vec<String> = Vec::new();
-    // A Multi-AZ DB cluster reboots as a cluster (RebootDBCluster), which `--fix` does not
-    // do yet: its source steps stay manual, with the rules' commands.
-    if snap.source.shape() != crate::model::SourceShape::MultiAzCluster {
-        super::plan_source::source_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
-    }
+    super::plan_source::source_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     super::plan_target::target_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_key::key_actions(&mut plan, &mut handled, snap, findings, rules);

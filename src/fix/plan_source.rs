@@ -1,8 +1,9 @@
 //! Planning the source side: the parameter group (in place, or a copy that is associated),
 //! automated backups, and the reboot. An Aurora cluster holds a DB cluster parameter group
-//! and reboots its writer; an RDS DB instance holds a DB parameter group and reboots itself.
+//! and reboots its writer; a Multi-AZ DB cluster holds one too, and reboots as a whole
+//! (RebootDBCluster); an RDS DB instance holds a DB parameter group and reboots itself.
 
-use crate::model::{Finding, Snapshot};
+use crate::model::{Finding, Snapshot, SourceShape};
 use crate::rules::spec::{Applicability, Check};
 use crate::rules::RuleSet;
 
@@ -113,6 +114,7 @@ pub(super) fn source_actions(
 ) {
     let c = &snap.source.cluster;
     let holder = Holder::of(snap);
+    let multi_az = snap.source.shape() == SourceShape::MultiAzCluster;
     let arn = c.db_cluster_arn.as_str();
     let group = c.db_cluster_parameter_group.as_str();
     let wants = params::source_params(snap, findings, rules);
@@ -230,9 +232,10 @@ pub(super) fn source_actions(
                     }
                 };
                 modify_source_group(plan, snap, holder, &name, &values, &group_rules, true);
-                let after_reboot = match holder {
-                    Holder::Cluster => "the writer's reboot",
-                    Holder::Instance => "its reboot",
+                let after_reboot = match (holder, multi_az) {
+                    (Holder::Cluster, true) => "the cluster's reboot",
+                    (Holder::Cluster, false) => "the writer's reboot",
+                    (Holder::Instance, _) => "its reboot",
                 };
                 let mut assoc = with_reason(
                     action(
@@ -284,7 +287,15 @@ pub(super) fn source_actions(
             }
         }
     }
-    if reboot {
+    if reboot && multi_az {
+        plan.push(reboot_cluster(
+            snap,
+            group,
+            swapped.as_deref(),
+            &reboot_rules,
+        ));
+        handled.extend(reboot_rules);
+    } else if reboot {
         match c.writer() {
             Some(w) => {
                 let who = match holder {
@@ -353,6 +364,41 @@ pub(super) fn source_actions(
             }
         }
     }
+}
+
+/// A Multi-AZ DB cluster's reboot: the writer and both readers at once, as RDS documents
+/// for a changed DB cluster parameter group.
+fn reboot_cluster(
+    snap: &Snapshot,
+    group: &str,
+    swapped: Option<&str>,
+    reboot_rules: &[String],
+) -> super::action::Action {
+    let c = &snap.source.cluster;
+    let id = &c.db_cluster_identifier;
+    let mut a = with_reason(
+        action(
+            Applicability::Unsafe,
+            &c.db_cluster_arn,
+            format!("Reboot the Multi-AZ DB cluster {id} so the parameter group is in force"),
+            reboot_rules,
+            Op::RebootDbCluster {
+                cluster: id.clone(),
+            },
+        ),
+        Some(format!(
+            "restarts the DB cluster {id}: connections drop for the reboot"
+        )),
+    );
+    a.changes.push(match swapped {
+        Some(new) => Change::new("DBClusterParameterGroup in force", Some(group), Some(new)),
+        None => Change::new(
+            "DBClusterParameterGroupStatus",
+            Some("pending-reboot"),
+            Some("in-sync"),
+        ),
+    });
+    a
 }
 
 /// Automated backups off: turn them on, immediately. Unsafe: RDS documents an outage when

@@ -110,6 +110,9 @@ pub const IN_SYNC: &str = "in-sync";
 /// What to do when the value is right but not live yet: only the reboot.
 pub const REBOOT_WRITER: &str = "aws rds reboot-db-instance --db-instance-identifier {writer}";
 
+/// The same for a Multi-AZ DB cluster, which reboots as a whole.
+pub const REBOOT_DB_CLUSTER: &str = "aws rds reboot-db-cluster --db-cluster-identifier {source_id}";
+
 pub const REBOOT_CLUSTER: &str = "aws redshift reboot-cluster --cluster-identifier {target_id}";
 
 /// Shared by source and target parameter checks. `not_live` is why the group's values are

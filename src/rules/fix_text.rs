@@ -2,7 +2,7 @@
 //! the command. Placeholders are documented in docs/rules-data.md.
 
 use crate::model::arn::account_of;
-use crate::model::{Snapshot, TargetSnapshot};
+use crate::model::{Snapshot, SourceShape, TargetSnapshot};
 
 use super::spec::Rule;
 
@@ -92,12 +92,44 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         .unwrap_or("<writer-instance>");
     let group = c.db_cluster_parameter_group.as_str();
     let mut preamble = Vec::new();
-    let writable_group = if template.contains("{writable_parameter_group}") && is_default(group) {
+    let writes_group = [
+        "{writable_parameter_group}",
+        "{modify_parameter_group}",
+        "{reset_parameter_group}",
+    ]
+    .iter()
+    .any(|p| template.contains(p));
+    let writable_group = if writes_group && is_default(group) {
         let new = format!("{id}-zetl");
         preamble.extend(source_group_steps(snap, group, &new));
         new
     } else {
         group.to_string()
+    };
+    let shape = snap.source.shape();
+    // The source's group and reboot in the calls of its kind: an RDS DB instance holds a DB
+    // parameter group and reboots itself; an Aurora cluster reboots its writer; a Multi-AZ
+    // DB cluster reboots as a whole.
+    let group_call = |verb: &str| {
+        match shape {
+        SourceShape::Instance => format!(
+            "aws rds {verb}-db-parameter-group --db-parameter-group-name {writable_group}"
+        ),
+        _ => format!(
+            "aws rds {verb}-db-cluster-parameter-group --db-cluster-parameter-group-name {writable_group}"
+        ),
+    }
+    };
+    let reboot_source = match shape {
+        SourceShape::Instance => {
+            format!("aws rds reboot-db-instance --db-instance-identifier {id}")
+        }
+        SourceShape::MultiAzCluster => {
+            format!("aws rds reboot-db-cluster --db-cluster-identifier {id}")
+        }
+        SourceShape::AuroraCluster => {
+            format!("aws rds reboot-db-instance --db-instance-identifier {writer}")
+        }
     };
     let target_group = target_group(snap).unwrap_or("<parameter-group>");
     let writable_target_group =
@@ -119,7 +151,11 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         ("{source_account}", source_account),
         ("{engine}", c.engine.clone()),
         ("{parameter_group}", group.to_string()),
-        ("{writable_parameter_group}", writable_group),
+        ("{modify_parameter_group}", group_call("modify")),
+        ("{reset_parameter_group}", group_call("reset")),
+        ("{reboot_source}", reboot_source),
+        ("{parameter_group_family}", source_family(snap)),
+        ("{writable_parameter_group}", writable_group.clone()),
         ("{writer}", writer.to_string()),
         ("{region}", snap.source.region.clone()),
         ("{target_id}", snap.target.display_id().to_string()),
@@ -166,13 +202,49 @@ fn target_group(snap: &Snapshot) -> Option<&str> {
 }
 
 /// The same commands as ZC006's fix, so the report prints them once.
+/// A custom group in place of a default one. AWS copies neither a default DB parameter group
+/// nor a default DB cluster parameter group (CopyDBParameterGroup and
+/// CopyDBClusterParameterGroup references): a new group of the same family starts with the
+/// same defaults.
 fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
     let id = &snap.source.cluster.db_cluster_identifier;
-    vec![
-        format!("# {group} is a default group, which AWS does not let you modify: copy it to {new} and attach that first"),
-        format!("aws rds copy-db-cluster-parameter-group --source-db-cluster-parameter-group-identifier {group} --target-db-cluster-parameter-group-identifier {new} --target-db-cluster-parameter-group-description \"zero-ETL parameters for {id}\""),
-        format!("aws rds modify-db-cluster --db-cluster-identifier {id} --db-cluster-parameter-group-name {new} --apply-immediately"),
-    ]
+    let family = source_family(snap);
+    let first = format!(
+        "# {group} is a default group, which AWS does not let you modify or copy: create {new} (family {family}) and attach it first"
+    );
+    match snap.source.shape() {
+        SourceShape::Instance => vec![
+            first,
+            format!("aws rds create-db-parameter-group --db-parameter-group-name {new} --db-parameter-group-family {family} --description \"zero-ETL parameters for {id}\""),
+            format!("aws rds modify-db-instance --db-instance-identifier {id} --db-parameter-group-name {new} --apply-immediately"),
+        ],
+        _ => vec![
+            first,
+            format!("aws rds create-db-cluster-parameter-group --db-cluster-parameter-group-name {new} --db-parameter-group-family {family} --description \"zero-ETL parameters for {id}\""),
+            format!("aws rds modify-db-cluster --db-cluster-identifier {id} --db-cluster-parameter-group-name {new} --apply-immediately"),
+        ],
+    }
+}
+
+/// The family of the source's parameter group. A default group's name says it
+/// (`default.FAMILY`); another's is as read, else the engine defaults' family, else derived
+/// from the engine and version.
+fn source_family(snap: &Snapshot) -> String {
+    let src = &snap.source;
+    if let Some(family) = src
+        .cluster
+        .db_cluster_parameter_group
+        .strip_prefix("default.")
+    {
+        return family.to_string();
+    }
+    src.parameter_group
+        .ok()
+        .and_then(|g| g.family.clone())
+        .or_else(|| src.engine_defaults.ok().map(|d| d.family.clone()))
+        .unwrap_or_else(|| {
+            crate::model::family_for(&src.cluster.engine, &src.cluster.engine_version)
+        })
 }
 
 fn target_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {

@@ -1,7 +1,7 @@
 //! `kind = "parameters_applied"`: the writer's `DBClusterParameterGroupStatus` is `in-sync`.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::model::{Evidence, Snapshot, SourceShape, ValueSource};
 use crate::rules::effective::IN_SYNC;
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
@@ -59,10 +59,16 @@ fn applied(snap: &Snapshot) -> Outcome {
         );
     };
     if status != IN_SYNC {
+        // A Multi-AZ DB cluster reboots as a whole (RebootDBCluster), not its writer alone.
+        let rebooted = if snap.source.shape() == SourceShape::MultiAzCluster {
+            "the DB cluster is rebooted"
+        } else {
+            "it is rebooted"
+        };
         return Outcome::new(
             Verdict::Violation,
             format!(
-                "writer {} is {status}: the values in {} are not live until it is rebooted",
+                "writer {} is {status}: the values in {} are not live until {rebooted}",
                 writer.db_instance_identifier, c.db_cluster_parameter_group
             ),
             ev,

@@ -1,9 +1,9 @@
 //! `kind = "source_parameter"`: the effective value of a parameter in the source's DB cluster parameter group, and whether it is live on the writer.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot};
+use crate::model::{Evidence, Snapshot, SourceShape};
 use crate::rules::condition::{Condition, DocumentedDefault};
-use crate::rules::effective::{judge, IN_SYNC, REBOOT_WRITER};
+use crate::rules::effective::{judge, IN_SYNC, REBOOT_DB_CLUSTER, REBOOT_WRITER};
 use crate::rules::effective::{self};
 use crate::rules::outcome::Outcome;
 use super::{About, Kind, Reads};
@@ -71,9 +71,15 @@ fn source(
         Some(_) => ("instance", "ParameterApplyStatus"),
         None => ("writer", "DBClusterParameterGroupStatus"),
     };
+    // A Multi-AZ DB cluster reboots as a whole (RebootDBCluster), not its writer alone.
+    let (reboot, command) = if src.shape() == SourceShape::MultiAzCluster {
+        ("reboot the DB cluster", REBOOT_DB_CLUSTER)
+    } else {
+        ("reboot it", REBOOT_WRITER)
+    };
     let not_live = match (writer, apply_status.as_deref()) {
         (Some(w), Some(s)) if s != IN_SYNC => Some(format!(
-            "{who} {} is {s}; reboot it to apply the group",
+            "{who} {} is {s}; {reboot} to apply the group",
             w.db_instance_identifier
         )),
         (Some(w), None) => Some(format!(
@@ -87,7 +93,7 @@ fn source(
         group,
         expect,
         resolved,
-        not_live.map(|w| (w, REBOOT_WRITER)),
+        not_live.map(|w| (w, command)),
         ev,
     )
 }
