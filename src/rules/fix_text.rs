@@ -110,16 +110,7 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
     // The source's group and reboot in the calls of its kind: an RDS DB instance holds a DB
     // parameter group and reboots itself; an Aurora cluster reboots its writer; a Multi-AZ
     // DB cluster reboots as a whole.
-    let group_call = |verb: &str| {
-        match shape {
-        SourceShape::Instance => format!(
-            "aws rds {verb}-db-parameter-group --db-parameter-group-name {writable_group}"
-        ),
-        _ => format!(
-            "aws rds {verb}-db-cluster-parameter-group --db-cluster-parameter-group-name {writable_group}"
-        ),
-    }
-    };
+    let group_call = |verb: &str| group_command(shape, verb, &writable_group);
     let reboot_source = match shape {
         SourceShape::Instance => {
             format!("aws rds reboot-db-instance --db-instance-identifier {id}")
@@ -186,6 +177,18 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
     }
 }
 
+/// `aws rds VERB-db[-cluster]-parameter-group` with its group option, for the source's kind.
+fn group_command(shape: SourceShape, verb: &str, group: &str) -> String {
+    match shape {
+        SourceShape::Instance => {
+            format!("aws rds {verb}-db-parameter-group --db-parameter-group-name {group}")
+        }
+        _ => format!(
+            "aws rds {verb}-db-cluster-parameter-group --db-cluster-parameter-group-name {group}"
+        ),
+    }
+}
+
 fn is_default(group: &str) -> bool {
     group.starts_with("default.")
 }
@@ -201,10 +204,9 @@ fn target_group(snap: &Snapshot) -> Option<&str> {
     }
 }
 
-/// The same commands as ZC006's fix, so the report prints them once.
-/// A custom group in place of a default one. AWS copies neither a default DB parameter group
-/// nor a default DB cluster parameter group (CopyDBParameterGroup and
-/// CopyDBClusterParameterGroup references): a new group of the same family starts with the
+/// A custom group in place of a default one, in the same commands as ZC006's fix (so the
+/// report prints them once). AWS copies neither a default DB parameter group nor a default
+/// DB cluster parameter group (docs/fix.md): a new group of the same family starts with the
 /// same defaults.
 fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
     let id = &snap.source.cluster.db_cluster_identifier;
