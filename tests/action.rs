@@ -184,3 +184,94 @@ fn every_run_block_passes_shellcheck() {
         );
     }
 }
+
+/// The action's run step, as the runner runs it: with a stand-in `zetl-preflight` on PATH
+/// that records its arguments, the step's environment, and GITHUB_OUTPUT.
+fn run_step(args: &str, sarif: bool) -> (std::process::Output, Vec<String>, String) {
+    let (_, action) = load("action.yml");
+    let run = runs(&action["runs"]["steps"])
+        .into_iter()
+        .find(|(name, _)| name == "Run zetl-preflight")
+        .expect("the action has its run step")
+        .1;
+    assert!(
+        !run.contains("${{"),
+        "the step reads its inputs from env only"
+    );
+    let dir = std::env::temp_dir().join(format!("zetl-action-{}-{sarif}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    let fake = dir.join("bin/zetl-preflight");
+    std::fs::write(
+        &fake,
+        "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > \"$ARGS_FILE\"\nexit 1\n",
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&fake).status().unwrap();
+    let output = dir.join("github_output");
+    std::fs::write(&output, "").unwrap();
+    let out = Command::new("bash")
+        .args(["-e", "-c", &run])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                dir.join("bin").display(),
+                std::env::var("PATH").unwrap()
+            ),
+        )
+        .env("ARGS_FILE", dir.join("args"))
+        .env("ZETL_ARGS", args)
+        .env("ZETL_SARIF", if sarif { "true" } else { "false" })
+        .env("RUNNER_TEMP", &dir)
+        .env("GITHUB_OUTPUT", &output)
+        .output()
+        .unwrap();
+    let seen = std::fs::read_to_string(dir.join("args"))
+        .map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    let outputs = std::fs::read_to_string(&output).unwrap();
+    (out, seen, outputs)
+}
+
+/// The `args` input is split as a shell splits words, so a data filter with spaces survives;
+/// nothing in it is expanded or run; the exit code and the report path become outputs.
+#[test]
+fn the_run_step_passes_arguments_as_words_and_reports_the_exit_code() {
+    let (out, seen, outputs) = run_step(
+        r#"check --data-filter 'include: shop.*' --source "arn:aws:rds:us-east-1:1:cluster:a b" $HOME `id`"#,
+        false,
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        seen,
+        [
+            "check",
+            "--data-filter",
+            "include: shop.*",
+            "--source",
+            "arn:aws:rds:us-east-1:1:cluster:a b",
+            "$HOME",
+            "`id`"
+        ]
+    );
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    assert!(outputs.contains("report=\n"), "{outputs}");
+
+    let (out, seen, outputs) = run_step("check --offline", true);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(seen[..3], ["check", "--offline", "--format"]);
+    assert_eq!(seen[3], "sarif");
+    assert_eq!(seen[4], "--output");
+    assert!(seen[5].ends_with("zetl-preflight.sarif"), "{seen:?}");
+    assert!(
+        outputs.contains(&format!("report={}\n", seen[5])),
+        "{outputs}"
+    );
+
+    // An unmatched quote is the user's mistake: said, exit 2, the tool not run.
+    let (out, seen, _) = run_step("check --data-filter 'include: shop.*", false);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(seen.is_empty());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cannot split the args input"));
+}
