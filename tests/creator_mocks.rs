@@ -63,8 +63,16 @@ async fn zw001(rule: Rule, creator_arn: &str) -> (Status, String) {
     let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
         .retry_config(fast_retries()));
     let mut snap = snapshot();
-    snap.creator =
-        Some(creator::simulate(&client, &snap, creator_arn, "--creator", Default::default()).await);
+    snap.creator = Some(
+        creator::simulate(
+            &client,
+            &snap,
+            (creator_arn, "--creator"),
+            Default::default(),
+            None,
+        )
+        .await,
+    );
     let f = evaluate(&snap, &RuleSet::embedded().unwrap())
         .into_iter()
         .find(|f| f.rule == "ZW001")
@@ -149,4 +157,120 @@ fn no_creator_is_not_simulated() {
         .find(|f| f.rule == "ZW001")
         .unwrap();
     assert_eq!(f.status, Status::Skip, "{}", f.message);
+}
+
+/// A fleet's sources are asked together (one simulation per Region and account), and each
+/// pair then finds its own source's answer: the decisions do not bleed between sources, and
+/// they are what the pair's own simulation answers.
+#[tokio::test]
+async fn a_fleets_sources_are_simulated_together_and_keep_their_own_answers() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use zetl_preflight::fetch::cache::ReadCache;
+
+    const BILLING: &str = "arn:aws:rds:us-east-1:123456789012:cluster:billing-db";
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    // Allowed on orders-db and the integrations, not on billing-db; the namespace allowed.
+    let per_resource =
+        mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut out = SimulatePrincipalPolicyOutput::builder().is_truncated(false);
+            for action in req.action_names() {
+                let mut r = EvaluationResult::builder()
+                    .eval_action_name(action)
+                    .eval_decision(D::ImplicitDeny);
+                for arn in req.resource_arns() {
+                    let d = if arn == BILLING {
+                        D::ImplicitDeny
+                    } else {
+                        D::Allowed
+                    };
+                    r = r.resource_specific_results(
+                        ResourceSpecificResult::builder()
+                            .eval_resource_name(arn)
+                            .eval_resource_decision(d)
+                            .build()
+                            .unwrap(),
+                    );
+                }
+                out = out.evaluation_results(r.build().unwrap());
+            }
+            out.build()
+        });
+    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&per_resource], |c| c
+        .retry_config(fast_retries()));
+    let orders = snapshot();
+    let mut billing = snapshot();
+    billing.source.cluster.db_cluster_arn = BILLING.to_string();
+    billing.source.cluster.db_cluster_identifier = "billing-db".to_string();
+
+    let cache = Arc::new(ReadCache::default());
+    creator::prefill(&cache, &client, DEPLOYER, &[SOURCE.into(), BILLING.into()]).await;
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "one simulation for both sources"
+    );
+    let rules = RuleSet::embedded().unwrap();
+    let mut verdicts = Vec::new();
+    for snap in [orders, billing] {
+        let shared = creator::simulate(
+            &client,
+            &snap,
+            (DEPLOYER, "--creator"),
+            Default::default(),
+            Some(&cache),
+        )
+        .await;
+        let own = creator::simulate(
+            &client,
+            &snap,
+            (DEPLOYER, "--creator"),
+            Default::default(),
+            None,
+        )
+        .await;
+        assert_eq!(
+            shared, own,
+            "the batch answers as the pair's own simulation does"
+        );
+        let mut snap = snap;
+        snap.creator = Some(shared);
+        let f = evaluate(&snap, &rules)
+            .into_iter()
+            .find(|f| f.rule == "ZW001")
+            .unwrap();
+        verdicts.push(f.status);
+    }
+    assert_eq!(verdicts, [Status::Pass, Status::Fail]);
+    // 1 batch, 1 namespace ask shared by both pairs, and the 2 uncached comparisons (2 asks each).
+    assert_eq!(calls.load(Ordering::SeqCst), 1 + 1 + 4);
+
+    // A batch that fails is every one of its sources' answer (unverified), asked once.
+    let throttled = mock!(aws_sdk_iam::Client::simulate_principal_policy)
+        .then_error(|| SimulatePrincipalPolicyError::generic(meta("Throttling", "Rate exceeded")));
+    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&throttled], |c| c
+        .retry_config(fast_retries()));
+    let cache = Arc::new(ReadCache::default());
+    creator::prefill(&cache, &client, DEPLOYER, &[SOURCE.into(), BILLING.into()]).await;
+    let asked = throttled.num_calls();
+    let snap = snapshot();
+    let c = creator::simulate(
+        &client,
+        &snap,
+        (DEPLOYER, "--creator"),
+        Default::default(),
+        Some(&cache),
+    )
+    .await;
+    assert!(
+        matches!(&c.simulated, zetl_preflight::model::Fact::Error(e) if e.code.as_deref() == Some("Throttling")),
+        "{c:?}"
+    );
+    assert_eq!(
+        throttled.num_calls(),
+        asked,
+        "the source's answer came from the batch"
+    );
 }

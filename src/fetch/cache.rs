@@ -12,6 +12,7 @@ use tokio::sync::OnceCell;
 use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
     BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Namespace, ParameterGroup,
+    Simulated,
 };
 
 /// One value per key, computed once; concurrent askers wait for the first.
@@ -78,6 +79,10 @@ pub struct ReadCache {
     pub redshift_cluster_list: Memo<Listed<aws_sdk_redshift::types::Cluster>>,
     pub namespace_list: Memo<Listed<aws_sdk_redshiftserverless::types::Namespace>>,
     pub workgroup_list: Memo<Listed<aws_sdk_redshiftserverless::types::Workgroup>>,
+    /// The creator's simulations, keyed by principal, actions, resources and context: the
+    /// namespace's and the key's are asked once, and a fleet's sources in batches
+    /// ([`crate::fetch::creator::prefill`]).
+    pub simulations: Memo<Result<Vec<Simulated>, CallError>>,
 }
 
 impl std::fmt::Debug for ReadCache {

@@ -2,11 +2,15 @@
 //! makes on their behalf. The answer is the simulation's; a failed simulation is the fact's
 //! error, never an allow.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::model::reads::{not_read, Optional, Wanted};
 use crate::model::{CallError, Creator, Fact, Simulated, Snapshot};
 
 use crate::model::creator::{CREATE_GRANT, CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
 
+use super::cache::{memo, ReadCache};
 use super::calls::{DESCRIBE_KEY, SIMULATE_PRINCIPAL_POLICY};
 use super::error::call_error;
 
@@ -19,6 +23,33 @@ struct Ask {
     resources: Vec<String>,
     context: Vec<aws_sdk_iam::types::ContextEntry>,
 }
+
+impl Ask {
+    /// `rds:CreateIntegration` on the source and on the Region's integrations.
+    fn create_integration(resources: Vec<String>) -> Ask {
+        Ask {
+            actions: vec![CREATE_INTEGRATION],
+            resources,
+            context: Vec::new(),
+        }
+    }
+
+    /// What the answer to this ask, for this principal, is remembered under.
+    fn key(&self, principal: &str) -> String {
+        format!(
+            "{principal}\n{:?}\n{:?}\n{:?}",
+            self.actions, self.resources, self.context
+        )
+    }
+}
+
+/// The Region's integrations, as CreateIntegration's second resource.
+fn integrations_arn(region: &str, account: &str) -> String {
+    format!("arn:aws:rds:{region}:{account}:integration:*")
+}
+
+/// Source ARNs per simulation call when a fleet's are asked together.
+const BATCH: usize = 100;
 
 fn entry(
     key: &str,
@@ -36,9 +67,9 @@ fn entry(
 pub async fn simulate(
     client: &aws_sdk_iam::Client,
     snap: &Snapshot,
-    arn: &str,
-    origin: &str,
+    (arn, origin): (&str, &str),
     wanted: Wanted,
+    cache: Option<&Arc<ReadCache>>,
 ) -> Creator {
     let mut creator = Creator {
         arn: arn.to_string(),
@@ -51,14 +82,10 @@ pub async fn simulate(
     let source = snap.source.cluster.db_cluster_arn.clone();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
     let region = snap.source.region.clone();
-    let mut asks = vec![Ask {
-        actions: vec![CREATE_INTEGRATION],
-        resources: vec![
-            source.clone(),
-            format!("arn:aws:rds:{region}:{account}:integration:*"),
-        ],
-        context: Vec::new(),
-    }];
+    let mut asks = vec![Ask::create_integration(vec![
+        source.clone(),
+        integrations_arn(&region, &account),
+    ])];
     if let Some(ns) = snap.target.namespace_arn() {
         asks.push(Ask {
             actions: vec![CREATE_INBOUND_INTEGRATION],
@@ -84,7 +111,14 @@ pub async fn simulate(
     }
     let mut all = Vec::new();
     for ask in asks {
-        match one(client, arn, &ask).await {
+        let answer = memo(
+            cache,
+            |c| &c.simulations,
+            ask.key(arn),
+            || one(client, arn, &ask),
+        )
+        .await;
+        match answer {
             Ok(mut v) => all.append(&mut v),
             Err(e) => {
                 creator.simulated = Fact::Error(e);
@@ -158,14 +192,63 @@ async fn one(
 }
 
 /// Give `snap` the simulation of `creator` (its ARN, where it came from), when there is one
-/// and a client to ask with.
+/// and a client to ask with; through `cache` in a fleet run.
 pub async fn attach(
     snap: &mut Snapshot,
     creator: Option<&(String, String)>,
     client: Option<&aws_sdk_iam::Client>,
     wanted: Wanted,
+    cache: Option<&Arc<ReadCache>>,
 ) {
     if let (Some((arn, origin)), Some(client)) = (creator, client) {
-        snap.creator = Some(simulate(client, snap, arn, origin, wanted).await);
+        snap.creator = Some(simulate(client, snap, (arn, origin), wanted, cache).await);
+    }
+}
+
+/// Ask CreateIntegration for a fleet's sources together: one simulation per Region and
+/// account for up to [`BATCH`] sources, instead of one per source. Each source's answer is
+/// put in `cache` under the key its own ask has, so [`simulate`] finds it and asks nothing;
+/// the simulation judges each resource on its own, so the answers are those the single asks
+/// would get. A batch that fails (denied, throttled after retries) is every one of its
+/// sources' answer: unverified, as a single ask's failure would be.
+pub async fn prefill(
+    cache: &Arc<ReadCache>,
+    client: &aws_sdk_iam::Client,
+    principal: &str,
+    sources: &[String],
+) {
+    let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for s in sources {
+        if let Ok(a) = crate::model::arn::Arn::parse(s) {
+            let group = groups.entry((a.region, a.account)).or_default();
+            if !group.contains(s) {
+                group.push(s.clone());
+            }
+        }
+    }
+    for ((region, account), arns) in groups {
+        let all = integrations_arn(&region, &account);
+        for chunk in arns.chunks(BATCH) {
+            let mut resources = chunk.to_vec();
+            resources.push(all.clone());
+            let answer = one(client, principal, &Ask::create_integration(resources)).await;
+            for s in chunk {
+                let own = Ask::create_integration(vec![s.clone(), all.clone()]);
+                let value = match &answer {
+                    Ok(results) => Ok(own
+                        .resources
+                        .iter()
+                        .flat_map(|r| results.iter().filter(move |x| &x.resource == r))
+                        .cloned()
+                        .collect::<Vec<_>>()),
+                    Err(e) => Err(e.clone()),
+                };
+                // The value is stored; what `get` hands back is that same value.
+                let _ = cache
+                    .simulations
+                    .get(&own.key(principal), || async { value })
+                    .await;
+            }
+        }
     }
 }

@@ -277,7 +277,7 @@ pub async fn complete<C: Clients>(
         snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted).await);
     }
     let iam = clients.iam();
-    fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted).await;
+    fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, None).await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
         Fact::Error(e) if e.is_not_in_plan()

@@ -222,6 +222,52 @@ pub async fn list_shared_regions<C: Clients>(
     }
 }
 
+/// With a creator to simulate, ask CreateIntegration for every source whose ARN is known
+/// before the reads (given as an ARN, or found in a Region's listing) in batches, rather than
+/// once per pair.
+async fn simulate_sources_together<C: Clients>(
+    cache: &Arc<ReadCache>,
+    clients: &C,
+    pairs: &[(SourceRef, TargetRef)],
+    extras: &Extras,
+) {
+    let (Some((principal, _)), Some(iam), Some((s, t))) =
+        (&extras.creator, clients.iam(), pairs.first())
+    else {
+        return;
+    };
+    if pairs.len() < 2 || !clients.for_pair(s, t).0.wanted.wants(Optional::Creator) {
+        return;
+    }
+    let arns: Vec<String> = pairs
+        .iter()
+        .filter_map(|(s, t)| known_source_arn(cache, &clients.for_pair(s, t).0.region(), s))
+        .collect();
+    fetch::creator::prefill(cache, &iam, principal, &arns).await;
+}
+
+/// A source's ARN without reading it: as given, or as the Region's listing has it.
+fn known_source_arn(cache: &ReadCache, region: &str, s: &SourceRef) -> Option<String> {
+    if s.identifier.starts_with("arn:") {
+        return Some(s.identifier.clone());
+    }
+    let id = Some(s.identifier.as_str());
+    let cluster = cache.db_clusters.peek(region).and_then(|l| {
+        l.ok()?
+            .iter()
+            .find(|c| c.db_cluster_identifier() == id)
+            .and_then(|c| c.db_cluster_arn().map(str::to_string))
+    });
+    cluster.or_else(|| {
+        cache.db_instances.peek(region).and_then(|l| {
+            l.ok()?
+                .iter()
+                .find(|i| i.db_instance_identifier() == id)
+                .and_then(|i| i.db_instance_arn().map(str::to_string))
+        })
+    })
+}
+
 /// What a pair's read takes beyond the pair: the catalog (`--data`), the KMS keys and the
 /// creator.
 #[derive(Debug, Clone, Default)]
@@ -244,9 +290,9 @@ pub async fn read_pair<C: Clients>(
     extras: &Extras,
 ) -> Result<Snapshot, FetchError> {
     let (mut src, mut tgt) = clients.for_pair(source, target);
-    if let Some(cache) = cache {
+    if let Some(cache) = &cache {
         src = src.with_cache(cache.clone());
-        tgt = tgt.with_cache(cache);
+        tgt = tgt.with_cache(cache.clone());
     }
     let mut snap = fetch::snapshot(&src, &tgt, source, target).await;
     if let Ok(s) = &mut snap {
@@ -255,7 +301,8 @@ pub async fn read_pair<C: Clients>(
         }
         fetch::kms::attach(s, key, || clients.kms(&src.region()), src.wanted).await;
         let iam = clients.iam();
-        fetch::creator::attach(s, extras.creator.as_ref(), iam.as_ref(), src.wanted).await;
+        let creator = extras.creator.as_ref();
+        fetch::creator::attach(s, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
     }
     snap
 }
@@ -274,6 +321,7 @@ pub async fn each_snapshot<C: Clients + 'static>(
 ) {
     if let Some(cache) = &cache {
         list_shared_regions(cache, clients.as_ref(), pairs).await;
+        simulate_sources_together(cache, clients.as_ref(), pairs, extras).await;
     }
     let pairs: Arc<[(SourceRef, TargetRef)]> = pairs.into();
     let extras = Arc::new(extras.clone());
