@@ -1016,3 +1016,44 @@ async fn a_plans_key_outside_it_is_read_live_and_the_creator_simulated() {
     assert!(simulate.num_calls() >= 1);
     assert_eq!(status("ZW001"), Status::Error);
 }
+
+/// Pairs that share a KMS key read it once in a fleet run: DescribeKey and GetKeyPolicy are
+/// facts of the key, not of the pair; each pair keeps its own origin and context.
+#[tokio::test]
+async fn a_key_many_pairs_use_is_read_once() {
+    let (described, policy) = kms_key_answers();
+    let kms = aws_smithy_mocks::mock_client!(
+        aws_sdk_kms,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&described, &policy]
+    );
+    let (src, tgt) = Side::serverless_ok().clients();
+    let clients = Arc::new(WithKms(Shared(src, tgt, no_data_api()), kms, None));
+    let pair = (
+        SourceRef::parse(PG_ARN).unwrap(),
+        TargetRef::parse("analytics-wg").unwrap(),
+    );
+    let pairs = vec![pair.clone(), pair.clone(), pair];
+    let choice = |team: &str| zetl_preflight::fetch::kms::KeyChoice {
+        key: KEY.to_string(),
+        origin: format!("pair {team}"),
+        encryption_context: [("team".to_string(), team.to_string())].into(),
+    };
+    let extras = run::Extras {
+        keys: vec![Some(choice("a")), Some(choice("b")), Some(choice("c"))],
+        ..Default::default()
+    };
+    let cache = Some(Arc::new(zetl_preflight::fetch::cache::ReadCache::default()));
+    let mut keys = Vec::new();
+    run::each_snapshot(cache, clients, &pairs, 3, &extras, |_, snap| {
+        keys.push(snap.unwrap().kms_key.expect("the pair's key is read"))
+    })
+    .await;
+    assert_eq!((described.num_calls(), policy.num_calls()), (1, 1));
+    let origins: Vec<&str> = keys.iter().map(|k| k.origin.as_str()).collect();
+    assert_eq!(origins, ["pair a", "pair b", "pair c"]);
+    assert_eq!(keys[2].encryption_context["team"], "c");
+    assert!(keys
+        .iter()
+        .all(|k| k.description.ok().is_some() && k.policy.ok().is_some()));
+}

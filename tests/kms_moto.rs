@@ -286,7 +286,7 @@ async fn key_policies_get_the_verdict_aws_would_give() {
                 .collect(),
         };
         let mut snap = snapshot();
-        snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+        snap.kms_key = Some(kms::read(&client, &choice, Default::default(), None).await);
         let got: BTreeMap<String, (Status, String)> = evaluate(&snap, &rules)
             .into_iter()
             .filter(|f| f.rule.starts_with("ZK"))
@@ -318,7 +318,7 @@ async fn an_unreadable_key_is_unverified_and_no_key_needs_nothing() {
         encryption_context: BTreeMap::new(),
     };
     let mut snap = snapshot();
-    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default(), None).await);
     let rules = RuleSet::embedded().unwrap();
     for f in evaluate(&snap, &rules)
         .into_iter()
@@ -412,7 +412,7 @@ async fn the_key_policy_fix_is_applied_and_read_back() {
     };
     let rules = RuleSet::embedded().unwrap();
     let mut snap = snapshot();
-    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default(), None).await);
     let findings = evaluate(&snap, &rules);
     let planned = plan(
         &snap,
@@ -443,7 +443,7 @@ async fn the_key_policy_fix_is_applied_and_read_back() {
         .unwrap();
     assert_eq!(outcomes[put], apply::Outcome::Applied, "{outcomes:?}");
     // Read back through the API.
-    snap.kms_key = Some(kms::read(&client, &choice, Default::default()).await);
+    snap.kms_key = Some(kms::read(&client, &choice, Default::default(), None).await);
     let now: serde_json::Value =
         serde_json::from_str(snap.kms_key.as_ref().unwrap().policy.ok().unwrap()).unwrap();
     let was: serde_json::Value = serde_json::from_str(&original).unwrap();

@@ -11,8 +11,8 @@ use tokio::sync::OnceCell;
 
 use crate::model::snapshot::{Integrations, Parameters};
 use crate::model::{
-    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, Namespace, ParameterGroup,
-    Simulated,
+    BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, KeyDescription, Namespace,
+    ParameterGroup, Simulated,
 };
 
 /// One value per key, computed once; concurrent askers wait for the first.
@@ -50,6 +50,9 @@ impl<V: Clone> Memo<V> {
 
 type Params = Result<(bool, Parameters), CallError>;
 
+/// What is read of a KMS key: its description and its key policy.
+pub type KeyFacts = (Fact<KeyDescription>, Fact<String>);
+
 /// A Region's whole list, shared (not copied) by every pair that looks in it.
 pub type Listed<T> = Result<Arc<Vec<T>>, CallError>;
 
@@ -83,6 +86,8 @@ pub struct ReadCache {
     /// namespace's and the key's are asked once, and a fleet's sources in batches
     /// ([`crate::fetch::creator::prefill`]).
     pub simulations: Memo<Result<Vec<Simulated>, CallError>>,
+    /// A KMS key's description and policy, by Region and the key as named.
+    pub kms_keys: Memo<KeyFacts>,
 }
 
 impl std::fmt::Debug for ReadCache {

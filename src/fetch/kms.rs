@@ -2,10 +2,12 @@
 //! KMSKeyId), kms:DescribeKey and kms:GetKeyPolicy. A failed read is the fact's error.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::reads::{not_read, Optional, Wanted};
 use crate::model::{CallError, Fact, KeyDescription, KmsKey, Snapshot};
 
+use super::cache::{memo, KeyFacts, ReadCache};
 use super::calls;
 use super::error::call_error;
 
@@ -53,9 +55,14 @@ pub fn unread(choice: &KeyChoice, why: &str) -> KmsKey {
     }
 }
 
-/// DescribeKey and GetKeyPolicy of `choice.key` (GetKeyPolicy takes the key's ARN, which
-/// DescribeKey gives for an alias too).
-pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Wanted) -> KmsKey {
+/// DescribeKey and GetKeyPolicy of `choice.key`; through `cache` in a fleet run, so a key
+/// that many pairs use is read once (per Region its pairs read it from).
+pub async fn read(
+    client: &aws_sdk_kms::Client,
+    choice: &KeyChoice,
+    wanted: Wanted,
+    cache: Option<&Arc<ReadCache>>,
+) -> KmsKey {
     let mut key = KmsKey {
         given: choice.key.clone(),
         origin: choice.origin.clone(),
@@ -66,9 +73,21 @@ pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Want
     if !wanted.wants(Optional::KmsKey) {
         return key;
     }
+    let region = client.config().region().map(|r| r.to_string());
+    let name = format!("{}\n{}", region.unwrap_or_default(), choice.key);
+    let (description, policy) =
+        memo(cache, |c| &c.kms_keys, name, || facts(client, &choice.key)).await;
+    key.description = description;
+    key.policy = policy;
+    key
+}
+
+/// DescribeKey and GetKeyPolicy (which takes the key's ARN: DescribeKey gives it for an alias
+/// too).
+async fn facts(client: &aws_sdk_kms::Client, given: &str) -> KeyFacts {
     let described = client
         .describe_key()
-        .key_id(&choice.key)
+        .key_id(given)
         .send()
         .await
         .map_err(|e| call_error(calls::DESCRIBE_KEY, e))
@@ -103,9 +122,9 @@ pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Want
         });
     let policy_key = match &described {
         Ok(d) if !d.arn.is_empty() => d.arn.clone(),
-        _ => choice.key.clone(),
+        _ => given.to_string(),
     };
-    key.policy = if policy_key.starts_with("alias/") || policy_key.contains(":alias/") {
+    let policy = if policy_key.starts_with("alias/") || policy_key.contains(":alias/") {
         Fact::Error(CallError::new(
             calls::GET_KEY_POLICY,
             None,
@@ -130,8 +149,7 @@ pub async fn read(client: &aws_sdk_kms::Client, choice: &KeyChoice, wanted: Want
             })
             .into()
     };
-    key.description = described.into();
-    key
+    (described.into(), policy)
 }
 
 /// Give `snap` its integration's key (`given`, else the existing integration's), read with
@@ -142,10 +160,11 @@ pub async fn attach(
     given: Option<&KeyChoice>,
     client: impl FnOnce() -> Option<aws_sdk_kms::Client>,
     wanted: Wanted,
+    cache: Option<&Arc<ReadCache>>,
 ) {
     if let Some(choice) = choose(snap, given) {
         snap.kms_key = Some(match client() {
-            Some(c) => read(&c, &choice, wanted).await,
+            Some(c) => read(&c, &choice, wanted, cache).await,
             None => unread(&choice, "no AWS configuration to read it with"),
         });
     }

@@ -68,7 +68,7 @@ pub struct Keyed<'a> {
 async fn read(pair: &Pair<'_>) -> Result<Snapshot, FetchError> {
     let mut snap = fetch::snapshot(pair.src, pair.tgt, pair.source, pair.target).await?;
     let k = pair.keyed;
-    fetch::kms::attach(&mut snap, k.key, || k.kms.cloned(), pair.src.wanted).await;
+    fetch::kms::attach(&mut snap, k.key, || k.kms.cloned(), pair.src.wanted, None).await;
     fetch::creator::attach(&mut snap, k.creator, k.iam, pair.src.wanted, None).await;
     Ok(snap)
 }

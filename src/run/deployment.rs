@@ -274,7 +274,7 @@ pub async fn complete<C: Clients>(
             origin: k.origin.clone(),
             encryption_context: k.encryption_context.clone(),
         };
-        snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted).await);
+        snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted, None).await);
     }
     let iam = clients.iam();
     fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, None).await;

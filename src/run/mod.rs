@@ -299,7 +299,8 @@ pub async fn read_pair<C: Clients>(
         if let Some(opts) = &extras.data {
             fetch::sql::attach(s, opts, clients.sdk()).await;
         }
-        fetch::kms::attach(s, key, || clients.kms(&src.region()), src.wanted).await;
+        let kms = || clients.kms(&src.region());
+        fetch::kms::attach(s, key, kms, src.wanted, cache.as_ref()).await;
         let iam = clients.iam();
         let creator = extras.creator.as_ref();
         fetch::creator::attach(s, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
