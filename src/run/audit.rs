@@ -373,6 +373,17 @@ impl<C: Clients + 'static> Discovery<C> {
                 .filter_map(|(_, f)| f.pair.as_ref().ok().cloned())
                 .collect();
             super::list_shared_regions(cache, account.clients.as_ref(), &pairs).await;
+            // The candidates of the creator's account are simulated together.
+            if let Some(c) = creator {
+                let sources: Vec<String> = self
+                    .found
+                    .iter()
+                    .filter(|(k, f)| *k == n && f.pair.is_ok() && creates(c, f))
+                    .map(|(_, f)| f.integration.source_arn.clone())
+                    .collect();
+                let clients = account.clients.as_ref();
+                super::simulate_together(cache, clients, c, &pairs, &sources).await;
+            }
         }
         let accounts: Arc<Vec<(Arc<C>, Arc<ReadCache>)>> = Arc::new(
             self.accounts
@@ -393,15 +404,9 @@ impl<C: Clients + 'static> Discovery<C> {
                     .pair
                     .as_ref()
                     .expect("only checkable pairs are discovered");
-                // `--creator` is simulated for the candidates of its own account: the
-                // integrations that exist were created already.
                 let extras = super::Extras {
                     creator: creator
-                        .filter(|c| {
-                            f.candidate
-                                && crate::model::arn::account_of(c)
-                                    == crate::model::arn::account_of(&f.integration.source_arn)
-                        })
+                        .filter(|c| creates(c, f))
                         .map(|c| (c, "--creator".to_string())),
                     ..Default::default()
                 };
@@ -430,6 +435,14 @@ impl<C: Clients + 'static> Discovery<C> {
         })
         .await;
     }
+}
+
+/// `--creator` is simulated for the candidates of its own account: the integrations that
+/// exist were created already.
+fn creates(creator: &str, f: &Found) -> bool {
+    f.candidate
+        && crate::model::arn::account_of(creator)
+            == crate::model::arn::account_of(&f.integration.source_arn)
 }
 
 /// How `audit --tables` reaches the Redshift side.

@@ -231,19 +231,32 @@ async fn simulate_sources_together<C: Clients>(
     pairs: &[(SourceRef, TargetRef)],
     extras: &Extras,
 ) {
-    let (Some((principal, _)), Some(iam), Some((s, t))) =
-        (&extras.creator, clients.iam(), pairs.first())
-    else {
+    let Some((principal, _)) = &extras.creator else {
         return;
     };
-    if pairs.len() < 2 || !clients.for_pair(s, t).0.wanted.wants(Optional::Creator) {
-        return;
-    }
     let arns: Vec<String> = pairs
         .iter()
         .filter_map(|(s, t)| known_source_arn(cache, &clients.for_pair(s, t).0.region(), s))
         .collect();
-    fetch::creator::prefill(cache, &iam, principal, &arns).await;
+    simulate_together(cache, clients, principal, pairs, &arns).await;
+}
+
+/// The creator's CreateIntegration on `sources` in batches (when the creator rules run and
+/// there is more than one source), into `cache`.
+pub(crate) async fn simulate_together<C: Clients>(
+    cache: &Arc<ReadCache>,
+    clients: &C,
+    principal: &str,
+    pairs: &[(SourceRef, TargetRef)],
+    sources: &[String],
+) {
+    let (Some(iam), Some((s, t))) = (clients.iam(), pairs.first()) else {
+        return;
+    };
+    if sources.len() < 2 || !clients.for_pair(s, t).0.wanted.wants(Optional::Creator) {
+        return;
+    }
+    fetch::creator::prefill(cache, &iam, principal, sources).await;
 }
 
 /// A source's ARN without reading it: as given, or as the Region's listing has it.
