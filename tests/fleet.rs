@@ -1057,3 +1057,111 @@ async fn a_key_many_pairs_use_is_read_once() {
         .iter()
         .all(|k| k.description.ok().is_some() && k.policy.ok().is_some()));
 }
+
+/// `audit --candidates --creator`: the candidates of the creator's account are simulated
+/// together (one batch for their sources, one ask for the namespace), and each candidate gets
+/// its own source's answer.
+#[tokio::test]
+async fn audit_simulates_the_candidates_together() {
+    use aws_sdk_iam::operation::simulate_principal_policy::SimulatePrincipalPolicyOutput;
+    use aws_sdk_iam::types::{
+        EvaluationResult, PolicyEvaluationDecisionType as D, ResourceSpecificResult,
+    };
+    let mut side = Side::serverless_ok();
+    side.rds[0] = clusters(3, |_| "events-pg-zetl".into());
+    // No integration yet: the three clusters are candidates.
+    side.rds.remove(6);
+    side.rds.push(
+        mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+            aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput::builder()
+                .build()
+        }),
+    );
+    let (namespaces, workgroups) = serverless_listing();
+    side.serverless.push(namespaces);
+    side.serverless.push(workgroups);
+    side.redshift.push(
+        mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
+            aws_sdk_redshift::operation::describe_inbound_integrations::DescribeInboundIntegrationsOutput::builder().build()
+        }),
+    );
+    // Allowed everywhere but on events-pg-2.
+    let simulate =
+        mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(|req| {
+            let mut out = SimulatePrincipalPolicyOutput::builder().is_truncated(false);
+            for action in req.action_names() {
+                let mut r = EvaluationResult::builder()
+                    .eval_action_name(action)
+                    .eval_decision(D::ImplicitDeny);
+                for arn in req.resource_arns() {
+                    let d = if arn.ends_with(":cluster:events-pg-2") {
+                        D::ImplicitDeny
+                    } else {
+                        D::Allowed
+                    };
+                    r = r.resource_specific_results(
+                        ResourceSpecificResult::builder()
+                            .eval_resource_name(arn)
+                            .eval_resource_decision(d)
+                            .build()
+                            .unwrap(),
+                    );
+                }
+                out = out.evaluation_results(r.build().unwrap());
+            }
+            out.build()
+        });
+    let iam = aws_smithy_mocks::mock_client!(
+        aws_sdk_iam,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&simulate]
+    );
+    let (described, policy) = kms_key_answers();
+    let kms = aws_smithy_mocks::mock_client!(
+        aws_sdk_kms,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&described, &policy]
+    );
+    let (src, tgt) = side.clients();
+    let audited = audit_one(
+        Arc::new(WithKms(Shared(src, tgt, no_data_api()), kms, Some(iam))),
+        Some("analytics-wg"),
+        Some("arn:aws:iam::123456789012:role/deployer"),
+    )
+    .await;
+    assert_eq!(audited.checked.len(), 3);
+    assert_eq!(
+        simulate.num_calls(),
+        2,
+        "one batch for the sources, one for the namespace"
+    );
+    let rules = RuleSet::embedded().unwrap();
+    let zw001: Vec<(String, Status)> = audited
+        .checked
+        .iter()
+        .map(|(f, s)| {
+            let status = evaluate(s, &rules)
+                .into_iter()
+                .find(|x| x.rule == "ZW001")
+                .unwrap()
+                .status;
+            (
+                f.integration
+                    .source_arn
+                    .rsplit(':')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                status,
+            )
+        })
+        .collect();
+    assert_eq!(
+        zw001,
+        [
+            ("events-pg-1".to_string(), Status::Pass),
+            ("events-pg-2".to_string(), Status::Fail),
+            ("events-pg-3".to_string(), Status::Pass)
+        ]
+    );
+}
