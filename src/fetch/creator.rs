@@ -2,7 +2,7 @@
 //! makes on their behalf. The answer is the simulation's; a failed simulation is the fact's
 //! error, never an allow.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::model::reads::{not_read, Optional, Wanted};
@@ -43,9 +43,10 @@ impl Ask {
     }
 }
 
-/// The Region's integrations, as CreateIntegration's second resource.
-fn integrations_arn(region: &str, account: &str) -> String {
-    format!("arn:aws:rds:{region}:{account}:integration:*")
+/// The Region's integrations, as CreateIntegration's second resource, in the source's
+/// partition (`aws`, `aws-cn`, `aws-us-gov`).
+fn integrations_arn(partition: &str, region: &str, account: &str) -> String {
+    format!("arn:{partition}:rds:{region}:{account}:integration:*")
 }
 
 /// Source ARNs per simulation call when a fleet's are asked together.
@@ -82,9 +83,12 @@ pub async fn simulate(
     let source = snap.source.cluster.db_cluster_arn.clone();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
     let region = snap.source.region.clone();
+    let partition = crate::model::arn::Arn::parse(&source)
+        .map(|a| a.partition)
+        .unwrap_or_else(|_| "aws".to_string());
     let mut asks = vec![Ask::create_integration(vec![
         source.clone(),
-        integrations_arn(&region, &account),
+        integrations_arn(&partition, &region, &account),
     ])];
     if let Some(ns) = snap.target.namespace_arn() {
         asks.push(Ask {
@@ -217,17 +221,18 @@ pub async fn prefill(
     principal: &str,
     sources: &[String],
 ) {
-    let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
     for s in sources {
         if let Ok(a) = crate::model::arn::Arn::parse(s) {
-            let group = groups.entry((a.region, a.account)).or_default();
-            if !group.contains(s) {
-                group.push(s.clone());
-            }
+            let group = groups
+                .entry((a.partition, a.region, a.account))
+                .or_default();
+            group.insert(s.clone());
         }
     }
-    for ((region, account), arns) in groups {
-        let all = integrations_arn(&region, &account);
+    for ((partition, region, account), arns) in groups {
+        let arns: Vec<String> = arns.into_iter().collect();
+        let all = integrations_arn(&partition, &region, &account);
         for chunk in arns.chunks(BATCH) {
             let mut resources = chunk.to_vec();
             resources.push(all.clone());
