@@ -274,3 +274,41 @@ async fn a_fleets_sources_are_simulated_together_and_keep_their_own_answers() {
         "the source's answer came from the batch"
     );
 }
+
+/// In the China and GovCloud partitions the Region's integrations are named in the source's
+/// partition: an `arn:aws:` resource would be another partition's, and never match.
+#[tokio::test]
+async fn the_integrations_are_named_in_the_sources_partition() {
+    use std::sync::{Arc, Mutex};
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let seen = asked.clone();
+    let rule =
+        mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
+            seen.lock()
+                .unwrap()
+                .extend(req.resource_arns().iter().cloned());
+            SimulatePrincipalPolicyOutput::builder()
+                .is_truncated(false)
+                .build()
+        });
+    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
+        .retry_config(fast_retries()));
+    let mut snap = snapshot();
+    snap.source.cluster.db_cluster_arn =
+        "arn:aws-cn:rds:cn-north-1:123456789012:cluster:orders-db".into();
+    snap.source.region = "cn-north-1".into();
+    let deployer = "arn:aws-cn:iam::123456789012:role/deployer";
+    creator::simulate(
+        &client,
+        &snap,
+        (deployer, "--creator"),
+        Default::default(),
+        None,
+    )
+    .await;
+    let asked = asked.lock().unwrap();
+    assert!(
+        asked.contains(&"arn:aws-cn:rds:cn-north-1:123456789012:integration:*".to_string()),
+        "{asked:?}"
+    );
+}
