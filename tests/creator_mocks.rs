@@ -282,12 +282,26 @@ async fn the_integrations_are_named_in_the_sources_partition() {
     use std::sync::{Arc, Mutex};
     let asked = Arc::new(Mutex::new(Vec::new()));
     let seen = asked.clone();
+    // Allowed on whatever is asked.
     let rule =
         mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
             seen.lock()
                 .unwrap()
                 .extend(req.resource_arns().iter().cloned());
+            let mut r = EvaluationResult::builder()
+                .eval_action_name(req.action_names()[0].clone())
+                .eval_decision(D::Allowed);
+            for arn in req.resource_arns() {
+                r = r.resource_specific_results(
+                    ResourceSpecificResult::builder()
+                        .eval_resource_name(arn)
+                        .eval_resource_decision(D::Allowed)
+                        .build()
+                        .unwrap(),
+                );
+            }
             SimulatePrincipalPolicyOutput::builder()
+                .evaluation_results(r.build().unwrap())
                 .is_truncated(false)
                 .build()
         });
@@ -298,7 +312,7 @@ async fn the_integrations_are_named_in_the_sources_partition() {
         "arn:aws-cn:rds:cn-north-1:123456789012:cluster:orders-db".into();
     snap.source.region = "cn-north-1".into();
     let deployer = "arn:aws-cn:iam::123456789012:role/deployer";
-    creator::simulate(
+    let c = creator::simulate(
         &client,
         &snap,
         (deployer, "--creator"),
@@ -306,9 +320,13 @@ async fn the_integrations_are_named_in_the_sources_partition() {
         None,
     )
     .await;
-    let asked = asked.lock().unwrap();
-    assert!(
-        asked.contains(&"arn:aws-cn:rds:cn-north-1:123456789012:integration:*".to_string()),
-        "{asked:?}"
-    );
+    let integrations = "arn:aws-cn:rds:cn-north-1:123456789012:integration:*".to_string();
+    assert!(asked.lock().unwrap().contains(&integrations), "{asked:?}");
+    // The rule looks for the same resources: allowed on both is a pass.
+    snap.creator = Some(c);
+    let f = evaluate(&snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .find(|f| f.rule == "ZW001")
+        .unwrap();
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
 }

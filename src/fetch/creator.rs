@@ -83,9 +83,7 @@ pub async fn simulate(
     let source = snap.source.cluster.db_cluster_arn.clone();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
     let region = snap.source.region.clone();
-    let partition = crate::model::arn::Arn::parse(&source)
-        .map(|a| a.partition)
-        .unwrap_or_else(|_| "aws".to_string());
+    let partition = crate::model::arn::partition_of(&source);
     let mut asks = vec![Ask::create_integration(vec![
         source.clone(),
         integrations_arn(&partition, &region, &account),

@@ -5,6 +5,8 @@
 
 use serde_json::{json, Value};
 
+use crate::model::arn::partition_of;
+
 pub const AUTHORIZE_SID: &str = "ZeroEtlAuthorizeInboundIntegration";
 pub const CREATE_SID: &str = "ZeroEtlCreateInboundIntegration";
 
@@ -87,7 +89,7 @@ pub fn merge(
         statements.push(json!({
             "Sid": CREATE_SID,
             "Effect": "Allow",
-            "Principal": { "AWS": format!("arn:aws:iam::{account}:root") },
+            "Principal": { "AWS": format!("arn:{}:iam::{account}:root", partition_of(namespace_arn)) },
             "Action": "redshift:CreateInboundIntegration",
             "Resource": namespace_arn,
         }));
@@ -144,6 +146,21 @@ mod tests {
         assert_eq!(
             v["Statement"][1]["Principal"]["AWS"],
             "arn:aws:iam::123456789012:root"
+        );
+    }
+
+    /// The account's root is named in the namespace's partition (China, GovCloud).
+    #[test]
+    fn the_root_principal_is_in_the_namespaces_partition() {
+        let ns = "arn:aws-cn:redshift:cn-north-1:123456789012:namespace:abc";
+        let add = Additions {
+            authorize_source: None,
+            create_for_account: Some("123456789012"),
+        };
+        let v: Value = serde_json::from_str(&merge(None, ns, &add).unwrap()).unwrap();
+        assert_eq!(
+            v["Statement"][0]["Principal"]["AWS"],
+            "arn:aws-cn:iam::123456789012:root"
         );
     }
 

@@ -87,6 +87,15 @@ pub fn account_of(arn: &str) -> Option<String> {
         .filter(|a| !a.is_empty())
 }
 
+/// Partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`); `aws` when the string is not one.
+pub fn partition_of(arn: &str) -> String {
+    Arn::parse(arn)
+        .ok()
+        .map(|a| a.partition)
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "aws".to_string())
+}
+
 /// `arn:aws:redshift:R:A:namespace:ID` or `arn:aws:redshift-serverless:R:A:namespace/ID`.
 pub fn is_namespace_arn(s: &str) -> bool {
     let Ok(a) = Arn::parse(s) else { return false };

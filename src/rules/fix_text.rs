@@ -140,6 +140,10 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         ("{source_id}", id.to_string()),
         ("{source_arn}", c.db_cluster_arn.clone()),
         ("{source_account}", source_account),
+        (
+            "{partition}",
+            crate::model::arn::partition_of(&c.db_cluster_arn),
+        ),
         ("{engine}", c.engine.clone()),
         ("{parameter_group}", group.to_string()),
         ("{modify_parameter_group}", group_call("modify")),

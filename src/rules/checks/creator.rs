@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::arn::account_of;
+use crate::model::arn::{account_of, partition_of};
 use crate::model::reads::{Optional, Wanted};
 use crate::model::creator::{CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
 use crate::model::{Creator, Evidence, Fact, Simulated, Snapshot, ValueSource};
@@ -63,7 +63,8 @@ impl Kind for Spec {
             CreatorCheck::CreateIntegration => {
                 let source = snap.source.cluster.db_cluster_arn.clone();
                 let integrations = format!(
-                    "arn:aws:rds:{}:{}:integration:*",
+                    "arn:{}:rds:{}:{}:integration:*",
+                    partition_of(&source),
                     snap.source.region,
                     account_of(&source).unwrap_or_default()
                 );

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::arn::{account_of, region_of};
+use crate::model::arn::{account_of, partition_of, region_of};
 use crate::model::reads::{Optional, Wanted};
 use crate::model::{Evidence, Fact, KeyDescription, KmsKey, Snapshot, ValueSource};
 use crate::rules::iam::condition::KeyValue;
@@ -203,10 +203,12 @@ fn integration_arn(snap: &Snapshot) -> String {
             .and_then(|i| i.integration_arn.clone())
     });
     existing.unwrap_or_else(|| {
+        let source = &snap.source.cluster.db_cluster_arn;
         format!(
-            "arn:aws:rds:{}:{}:integration:new-integration",
+            "arn:{}:rds:{}:{}:integration:new-integration",
+            partition_of(source),
             snap.source.region,
-            account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default()
+            account_of(source).unwrap_or_default()
         )
     })
 }
@@ -256,7 +258,11 @@ pub fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> serde_json::Value {
     let mut condition = serde_json::json!({
         "ForAllValues:StringEquals": {"kms:GrantOperations": GRANT_OPERATIONS},
         "StringEquals": {"aws:SourceAccount": account},
-        "ArnLike": {"aws:SourceArn": format!("arn:aws:*:{}:{account}:integration:*", snap.source.region)},
+        "ArnLike": {"aws:SourceArn": format!(
+            "arn:{}:*:{}:{account}:integration:*",
+            partition_of(&snap.source.cluster.db_cluster_arn),
+            snap.source.region
+        )},
     });
     for (k, v) in &key.encryption_context {
         condition["StringEquals"][format!("kms:EncryptionContext:{k}")] =
