@@ -144,7 +144,8 @@ fn resources(snap: &Snapshot, namespace: &str) -> Vec<String> {
         ));
     } else if let Some(account) = account_of(&snap.source.cluster.db_cluster_arn) {
         out.push(format!(
-            "arn:aws:redshift:{}:{account}:integration:00000000-0000-0000-0000-000000000000",
+            "arn:{}:redshift:{}:{account}:integration:00000000-0000-0000-0000-000000000000",
+            crate::model::arn::partition_of(&snap.source.cluster.db_cluster_arn),
             snap.target.region()
         ));
     }
