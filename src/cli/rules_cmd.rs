@@ -153,7 +153,7 @@ pub fn render_docs(rule: &Rule) -> String {
         },
         d.what.trim(),
         d.why.trim(),
-        d.fix.trim(),
+        crate::rules::fix_text::for_docs(rule),
         check,
     );
     if let Some(notes) = &d.notes {

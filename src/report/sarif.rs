@@ -32,7 +32,7 @@ fn help_markdown(r: &Rule) -> String {
         r.title,
         r.docs.what.trim(),
         r.docs.why.trim(),
-        r.docs.fix.trim()
+        crate::rules::fix_text::for_docs(r)
     );
     if let Some(n) = &r.docs.notes {
         md.push_str(&format!("\n**Notes.** {}\n", n.trim()));
@@ -53,7 +53,7 @@ fn descriptor(r: &Rule) -> Value {
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": r.docs.what.trim() },
         "help": {
-            "text": format!("{}\n\nWhy: {}\n\nFix: {}", r.docs.what.trim(), r.docs.why.trim(), r.docs.fix.trim()),
+            "text": format!("{}\n\nWhy: {}\n\nFix: {}", r.docs.what.trim(), r.docs.why.trim(), crate::rules::fix_text::for_docs(r)),
             "markdown": help_markdown(r),
         },
         "helpUri": r.docs_url(),

@@ -81,6 +81,81 @@ pub fn plan_parameter(tool: &str, name: &str, value: &str) -> String {
     }
 }
 
+/// A rule's `fix` as its documentation shows it (no snapshot: `rule CODE`, SARIF rule help):
+/// the placeholders that stand for a whole call of the source's kind are written out for the
+/// kinds the rule judges, the others stay as they are.
+pub fn for_docs(rule: &Rule) -> String {
+    let shapes = judged_shapes(rule);
+    let instance = shapes.contains(&SourceShape::Instance);
+    let multi_az = shapes.contains(&SourceShape::MultiAzCluster);
+    let group = "{writable_parameter_group}";
+    let (first, reboot) = if instance {
+        (
+            SourceShape::Instance,
+            "aws rds reboot-db-instance --db-instance-identifier {source_id}",
+        )
+    } else if multi_az {
+        (
+            SourceShape::MultiAzCluster,
+            "aws rds reboot-db-cluster --db-cluster-identifier {source_id}",
+        )
+    } else {
+        (
+            SourceShape::AuroraCluster,
+            "aws rds reboot-db-instance --db-instance-identifier {writer}",
+        )
+    };
+    let template = rule.docs.fix.trim();
+    let mut out = template
+        .replace(
+            "{modify_parameter_group}",
+            &group_command(first, "modify", group),
+        )
+        .replace(
+            "{reset_parameter_group}",
+            &group_command(first, "reset", group),
+        )
+        .replace("{reboot_source}", reboot);
+    if instance && multi_az {
+        let mut other = Vec::new();
+        for verb in ["modify", "reset"] {
+            if template.contains(&format!("{{{verb}_parameter_group}}")) {
+                other.push(group_command(SourceShape::MultiAzCluster, verb, group));
+            }
+        }
+        if template.contains("{reboot_source}") {
+            other.push("aws rds reboot-db-cluster --db-cluster-identifier {source_id}".into());
+        }
+        if !other.is_empty() {
+            out.push_str(&format!(
+                "\n# on a Multi-AZ DB cluster, the same with: {}",
+                other.join("; ")
+            ));
+        }
+    }
+    out
+}
+
+/// The source shapes a rule can meet: as it says, else as its engines imply.
+fn judged_shapes(rule: &Rule) -> Vec<SourceShape> {
+    let a = &rule.applies_to;
+    if !a.sources.is_empty() {
+        return a.sources.clone();
+    }
+    let aurora = |e: &String| e.starts_with("aurora");
+    if !a.engines.is_empty() && a.engines.iter().all(aurora) {
+        vec![SourceShape::AuroraCluster]
+    } else if !a.engines.is_empty() && !a.engines.iter().any(aurora) {
+        vec![SourceShape::Instance, SourceShape::MultiAzCluster]
+    } else {
+        vec![
+            SourceShape::AuroraCluster,
+            SourceShape::Instance,
+            SourceShape::MultiAzCluster,
+        ]
+    }
+}
+
 /// Fill `{placeholders}` in `template`. A command that would modify a `default.*` parameter
 /// group (which AWS refuses) names a custom group instead, after the steps that create it.
 pub fn fill(template: &str, snap: &Snapshot) -> String {
