@@ -274,10 +274,10 @@ pub async fn complete<C: Clients>(
             origin: k.origin.clone(),
             encryption_context: k.encryption_context.clone(),
         };
-        snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted, None).await);
+        snap.kms_key = Some(fetch::kms::read(&client, &choice, src.wanted, cache.as_ref()).await);
     }
     let iam = clients.iam();
-    fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, None).await;
+    fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
     let defaults_missing = matches!(
         &snap.source.engine_defaults,
         Fact::Error(e) if e.is_not_in_plan()
