@@ -159,6 +159,25 @@ fn no_creator_is_not_simulated() {
     assert_eq!(f.status, Status::Skip, "{}", f.message);
 }
 
+/// A live read that could not tell who acts (sts:GetCallerIdentity failed, no --creator):
+/// the creator rules are unverified, naming the call and what to pass, never skipped.
+#[test]
+fn an_unknown_acting_principal_is_unverified() {
+    let mut snap = snapshot();
+    snap.creator_unknown = Some(zetl_preflight::model::CallError::new(
+        "sts:GetCallerIdentity",
+        Some("RequestTimeout"),
+        "no STS endpoint answered",
+    ));
+    let findings = evaluate(&snap, &RuleSet::embedded().unwrap());
+    for code in ["ZW001", "ZW002"] {
+        let f = findings.iter().find(|f| f.rule == code).unwrap();
+        assert_eq!(f.status, Status::Error, "{code}: {}", f.message);
+        assert!(f.message.contains("sts:GetCallerIdentity"), "{}", f.message);
+        assert!(f.message.contains("--creator"), "{}", f.message);
+    }
+}
+
 /// A fleet's sources are asked together (one simulation per Region and account), and each
 /// pair then finds its own source's answer: the decisions do not bleed between sources, and
 /// they are what the pair's own simulation answers.

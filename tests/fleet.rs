@@ -1165,3 +1165,34 @@ async fn audit_simulates_the_candidates_together() {
         ]
     );
 }
+
+/// Without a creator, the reason the acting principal is not known reaches every pair's
+/// snapshot, so the creator rules say so (unverified) instead of skipping.
+#[tokio::test]
+async fn why_the_acting_principal_is_unknown_reaches_each_pair() {
+    let (src, tgt) = Side::serverless_ok().clients();
+    let clients = Arc::new(Shared(src, tgt, no_data_api()));
+    let pair = (
+        SourceRef::parse(PG_ARN).unwrap(),
+        TargetRef::parse("analytics-wg").unwrap(),
+    );
+    let extras = run::Extras {
+        creator_unknown: Some(zetl_preflight::model::CallError::new(
+            "sts:GetCallerIdentity",
+            Some("AccessDenied"),
+            "denied",
+        )),
+        ..Default::default()
+    };
+    let mut snaps = Vec::new();
+    run::each_snapshot(None, clients, &[pair.clone(), pair], 2, &extras, |_, s| {
+        snaps.push(s.unwrap())
+    })
+    .await;
+    assert_eq!(snaps.len(), 2);
+    for s in &snaps {
+        assert!(s.creator.is_none());
+        let e = s.creator_unknown.as_ref().expect("the reason is carried");
+        assert_eq!(e.call, "sts:GetCallerIdentity");
+    }
+}

@@ -75,6 +75,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     .creator
                     .as_ref()
                     .map(|a| (a.clone(), "--creator".to_string())),
+                creator_unknown: None,
             };
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.

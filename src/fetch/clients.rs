@@ -114,22 +114,32 @@ pub async fn load(opts: &AwsOptions) -> Result<SdkConfig, String> {
     Ok(loader.load().await)
 }
 
-/// The caller's identity, or `None` when it cannot be read (a missing
-/// `sts:GetCallerIdentity` permission only drops the identity line).
-pub async fn identity(sdk: &SdkConfig) -> Option<Identity> {
+/// The caller's identity, or why it cannot be read (a missing `sts:GetCallerIdentity`
+/// permission, or no STS endpoint reachable, only drops what needs it).
+pub async fn identity(sdk: &SdkConfig) -> Result<Identity, crate::model::CallError> {
     let sts = aws_sdk_sts::Client::new(sdk);
     match sts.get_caller_identity().send().await {
-        Ok(o) => Some(Identity {
-            account: o.account()?.to_string(),
-            arn: o.arn()?.to_string(),
-        }),
+        Ok(o) => match (o.account(), o.arn()) {
+            (Some(account), Some(arn)) => Ok(Identity {
+                account: account.to_string(),
+                arn: arn.to_string(),
+            }),
+            _ => Err(crate::model::CallError::new(
+                super::calls::GET_CALLER_IDENTITY,
+                Some("IncompleteAnswer"),
+                "the answer names no account or ARN",
+            )),
+        },
         Err(e) => {
             tracing::debug!(
                 "{} failed: {}",
                 super::calls::GET_CALLER_IDENTITY,
                 aws_smithy_types::error::display::DisplayErrorContext(&e)
             );
-            None
+            Err(super::error::call_error(
+                super::calls::GET_CALLER_IDENTITY,
+                e,
+            ))
         }
     }
 }

@@ -73,5 +73,6 @@ pub async fn snapshot(
         deployment: None,
         kms_key: None,
         creator: None,
+        creator_unknown: None,
     })
 }

@@ -71,6 +71,10 @@ pub struct Snapshot {
     /// not simulated (no principal known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::creator::Creator>,
+    /// Why no creator was simulated in a live read: no `--creator`, and the acting principal
+    /// could not be read (sts:GetCallerIdentity). The creator rules are then unverified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_unknown: Option<super::fact::CallError>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

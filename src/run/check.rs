@@ -66,12 +66,18 @@ pub async fn read_pairs(
     extras.keys = pairs.iter().map(Pair::key).collect();
     let mut known = None;
     if extras.creator.is_none() && settings.wanted().wants(Optional::Creator) {
-        known = Some(who_is_acting(&sdk).await);
-        if let Some(Some(id)) = &known {
-            extras.creator = Some((
-                crate::model::creator::principal_of(&id.arn),
-                format!("the acting principal ({})", id.arn),
-            ));
+        match super::session::acting(&sdk).await {
+            Ok(id) => {
+                extras.creator = Some((
+                    crate::model::creator::principal_of(&id.arn),
+                    format!("the acting principal ({})", id.arn),
+                ));
+                known = Some(Some(id));
+            }
+            Err(e) => {
+                extras.creator_unknown = Some(e);
+                known = Some(None);
+            }
         }
     }
     // Otherwise who is acting is read alongside the pairs, not before them.

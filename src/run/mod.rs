@@ -291,6 +291,8 @@ pub struct Extras {
     pub keys: Vec<Option<fetch::kms::KeyChoice>>,
     /// The principal whose permissions are simulated, and where it came from.
     pub creator: Option<(String, String)>,
+    /// Without one: why the acting principal is not known (the creator rules say so).
+    pub creator_unknown: Option<crate::model::CallError>,
 }
 
 /// Read one pair, through `cache` when there is one, with its catalog when `extras.data`
@@ -317,6 +319,9 @@ pub async fn read_pair<C: Clients>(
         let iam = clients.iam();
         let creator = extras.creator.as_ref();
         fetch::creator::attach(s, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
+        if creator.is_none() && src.wanted.wants(Optional::Creator) {
+            s.creator_unknown = extras.creator_unknown.clone();
+        }
     }
     snap
 }

@@ -73,10 +73,15 @@ async fn check_credentials(sdk: &aws_config::SdkConfig) -> Result<(), Error> {
 
 /// The caller's identity, logged with -v; `None` when it cannot be read.
 pub async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
+    acting(sdk).await.ok()
+}
+
+/// The caller's identity, logged with -v, or why it cannot be read.
+pub async fn acting(sdk: &aws_config::SdkConfig) -> Result<Identity, crate::model::CallError> {
     let id = fetch::clients::identity(sdk).await;
     match &id {
-        Some(i) => tracing::info!("acting as {}", i.describe()),
-        None => tracing::info!("sts:GetCallerIdentity failed: the identity is not shown"),
+        Ok(i) => tracing::info!("acting as {}", i.describe()),
+        Err(_) => tracing::info!("sts:GetCallerIdentity failed: the identity is not shown"),
     }
     id
 }

@@ -115,5 +115,6 @@ pub(super) fn snapshot(
         deployment: Some(plan),
         kms_key,
         creator: None,
+        creator_unknown: None,
     }
 }

@@ -53,6 +53,20 @@ impl Kind for Spec {
 
     fn run(&self, snap: &Snapshot) -> Outcome {
         let Some(c) = &snap.creator else {
+            // A live read that could not tell who acts: unverified, never a silent skip.
+            if let Some(e) = &snap.creator_unknown {
+                return Outcome::unknown(
+                    format!(
+                        "who creates the integration is not known: no --creator, and the acting principal could not be read ({}); pass --creator ARN",
+                        e.describe()
+                    ),
+                    Evidence {
+                        actual_source: Some(ValueSource::Unknown),
+                        failed_call: Some(e.call.clone()),
+                        ..Default::default()
+                    },
+                );
+            }
             return Outcome::new(
                 Verdict::NotApplicable,
                 "the creator's permissions were not simulated (no --creator, and the acting principal is not known)",
