@@ -12,7 +12,7 @@ use aws_sdk_iam::types::{
     Statement,
 };
 use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
-use common::aws_mocks::{fast_retries, meta};
+use common::aws_mocks::{fast_retries, meta, simulation_answer};
 use zetl_preflight::fetch::creator;
 use zetl_preflight::model::{Snapshot, Status};
 use zetl_preflight::rules::{evaluate, RuleSet};
@@ -194,28 +194,13 @@ async fn a_fleets_sources_are_simulated_together_and_keep_their_own_answers() {
     let per_resource =
         mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
             counted.fetch_add(1, Ordering::SeqCst);
-            let mut out = SimulatePrincipalPolicyOutput::builder().is_truncated(false);
-            for action in req.action_names() {
-                let mut r = EvaluationResult::builder()
-                    .eval_action_name(action)
-                    .eval_decision(D::ImplicitDeny);
-                for arn in req.resource_arns() {
-                    let d = if arn == BILLING {
-                        D::ImplicitDeny
-                    } else {
-                        D::Allowed
-                    };
-                    r = r.resource_specific_results(
-                        ResourceSpecificResult::builder()
-                            .eval_resource_name(arn)
-                            .eval_resource_decision(d)
-                            .build()
-                            .unwrap(),
-                    );
+            simulation_answer(req, |arn| {
+                if arn == BILLING {
+                    D::ImplicitDeny
+                } else {
+                    D::Allowed
                 }
-                out = out.evaluation_results(r.build().unwrap());
-            }
-            out.build()
+            })
         });
     let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&per_resource], |c| c
         .retry_config(fast_retries()));
@@ -307,22 +292,7 @@ async fn the_integrations_are_named_in_the_sources_partition() {
             seen.lock()
                 .unwrap()
                 .extend(req.resource_arns().iter().cloned());
-            let mut r = EvaluationResult::builder()
-                .eval_action_name(req.action_names()[0].clone())
-                .eval_decision(D::Allowed);
-            for arn in req.resource_arns() {
-                r = r.resource_specific_results(
-                    ResourceSpecificResult::builder()
-                        .eval_resource_name(arn)
-                        .eval_resource_decision(D::Allowed)
-                        .build()
-                        .unwrap(),
-                );
-            }
-            SimulatePrincipalPolicyOutput::builder()
-                .evaluation_results(r.build().unwrap())
-                .is_truncated(false)
-                .build()
+            simulation_answer(req, |_| D::Allowed)
         });
     let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
         .retry_config(fast_retries()));

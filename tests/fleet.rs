@@ -1063,10 +1063,7 @@ async fn a_key_many_pairs_use_is_read_once() {
 /// its own source's answer.
 #[tokio::test]
 async fn audit_simulates_the_candidates_together() {
-    use aws_sdk_iam::operation::simulate_principal_policy::SimulatePrincipalPolicyOutput;
-    use aws_sdk_iam::types::{
-        EvaluationResult, PolicyEvaluationDecisionType as D, ResourceSpecificResult,
-    };
+    use aws_sdk_iam::types::PolicyEvaluationDecisionType as D;
     let mut side = Side::serverless_ok();
     side.rds[0] = clusters(3, |_| "events-pg-zetl".into());
     // No integration yet: the three clusters are candidates.
@@ -1088,28 +1085,13 @@ async fn audit_simulates_the_candidates_together() {
     // Allowed everywhere but on events-pg-2.
     let simulate =
         mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(|req| {
-            let mut out = SimulatePrincipalPolicyOutput::builder().is_truncated(false);
-            for action in req.action_names() {
-                let mut r = EvaluationResult::builder()
-                    .eval_action_name(action)
-                    .eval_decision(D::ImplicitDeny);
-                for arn in req.resource_arns() {
-                    let d = if arn.ends_with(":cluster:events-pg-2") {
-                        D::ImplicitDeny
-                    } else {
-                        D::Allowed
-                    };
-                    r = r.resource_specific_results(
-                        ResourceSpecificResult::builder()
-                            .eval_resource_name(arn)
-                            .eval_resource_decision(d)
-                            .build()
-                            .unwrap(),
-                    );
+            simulation_answer(req, |arn| {
+                if arn.ends_with(":cluster:events-pg-2") {
+                    D::ImplicitDeny
+                } else {
+                    D::Allowed
                 }
-                out = out.evaluation_results(r.build().unwrap());
-            }
-            out.build()
+            })
         });
     let iam = aws_smithy_mocks::mock_client!(
         aws_sdk_iam,

@@ -346,3 +346,36 @@ pub fn case_sensitivity_parameter(value: &'static str) -> Rule {
             .build()
     })
 }
+
+// ------------------------------------------------------------------ IAM
+
+/// iam:SimulatePrincipalPolicy's answer to `req`: each action on each resource it names, as
+/// `decide(resource)` says (what AWS returns with ResourceArns: one result per action, one
+/// resource-specific result per resource).
+pub fn simulation_answer(
+    req: &aws_sdk_iam::operation::simulate_principal_policy::SimulatePrincipalPolicyInput,
+    decide: impl Fn(&str) -> aws_sdk_iam::types::PolicyEvaluationDecisionType,
+) -> aws_sdk_iam::operation::simulate_principal_policy::SimulatePrincipalPolicyOutput {
+    use aws_sdk_iam::types::{
+        EvaluationResult, PolicyEvaluationDecisionType as D, ResourceSpecificResult,
+    };
+    let mut out =
+        aws_sdk_iam::operation::simulate_principal_policy::SimulatePrincipalPolicyOutput::builder()
+            .is_truncated(false);
+    for action in req.action_names() {
+        let mut r = EvaluationResult::builder()
+            .eval_action_name(action)
+            .eval_decision(D::ImplicitDeny);
+        for arn in req.resource_arns() {
+            r = r.resource_specific_results(
+                ResourceSpecificResult::builder()
+                    .eval_resource_name(arn)
+                    .eval_resource_decision(decide(arn))
+                    .build()
+                    .unwrap(),
+            );
+        }
+        out = out.evaluation_results(r.build().unwrap());
+    }
+    out.build()
+}
