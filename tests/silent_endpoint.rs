@@ -247,6 +247,14 @@ fn silent_calls_after_identification_are_unverified_findings() {
     );
     // The identity call did not answer either: no identity, nothing else changes.
     assert!(doc.get("identity").is_none());
+    // ... but who would create the integration is not known: the creator rules are
+    // unverified, naming that call and what to pass.
+    for code in ["ZW001", "ZW002"] {
+        let f = finding(code);
+        assert_eq!(f["status"], "error", "{code}: {f}");
+        assert_eq!(f["evidence"]["failed_call"], "sts:GetCallerIdentity", "{f}");
+        assert!(f["message"].as_str().unwrap().contains("--creator"), "{f}");
+    }
 }
 
 #[test]

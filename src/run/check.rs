@@ -68,10 +68,7 @@ pub async fn read_pairs(
     if extras.creator.is_none() && settings.wanted().wants(Optional::Creator) {
         match super::session::acting(&sdk).await {
             Ok(id) => {
-                extras.creator = Some((
-                    crate::model::creator::principal_of(&id.arn),
-                    format!("the acting principal ({})", id.arn),
-                ));
+                extras.creator = super::session::creator_of(None, Some(&id));
                 known = Some(Some(id));
             }
             Err(e) => {

@@ -97,24 +97,26 @@ pub async fn read(
     let home_region = world.region.clone().or(region);
     let results = if live {
         let sdk = super::session::connect(settings, &[]).await?;
-        // The creator whose permissions are simulated: `--creator`, else the acting principal.
-        let creator = match creator {
-            Some(arn) => Some((arn.to_string(), "--creator".to_string())),
-            None if settings
-                .wanted()
-                .wants(crate::model::reads::Optional::Creator) =>
-            {
-                super::session::who_is_acting(&sdk).await.map(|id| {
-                    (
-                        crate::model::creator::principal_of(&id.arn),
-                        format!("the acting principal ({})", id.arn),
-                    )
-                })
-            }
-            None => None,
+        // The creator whose permissions are simulated: `--creator`, else the acting principal;
+        // when who acts cannot be read, the creator rules say so (unverified), as in `check`.
+        let wanted = settings
+            .wanted()
+            .wants(crate::model::reads::Optional::Creator);
+        let (creator, unknown) = match creator {
+            Some(_) => (super::session::creator_of(creator, None), None),
+            None if wanted => match super::session::acting(&sdk).await {
+                Ok(id) => (super::session::creator_of(None, Some(&id)), None),
+                Err(e) => (None, Some(e)),
+            },
+            None => (None, None),
         };
         let clients = Arc::new(super::SdkClients::new(sdk).wanting(settings.wanted()));
-        snapshots(clients, pairs, home_region.as_deref(), creator, concurrency).await
+        let region = home_region.as_deref();
+        let mut results = snapshots(clients, pairs, region, creator, concurrency).await;
+        for s in results.iter_mut().flatten() {
+            s.creator_unknown = unknown.clone();
+        }
+        results
     } else {
         pairs.into_iter().map(|p| p.offline()).collect()
     };

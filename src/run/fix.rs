@@ -31,15 +31,7 @@ pub async fn fix(
             .to_string(),
     };
     let (src, tgt) = session::clients(&sdk, source, target);
-    // The creator: `--creator`, else the acting principal (as `check` has it).
-    let creator = match (creator, &identity) {
-        (Some(arn), _) => Some((arn.to_string(), "--creator".to_string())),
-        (None, Some(id)) => Some((
-            crate::model::creator::principal_of(&id.arn),
-            format!("the acting principal ({})", id.arn),
-        )),
-        (None, None) => None,
-    };
+    let creator = session::creator_of(creator, identity.as_ref());
     let clients = super::SdkClients::new(sdk).wanting(src.wanted);
     let (kms, iam) = (
         super::Clients::kms(&clients, &src.region()),

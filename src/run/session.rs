@@ -76,6 +76,19 @@ pub async fn who_is_acting(sdk: &aws_config::SdkConfig) -> Option<Identity> {
     acting(sdk).await.ok()
 }
 
+/// Whose permissions are simulated: `--creator` (`given`), else the acting principal (an
+/// assumed-role session as its role), with where it came from.
+pub fn creator_of(given: Option<&str>, acting: Option<&Identity>) -> Option<(String, String)> {
+    match (given, acting) {
+        (Some(arn), _) => Some((arn.to_string(), "--creator".to_string())),
+        (None, Some(id)) => Some((
+            crate::model::creator::principal_of(&id.arn),
+            format!("the acting principal ({})", id.arn),
+        )),
+        (None, None) => None,
+    }
+}
+
 /// The caller's identity, logged with -v, or why it cannot be read.
 pub async fn acting(sdk: &aws_config::SdkConfig) -> Result<Identity, crate::model::CallError> {
     let id = fetch::clients::identity(sdk).await;
