@@ -319,3 +319,66 @@ async fn the_integrations_are_named_in_the_sources_partition() {
         .unwrap();
     assert_eq!(f.status, Status::Pass, "{}", f.message);
 }
+
+/// The creator's grant is simulated with the request's whole context, the integration's
+/// encryption context among it (`kms:EncryptionContext:team`), and DescribeKey without it:
+/// an IAM policy that conditions on the context is then answered as AWS would answer it.
+#[tokio::test]
+async fn the_key_grant_is_simulated_with_the_integrations_encryption_context() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<(Vec<String>, Vec<(String, Vec<String>)>)>>> = Arc::default();
+    let log = seen.clone();
+    let rule =
+        mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
+            let context = req
+                .context_entries()
+                .iter()
+                .map(|e| {
+                    (
+                        e.context_key_name().unwrap_or_default().to_string(),
+                        e.context_key_values().to_vec(),
+                    )
+                })
+                .collect();
+            log.lock()
+                .unwrap()
+                .push((req.action_names().to_vec(), context));
+            simulation_answer(req, |_| D::Allowed)
+        });
+    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
+        .retry_config(fast_retries()));
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/creator-allowed.json");
+    let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    creator::simulate(
+        &client,
+        &snap,
+        (DEPLOYER, "--creator"),
+        Default::default(),
+        None,
+    )
+    .await;
+    let seen = seen.lock().unwrap();
+    let value = |actions: &[String], key: &str| {
+        seen.iter()
+            .find(|(a, _)| a == actions)
+            .and_then(|(_, c)| c.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+    };
+    let grant = ["kms:CreateGrant".to_string()];
+    assert_eq!(
+        value(&grant, "kms:EncryptionContext:team"),
+        Some(vec!["data".to_string()]),
+        "{seen:?}"
+    );
+    assert_eq!(
+        value(&grant, "kms:ViaService"),
+        Some(vec!["rds.us-east-1.amazonaws.com".to_string()])
+    );
+    assert_eq!(
+        value(&grant, "kms:CallerAccount"),
+        Some(vec!["123456789012".to_string()])
+    );
+    let describe = ["kms:DescribeKey".to_string()];
+    assert!(value(&describe, "kms:ViaService").is_some(), "{seen:?}");
+    assert_eq!(value(&describe, "kms:EncryptionContext:team"), None);
+}

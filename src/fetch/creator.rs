@@ -8,14 +8,14 @@ use std::sync::Arc;
 use crate::model::reads::{not_read, Optional, Wanted};
 use crate::model::{CallError, Creator, Fact, Simulated, Snapshot};
 
+use crate::rules::checks::kms_key::{grant_context, GRANT_OPERATIONS};
+
 use crate::model::creator::{CREATE_GRANT, CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
 
 use super::cache::{memo, ReadCache};
 use super::calls::{DESCRIBE_KEY, SIMULATE_PRINCIPAL_POLICY};
 use super::error::call_error;
 
-/// The grant operations RDS asks for on the creator's behalf.
-const GRANT_OPERATIONS: [&str; 3] = ["Decrypt", "GenerateDataKey", "CreateGrant"];
 
 /// One simulation call: actions on resources, with context keys.
 struct Ask {
@@ -95,20 +95,36 @@ pub async fn simulate(
             context: Vec::new(),
         });
     }
-    if let Some(Fact::Ok(d)) = snap.kms_key.as_ref().map(|k| &k.description) {
+    if let Some((key, Fact::Ok(d))) = snap.kms_key.as_ref().map(|k| (k, &k.description)) {
         use aws_sdk_iam::types::ContextKeyTypeEnum as T;
+        let via = entry(
+            "kms:ViaService",
+            T::String,
+            &[&format!("rds.{region}.amazonaws.com")],
+        );
+        let caller = entry("kms:CallerAccount", T::String, &[&account]);
+        // The grant carries the integration's encryption context, as the key policy sees it.
+        let context = grant_context(snap, key);
+        let keys: Vec<&str> = context.keys().map(String::as_str).collect();
+        let mut grant = vec![
+            via.clone(),
+            entry("kms:GrantOperations", T::StringList, &GRANT_OPERATIONS),
+            caller.clone(),
+            entry("kms:GrantIsForAWSResource", T::Boolean, &["true"]),
+            entry("kms:EncryptionContextKeys", T::StringList, &keys),
+        ];
+        for (k, v) in &context {
+            grant.push(entry(&format!("kms:EncryptionContext:{k}"), T::String, &[v]));
+        }
         asks.push(Ask {
-            actions: vec![CREATE_GRANT, DESCRIBE_KEY],
+            actions: vec![CREATE_GRANT],
             resources: vec![d.arn.clone()],
-            context: vec![
-                entry(
-                    "kms:ViaService",
-                    T::String,
-                    &[&format!("rds.{region}.amazonaws.com")],
-                ),
-                entry("kms:GrantOperations", T::StringList, &GRANT_OPERATIONS),
-                entry("kms:CallerAccount", T::String, &[&account]),
-            ],
+            context: grant,
+        });
+        asks.push(Ask {
+            actions: vec![DESCRIBE_KEY],
+            resources: vec![d.arn.clone()],
+            context: vec![via, caller],
         });
     }
     let mut all = Vec::new();

@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::arn::{account_of, partition_of, region_of};
 use crate::model::reads::{Optional, Wanted};
-use crate::model::{Evidence, Fact, KeyDescription, KmsKey, Snapshot, ValueSource};
+use crate::model::creator::CREATE_GRANT;
+use crate::model::{Creator, Evidence, Fact, KeyDescription, KmsKey, Snapshot, ValueSource};
 use crate::rules::iam::condition::KeyValue;
+use crate::rules::iam::grant::{combine, grant, Answer, Combine, Grant, Identity};
 use crate::rules::iam::{self, Context, Decision, Principal, Request};
 use crate::rules::outcome::{Outcome, Verdict};
 
+use super::creator::NOT_SIMULATED;
 use super::{About, Kind, Reads};
 
 /// The grant operations the documented key policy allows Redshift.
@@ -214,7 +217,7 @@ fn integration_arn(snap: &Snapshot) -> String {
 }
 
 /// The encryption context Redshift's grant carries: the user pairs and the two RDS adds.
-fn grant_context(snap: &Snapshot, key: &KmsKey) -> BTreeMap<String, String> {
+pub fn grant_context(snap: &Snapshot, key: &KmsKey) -> BTreeMap<String, String> {
     let mut c = key.encryption_context.clone();
     c.insert("aws:redshift:integration:arn".into(), integration_arn(snap));
     c.insert("aws:servicename:id".into(), "Redshift".into());
@@ -369,8 +372,12 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
         Ok(x) => x,
         Err(o) => return *o,
     };
+    if let Some(c) = &snap.creator {
+        return known_creator_grant(snap, key, &stmts, d, c);
+    }
+    // Who creates it is not known: some principal of the source's account.
     let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
-    let via = format!("rds.{}.amazonaws.com", snap.source.region);
+    let via = via_service(snap);
     let ev = Evidence {
         field: Some("KeyPolicy".into()),
         expected: Some(format!(
@@ -381,26 +388,14 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
     };
     let mut delegated = Vec::new();
     let mut narrowed = Vec::new();
-    let mut direct = Vec::new();
-    for action in ["kms:CreateGrant", "kms:DescribeKey"] {
-        let (decision, applies) =
-            iam::evaluate(&stmts, &creator_request(&account, action, &d.arn, &via));
+    for action in [CREATE_GRANT, "kms:DescribeKey"] {
+        let req = creator_request(snap, key, Principal::Account(&account), action, &d.arn);
+        let (decision, applies) = iam::evaluate(&stmts, &req);
         match decision {
-            Decision::Allowed { statement } => {
-                // A statement that names the known creator allows it without IAM.
-                let names_creator = snap.creator.as_ref().is_some_and(|c| {
-                    stmts.iter().zip(&applies).any(|(s, a)| {
-                        s.effect == iam::Effect::Allow
-                            && a.value == iam::Tri::True
-                            && a.narrowed_to.as_deref() == Some(c.arn.as_str())
-                    })
-                });
-                match &applies[statement].narrowed_to {
-                    _ if names_creator => direct.push(action),
-                    Some(who) => narrowed.push(format!("{action} for {who} only")),
-                    None => delegated.push(action),
-                }
-            }
+            Decision::Allowed { statement } => match &applies[statement].narrowed_to {
+                Some(who) => narrowed.push(format!("{action} for {who} only")),
+                None => delegated.push(action),
+            },
             Decision::Denied { statement } => {
                 return Outcome::new(
                     Verdict::Violation,
@@ -424,10 +419,7 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
                 .fix(format!(
                     "# allow the role that creates the integration in the key policy of {}:\n{}",
                     d.key_id,
-                    creator_statement(
-                        snap.creator.as_ref().map_or("<creator role ARN>", |c| c.arn.as_str()),
-                        &snap.source.region
-                    )
+                    creator_statement("<creator role ARN>", &snap.source.region)
                 ))
             }
             Decision::Uncertain { reason, .. } => {
@@ -438,44 +430,7 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
             }
         }
     }
-    // An explicit Deny in the creator's IAM policies wins over any key policy Allow.
-    if let Some(c) = &snap.creator {
-        for action in ["kms:CreateGrant", "kms:DescribeKey"] {
-            if let Some(s) = c
-                .answer(action, &d.arn)
-                .filter(|s| s.decision == "explicitDeny")
-            {
-                return Outcome::new(
-                    Verdict::Violation,
-                    format!(
-                        "{} ({}) is explicitly denied {action} on {} by its IAM policies{}; no key policy statement can allow it",
-                        c.arn,
-                        c.origin,
-                        d.key_id,
-                        if s.matched.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", s.matched.join(", "))
-                        }
-                    ),
-                    ev,
-                );
-            }
-        }
-    }
-    if let (Some(c), true) = (&snap.creator, delegated.is_empty() && narrowed.is_empty()) {
-        return Outcome::new(
-            Verdict::Pass,
-            format!(
-                "the key policy of {} allows {} {} itself",
-                d.key_id,
-                c.arn,
-                direct.join(" and ")
-            ),
-            ev,
-        );
-    }
-    if !narrowed.is_empty() {
+    if delegated.is_empty() {
         return Outcome::new(
             Verdict::Pass,
             format!(
@@ -485,28 +440,6 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
             ),
             ev,
         );
-    }
-    // Only the account (root) statement allows it: the creator's IAM policies decide, as the
-    // simulation answers them.
-    if let Some(c) = &snap.creator {
-        let mut outcome = Outcome::new(Verdict::Pass, String::new(), ev.clone());
-        for action in &delegated {
-            let o = super::creator::judge(c, action, std::slice::from_ref(&d.arn));
-            if o.verdict != Verdict::Pass {
-                return o;
-            }
-            outcome = o;
-        }
-        if !delegated.is_empty() {
-            outcome.message = format!(
-                "the key policy of {} delegates {} to IAM, and the simulation allows them to {}; {}",
-                d.key_id,
-                delegated.join(" and "),
-                c.arn,
-                super::creator::NOT_SIMULATED
-            );
-            return outcome;
-        }
     }
     Outcome::unknown(
         format!(
@@ -518,18 +451,189 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
     )
 }
 
-/// The creator's call through RDS: some principal of the source's account.
-fn creator_request<'a>(account: &'a str, action: &'a str, key: &str, via: &str) -> Request<'a> {
-    Request {
-        principal: Principal::Account(account),
-        action,
-        resources: vec![key.to_string()],
-        context: Context::new()
-            .with("kms:ViaService", KeyValue::Present(via.to_string()))
-            .with("kms:CallerAccount", KeyValue::Present(account.to_string()))
-            .with("kms:GrantOperations", operations())
-            .with("kms:GrantIsForAWSResource", KeyValue::Present("true".into())),
+/// The creator's call through RDS on the key: `who` is the creator, or some principal of the
+/// source's account when the creator is not known. A grant request carries the integration's
+/// encryption context (`kms:EncryptionContext:*`, as Redshift's grant does); DescribeKey
+/// carries none.
+fn creator_request<'a>(
+    snap: &Snapshot,
+    key: &KmsKey,
+    who: Principal<'a>,
+    action: &'a str,
+    arn: &str,
+) -> Request<'a> {
+    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let mut ctx = Context::new()
+        .with("kms:ViaService", KeyValue::Present(via_service(snap)))
+        .with("kms:CallerAccount", KeyValue::Present(account))
+        .absent_beyond("kms:EncryptionContext:");
+    if let Principal::Arn(a) = who {
+        ctx = ctx.with("aws:PrincipalArn", KeyValue::Present(a.to_string()));
     }
+    if action == CREATE_GRANT {
+        let context = grant_context(snap, key);
+        ctx = ctx
+            .with("kms:GrantOperations", operations())
+            .with("kms:GrantIsForAWSResource", KeyValue::Present("true".into()))
+            .with(
+                "kms:EncryptionContextKeys",
+                KeyValue::Many(context.keys().cloned().collect()),
+            );
+        for (k, v) in &context {
+            ctx = ctx.with(&format!("kms:EncryptionContext:{k}"), KeyValue::Present(v.clone()));
+        }
+    }
+    Request {
+        principal: who,
+        action,
+        resources: vec![arn.to_string()],
+        context: ctx,
+    }
+}
+
+/// `rds.REGION.amazonaws.com`: the service the creator's calls go through.
+fn via_service(snap: &Snapshot) -> String {
+    format!("rds.{}.amazonaws.com", snap.source.region)
+}
+
+/// The creator is known: the key policy evaluated for its own ARN with the request's whole
+/// context, combined with its IAM policies (the simulation, asked with the same context) as
+/// KMS combines them. The key policy must allow: a statement naming the creator allows it
+/// without any IAM permission; one naming the account (root) hands the decision to IAM
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html>,
+/// <https://docs.aws.amazon.com/kms/latest/developerguide/determining-access-key-policy.html>).
+fn known_creator_grant(
+    snap: &Snapshot,
+    key: &KmsKey,
+    stmts: &[iam::Statement],
+    d: &KeyDescription,
+    c: &Creator,
+) -> Outcome {
+    let mut ev = Evidence {
+        field: Some("KeyPolicy".into()),
+        expected: Some(format!(
+            "{} may kms:CreateGrant (kms:ViaService {}) and kms:DescribeKey",
+            c.arn,
+            via_service(snap)
+        )),
+        actual_source: Some(ValueSource::User),
+        ..Default::default()
+    };
+    let same_account = account_of(&c.arn) == account_of(&d.arn);
+    let how = if same_account {
+        Combine::ResourceFirst
+    } else {
+        Combine::Both
+    };
+    let context = if key.encryption_context.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " with the encryption context {}",
+            key.encryption_context
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let mut allowed = Vec::new();
+    for action in [CREATE_GRANT, "kms:DescribeKey"] {
+        let req = creator_request(snap, key, Principal::Arn(&c.arn), action, &d.arn);
+        let (g, _) = grant(stmts, &req);
+        let identity = super::creator::identity_side(c, action, &d.arn);
+        let on = if action == CREATE_GRANT { context.as_str() } else { "" };
+        let said = match &g {
+            Grant::Direct { statement } => format!("{} names it", stmts[*statement].label()),
+            Grant::Delegated { statement } => format!(
+                "{} hands it to the account's IAM policies",
+                stmts[*statement].label()
+            ),
+            Grant::Denied { statement } => format!("{} denies it", stmts[*statement].label()),
+            Grant::Uncertain { reason } => format!("it may or may not allow it ({reason})"),
+            Grant::Nothing => "no statement allows it to the creator or its account".into(),
+        };
+        match combine(&g, &identity, how) {
+            Answer::Allowed { by_identity } => allowed.push((
+                format!("{action}{on}"),
+                if by_identity {
+                    format!("the key policy: {said}, and its IAM policies allow it (simulated)")
+                } else {
+                    format!("the key policy: {said}")
+                },
+            )),
+            Answer::Denied { by_identity } => {
+                let why = match (by_identity, &identity) {
+                    (true, Identity::ExplicitDeny) => format!(
+                        "it is explicitly denied by its IAM policies{}, and no key policy statement can allow it then",
+                        c.answer(action, &d.arn)
+                            .filter(|s| !s.matched.is_empty())
+                            .map(|s| format!(" ({})", s.matched.join(", ")))
+                            .unwrap_or_default()
+                    ),
+                    (true, _) if !same_account => format!(
+                        "the key policy: {said}; across accounts its own IAM policies must allow it too, and they do not (implicitDeny)"
+                    ),
+                    (true, _) => format!(
+                        "the key policy: {said}, and its IAM policies do not allow it (implicitDeny)"
+                    ),
+                    (false, _) => format!("the key policy: {said}"),
+                };
+                ev.actual = Some(why.clone());
+                let out = Outcome::new(
+                    Verdict::Violation,
+                    format!(
+                        "{} ({}) may not {action}{on} on key {}: {why}; the creator cannot hand the key to the integration",
+                        c.arn, c.origin, d.key_id
+                    ),
+                    ev,
+                );
+                return match (&g, by_identity) {
+                    (Grant::Nothing, _) | (Grant::Delegated { .. }, true) => out.fix(format!(
+                        "# allow the role that creates the integration in the key policy of {}:\n{}",
+                        d.key_id,
+                        creator_statement(&c.arn, &snap.source.region)
+                    )),
+                    _ => out,
+                };
+            }
+            Answer::Unknown(why) => {
+                ev.actual_source = Some(ValueSource::Unknown);
+                if let Fact::Error(e) = &c.simulated {
+                    ev.failed_call = Some(e.call.clone());
+                }
+                return Outcome::unknown(
+                    format!(
+                        "whether {} may {action}{on} on key {} is not known: the key policy: {said}; {why}",
+                        c.arn, d.key_id
+                    ),
+                    ev,
+                );
+            }
+        }
+    }
+    ev.actual = Some("allowed".into());
+    let what: Vec<&str> = allowed.iter().map(|(a, _)| a.as_str()).collect();
+    let why = if allowed.iter().all(|(_, w)| *w == allowed[0].1) {
+        allowed[0].1.clone()
+    } else {
+        allowed
+            .iter()
+            .map(|(a, w)| format!("{a}: {w}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Outcome::new(
+        Verdict::Pass,
+        format!(
+            "{} ({}) may {} on key {}: {why}; {NOT_SIMULATED}",
+            c.arn,
+            c.origin,
+            what.join(" and "),
+            d.key_id
+        ),
+        ev,
+    )
 }
 
 fn grant_scope(snap: &Snapshot, key: &KmsKey) -> Outcome {

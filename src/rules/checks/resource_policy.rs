@@ -315,25 +315,35 @@ fn breadth(s: &Statement, source: &str) -> Option<String> {
     }
 }
 
-/// The request a principal of the source account makes to create the integration. Whether
-/// it carries the source's ARN and account is not documented: a condition on them must hold
-/// either way to be decided.
-pub fn create_request<'a>(snap: &'a Snapshot, namespace: &str, account: &'a str) -> Request<'a> {
+/// The request a principal of the source account makes to create the integration: `who` is
+/// some principal of `account` ([`Principal::Account`]) or the creator itself
+/// ([`Principal::Arn`]). Whether it carries the source's ARN and account is not documented: a
+/// condition on them must hold either way to be decided.
+pub fn create_request<'a>(
+    snap: &'a Snapshot,
+    namespace: &str,
+    who: Principal<'a>,
+    account: &'a str,
+) -> Request<'a> {
     let source = &snap.source.cluster.db_cluster_arn;
+    let mut context = Context::new()
+        .with(
+            "aws:PrincipalAccount",
+            KeyValue::Present(account.to_string()),
+        )
+        .with(SOURCE_ARN, KeyValue::PresentOrAbsent(source.clone()))
+        .with(
+            "aws:SourceAccount",
+            KeyValue::PresentOrAbsent(account.to_string()),
+        );
+    if let Principal::Arn(arn) = who {
+        context = context.with("aws:PrincipalArn", KeyValue::Present(arn.to_string()));
+    }
     Request {
-        principal: Principal::Account(account),
+        principal: who,
         action: CREATE,
         resources: resources(snap, namespace),
-        context: Context::new()
-            .with(
-                "aws:PrincipalAccount",
-                KeyValue::Present(account.to_string()),
-            )
-            .with(SOURCE_ARN, KeyValue::PresentOrAbsent(source.clone()))
-            .with(
-                "aws:SourceAccount",
-                KeyValue::PresentOrAbsent(account.to_string()),
-            ),
+        context,
     }
 }
 
@@ -348,7 +358,7 @@ fn create(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidenc
             ev,
         );
     };
-    let req = create_request(snap, namespace, &account);
+    let req = create_request(snap, namespace, Principal::Account(&account), &account);
     let (decision, all) = iam::evaluate(stmts, &req);
     match decision {
         Decision::Denied { statement } => denied(

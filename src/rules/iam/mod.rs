@@ -9,6 +9,8 @@
 //! - [`evaluate`]: a request (principal, action, resources, context keys) against the
 //!   statements. An applicable explicit Deny beats any Allow; without an applicable Allow the
 //!   request is implicitly denied.
+//! - [`grant`]: what a resource-based policy grants one named principal (itself, or through
+//!   its account), and how that combines with its identity-based policies.
 //!
 //! The rules each piece follows are IAM's documented ones:
 //! - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
@@ -19,6 +21,7 @@
 pub mod condition;
 pub mod document;
 pub mod evaluate;
+pub mod grant;
 pub mod matching;
 
 #[cfg(test)]
