@@ -13,17 +13,25 @@ fn git(args: &[&str]) -> Option<String> {
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ZETL_PREFLIGHT_COMMIT");
-    // A new commit moves HEAD or the branch it points at: look again then.
+    // A new commit moves HEAD or the branch it points at: look again then. Only paths that
+    // exist are named: Cargo takes a missing `rerun-if-changed` path as always changed, which
+    // would rebuild the binary on every build (`packed-refs` before refs were ever packed, a
+    // branch's loose ref after `git pack-refs`). The refs folder is watched as a whole, so a
+    // loose ref that appears or goes away is seen too.
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
         let dir = Path::new(&dir);
-        println!("cargo:rerun-if-changed={}", dir.join("HEAD").display());
+        let common = git(&["rev-parse", "--git-common-dir"]);
+        let common = common.as_deref().map(Path::new).unwrap_or(dir);
+        let mut watched = vec![dir.join("HEAD"), common.join("packed-refs")];
         if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={}", dir.join(branch).display());
+            watched.push(common.join(&branch));
+            if let Some(folder) = Path::new(&branch).parent() {
+                watched.push(common.join(folder));
+            }
         }
-        println!(
-            "cargo:rerun-if-changed={}",
-            dir.join("packed-refs").display()
-        );
+        for path in watched.iter().filter(|p| p.exists()) {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
     }
     let commit = std::env::var("ZETL_PREFLIGHT_COMMIT")
         .ok()
