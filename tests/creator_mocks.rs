@@ -326,7 +326,8 @@ async fn the_integrations_are_named_in_the_sources_partition() {
 #[tokio::test]
 async fn the_key_grant_is_simulated_with_the_integrations_encryption_context() {
     use std::sync::{Arc, Mutex};
-    let seen: Arc<Mutex<Vec<(Vec<String>, Vec<(String, Vec<String>)>)>>> = Arc::default();
+    type Asked = (Vec<String>, Vec<(String, Vec<String>)>);
+    let seen: Arc<Mutex<Vec<Asked>>> = Arc::default();
     let log = seen.clone();
     let rule =
         mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {

@@ -134,49 +134,203 @@ impl Inbound {
 fn inbound_rows() -> Vec<Inbound> {
     use Iam::*;
     vec![
-        row("the creator role named", "[eval] a resource-based Allow naming the principal is enough in one account",
-            vec![inbound(json!({"AWS": CREATOR}))], Implicit, Pass, "names arn:aws:iam::123456789012:role/deployer"),
-        row("another role named", "[principal] a statement naming another role does not apply to this one",
-            vec![inbound(json!({"AWS": ANALYST}))], Implicit, Fail, "names arn:aws:iam::123456789012:role/deployer or its account"),
-        row("another role named, the creator's IAM allows it", "[eval] [zetl] in one account the identity-based Allow is enough",
-            vec![inbound(json!({"AWS": ANALYST}))], Allowed, Pass, "its IAM policies allow it"),
-        row("the account root named", "[principal] an account principal delegates to the account: its IAM policies decide",
-            vec![inbound(json!({"AWS": ROOT}))], Implicit, Fail, "names account 123456789012"),
-        row("the account root named, the creator's IAM allows it", "[principal] [zetl] delegated, and the identity-based policy allows it",
-            vec![inbound(json!({"AWS": ROOT}))], Allowed, Pass, "its IAM policies allow it"),
-        row("the account ID named", "[principal] an account ID is the account principal, like its root ARN",
-            vec![inbound(json!({"AWS": ACCOUNT}))], Implicit, Fail, "names account 123456789012"),
-        row("the account root named, the simulation fails", "[principal] delegated to IAM, which could not be asked: unverified",
-            vec![inbound(json!({"AWS": ROOT}))], Failed, Error, "could not be simulated"),
-        row("* without conditions", "[principal] \"*\" is every principal, this one included",
-            vec![inbound(json!("*"))], Implicit, Pass, "names arn:aws:iam::123456789012:role/deployer"),
-        row("{AWS: *} with a condition that holds", "[principal] [eval] everyone, under aws:PrincipalArn = the creator",
-            vec![json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": INBOUND, "Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": CREATOR}}})],
-            Implicit, Pass, "names"),
-        row("* with a condition that does not hold", "[eval] a statement whose condition fails does not apply",
-            vec![json!({"Effect": "Allow", "Principal": "*", "Action": INBOUND, "Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": ANALYST}}})],
-            Implicit, Fail, "implicitDeny"),
-        row("a Deny naming the creator beside an Allow for it", "[eval] an explicit Deny in any policy beats every Allow",
-            vec![inbound(json!({"AWS": CREATOR})), json!({"Effect": "Deny", "Principal": {"AWS": CREATOR}, "Action": "redshift:*", "Resource": "*"})],
-            Allowed, Fail, "denies it"),
-        row("a Deny naming another role", "[principal] a Deny for another principal does not apply",
-            vec![inbound(json!({"AWS": CREATOR})), json!({"Effect": "Deny", "Principal": {"AWS": ANALYST}, "Action": "redshift:*", "Resource": "*"})],
-            Implicit, Pass, "names"),
-        row("the creator named, its IAM denies explicitly", "[eval] an explicit Deny in the identity-based policy wins",
-            vec![inbound(json!({"AWS": CREATOR}))], Explicit, Fail, "explicitDeny"),
-        Inbound { policy: None, ..row("no resource policy, the creator's IAM allows it", "[zetl] one account: the identity-based policy is enough", vec![], Allowed, Pass, "its IAM policies allow it") },
-        Inbound { policy: None, ..row("no resource policy, nothing allows it", "[eval] no Allow anywhere is an implicit deny", vec![], Implicit, Fail, "no resource policy") },
-        Inbound { policy: Some(Err(())), ..row("the resource policy could not be read, IAM allows", "[eval] either Allow is enough in one account", vec![], Allowed, Pass, "its IAM policies allow it") },
-        Inbound { policy: Some(Err(())), ..row("the resource policy could not be read, IAM does not allow", "[eval] the unread policy might allow it: unverified", vec![], Implicit, Error, "could not be read") },
+        row(
+            "the creator role named",
+            "[eval] a resource-based Allow naming the principal is enough in one account",
+            vec![inbound(json!({"AWS": CREATOR}))],
+            Implicit,
+            Pass,
+            "names arn:aws:iam::123456789012:role/deployer",
+        ),
+        row(
+            "another role named",
+            "[principal] a statement naming another role does not apply to this one",
+            vec![inbound(json!({"AWS": ANALYST}))],
+            Implicit,
+            Fail,
+            "names arn:aws:iam::123456789012:role/deployer or its account",
+        ),
+        row(
+            "another role named, the creator's IAM allows it",
+            "[eval] [zetl] in one account the identity-based Allow is enough",
+            vec![inbound(json!({"AWS": ANALYST}))],
+            Allowed,
+            Pass,
+            "its IAM policies allow it",
+        ),
+        row(
+            "the account root named",
+            "[principal] an account principal delegates to the account: its IAM policies decide",
+            vec![inbound(json!({"AWS": ROOT}))],
+            Implicit,
+            Fail,
+            "names account 123456789012",
+        ),
+        row(
+            "the account root named, the creator's IAM allows it",
+            "[principal] [zetl] delegated, and the identity-based policy allows it",
+            vec![inbound(json!({"AWS": ROOT}))],
+            Allowed,
+            Pass,
+            "its IAM policies allow it",
+        ),
+        row(
+            "the account ID named",
+            "[principal] an account ID is the account principal, like its root ARN",
+            vec![inbound(json!({"AWS": ACCOUNT}))],
+            Implicit,
+            Fail,
+            "names account 123456789012",
+        ),
+        row(
+            "the account root named, the simulation fails",
+            "[principal] delegated to IAM, which could not be asked: unverified",
+            vec![inbound(json!({"AWS": ROOT}))],
+            Failed,
+            Error,
+            "could not be simulated",
+        ),
+        row(
+            "* without conditions",
+            "[principal] \"*\" is every principal, this one included",
+            vec![inbound(json!("*"))],
+            Implicit,
+            Pass,
+            "names arn:aws:iam::123456789012:role/deployer",
+        ),
+        row(
+            "{AWS: *} with a condition that holds",
+            "[principal] [eval] everyone, under aws:PrincipalArn = the creator",
+            vec![
+                json!({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": INBOUND, "Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": CREATOR}}}),
+            ],
+            Implicit,
+            Pass,
+            "names",
+        ),
+        row(
+            "* with a condition that does not hold",
+            "[eval] a statement whose condition fails does not apply",
+            vec![
+                json!({"Effect": "Allow", "Principal": "*", "Action": INBOUND, "Resource": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": ANALYST}}}),
+            ],
+            Implicit,
+            Fail,
+            "implicitDeny",
+        ),
+        row(
+            "a Deny naming the creator beside an Allow for it",
+            "[eval] an explicit Deny in any policy beats every Allow",
+            vec![
+                inbound(json!({"AWS": CREATOR})),
+                json!({"Effect": "Deny", "Principal": {"AWS": CREATOR}, "Action": "redshift:*", "Resource": "*"}),
+            ],
+            Allowed,
+            Fail,
+            "denies it",
+        ),
+        row(
+            "a Deny naming another role",
+            "[principal] a Deny for another principal does not apply",
+            vec![
+                inbound(json!({"AWS": CREATOR})),
+                json!({"Effect": "Deny", "Principal": {"AWS": ANALYST}, "Action": "redshift:*", "Resource": "*"}),
+            ],
+            Implicit,
+            Pass,
+            "names",
+        ),
+        row(
+            "the creator named, its IAM denies explicitly",
+            "[eval] an explicit Deny in the identity-based policy wins",
+            vec![inbound(json!({"AWS": CREATOR}))],
+            Explicit,
+            Fail,
+            "explicitDeny",
+        ),
+        Inbound {
+            policy: None,
+            ..row(
+                "no resource policy, the creator's IAM allows it",
+                "[zetl] one account: the identity-based policy is enough",
+                vec![],
+                Allowed,
+                Pass,
+                "its IAM policies allow it",
+            )
+        },
+        Inbound {
+            policy: None,
+            ..row(
+                "no resource policy, nothing allows it",
+                "[eval] no Allow anywhere is an implicit deny",
+                vec![],
+                Implicit,
+                Fail,
+                "no resource policy",
+            )
+        },
+        Inbound {
+            policy: Some(Err(())),
+            ..row(
+                "the resource policy could not be read, IAM allows",
+                "[eval] either Allow is enough in one account",
+                vec![],
+                Allowed,
+                Pass,
+                "its IAM policies allow it",
+            )
+        },
+        Inbound {
+            policy: Some(Err(())),
+            ..row(
+                "the resource policy could not be read, IAM does not allow",
+                "[eval] the unread policy might allow it: unverified",
+                vec![],
+                Implicit,
+                Error,
+                "could not be read",
+            )
+        },
         // ---- across accounts: both sides
-        row("across accounts, the creator named and IAM allows", "[cross] both sides allow",
-            vec![inbound(json!({"AWS": CREATOR}))], Allowed, Pass, "its IAM policies allow it").across(),
-        row("across accounts, the creator named but IAM does not allow", "[cross] the identity-based policy must allow too",
-            vec![inbound(json!({"AWS": CREATOR}))], Implicit, Fail, "across accounts").across(),
-        row("across accounts, its account root named and IAM allows", "[cross] [principal] delegated to the account, whose IAM allows",
-            vec![inbound(json!({"AWS": ROOT}))], Allowed, Pass, "its IAM policies allow it").across(),
-        row("across accounts, another role named", "[cross] the resource-based policy must name the creator or its account",
-            vec![inbound(json!({"AWS": "arn:aws:iam::123456789012:role/analyst"}))], Allowed, Fail, "account 210987654321").across(),
+        row(
+            "across accounts, the creator named and IAM allows",
+            "[cross] both sides allow",
+            vec![inbound(json!({"AWS": CREATOR}))],
+            Allowed,
+            Pass,
+            "its IAM policies allow it",
+        )
+        .across(),
+        row(
+            "across accounts, the creator named but IAM does not allow",
+            "[cross] the identity-based policy must allow too",
+            vec![inbound(json!({"AWS": CREATOR}))],
+            Implicit,
+            Fail,
+            "across accounts",
+        )
+        .across(),
+        row(
+            "across accounts, its account root named and IAM allows",
+            "[cross] [principal] delegated to the account, whose IAM allows",
+            vec![inbound(json!({"AWS": ROOT}))],
+            Allowed,
+            Pass,
+            "its IAM policies allow it",
+        )
+        .across(),
+        row(
+            "across accounts, another role named",
+            "[cross] the resource-based policy must name the creator or its account",
+            vec![inbound(
+                json!({"AWS": "arn:aws:iam::123456789012:role/analyst"}),
+            )],
+            Allowed,
+            Fail,
+            "account 210987654321",
+        )
+        .across(),
     ]
 }
 
@@ -227,7 +381,8 @@ fn the_creator_may_create_the_inbound_integration_as_iam_decides() {
 // ---- ZK003: the key policy and the creator's IAM policies, with the encryption context
 
 fn key_statement(principal: Value, actions: Value, condition: Value) -> Value {
-    let mut s = json!({"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": "*"});
+    let mut s =
+        json!({"Effect": "Allow", "Principal": principal, "Action": actions, "Resource": "*"});
     if !condition.is_null() {
         s["Condition"] = condition;
     }
@@ -244,7 +399,11 @@ fn creator_by_arn(condition: Value) -> Vec<Value> {
     vec![
         redshift(),
         key_statement(json!({"AWS": CREATOR}), json!("kms:CreateGrant"), condition),
-        key_statement(json!({"AWS": CREATOR}), json!("kms:DescribeKey"), Value::Null),
+        key_statement(
+            json!({"AWS": CREATOR}),
+            json!("kms:DescribeKey"),
+            Value::Null,
+        ),
     ]
 }
 
@@ -260,28 +419,104 @@ struct KeyRow {
 
 fn key_rows() -> Vec<KeyRow> {
     use Iam::*;
-    let root = || vec![redshift(), key_statement(json!({"AWS": ROOT}), json!("kms:*"), Value::Null)];
+    let root = || {
+        vec![
+            redshift(),
+            key_statement(json!({"AWS": ROOT}), json!("kms:*"), Value::Null),
+        ]
+    };
     let team = json!({"StringEquals": {"kms:EncryptionContext:team": "data"}});
     vec![
-        KeyRow { name: "the creator named, with the integration's context", rule: "[kms] [kmsctx] a key policy naming the principal allows it, the context holds",
-            statements: creator_by_arn(team.clone()), context: &[("team", "data")], iam: Implicit, want: Pass, says: "team=data" },
-        KeyRow { name: "the creator named, another context", rule: "[kmsctx] the request's context does not satisfy the condition",
-            statements: creator_by_arn(team.clone()), context: &[("team", "finance")], iam: Allowed, want: Fail, says: "no statement allows it" },
-        KeyRow { name: "the creator named, no context given", rule: "[kmsctx] a key absent from the request fails StringEquals",
-            statements: creator_by_arn(team), context: &[], iam: Implicit, want: Fail, says: "kms:CreateGrant" },
-        KeyRow { name: "the creator named through RDS", rule: "[kms] kms:ViaService is the service the call comes through",
-            statements: creator_by_arn(json!({"StringEquals": {"kms:ViaService": "rds.us-east-1.amazonaws.com"}})), context: &[], iam: Implicit, want: Pass, says: "names it" },
-        KeyRow { name: "the root only, IAM allows", rule: "[kms] the root statement enables IAM policies, which allow it",
-            statements: root(), context: &[("team", "data")], iam: Allowed, want: Pass, says: "its IAM policies allow it" },
-        KeyRow { name: "the root only, IAM does not allow", rule: "[kms] [principal] the root statement delegates; IAM does not allow",
-            statements: root(), context: &[], iam: Implicit, want: Fail, says: "implicitDeny" },
-        KeyRow { name: "the root only, the simulation fails", rule: "[kms] delegated to IAM, which could not be asked",
-            statements: root(), context: &[], iam: Failed, want: Error, says: "could not be simulated" },
-        KeyRow { name: "another role named", rule: "[principal] a statement for another role does not apply to this one",
-            statements: vec![redshift(), key_statement(json!({"AWS": ANALYST}), json!(["kms:CreateGrant", "kms:DescribeKey"]), Value::Null)],
-            context: &[], iam: Allowed, want: Fail, says: "no statement allows it" },
-        KeyRow { name: "the creator named, its IAM denies explicitly", rule: "[eval] an explicit Deny in any policy wins",
-            statements: creator_by_arn(Value::Null), context: &[], iam: Explicit, want: Fail, says: "explicitly denied" },
+        KeyRow {
+            name: "the creator named, with the integration's context",
+            rule: "[kms] [kmsctx] a key policy naming the principal allows it, the context holds",
+            statements: creator_by_arn(team.clone()),
+            context: &[("team", "data")],
+            iam: Implicit,
+            want: Pass,
+            says: "team=data",
+        },
+        KeyRow {
+            name: "the creator named, another context",
+            rule: "[kmsctx] the request's context does not satisfy the condition",
+            statements: creator_by_arn(team.clone()),
+            context: &[("team", "finance")],
+            iam: Allowed,
+            want: Fail,
+            says: "no statement allows it",
+        },
+        KeyRow {
+            name: "the creator named, no context given",
+            rule: "[kmsctx] a key absent from the request fails StringEquals",
+            statements: creator_by_arn(team),
+            context: &[],
+            iam: Implicit,
+            want: Fail,
+            says: "kms:CreateGrant",
+        },
+        KeyRow {
+            name: "the creator named through RDS",
+            rule: "[kms] kms:ViaService is the service the call comes through",
+            statements: creator_by_arn(
+                json!({"StringEquals": {"kms:ViaService": "rds.us-east-1.amazonaws.com"}}),
+            ),
+            context: &[],
+            iam: Implicit,
+            want: Pass,
+            says: "names it",
+        },
+        KeyRow {
+            name: "the root only, IAM allows",
+            rule: "[kms] the root statement enables IAM policies, which allow it",
+            statements: root(),
+            context: &[("team", "data")],
+            iam: Allowed,
+            want: Pass,
+            says: "its IAM policies allow it",
+        },
+        KeyRow {
+            name: "the root only, IAM does not allow",
+            rule: "[kms] [principal] the root statement delegates; IAM does not allow",
+            statements: root(),
+            context: &[],
+            iam: Implicit,
+            want: Fail,
+            says: "implicitDeny",
+        },
+        KeyRow {
+            name: "the root only, the simulation fails",
+            rule: "[kms] delegated to IAM, which could not be asked",
+            statements: root(),
+            context: &[],
+            iam: Failed,
+            want: Error,
+            says: "could not be simulated",
+        },
+        KeyRow {
+            name: "another role named",
+            rule: "[principal] a statement for another role does not apply to this one",
+            statements: vec![
+                redshift(),
+                key_statement(
+                    json!({"AWS": ANALYST}),
+                    json!(["kms:CreateGrant", "kms:DescribeKey"]),
+                    Value::Null,
+                ),
+            ],
+            context: &[],
+            iam: Allowed,
+            want: Fail,
+            says: "no statement allows it",
+        },
+        KeyRow {
+            name: "the creator named, its IAM denies explicitly",
+            rule: "[eval] an explicit Deny in any policy wins",
+            statements: creator_by_arn(Value::Null),
+            context: &[],
+            iam: Explicit,
+            want: Fail,
+            says: "explicitly denied",
+        },
     ]
 }
 
@@ -300,7 +535,10 @@ fn the_creators_key_grant_is_judged_with_the_integrations_context() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let f = finding(&snap, "ZK003");
-        if f.status != r.want || !f.message.contains(r.says) || f.message.contains("cannot be known") {
+        if f.status != r.want
+            || !f.message.contains(r.says)
+            || f.message.contains("cannot be known")
+        {
             wrong.push(format!(
                 "{} ({}): expected {:?} saying '{}', got {:?}: {}",
                 r.name, r.rule, r.want, r.says, f.status, f.message

@@ -1,8 +1,8 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
-use crate::fetch;
 use crate::run::check::{
-    confirm_pair, data_options, load_snapshot, parse_snapshot, read_pairs, DEMO_SNAPSHOT,
+    confirm_pair, data_options, load_snapshot, parse_snapshot, read_pairs, DataOptions,
+    DEMO_SNAPSHOT,
 };
 use crate::run::session::{pairs, runtime};
 use crate::run::Settings;
@@ -111,15 +111,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
 }
 
 /// What `--data` and its options say, checked (`None` without `--data`).
-fn data(
-    args: &CheckArgs,
-    settings: &Settings,
-) -> Result<Option<fetch::sql::DataOptions>, CliError> {
+fn data(args: &CheckArgs, settings: &Settings) -> Result<Option<DataOptions>, CliError> {
     let d = &args.data;
     if !d.data {
         return Ok(None);
     }
-    data_options(fetch::sql::DataOptions {
+    data_options(DataOptions {
         database_url: d.database_url.clone(),
         data_filter: d.data_filter.clone(),
         ca_file: d.db_ca.clone(),

@@ -28,9 +28,9 @@ pub fn init(force: bool) -> Result<(), CliError> {
 
 /// The policy as JSON (the document to attach; also the default), or as a Markdown table of
 /// its actions. Other formats are refused.
-pub fn iam_policy(format: Format, fix: bool, data: bool) -> Result<(), CliError> {
-    let policy = crate::fetch::calls::iam_policy_with(fix, data);
-    let text = match format {
+pub fn iam_policy(format: Option<Format>, fix: bool, data: bool) -> Result<(), CliError> {
+    let policy = crate::run::iam_policy(fix, data);
+    let text = match format.unwrap_or(Format::Json) {
         Format::Table | Format::Json => {
             let mut text = serde_json::to_string_pretty(&policy).expect("policy serializes");
             text.push('\n');

@@ -32,11 +32,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
     }
     super::with_key(&mut pairs, &args.key, args.source.is_some())?;
     let refs = session::parse_pairs(&pairs)?;
-    let json = global.format == Format::Json;
+    let json = global.format() == Format::Json;
     // The plan and what applying did are for people: on stdout with the table format, on
     // stderr when stdout carries a machine format (SARIF, JUnit, ...) of the final check.
     let say = |text: &str| {
-        if global.format == Format::Table {
+        if global.format() == Format::Table {
             emit(text)
         } else {
             eprint!("{text}")
@@ -58,12 +58,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
             .unwrap_or_else(|| PathBuf::from(fix::journal::DEFAULT_PATH)),
     };
     let document = |snap: &crate::model::Snapshot| {
-        output::document(
-            std::slice::from_ref(snap),
-            &settings.rules,
-            &settings.config,
-            &args.report,
-        )
+        output::document(std::slice::from_ref(snap), settings, &args.report)
     };
     let mut confirm_error = None;
     let findings_of = |snap: &crate::model::Snapshot| document(snap).reports.remove(0).findings;
@@ -111,7 +106,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
                 "Nothing to apply.\n"
             });
         }
-        if !json && global.format != Format::Table {
+        if !json && global.format() != Format::Table {
             output::output(global, &args.report, &before)?;
         }
         return Ok(before.fails());

@@ -50,9 +50,10 @@ pub struct GlobalArgs {
     /// also work), e.g. a local emulator.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: table]. `rules` and `rule` take table, json or markdown;
+    /// `iam-policy` json or markdown; `init`, `data-query`, `completions` and `man` none.
+    #[arg(long = "format", global = true, value_enum, value_name = "FORMAT")]
+    pub format_given: Option<Format>,
     /// Config file (default: zetl-preflight.toml in this directory or a parent).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -400,20 +401,28 @@ pub fn run(cli: Cli) -> Result<bool, CliError> {
         Command::Audit(args) => audit_cmd::run(&cli.global, &args),
         Command::Rules(args) => rules_cmd::list(&cli.global, &args.rules).map(|()| false),
         Command::Rule(args) => rules_cmd::show(&cli.global, &args.rules, &args.key).map(|()| false),
-        Command::Init { force } => extras_cmd::init(force).map(|()| false),
+        Command::Init { force } => {
+            cli.global.no_format("init")?;
+            extras_cmd::init(force).map(|()| false)
+        }
         Command::IamPolicy { fix, data } => {
-            extras_cmd::iam_policy(cli.global.format, fix, data).map(|()| false)
+            extras_cmd::iam_policy(cli.global.format_given, fix, data).map(|()| false)
         }
         Command::DataQuery { engine } => {
+            cli.global.no_format("data-query")?;
             print!("{}", crate::run::data_from::query(engine.dialect()));
             Ok(false)
         }
         Command::Completions { shell } => {
+            cli.global.no_format("completions")?;
             extras_cmd::completions(shell);
             Ok(false)
         }
         Command::Demo(args) => check_cmd::demo(&cli.global, &args),
-        Command::Man { dir } => extras_cmd::man(dir.as_deref()).map(|()| false),
+        Command::Man { dir } => {
+            cli.global.no_format("man")?;
+            extras_cmd::man(dir.as_deref()).map(|()| false)
+        }
     }
 }
 
@@ -478,6 +487,22 @@ fn bounded_number(text: &str, min: u64, max: u64, what: &str) -> Result<u64, Str
 }
 
 impl GlobalArgs {
+    /// `--format`, or the table.
+    pub fn format(&self) -> Format {
+        self.format_given.unwrap_or(Format::Table)
+    }
+
+    /// Refuse `--format` for a command that prints no report.
+    fn no_format(&self, command: &str) -> Result<(), CliError> {
+        match self.format_given {
+            Some(f) => Err(CliError::Usage(format!(
+                "--format {} means nothing to `{command}`, which writes no report; leave it out",
+                format!("{f:?}").to_lowercase()
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// What the command line says about the settings `run::Settings` resolves.
     pub fn given(&self, rules: &RulesSource) -> crate::run::Given {
         crate::run::Given {

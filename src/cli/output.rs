@@ -4,57 +4,36 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use crate::config::file::Loaded;
-use crate::config::suppress::{self, Suppressor};
 use crate::model::Snapshot;
 use crate::report::stream::Writer;
-use crate::report::{self, table::TableOptions, Document, Gate, IntegrationInfo, Report};
+use crate::report::{self, table::TableOptions, Document, Gate, IntegrationInfo};
 
+use crate::run::judge::{self, Judge};
 use crate::run::Settings;
 
 use super::{CliError, GlobalArgs, ReportArgs};
 
-/// Evaluate snapshots into a document: findings, suppressions, gate.
-pub(crate) fn document(
-    snapshots: &[Snapshot],
-    rules: &crate::rules::RuleSet,
-    config: &Loaded,
-    args: &ReportArgs,
-) -> Document {
-    let mut reports: Vec<Report> = snapshots
-        .iter()
-        .map(|s| Report::new(s, crate::rules::evaluate(s, rules)))
-        .collect();
-    let notes = suppress::apply(
-        reports.iter_mut().flat_map(|r| r.findings.iter_mut()),
-        &config.file.suppressions,
-        &suppress::today(),
-    );
-    let mut doc = frame(rules, args);
-    doc.reports = reports;
-    doc.suppressions = notes;
-    doc
-}
-
-/// The document without reports: rules, gate, where SARIF points.
-fn frame(rules: &crate::rules::RuleSet, args: &ReportArgs) -> Document {
-    let mut doc = Document::new(Vec::new(), rules);
-    doc.gate = Gate {
+/// The gate `--fail-on` and `--allow-unverified` ask for.
+fn gate(args: &ReportArgs) -> Gate {
+    Gate {
         fail_on: args.fail_on.unwrap_or_default(),
         allow_unverified: args.allow_unverified,
-    };
-    doc
+    }
+}
+
+/// Snapshots judged into a document: findings, suppressions, gate.
+pub(crate) fn document(snapshots: &[Snapshot], settings: &Settings, args: &ReportArgs) -> Document {
+    judge::document(snapshots, settings, gate(args))
 }
 
 /// Describes an audit's integration, told the pair's findings.
 pub(crate) type Describe<'a> = dyn Fn(&[crate::model::Finding]) -> IntegrationInfo + 'a;
 
-/// A report written pair by pair as snapshots come in: each is evaluated, its suppressions
-/// marked, its part rendered into the spool, and let go, so a fleet's memory stays flat.
+/// A report written pair by pair as snapshots come in: each is judged (in `run/`), rendered
+/// into the spool, and let go, so a fleet's memory stays flat.
 pub(crate) struct Stream<'a> {
     writer: Writer,
-    rules: &'a crate::rules::RuleSet,
-    suppressor: Suppressor<'a>,
+    judge: Judge<'a>,
 }
 
 impl<'a> Stream<'a> {
@@ -65,24 +44,21 @@ impl<'a> Stream<'a> {
         settings: &'a Settings,
         fleet: bool,
     ) -> Stream<'a> {
-        let (config, rules) = (&settings.config, &settings.rules);
-        let mut doc = frame(rules, args);
+        let mut doc = judge::frame(settings, gate(args));
         doc.fleet = fleet;
         Stream {
             writer: writer(global, args, doc),
-            rules,
-            suppressor: Suppressor::new(&config.file.suppressions, &suppress::today()),
+            judge: Judge::new(settings),
         }
     }
 
-    /// Evaluate the next pair and write it; `integration` (an audit's) is told its findings.
+    /// Judge the next pair and write it; `integration` (an audit's) is told its findings.
     pub(crate) fn push(
         &mut self,
         snap: &Snapshot,
         integration: Option<&Describe<'_>>,
     ) -> Result<(), CliError> {
-        let mut r = Report::new(snap, crate::rules::evaluate(snap, self.rules));
-        self.suppressor.mark(r.findings.iter_mut());
+        let mut r = self.judge.report(snap);
         r.integration = integration.map(|info| info(&r.findings));
         self.writer.push(&r).map_err(spool_error)
     }
@@ -98,20 +74,20 @@ impl<'a> Stream<'a> {
     }
 
     /// Print the document, or write it to `--output`. Returns whether the run exits 1.
-    pub(crate) fn finish(self, global: &GlobalArgs, args: &ReportArgs) -> Result<bool, CliError> {
-        let notes = self.suppressor.notes();
-        finish(self.writer, notes, global, args)
+    pub(crate) fn finish(
+        mut self,
+        global: &GlobalArgs,
+        args: &ReportArgs,
+    ) -> Result<bool, CliError> {
+        self.writer.frame().suppressions = self.judge.notes();
+        finish(self.writer, global, args)
     }
 }
 
 /// Print the document, or write it to `--output` with each pair's verdict (and what was not
 /// verified) on stderr. Returns whether the run exits 1.
-fn finish(
-    mut writer: Writer,
-    suppressions: Vec<crate::config::suppress::SuppressionNote>,
-    global: &GlobalArgs,
-    args: &ReportArgs,
-) -> Result<bool, CliError> {
+fn finish(mut writer: Writer, global: &GlobalArgs, args: &ReportArgs) -> Result<bool, CliError> {
+    let suppressions = std::mem::take(&mut writer.frame().suppressions);
     let fails = writer.fails();
     match &args.output {
         Some(path) => {
@@ -141,7 +117,7 @@ fn finish(
         None => {
             // Tables carry it on stdout; the other formats' readers may be machines, so
             // people are told here too.
-            let unverified = match global.format {
+            let unverified = match global.format() {
                 report::Format::Table => Vec::new(),
                 _ => writer.frame().unverified.clone(),
             };
@@ -171,22 +147,22 @@ fn writer(global: &GlobalArgs, args: &ReportArgs, doc: Document) -> Writer {
     match &args.output {
         Some(_) => Writer::spooled(
             doc,
-            global.format,
+            global.format(),
             TableOptions {
                 show_passes,
                 ..TableOptions::plain()
             },
         )
         .line_color(std::io::stderr().is_terminal() && !super::no_color()),
-        None if global.quiet && global.format == report::Format::Table => {
+        None if global.quiet && global.format() == report::Format::Table => {
             let color = std::io::stdout().is_terminal() && !super::no_color();
             let opts = TableOptions {
                 color,
                 ..TableOptions::plain()
             };
-            Writer::spooled(doc, global.format, opts).quiet()
+            Writer::spooled(doc, global.format(), opts).quiet()
         }
-        None => Writer::spooled(doc, global.format, table_options(show_passes)),
+        None => Writer::spooled(doc, global.format(), table_options(show_passes)),
     }
 }
 
@@ -200,7 +176,8 @@ pub(crate) fn output(
     for r in &doc.reports {
         w.push(r).map_err(spool_error)?;
     }
-    finish(w, doc.suppressions.clone(), global, args).map(|_| ())
+    w.frame().suppressions = doc.suppressions.clone();
+    finish(w, global, args).map(|_| ())
 }
 
 /// A file as results name it: relative to here when it is below here.
@@ -213,7 +190,7 @@ pub(crate) fn shown(path: &Path) -> String {
 }
 
 /// The config file, when one was read: what results point at when it named the pairs.
-pub(crate) fn config_file(config: &Loaded) -> Option<String> {
+pub(crate) fn config_file(config: &crate::config::file::Loaded) -> Option<String> {
     config.path.as_deref().map(shown)
 }
 

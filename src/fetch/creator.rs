@@ -16,7 +16,6 @@ use super::cache::{memo, ReadCache};
 use super::calls::{DESCRIBE_KEY, SIMULATE_PRINCIPAL_POLICY};
 use super::error::call_error;
 
-
 /// One simulation call: actions on resources, with context keys.
 struct Ask {
     actions: Vec<&'static str>,
@@ -114,7 +113,11 @@ pub async fn simulate(
             entry("kms:EncryptionContextKeys", T::StringList, &keys),
         ];
         for (k, v) in &context {
-            grant.push(entry(&format!("kms:EncryptionContext:{k}"), T::String, &[v]));
+            grant.push(entry(
+                &format!("kms:EncryptionContext:{k}"),
+                T::String,
+                &[v],
+            ));
         }
         asks.push(Ask {
             actions: vec![CREATE_GRANT],

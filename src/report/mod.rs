@@ -7,6 +7,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod rules;
 pub mod sarif;
 pub mod steps;
 pub mod stream;

@@ -152,11 +152,11 @@ pub fn judge(
         (ValueSource::DocumentedDefault, Some(e)) => format!(
             "not set in {group}; the engine defaults could not be read ({}), so this assumes the documented default {}",
             e.describe(),
-            crate::rules::spec::show(value)
+            super::condition::show(value)
         ),
         (ValueSource::DocumentedDefault, None) => format!(
             "not set in {group} and AWS returned no default, so it has its documented default {}",
-            crate::rules::spec::show(value)
+            super::condition::show(value)
         ),
         _ => format!("{} in {group}", eff.describe()),
     };

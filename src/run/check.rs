@@ -14,6 +14,9 @@ use crate::model::{
 use super::session::{connect, parse_pairs, who_is_acting};
 use super::{Error, Settings};
 
+/// `--data`'s options, as `cli/` fills them in.
+pub use crate::fetch::sql::DataOptions;
+
 /// `--data`'s options, checked: a malformed URL or a missing CA file is bad input (exit 2).
 pub fn data_options(opts: fetch::sql::DataOptions) -> Result<fetch::sql::DataOptions, Error> {
     if let Some(url) = &opts.database_url {

@@ -26,11 +26,18 @@ pub mod data_from;
 pub mod deployment;
 mod error;
 pub mod fix;
+pub mod judge;
 pub mod ordered;
 pub mod session;
 pub mod settings;
 
 pub use error::Error;
+
+/// The IAM policy that lets the tool make every call it makes (`iam-policy`); `fix`: the
+/// calls `--fix` makes too; `data`: those of `--data`.
+pub fn iam_policy(fix: bool, data: bool) -> serde_json::Value {
+    crate::fetch::calls::iam_policy_with(fix, data)
+}
 pub use settings::{Given, Settings};
 
 /// The default number of pairs read at once.
