@@ -811,3 +811,161 @@ fn oracle_tables_are_checked_from_a_saved_catalog() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A selection that judges nothing of this pair is never READY: a rule of another engine
+/// (ZQ001 is RDS for PostgreSQL's) on an Aurora MySQL snapshot stops with exit 2, naming
+/// the pair; a rule that applies still runs.
+#[test]
+fn a_selection_that_checks_nothing_is_not_ready() {
+    let snap = fixture("mysql-provisioned-ok.json");
+    let o = zetl(&["check", "--snapshot", &snap, "--select", "ZQ001"]);
+    assert_tool_error(
+        &o,
+        &["no selected rule applies", "orders-db", "aurora-mysql"],
+    );
+    let o = zetl(&["check", "--snapshot", &snap, "--select", "ZM001"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// An unknown code in --select or --ignore is named with the flag it came from.
+#[test]
+fn an_unknown_rule_is_named_with_its_flag() {
+    let snap = fixture("mysql-provisioned-ok.json");
+    let dir = temp_dir("no-config-here");
+    let o = common::zetl_in(
+        Some(&dir),
+        &["check", "--snapshot", &snap, "--select", "ZZ999"],
+    );
+    assert_tool_error(&o, &["--select", "ZZ999"]);
+    assert!(!stderr(&o).contains("config file"), "{}", stderr(&o));
+    let o = common::zetl_in(
+        Some(&dir),
+        &["check", "--snapshot", &snap, "--ignore", "ZZ998"],
+    );
+    assert_tool_error(&o, &["--ignore", "ZZ998"]);
+}
+
+/// What a saved snapshot cannot use is refused, not ignored: a key or a creator (read live),
+/// and a Region other than the snapshot's.
+#[test]
+fn flags_a_snapshot_cannot_use_are_refused() {
+    let snap = fixture("mysql-provisioned-ok.json");
+    let snap = snap.as_str();
+    let o = zetl(&["check", "--snapshot", snap, "--kms-key", "alias/zero-etl"]);
+    assert_tool_error(&o, &["--kms-key", "live"]);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        snap,
+        "--creator",
+        "arn:aws:iam::123456789012:role/x",
+    ]);
+    assert_tool_error(&o, &["--creator", "live"]);
+    for region in ["us-west-2", "mars-east-1"] {
+        let o = zetl(&["check", "--snapshot", snap, "--region", region]);
+        assert_tool_error(&o, &[region, "us-east-1"]);
+    }
+    let o = zetl(&["check", "--snapshot", snap, "--region", "us-east-1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// A Terraform plan or a CloudFormation template given as a snapshot is named as what it is,
+/// with the flag that takes it.
+#[test]
+fn a_deployment_given_as_a_snapshot_is_named() {
+    for (file, flag) in [
+        ("terraform/mysql-serverless-new.json", "--terraform-plan"),
+        ("cloudformation/mysql-provisioned.json", "--cloudformation"),
+        ("cloudformation/mysql-provisioned.yaml", "--cloudformation"),
+    ] {
+        let o = zetl(&["check", "--snapshot", &fixture(file)]);
+        assert_tool_error(&o, &[flag]);
+        assert!(!stderr(&o).contains("unknown field"), "{}", stderr(&o));
+    }
+}
+
+/// Timeouts in the config file are checked as the flags are: 0 and 99999 are refused.
+#[test]
+fn config_timeouts_are_checked_like_the_flags() {
+    let snap = fixture("mysql-provisioned-ok.json");
+    for (key, value) in [
+        ("timeout", "0"),
+        ("timeout", "99999"),
+        ("sql_timeout", "0"),
+        ("data_api_wait", "4000"),
+    ] {
+        let dir = temp_dir(&format!("timeout-{key}-{value}"));
+        std::fs::write(
+            dir.join("zetl-preflight.toml"),
+            format!("{key} = {value}\n"),
+        )
+        .unwrap();
+        let o = common::zetl_in(Some(&dir), &["check", "--snapshot", &snap]);
+        assert_tool_error(&o, &[&format!("{key} = {value}"), "from 1 to 3600"]);
+    }
+    let o = zetl(&["check", "--snapshot", &snap, "--timeout", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("from 1 to 3600"), "{}", stderr(&o));
+}
+
+/// `--format` means something to `rules` and `rule` (table, json, markdown) and nothing to
+/// `init`, `data-query`, `completions` and `man`: refused there, with exit 2.
+#[test]
+fn format_is_honoured_or_refused() {
+    let o = zetl(&["rules", "--format", "markdown"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("| code | name |"), "{out}");
+    assert!(out.contains("| ZW002 | `creator-may-create-inbound-integration` |"));
+    let o = zetl(&["rule", "ZW002", "--format", "json"]);
+    let rule: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rule["code"], "ZW002");
+    for args in [
+        &["rules", "--format", "sarif"][..],
+        &["rule", "ZW002", "--format", "junit"],
+        &["init", "--format", "json"],
+        &["data-query", "--engine", "mysql", "--format", "json"],
+        &["completions", "bash", "--format", "json"],
+        &["man", "--format", "json"],
+    ] {
+        let o = zetl(args);
+        assert_tool_error(&o, &["--format"]);
+    }
+}
+
+/// Piped `check` output takes its width from COLUMNS, and a long fix command folds with
+/// backslash continuations (each line but the last of a command ends in " \").
+#[test]
+fn piped_tables_take_columns_and_fold_commands() {
+    let snap = fixture("seed-default-groups.json");
+    let run = |columns: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"));
+        cmd.args(["check", "--snapshot", &snap]);
+        cmd.env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let widest = |text: &str| {
+        text.lines()
+            .filter(|l| l.starts_with('│') || l.starts_with('┌'))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap()
+    };
+    assert_eq!(widest(&run(None)), 120);
+    assert_eq!(widest(&run(Some("90"))), 90);
+    let out = run(Some("90"));
+    let put = out
+        .lines()
+        .position(|l| l.contains("aws redshift put-resource-policy"))
+        .unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[put].ends_with(" \\"), "{}", lines[put]);
+    assert!(
+        lines[put + 1].trim_start().starts_with("--resource-arn"),
+        "{}",
+        lines[put + 1]
+    );
+}

@@ -225,7 +225,12 @@ fn how_to_fix_batches_parameters_and_reboots_once() {
         report::Format::Table,
         &table::TableOptions::plain(),
     );
-    let fix = &out[out.find("How to fix").unwrap()..];
+    // Commands fold as a shell reads them: join the continuation lines back.
+    let joined = regex::Regex::new(r" \\\n +")
+        .unwrap()
+        .replace_all(&out, " ")
+        .into_owned();
+    let fix = &joined[joined.find("How to fix").unwrap()..];
     let count = |needle: &str| fix.lines().filter(|l| l.contains(needle)).count();
     assert_eq!(
         count("aws rds modify-db-cluster-parameter-group"),

@@ -1,8 +1,8 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
 use crate::run::check::{
-    confirm_pair, data_options, load_snapshot, parse_snapshot, read_pairs, DataOptions,
-    DEMO_SNAPSHOT,
+    confirm_pair, data_options, load_snapshot, offline_flags, parse_snapshot, read_pairs,
+    DataOptions, DEMO_SNAPSHOT,
 };
 use crate::run::session::{pairs, runtime};
 use crate::run::Settings;
@@ -37,6 +37,12 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             let mut snap = load_snapshot(path)?;
             with_saved(&mut snap)?;
             confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
+            offline_flags(
+                &snap,
+                global.region.as_deref(),
+                args.key.kms_key.is_some(),
+                args.key.creator.is_some(),
+            )?;
             if args.data.data && snap.schema.is_none() {
                 return Err(CliError::Usage(format!(
                     "--data reads the source database's catalog live, and {} holds none; save \

@@ -92,6 +92,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
         return Err(e);
     }
     let before = document(&result.before);
+    for r in &before.reports {
+        crate::run::judge::checked_something(r, settings)?;
+    }
     let Some(outcomes) = &result.outcomes else {
         // Dry run, nothing to apply, or cancelled at the prompt (which showed the plan).
         let asked = !args.fix.dry_run && flow::applicable(&result.plan, unsafe_fixes) > 0;

@@ -464,9 +464,13 @@ pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
-/// A number of seconds for a timeout: a whole number from 1 to 3600.
+/// A number of seconds for a timeout, checked as the config file's are.
 fn seconds(text: &str) -> Result<u64, String> {
-    bounded_number(text, 1, 3600, "a whole number of seconds")
+    let n = text
+        .trim()
+        .parse::<i128>()
+        .map_err(|_| crate::run::settings::timeout_secs(-1).unwrap_err())?;
+    crate::run::settings::timeout_secs(n)
 }
 
 /// The wait after a fix: a whole number of seconds from 1 to 86400.

@@ -34,6 +34,7 @@ pub(crate) type Describe<'a> = dyn Fn(&[crate::model::Finding]) -> IntegrationIn
 pub(crate) struct Stream<'a> {
     writer: Writer,
     judge: Judge<'a>,
+    settings: &'a Settings,
 }
 
 impl<'a> Stream<'a> {
@@ -49,6 +50,7 @@ impl<'a> Stream<'a> {
         Stream {
             writer: writer(global, args, doc),
             judge: Judge::new(settings),
+            settings,
         }
     }
 
@@ -59,6 +61,7 @@ impl<'a> Stream<'a> {
         integration: Option<&Describe<'_>>,
     ) -> Result<(), CliError> {
         let mut r = self.judge.report(snap);
+        judge::checked_something(&r, self.settings)?;
         r.integration = integration.map(|info| info(&r.findings));
         self.writer.push(&r).map_err(spool_error)
     }
@@ -199,12 +202,20 @@ pub(crate) fn table_options(show_passes: bool) -> TableOptions {
     TableOptions {
         color: tty && !super::no_color(),
         show_passes,
-        width: if tty {
+        width: columns().or(if tty {
             None
         } else {
             Some(report::table::PIPE_WIDTH)
-        },
+        }),
     }
+}
+
+/// `COLUMNS`, when it holds a width (40 or more): it wins over the terminal's and the pipe's.
+pub(crate) fn columns() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok())
+        .filter(|n| *n >= 40)
 }
 
 /// Write to stdout; a closed pipe (`| head`) is not an error worth a panic.

@@ -30,7 +30,7 @@ pub fn list(global: &GlobalArgs, source: &RulesSource) -> Result<(), CliError> {
 /// The width to lay the table out in: `COLUMNS` when set, else the terminal's; piped output
 /// is not wrapped at all, so every row stays one line for grep.
 fn output_width() -> Option<u16> {
-    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(n) = super::output::columns() {
         return Some(n);
     }
     if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -45,7 +45,7 @@ fn documents(command: &str, format: Format) -> Result<Format, CliError> {
     match format {
         Format::Table | Format::Json | Format::Markdown => Ok(format),
         other => Err(CliError::Usage(format!(
-            "`{command}` prints table, json or markdown, not {}: that format is for a check's findings",
+            "`{command}` prints table, json or markdown, not --format {}: that format is for a check's findings",
             format!("{other:?}").to_lowercase()
         ))),
     }

@@ -16,37 +16,56 @@ pub fn names(key: &str, rule: &Rule) -> bool {
             && rule.code.starts_with(&key.to_ascii_uppercase()))
 }
 
-fn err(message: String) -> RulesError {
-    RulesError {
-        file: "config file [rules]".into(),
-        message,
+/// Where the selection came from, for messages: a flag, or the config file's `[rules]`.
+#[derive(Debug, Clone, Copy)]
+pub struct Origins {
+    pub select: &'static str,
+    pub ignore: &'static str,
+}
+
+impl Default for Origins {
+    fn default() -> Self {
+        Origins {
+            select: FILE,
+            ignore: FILE,
+        }
     }
 }
 
-fn check_known(set: &RuleSet, key: &str, table: &str) -> Result<(), RulesError> {
+const FILE: &str = "config file [rules]";
+
+fn check_known(set: &RuleSet, key: &str, table: &str, from: &str) -> Result<(), RulesError> {
     if set.rules.iter().any(|r| names(key, r)) {
-        Ok(())
-    } else {
-        Err(err(format!(
-            "{table} names '{key}', which is no rule's code, prefix or name (zetl-preflight rules lists them)"
-        )))
+        return Ok(());
     }
+    let what = if from == FILE {
+        format!("{table} names '{key}'")
+    } else {
+        format!("'{key}'")
+    };
+    Err(RulesError {
+        file: from.into(),
+        message: format!(
+            "{what}, which is no rule's code, prefix or name (zetl-preflight rules lists them)"
+        ),
+    })
 }
 
 /// Apply `[rules]` and `[override.*]` to a rule set.
 pub fn configure(
     mut set: RuleSet,
     cfg: &RulesConfig,
+    from: &Origins,
     overrides: &BTreeMap<String, toml::Table>,
 ) -> Result<RuleSet, RulesError> {
     for key in &cfg.select {
-        check_known(&set, key, "select")?;
+        check_known(&set, key, "select", from.select)?;
     }
     for key in &cfg.ignore {
-        check_known(&set, key, "ignore")?;
+        check_known(&set, key, "ignore", from.ignore)?;
     }
     for key in cfg.severity.keys() {
-        check_known(&set, key, "severity")?;
+        check_known(&set, key, "severity", FILE)?;
     }
     for (key, table) in overrides {
         let Some(slot) = set
@@ -118,7 +137,13 @@ mod tests {
     #[test]
     fn select_ignore_and_severity() {
         let c = cfg("[rules]\nselect = [\"ZM\", \"node-type\"]\nignore = [\"ZM009\"]\nseverity = { ZR004 = \"warning\" }\n");
-        let set = configure(RuleSet::embedded().unwrap(), &c.rules, &c.overrides).unwrap();
+        let set = configure(
+            RuleSet::embedded().unwrap(),
+            &c.rules,
+            &Origins::default(),
+            &c.overrides,
+        )
+        .unwrap();
         assert!(set
             .rules
             .iter()
@@ -132,7 +157,13 @@ mod tests {
         let c = cfg(
             "[override.ZM010.check]\nminimum = \"3.07.0\"\n[override.ZM010]\ntitle = \"ours\"\n",
         );
-        let set = configure(RuleSet::embedded().unwrap(), &c.rules, &c.overrides).unwrap();
+        let set = configure(
+            RuleSet::embedded().unwrap(),
+            &c.rules,
+            &Origins::default(),
+            &c.overrides,
+        )
+        .unwrap();
         let r = set.find("ZM010").unwrap();
         assert_eq!(r.title, "ours");
         assert!(
@@ -143,9 +174,21 @@ mod tests {
     #[test]
     fn unknown_names_and_bad_overrides_are_errors() {
         let c = cfg("[rules]\nignore = [\"ZX\"]\n");
-        assert!(configure(RuleSet::embedded().unwrap(), &c.rules, &c.overrides).is_err());
+        assert!(configure(
+            RuleSet::embedded().unwrap(),
+            &c.rules,
+            &Origins::default(),
+            &c.overrides,
+        )
+        .is_err());
         let c = cfg("[override.ZM010.check]\nminimun = \"3.07.0\"\n");
-        let e = configure(RuleSet::embedded().unwrap(), &c.rules, &c.overrides).unwrap_err();
+        let e = configure(
+            RuleSet::embedded().unwrap(),
+            &c.rules,
+            &Origins::default(),
+            &c.overrides,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("minimun"), "{e}");
     }
 }

@@ -12,6 +12,7 @@ pub mod sarif;
 pub mod steps;
 pub mod stream;
 pub mod table;
+pub mod wrap;
 
 pub use gate::{FailOn, Gate};
 

@@ -440,8 +440,16 @@ fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOpti
             if !step.also.is_empty() {
                 out.push_str(&format!("   (also for {})\n", step.also.join(", ")));
             }
+            // Commands fold to the width as a shell reads them (backslash continuations).
+            let width = usize::from(
+                opts.width
+                    .or_else(|| Table::new().width())
+                    .unwrap_or(PIPE_WIDTH),
+            );
             for line in &step.commands {
-                out.push_str(&format!("     {line}\n"));
+                for l in super::wrap::shell_lines(line, width.saturating_sub(5).max(40), 4) {
+                    out.push_str(&format!("     {l}\n"));
+                }
             }
             if let (true, Some(why)) = (step.commands.is_empty(), &step.reason) {
                 out.push_str(&format!("   ({why})\n"));

@@ -123,6 +123,35 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
 /// (`fixtures/seed-default-groups.json`), inside the binary so an installed tool has it.
 pub const DEMO_SNAPSHOT: &str = include_str!("../../fixtures/seed-default-groups.json");
 
+fn template_message() -> String {
+    "this is a CloudFormation template, not a zetl-preflight snapshot: check it with \
+     `zetl-preflight check --cloudformation FILE`"
+        .into()
+}
+
+/// What a deployment given in place of a snapshot is, said with the flag that takes it.
+fn deployment_kind(object: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let plan = object.contains_key("format_version")
+        && [
+            "terraform_version",
+            "planned_values",
+            "resource_changes",
+            "configuration",
+        ]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    if plan {
+        return Some(
+            "this is a Terraform plan (`terraform show -json`), not a zetl-preflight snapshot: \
+             check it with `zetl-preflight check --terraform-plan FILE`"
+                .into(),
+        );
+    }
+    let template = object.contains_key("AWSTemplateFormatVersion")
+        || (object.contains_key("Resources") && !object.contains_key("schema_version"));
+    template.then(template_message)
+}
+
 /// A snapshot from its JSON text; `path` names it in messages.
 pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
     let bad = |message: String| Error::Snapshot {
@@ -132,10 +161,16 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
     let write_one =
         "Write one with `zetl-preflight check --source … --target … --save-snapshot FILE`";
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        if text.contains("AWSTemplateFormatVersion") || text.lines().any(|l| l == "Resources:") {
+            return bad(template_message());
+        }
         bad(format!(
             "not a valid zetl-preflight snapshot: not JSON ({e}). {write_one}"
         ))
     })?;
+    if let Some(other) = value.as_object().and_then(deployment_kind) {
+        return Err(bad(other));
+    }
     let Some(object) = value.as_object() else {
         let kind = match value {
             serde_json::Value::Array(_) => "an array",
@@ -193,6 +228,41 @@ fn version_message(found: u32) -> String {
 
 /// With `--snapshot`, `--source` and `--target` are optional; when given they must name
 /// what the snapshot holds, so a CI job cannot check the wrong file by accident.
+/// Flags that a live read uses and a saved snapshot cannot: refused (exit 2) rather than
+/// silently ignored. `region`: `--region`; `key`, `creator`: whether `--kms-key` or
+/// `--creator` was given.
+pub fn offline_flags(
+    snap: &Snapshot,
+    region: Option<&str>,
+    key: bool,
+    creator: bool,
+) -> Result<(), Error> {
+    if let Some(r) = region.filter(|r| *r != snap.source.region) {
+        return Err(Error::Usage(format!(
+            "--region {r} does not match the snapshot, which was read in {}: a saved snapshot is \
+             checked as it was read; leave --region out",
+            snap.source.region
+        )));
+    }
+    let saved = |flag: &str, what: &str| {
+        Error::Usage(format!(
+            "{flag} is for a live check, which reads {what}; a saved snapshot holds what was read \
+             when it was saved. Save a new one with `check --source … --target … {flag} … \
+             --save-snapshot FILE`, or leave {flag} out"
+        ))
+    };
+    if key {
+        return Err(saved("--kms-key", "the key and its policy"));
+    }
+    if creator {
+        return Err(saved(
+            "--creator",
+            "and simulates the creator's permissions",
+        ));
+    }
+    Ok(())
+}
+
 pub fn confirm_pair(
     snap: &Snapshot,
     source: Option<&String>,

@@ -36,6 +36,26 @@ impl<'a> Judge<'a> {
     }
 }
 
+/// A report with no finding checked nothing: the selection names no rule that applies to
+/// this pair's engine and target. That is never READY: the run stops with a usage error
+/// (exit 2) naming the pair.
+pub fn checked_something(report: &Report, settings: &Settings) -> Result<(), super::Error> {
+    if !report.findings.is_empty() {
+        return Ok(());
+    }
+    let selected = settings.rules.rules.len();
+    let source = &report.source;
+    let engine = if source.engine.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", source.engine)
+    };
+    Err(super::Error::Usage(format!(
+        "no selected rule applies to {}{engine} -> {} ({}): of the {selected} rule(s) selected, none judges this engine and target, so the run checked nothing; select rules that apply (`zetl-preflight rules` shows what each applies to), or drop --select",
+        source.arn, report.target.id, report.target.kind
+    )))
+}
+
 /// A document without reports: the rules it was judged by and its gate.
 pub fn frame(settings: &Settings, gate: Gate) -> Document {
     let mut doc = Document::new(Vec::new(), &settings.rules);

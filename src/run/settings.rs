@@ -13,6 +13,21 @@ use super::Error;
 
 /// One attempt of one AWS call (`--timeout`, `timeout`).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
+
+/// What a timeout may be, in seconds, on the command line and in the config file alike.
+pub const TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=3600;
+
+/// A timeout's seconds, checked: a whole number in [`TIMEOUT_SECS`].
+pub fn timeout_secs(value: i128) -> Result<u64, String> {
+    match u64::try_from(value) {
+        Ok(n) if TIMEOUT_SECS.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of seconds from {} to {}",
+            TIMEOUT_SECS.start(),
+            TIMEOUT_SECS.end()
+        )),
+    }
+}
 /// Connecting to the source database, and each SQL statement (`--sql-timeout`, `sql_timeout`).
 pub const DEFAULT_SQL_TIMEOUT_SECS: u64 = 20;
 /// The whole wait for one Redshift Data API statement (`--data-api-wait`, `data_api_wait`).
@@ -65,14 +80,36 @@ impl Settings {
             Some(dir) => RuleSet::embedded_with_dir(&dir)?,
             None => RuleSet::embedded()?,
         };
+        for (key, value) in [
+            ("timeout", config.file.timeout),
+            ("sql_timeout", config.file.sql_timeout),
+            ("data_api_wait", config.file.data_api_wait),
+        ] {
+            if let Some(v) = value {
+                timeout_secs(i128::from(v)).map_err(|why| {
+                    Error::Usage(format!(
+                        "{}: {key} = {v} {why} (the command line's --{} is checked the same way)",
+                        config
+                            .path
+                            .as_deref()
+                            .map_or("the config file".into(), |p| p.display().to_string()),
+                        key.replace('_', "-")
+                    ))
+                })?;
+            }
+        }
         let mut selection = config.file.rules.clone();
+        let mut from = crate::config::rules::Origins::default();
         if !given.select.is_empty() {
             selection.select = given.select.clone();
+            from.select = "--select";
         }
         if !given.ignore.is_empty() {
             selection.ignore = given.ignore.clone();
+            from.ignore = "--ignore";
         }
-        let rules = crate::config::rules::configure(set, &selection, &config.file.overrides)?;
+        let rules =
+            crate::config::rules::configure(set, &selection, &from, &config.file.overrides)?;
         Ok(Settings::resolve(given, config, rules))
     }
 
@@ -80,7 +117,7 @@ impl Settings {
     pub fn resolve(given: &Given, config: Loaded, rules: RuleSet) -> Settings {
         let file = &config.file;
         let secs = |flag: Option<u64>, key: Option<u64>, default: u64| {
-            Duration::from_secs(flag.or(key).unwrap_or(default).max(1))
+            Duration::from_secs(flag.or(key).unwrap_or(default))
         };
         let aws = AwsOptions {
             region: given.region.clone().or_else(|| file.region.clone()),

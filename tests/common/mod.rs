@@ -27,6 +27,8 @@ pub fn zetl_in(dir: Option<&std::path::Path>, args: &[&str]) -> std::process::Ou
     ] {
         cmd.env_remove(v);
     }
+    // The table's width comes from COLUMNS when it is set: tests see the pipe's width.
+    cmd.env_remove("COLUMNS");
     if let Some(d) = dir {
         cmd.current_dir(d);
     }
