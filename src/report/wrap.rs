@@ -183,7 +183,7 @@ mod tests {
         }
         assert!(lines.iter().all(|l| l.chars().count() <= 90), "{lines:?}");
         // The same words; the policy the same JSON, spread over lines inside its quotes.
-        let (got, want) = (argv(&lines), argv(&[line.clone()]));
+        let (got, want) = (argv(&lines), argv(std::slice::from_ref(&line)));
         assert_eq!(got[..got.len() - 1], want[..want.len() - 1]);
         let json = |w: &str| serde_json::from_str::<serde_json::Value>(w).unwrap();
         assert_eq!(json(&got[got.len() - 1]), json(&want[want.len() - 1]));
