@@ -171,7 +171,7 @@ mod tests {
 
     #[test]
     fn a_long_command_folds_between_words_and_means_the_same() {
-        let items = vec!["\"x\""; 60].join(",");
+        let items = ["\"x\""; 60].join(",");
         let policy = format!("'{{\"Statement\":[{items}]}}'");
         let line = format!(
             "aws redshift put-resource-policy --resource-arn arn:aws:redshift:us-east-1:123456789012:namespace:abc --policy {policy}"
@@ -202,7 +202,7 @@ mod tests {
     /// policy the same JSON.
     #[test]
     fn sh_reads_the_folded_command_as_the_line() {
-        let items = vec!["\"arn:aws:rds:us-east-1:123456789012:cluster:x\""; 8].join(",");
+        let items = ["\"arn:aws:rds:us-east-1:123456789012:cluster:x\""; 8].join(",");
         let line = format!(
             "aws kms put-key-policy --key-id arn:aws:kms:us-east-1:123456789012:key/k --policy-name default --policy '{{\"Statement\":[{{\"Resource\":[{items}]}}]}}'"
         );
