@@ -237,3 +237,87 @@ fn the_json_example_adds_up() {
         );
     }
 }
+
+/// `zetl-preflight COMMAND --help`, as a map from each flag to its help text.
+fn help_of(command: &[&str]) -> std::collections::BTreeMap<String, String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"))
+        .args(command)
+        .arg("--help")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Flags stand at two spaces (`  -q, --quiet`) or six (`      --timeout`); their help at ten.
+    let flag = regex::Regex::new(r"^(?:  -\w, |      )(--[a-z][a-z0-9-]*)").unwrap();
+    let mut map = std::collections::BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(c) = flag.captures(line) {
+            current = Some(c[1].to_string());
+            map.insert(c[1].to_string(), line.to_string());
+        } else if let Some(f) = &current {
+            let entry = map.get_mut(f).unwrap();
+            entry.push(' ');
+            entry.push_str(line.trim());
+        }
+    }
+    map
+}
+
+/// Every row of a reference table whose first cell names flags: flag → the row.
+fn documented_flags() -> std::collections::BTreeMap<String, String> {
+    let flag = regex::Regex::new(r"--[a-z][a-z0-9-]*").unwrap();
+    let mut map = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines().filter(|l| l.starts_with("| `")) {
+            let first = line.split('|').nth(1).unwrap_or_default();
+            for f in flag.find_iter(first) {
+                map.entry(f.as_str().to_string())
+                    .or_insert_with(|| line.to_string());
+            }
+        }
+    }
+    map
+}
+
+/// Every flag of each command is in a table of the reference, and the facts both state of
+/// it agree: what it checks, its default.
+#[test]
+fn the_flags_help_and_the_docs_tables_agree() {
+    let docs = documented_flags();
+    let mut missing = Vec::new();
+    for command in [&["check"][..], &["audit"], &["rules"], &["rule"], &["iam-policy"], &["demo"]] {
+        for flag in help_of(command).keys() {
+            if !["--help", "--version"].contains(&flag.as_str()) && !docs.contains_key(flag) {
+                missing.push(format!("{} {flag}", command.join(" ")));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "flags in no table of docs/: {missing:?}");
+    // What the help and the row of each flag both have to say.
+    let concurrency = zetl_preflight::run::DEFAULT_CONCURRENCY.to_string();
+    let facts: &[(&str, &str, &[&str])] = &[
+        ("audit", "--candidates", &["Aurora cluster", "RDS DB instance"]),
+        ("audit", "--creator", &["ZW001", "ZW002", "ZK003"]),
+        ("check", "--creator", &["simulated"]),
+        ("check", "--concurrency", &[&concurrency]),
+        ("audit", "--concurrency", &[&concurrency]),
+        // Where the password comes from, in order.
+        ("check", "--database-url", &["--db-secret", "--iam-auth", "master user secret", "MYSQL_PWD", "PGPASSWORD"]),
+    ];
+    let mut wrong = Vec::new();
+    for (command, flag, words) in facts {
+        let help = &help_of(&[command])[*flag];
+        let row = &docs[*flag];
+        for w in *words {
+            if !help.contains(w) {
+                wrong.push(format!("`{command} --help` for {flag} does not say '{w}': {help}"));
+            }
+            if !row.contains(w) {
+                wrong.push(format!("the docs' row for {flag} does not say '{w}': {row}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

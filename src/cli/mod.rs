@@ -228,8 +228,9 @@ pub struct AuditArgs {
     /// How many integrations are read at once.
     #[arg(long, value_name = "N", default_value_t = crate::run::DEFAULT_CONCURRENCY, value_parser = count, allow_negative_numbers = true)]
     pub concurrency: usize,
-    /// Also check every Aurora cluster of the Regions that has no integration yet, against
-    /// this target (name or namespace ARN).
+    /// Also check every Aurora cluster and every RDS DB instance (MySQL, PostgreSQL, Oracle;
+    /// not a cluster's own instances) of the Regions that is the source of no integration
+    /// yet, against this target (name or namespace ARN).
     #[arg(long, value_name = "TARGET")]
     pub candidates: Option<String>,
     /// With --candidates: the role or user that will create their integrations; its
@@ -266,8 +267,10 @@ pub struct DataArgs {
     #[arg(long)]
     pub data: bool,
     /// mysql://USER[:PASSWORD]@HOST:PORT/ or postgres://USER[:PASSWORD]@HOST:PORT/DB
-    /// [default: the writer endpoint and master user, with the password from MYSQL_PWD or
-    /// PGPASSWORD]. `?ssl-mode=disabled` / `?sslmode=disable` turn TLS off for a local server.
+    /// [default: the writer endpoint and master user]. The password, in this order: the
+    /// URL's, --db-secret, --iam-auth, the cluster's RDS-managed master user secret,
+    /// MYSQL_PWD or PGPASSWORD. `?ssl-mode=disabled` / `?sslmode=disable` turn TLS off for a
+    /// local server.
     #[arg(
         long,
         value_name = "URL",
