@@ -104,6 +104,16 @@ fn heading(report: &Report, resource: &str) -> String {
     }
 }
 
+/// What became of the call an unverified finding names: it failed, or (a plan's fact from
+/// outside it, offline) it was never made.
+fn call_state(f: &Finding) -> &'static str {
+    if f.message.contains(crate::model::fact::NOT_IN_PLAN) {
+        "was not read: not in the plan"
+    } else {
+        "failed"
+    }
+}
+
 /// The message, then expected and actual values where the message does not already say them.
 /// A fact that could not be read is named briefly; "Could not verify" below says why.
 fn details(f: &Finding) -> String {
@@ -112,7 +122,7 @@ fn details(f: &Finding) -> String {
         return format!("{}\nsuppressed: {}", f.message, s.reason);
     }
     if let (Status::Error, Some(call)) = (f.status, &e.failed_call) {
-        return format!("could not be verified: {call} failed (see below)");
+        return format!("could not be verified: {call} {} (see below)", call_state(f));
     }
     let mut lines = vec![f.message.clone()];
     if let Some(expected) = e
@@ -127,8 +137,11 @@ fn details(f: &Finding) -> String {
         .as_ref()
         .filter(|x| !f.message.contains(x.as_str()))
     {
+        // Where a parameter's value came from (set, or a default) matters; for any other
+        // field "read from the resource" goes without saying.
         let source = e
             .actual_source
+            .filter(|s| e.parameter.is_some() || *s != crate::model::ValueSource::User)
             .map(|s| format!(" ({})", crate::rules::effective::source_name(s)))
             .unwrap_or_default();
         lines.push(format!("actual:   {actual}{source}"));
@@ -503,14 +516,7 @@ fn unverified(report: &Report, color: bool) -> String {
             .filter(|f| f.evidence.failed_call.as_deref() == Some(call))
             .collect();
         let codes: Vec<&str> = affected.iter().map(|f| f.rule.as_str()).collect();
-        let what = if affected[0]
-            .message
-            .contains(crate::model::fact::NOT_IN_PLAN)
-        {
-            "not read (not in the plan)"
-        } else {
-            "failed"
-        };
+        let what = call_state(affected[0]);
         out.push_str(&format!(
             "ERROR {call} {what}; affects {}\n",
             codes.join(", ")
