@@ -287,24 +287,48 @@ fn documented_flags() -> std::collections::BTreeMap<String, String> {
 fn the_flags_help_and_the_docs_tables_agree() {
     let docs = documented_flags();
     let mut missing = Vec::new();
-    for command in [&["check"][..], &["audit"], &["rules"], &["rule"], &["iam-policy"], &["demo"]] {
+    for command in [
+        &["check"][..],
+        &["audit"],
+        &["rules"],
+        &["rule"],
+        &["iam-policy"],
+        &["demo"],
+    ] {
         for flag in help_of(command).keys() {
             if !["--help", "--version"].contains(&flag.as_str()) && !docs.contains_key(flag) {
                 missing.push(format!("{} {flag}", command.join(" ")));
             }
         }
     }
-    assert!(missing.is_empty(), "flags in no table of docs/: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "flags in no table of docs/: {missing:?}"
+    );
     // What the help and the row of each flag both have to say.
     let concurrency = zetl_preflight::run::DEFAULT_CONCURRENCY.to_string();
     let facts: &[(&str, &str, &[&str])] = &[
-        ("audit", "--candidates", &["Aurora cluster", "RDS DB instance"]),
+        (
+            "audit",
+            "--candidates",
+            &["Aurora cluster", "RDS DB instance"],
+        ),
         ("audit", "--creator", &["ZW001", "ZW002", "ZK003"]),
         ("check", "--creator", &["simulated"]),
         ("check", "--concurrency", &[&concurrency]),
         ("audit", "--concurrency", &[&concurrency]),
         // Where the password comes from, in order.
-        ("check", "--database-url", &["--db-secret", "--iam-auth", "master user secret", "MYSQL_PWD", "PGPASSWORD"]),
+        (
+            "check",
+            "--database-url",
+            &[
+                "--db-secret",
+                "--iam-auth",
+                "master user secret",
+                "MYSQL_PWD",
+                "PGPASSWORD",
+            ],
+        ),
     ];
     let mut wrong = Vec::new();
     for (command, flag, words) in facts {
@@ -312,12 +336,34 @@ fn the_flags_help_and_the_docs_tables_agree() {
         let row = &docs[*flag];
         for w in *words {
             if !help.contains(w) {
-                wrong.push(format!("`{command} --help` for {flag} does not say '{w}': {help}"));
+                wrong.push(format!(
+                    "`{command} --help` for {flag} does not say '{w}': {help}"
+                ));
             }
             if !row.contains(w) {
-                wrong.push(format!("the docs' row for {flag} does not say '{w}': {row}"));
+                wrong.push(format!(
+                    "the docs' row for {flag} does not say '{w}': {row}"
+                ));
             }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The summary line docs/output.md shows is the demo's, as the binary prints it today.
+#[test]
+fn the_summary_line_shown_is_the_demos() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zetl-preflight"))
+        .args(["check", "-q", "--snapshot"])
+        .arg(root().join("fixtures/seed-default-groups.json"))
+        .output()
+        .unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    let line = line.trim();
+    assert!(line.starts_with("NOT READY"), "{line}");
+    let page = read("docs/output.md");
+    assert!(
+        page.lines().any(|l| l == line),
+        "docs/output.md does not show the demo's summary line: {line}"
+    );
 }

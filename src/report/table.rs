@@ -122,7 +122,10 @@ fn details(f: &Finding) -> String {
         return format!("{}\nsuppressed: {}", f.message, s.reason);
     }
     if let (Status::Error, Some(call)) = (f.status, &e.failed_call) {
-        return format!("could not be verified: {call} {} (see below)", call_state(f));
+        return format!(
+            "could not be verified: {call} {} (see below)",
+            call_state(f)
+        );
     }
     let mut lines = vec![f.message.clone()];
     if let Some(expected) = e
