@@ -757,7 +757,7 @@ async fn audit_one<C: run::Clients + 'static>(
         unverified: found.unverified.clone(),
     };
     found
-        .check(4, (None, creator), |c| match c.snapshot {
+        .check(4, (None, creator, 900), |c| match c.snapshot {
             Ok(s) => out.checked.push((c.found, s)),
             Err(e) if run::audit::out_of_scope(&e) => out.notes.push(format!(
                 "{} is not checked: {e}",
@@ -940,7 +940,7 @@ async fn audit_reads_the_kms_key_of_an_existing_integration() {
     let found = run::audit::discover_all(vec![account], None).await.unwrap();
     let mut checked = Vec::new();
     found
-        .check(4, (None, None), |c| checked.push(c.snapshot.unwrap()))
+        .check(4, (None, None, 900), |c| checked.push(c.snapshot.unwrap()))
         .await;
     assert_eq!(checked.len(), 1);
     let key = checked[0]

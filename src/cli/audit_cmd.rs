@@ -35,7 +35,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         found_all
             .check(
                 args.concurrency,
-                (tables.as_ref(), args.creator.as_deref()),
+                (tables.as_ref(), args.creator.as_deref(), args.window.window),
                 |c| {
                     done += 1;
                     bar.update(done, total);

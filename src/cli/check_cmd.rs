@@ -82,6 +82,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     .as_ref()
                     .map(|a| (a.clone(), "--creator".to_string())),
                 creator_unknown: None,
+                health: Some(crate::run::health_moment(args.window.window)),
             };
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.

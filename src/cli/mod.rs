@@ -148,6 +148,8 @@ impl QueryEngine {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// The source: an Aurora DB cluster, or an RDS for MySQL, PostgreSQL or Oracle DB instance, by
     /// identifier or ARN.
     #[arg(long, value_name = "CLUSTER")]
@@ -219,6 +221,8 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// Regions to search, comma-separated, or `all` (every Region the rules' Region data
     /// lists as available) [default: the Region of --region or the standard chain].
     #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
@@ -372,6 +376,28 @@ pub struct RulesSource {
     /// config file's `ignore`).
     #[arg(long, value_name = "RULE,…", value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// The most lag an existing integration may have, in seconds (ZH001; the config file's
+    /// `max_lag`) [default: 900].
+    #[arg(long, value_name = "SECONDS", value_parser = lag_seconds, allow_negative_numbers = true)]
+    pub max_lag: Option<u64>,
+}
+
+/// How far back an existing integration's metrics are read.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct WindowArgs {
+    /// Read an existing integration's metrics over the last SECONDS (ZH001-ZH003).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::run::DEFAULT_WINDOW, value_parser = window_seconds, allow_negative_numbers = true)]
+    pub window: u64,
+}
+
+/// `--max-lag`: a whole number of seconds from 1 to 432000 (five days).
+fn lag_seconds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 1, 432_000, "a whole number of seconds")
+}
+
+/// `--window`: from one minute (the metrics' period) to a day.
+fn window_seconds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 60, 86_400, "a whole number of seconds")
 }
 
 #[derive(Debug, Args)]
@@ -523,6 +549,7 @@ impl GlobalArgs {
             rules_dir: rules.rules_dir.clone(),
             select: rules.select.clone(),
             ignore: rules.ignore.clone(),
+            max_lag: rules.max_lag,
             quiet: self.quiet,
         }
     }

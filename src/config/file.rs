@@ -26,6 +26,8 @@ pub struct ConfigFile {
     /// Seconds `audit --tables` waits for one Redshift Data API statement
     /// (`--data-api-wait` wins).
     pub data_api_wait: Option<u64>,
+    /// The most lag an existing integration may have, in seconds (ZH001; `--max-lag` wins).
+    pub max_lag: Option<u64>,
     /// Source/target pairs that a plain `zetl-preflight check` checks.
     #[serde(default, rename = "pair")]
     pub pairs: Vec<Pair>,

@@ -53,6 +53,12 @@ type Params = Result<(bool, Parameters), CallError>;
 /// What is read of a KMS key: its description and its key policy.
 pub type KeyFacts = (Fact<KeyDescription>, Fact<String>);
 
+/// Every metric of every integration of a Region, by integration id.
+pub type RegionMetrics =
+    Fact<Arc<std::collections::BTreeMap<String, crate::model::health::Metrics>>>;
+/// What each alarm of a Region watches: (alarm name, metric name, integration id).
+pub type Watches = Fact<Arc<Vec<(String, String, String)>>>;
+
 /// A Region's whole list, shared (not copied) by every pair that looks in it.
 pub type Listed<T> = Result<Arc<Vec<T>>, CallError>;
 
@@ -88,6 +94,10 @@ pub struct ReadCache {
     pub simulations: Memo<Result<Vec<Simulated>, CallError>>,
     /// A KMS key's description and policy, by Region and the key as named.
     pub kms_keys: Memo<KeyFacts>,
+    /// Region (and window) → every integration's metrics there, read in batches.
+    pub health_metrics: Memo<RegionMetrics>,
+    /// Region → what each of its metric alarms watches.
+    pub alarm_watches: Memo<Watches>,
 }
 
 impl std::fmt::Debug for ReadCache {

@@ -39,6 +39,10 @@ pub const GET_KEY_POLICY: &str = "kms:GetKeyPolicy";
 pub const GET_SECRET_VALUE: &str = "secretsmanager:GetSecretValue";
 /// `check --data --iam-auth`: IAM database authentication (the token is signed locally).
 pub const RDS_DB_CONNECT: &str = "rds-db:connect";
+/// After creation: an integration's metrics and the alarms that watch them (health).
+pub const LIST_METRICS: &str = "cloudwatch:ListMetrics";
+pub const GET_METRIC_DATA: &str = "cloudwatch:GetMetricData";
+pub const DESCRIBE_ALARMS: &str = "cloudwatch:DescribeAlarms";
 /// Used by `check --fix` only, to find a free name for a new group.
 pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
@@ -66,6 +70,9 @@ pub const READ: &[&str] = &[
     DESCRIBE_KEY,
     GET_KEY_POLICY,
     SIMULATE_PRINCIPAL_POLICY,
+    LIST_METRICS,
+    GET_METRIC_DATA,
+    DESCRIBE_ALARMS,
 ];
 
 /// The call behind each optional read.
@@ -82,6 +89,7 @@ pub fn optional(r: crate::model::reads::Optional) -> &'static str {
         O::ResourcePolicy => GET_RESOURCE_POLICY,
         O::KmsKey => DESCRIBE_KEY,
         O::Creator => SIMULATE_PRINCIPAL_POLICY,
+        O::Health => GET_METRIC_DATA,
     }
 }
 

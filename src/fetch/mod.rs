@@ -9,6 +9,7 @@ pub mod calls;
 pub mod clients;
 pub mod creator;
 pub mod error;
+pub mod health;
 pub mod kms;
 pub mod redshift_data;
 pub mod refs;
@@ -74,5 +75,6 @@ pub async fn snapshot(
         kms_key: None,
         creator: None,
         creator_unknown: None,
+        health: None,
     })
 }

@@ -6,3 +6,8 @@ pub fn now_rfc3339() -> String {
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default()
 }
+
+/// The current time in seconds since the Unix epoch.
+pub fn epoch_now() -> i64 {
+    aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs()
+}

@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod fact;
 pub mod family;
 pub mod finding;
+pub mod health;
 pub mod identity;
 pub mod kms;
 pub mod reads;

@@ -29,10 +29,13 @@ pub enum Optional {
     KmsKey,
     /// The creator's permissions (SimulatePrincipalPolicy).
     Creator,
+    /// An existing integration's CloudWatch metrics and alarms (GetMetricData,
+    /// DescribeAlarms).
+    Health,
 }
 
 impl Optional {
-    pub const ALL: [Optional; 10] = [
+    pub const ALL: [Optional; 11] = [
         Optional::SourceCluster,
         Optional::SourceParameters,
         Optional::EngineDefaults,
@@ -43,6 +46,7 @@ impl Optional {
         Optional::ResourcePolicy,
         Optional::KmsKey,
         Optional::Creator,
+        Optional::Health,
     ];
 
     fn bit(self) -> u16 {
@@ -62,7 +66,7 @@ impl Default for Wanted {
 }
 
 impl Wanted {
-    pub const ALL: Wanted = Wanted(0b11_1111_1111);
+    pub const ALL: Wanted = Wanted(0b111_1111_1111);
     pub const NONE: Wanted = Wanted(0);
 
     pub fn of(reads: &[Optional]) -> Wanted {
@@ -156,6 +160,9 @@ pub fn narrowed(
         if let Some(c) = &mut s.creator {
             c.simulated = Fact::Error(err(Optional::Creator));
         }
+    }
+    if gone(Optional::Health) {
+        s.health = None;
     }
     if gone(Optional::KmsKey) {
         if let Some(k) = &mut s.kms_key {

@@ -75,6 +75,10 @@ pub struct Snapshot {
     /// could not be read (sts:GetCallerIdentity). The creator rules are then unverified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_unknown: Option<super::fact::CallError>,
+    /// The existing integration between the pair, read after creation: its status, metrics,
+    /// alarms and (with `--tables`) table states. Absent: no integration, or not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<super::health::Health>,
 }
 
 // ---------------------------------------------------------------- source (Aurora)

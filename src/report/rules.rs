@@ -84,12 +84,15 @@ pub fn rules_table(rules: &[Rule], width: Option<u16>) -> String {
     out
 }
 
-/// The rules as the Markdown table docs/checks.md carries (`rules --format markdown`).
+/// The rules as the Markdown table docs/checks.md carries (`rules --format markdown`), in
+/// code order.
 pub fn rules_markdown(rules: &[Rule]) -> String {
     let mut out = String::from(
         "| code | name | severity | catalog | requirement |\n| --- | --- | --- | --- | --- |\n",
     );
-    for r in rules {
+    let mut sorted: Vec<&Rule> = rules.iter().collect();
+    sorted.sort_by(|a, b| a.code.cmp(&b.code));
+    for r in sorted {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} |\n",
             r.code,

@@ -15,6 +15,7 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
         Needs::Nothing => true,
         Needs::Schema => snap.schema.is_some(),
         Needs::Deployment => snap.deployment.is_some(),
+        Needs::Health => snap.health.is_some(),
     };
     if !held {
         return false;

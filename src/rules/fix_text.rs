@@ -244,6 +244,20 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
             "{workgroup_config_parameters}",
             workgroup_config_parameters(snap),
         ),
+        (
+            "{integration_id}",
+            snap.health
+                .as_ref()
+                .map_or("<integration-id>", |h| h.integration_id())
+                .to_string(),
+        ),
+        (
+            "{metrics_namespace}",
+            snap.health
+                .as_ref()
+                .and_then(|h| h.metrics.ok().map(|m| m.namespace.clone()))
+                .unwrap_or_else(|| "AWS/Redshift".into()),
+        ),
     ];
     let mut out = template.trim().to_string();
     for (k, v) in pairs {

@@ -64,6 +64,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "rules/deployment.toml",
         include_str!("../../rules/deployment.toml"),
     ),
+    ("rules/health.toml", include_str!("../../rules/health.toml")),
 ];
 
 #[derive(Debug, thiserror::Error)]

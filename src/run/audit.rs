@@ -362,9 +362,11 @@ impl<C: Clients + 'static> Discovery<C> {
     pub async fn check(
         self,
         concurrency: usize,
-        (tables, creator): (Option<&TablesOptions>, Option<&str>),
+        (tables, creator, window): (Option<&TablesOptions>, Option<&str>, u64),
         mut sink: impl FnMut(Checked),
     ) {
+        // One moment for the whole fleet: a Region's metrics are read once for all its pairs.
+        let moment = super::health_moment(window);
         for (n, (account, cache)) in self.accounts.iter().enumerate() {
             let pairs: Vec<(SourceRef, TargetRef)> = self
                 .found
@@ -408,6 +410,7 @@ impl<C: Clients + 'static> Discovery<C> {
                     creator: creator
                         .filter(|c| creates(c, f))
                         .map(|c| (c, "--creator".to_string())),
+                    health: Some(moment),
                     ..Default::default()
                 };
                 let snap = super::read_pair(
@@ -418,10 +421,17 @@ impl<C: Clients + 'static> Discovery<C> {
                     &extras,
                 )
                 .await;
+                let mut snap = snap;
                 let states = match (&snap, tables.as_deref()) {
                     (Ok(s), Some(opts)) => Some(table_state(clients.as_ref(), f, s, opts).await),
                     _ => None,
                 };
+                // The Redshift side's table states are health facts too (ZH001, ZH002).
+                if let (Ok(s), Some(states)) = (&mut snap, &states) {
+                    if let Some(h) = &mut s.health {
+                        h.tables = Some(states.clone());
+                    }
+                }
                 (snap, states)
             }
         };

@@ -32,6 +32,7 @@ pub mod session;
 pub mod settings;
 
 pub use error::Error;
+pub use fetch::health::DEFAULT_WINDOW;
 
 /// The IAM policy that lets the tool make every call it makes (`iam-policy`); `fix`: the
 /// calls `--fix` makes too; `data`: those of `--data`.
@@ -61,6 +62,10 @@ pub trait Clients: Send + Sync {
     fn iam(&self) -> Option<aws_sdk_iam::Client> {
         None
     }
+    /// CloudWatch in `region` (an integration's metrics and alarms). `None`: not read.
+    fn cloudwatch(&self, _region: &str) -> Option<aws_sdk_cloudwatch::Client> {
+        None
+    }
     fn sdk(&self) -> Option<&aws_config::SdkConfig>;
 }
 
@@ -86,6 +91,7 @@ pub struct SdkClients {
     built: std::sync::Mutex<BTreeMap<String, (SourceClients, TargetClients)>>,
     data_api: std::sync::Mutex<BTreeMap<String, aws_sdk_redshiftdata::Client>>,
     kms: std::sync::Mutex<BTreeMap<String, aws_sdk_kms::Client>>,
+    cloudwatch: std::sync::Mutex<BTreeMap<String, aws_sdk_cloudwatch::Client>>,
     iam: std::sync::OnceLock<aws_sdk_iam::Client>,
     /// The optional reads the run's rules need.
     wanted: Wanted,
@@ -99,6 +105,7 @@ impl SdkClients {
             built: Default::default(),
             data_api: Default::default(),
             kms: Default::default(),
+            cloudwatch: Default::default(),
             iam: Default::default(),
         }
     }
@@ -156,6 +163,12 @@ impl Clients for SdkClients {
     fn kms(&self, region: &str) -> Option<aws_sdk_kms::Client> {
         Some(cached(&self.kms, region, || {
             aws_sdk_kms::Client::new(&self.in_config_region(region))
+        }))
+    }
+
+    fn cloudwatch(&self, region: &str) -> Option<aws_sdk_cloudwatch::Client> {
+        Some(cached(&self.cloudwatch, region, || {
+            aws_sdk_cloudwatch::Client::new(&self.in_config_region(region))
         }))
     }
 
@@ -300,6 +313,15 @@ pub struct Extras {
     pub creator: Option<(String, String)>,
     /// Without one: why the acting principal is not known (the creator rules say so).
     pub creator_unknown: Option<crate::model::CallError>,
+    /// When the run reads (seconds since the epoch) and how far back the metrics go: one
+    /// moment for every pair, so a fleet's Region is read once. `None`: the default window
+    /// ending when the pair is read.
+    pub health: Option<(i64, u64)>,
+}
+
+/// The moment a run's health facts are read at: now, and `window` seconds back from it.
+pub fn health_moment(window: u64) -> (i64, u64) {
+    (crate::model::clock::epoch_now(), window)
 }
 
 /// Read one pair, through `cache` when there is one, with its catalog when `extras.data`
@@ -329,6 +351,11 @@ pub async fn read_pair<C: Clients>(
         if creator.is_none() && src.wanted.wants(Optional::Creator) {
             s.creator_unknown = extras.creator_unknown.clone();
         }
+        let moment = extras
+            .health
+            .unwrap_or_else(|| health_moment(fetch::health::DEFAULT_WINDOW));
+        let cw = clients.cloudwatch(tgt.region().as_str());
+        fetch::health::attach(s, cw.as_ref(), src.wanted, cache.as_ref(), moment).await;
     }
     snap
 }

@@ -14,6 +14,18 @@ use super::Error;
 /// One attempt of one AWS call (`--timeout`, `timeout`).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
 
+/// `--max-lag` / `max_lag`: the limit of every lag rule (`kind = "health"`, `check = "lag"`).
+fn set_max_lag(rules: &mut RuleSet, limit: u64) {
+    use crate::rules::checks::health::HealthCheck;
+    for r in &mut rules.rules {
+        if let crate::rules::spec::Check::Health(h) = &mut r.check {
+            if h.check == HealthCheck::Lag {
+                h.max_seconds = Some(limit);
+            }
+        }
+    }
+}
+
 /// What a timeout may be, in seconds, on the command line and in the config file alike.
 pub const TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=3600;
 
@@ -50,6 +62,8 @@ pub struct Given {
     pub select: Vec<String>,
     /// `--ignore`: replaces the config file's `[rules].ignore` when given.
     pub ignore: Vec<String>,
+    /// `--max-lag`: the lag limit of ZH001 (over the config file's `max_lag`).
+    pub max_lag: Option<u64>,
     /// `--quiet`: warnings are not printed.
     pub quiet: bool,
 }
@@ -98,6 +112,15 @@ impl Settings {
                 })?;
             }
         }
+        if let Some(v) = config.file.max_lag.filter(|v| !(1..=432_000).contains(v)) {
+            return Err(Error::Usage(format!(
+                "{}: max_lag = {v} must be a whole number of seconds from 1 to 432000 (as --max-lag)",
+                config
+                    .path
+                    .as_deref()
+                    .map_or("the config file".into(), |p| p.display().to_string())
+            )));
+        }
         let mut selection = config.file.rules.clone();
         let mut from = crate::config::rules::Origins::default();
         if !given.select.is_empty() {
@@ -108,8 +131,11 @@ impl Settings {
             selection.ignore = given.ignore.clone();
             from.ignore = "--ignore";
         }
-        let rules =
+        let mut rules =
             crate::config::rules::configure(set, &selection, &from, &config.file.overrides)?;
+        if let Some(limit) = given.max_lag.or(config.file.max_lag) {
+            set_max_lag(&mut rules, limit);
+        }
         Ok(Settings::resolve(given, config, rules))
     }
 

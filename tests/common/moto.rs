@@ -129,3 +129,58 @@ pub const AWS_VARS_TO_CLEAR: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 ];
+
+/// `tests/support/cbor_gateway.py` in front of `moto`: the SDK's Smithy RPC v2 CBOR calls
+/// (CloudWatch) reach moto as JSON, everything else passes through. Stopped when dropped.
+pub struct Gateway {
+    child: Child,
+    pub port: u16,
+}
+
+impl Gateway {
+    pub fn start(moto: &Moto) -> Gateway {
+        use std::io::BufRead;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/cbor_gateway.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(moto.url())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs the CBOR gateway (botocore comes with moto)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("its stdout"))
+            .read_line(&mut line)
+            .expect("the gateway prints its port");
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!("the CBOR gateway did not start (printed {line:?}); is botocore installed?")
+        });
+        Gateway { child, port }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// How many calls of each CBOR operation the gateway answered.
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        use std::io::{Read, Write};
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("the gateway listens");
+        write!(
+            s,
+            "GET /_gateway/calls HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("{}");
+        serde_json::from_str(body).expect("the gateway answers JSON")
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

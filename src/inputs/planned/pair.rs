@@ -116,5 +116,6 @@ pub(super) fn snapshot(
         kms_key,
         creator: None,
         creator_unknown: None,
+        health: None,
     }
 }

@@ -80,10 +80,7 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         .filter(|i| i.source_arn == source)
         .filter(live)
         .collect();
-    let pair = on_source
-        .iter()
-        .copied()
-        .find(|i| Some(i.target_arn.as_str()) == target);
+    let pair = between(snap);
     let quota = |n: usize, limit: usize, scope: String| {
         let mut ev = ev.clone();
         ev.expected = Some(format!("< {limit}"));
@@ -175,6 +172,20 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         IntegrationCheck::ReplicaConflict => replica_conflict(snap, list, ev),
         IntegrationCheck::MajorUpgradePending => major_upgrade(snap),
     }
+}
+
+/// The integration (not being deleted) between the snapshot's source and target, if any.
+pub fn between(snap: &Snapshot) -> Option<&Integration> {
+    let Fact::Ok(list) = &snap.integrations else {
+        return None;
+    };
+    let source = snap.source.cluster.db_cluster_arn.as_str();
+    let target = snap.target.namespace_arn()?;
+    list.iter().find(|i| {
+        i.source_arn == source
+            && i.target_arn == target
+            && !i.status.eq_ignore_ascii_case("deleting")
+    })
 }
 
 /// The DB instance name an RDS ARN (`arn:aws:rds:R:A:db:NAME`) names.

@@ -81,6 +81,8 @@ pub enum Needs {
     Schema,
     /// A Terraform plan or CloudFormation template.
     Deployment,
+    /// An existing integration's health facts (read after creation).
+    Health,
 }
 
 /// A kind's row in the documentation: its name in rules data, its fields, what it checks.
@@ -137,6 +139,7 @@ kinds! {
     SourceShape => source_shape,
     KmsKey => kms_key,
     Creator => creator,
+    Health => health,
     /// Written `plan` by rules files before 0.2: still read.
     #[serde(alias = "plan")]
     Deployment => deployment,

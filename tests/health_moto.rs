@@ -1,0 +1,314 @@
+//! Health facts read from moto's CloudWatch, through the CBOR gateway (the SDK speaks Smithy
+//! RPC v2 CBOR, moto answers JSON: `tests/support/cbor_gateway.py`): real datapoints for four
+//! integrations (healthy, lagging, failed tables, no data), alarms on some of them (a metric
+//! alarm and a metric-math alarm), the rules' verdicts on each, and the calls one fleet read
+//! makes. Faults the emulator cannot make (denied, throttled) are mocked.
+
+mod common;
+
+use std::sync::Arc;
+
+use aws_sdk_cloudwatch::types::{
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat, StandardUnit,
+    Statistic,
+};
+use common::moto::{sdk_config, Gateway, Moto};
+use zetl_preflight::fetch::cache::ReadCache;
+use zetl_preflight::fetch::health;
+use zetl_preflight::model::reads::Wanted;
+use zetl_preflight::model::{Fact, Integration, Snapshot, Status};
+use zetl_preflight::rules::{evaluate, RuleSet};
+
+const NS: &str =
+    "arn:aws:redshift:us-east-1:123456789012:namespace:6c0f8e2a-4b5d-4f3e-9a1b-2c3d4e5f6a7b";
+const NAMES: [&str; 4] = ["healthy", "lagging", "failing", "silent"];
+
+fn id(name: &str) -> String {
+    format!("{name}-0000-4000-8000-000000000000")
+}
+
+fn integration(name: &str) -> Integration {
+    Integration {
+        integration_name: Some(name.into()),
+        integration_arn: Some(format!(
+            "arn:aws:rds:us-east-1:123456789012:integration:{}",
+            id(name)
+        )),
+        source_arn: format!("arn:aws:rds:us-east-1:123456789012:cluster:{name}"),
+        target_arn: NS.into(),
+        status: "active".into(),
+        data_filter: None,
+        errors: Vec::new(),
+        kms_key_id: None,
+        additional_encryption_context: Default::default(),
+    }
+}
+
+/// The pair of integration `name`, in a Region that has all four.
+fn snapshot(name: &str) -> Snapshot {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json");
+    let mut snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    snap.source.cluster.db_cluster_arn = integration(name).source_arn;
+    snap.integrations = Fact::Ok(Arc::new(NAMES.iter().map(|n| integration(n)).collect()));
+    snap
+}
+
+fn dimension(name: &str) -> Dimension {
+    Dimension::builder()
+        .name("IntegrationId")
+        .value(id(name))
+        .build()
+}
+
+async fn put(cw: &aws_sdk_cloudwatch::Client, name: &str, metric: &str, values: &[(i64, f64)]) {
+    let data = values
+        .iter()
+        .map(|(at, v)| {
+            MetricDatum::builder()
+                .metric_name(metric)
+                .dimensions(dimension(name))
+                .timestamp(aws_smithy_types::DateTime::from_secs(*at))
+                .value(*v)
+                .unit(StandardUnit::None)
+                .build()
+        })
+        .collect();
+    cw.put_metric_data()
+        .namespace("AWS/Redshift")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .expect("moto takes the datapoints through the gateway");
+}
+
+fn statuses(snap: &Snapshot) -> Vec<(String, Status)> {
+    evaluate(snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .filter(|f| f.rule.starts_with("ZH"))
+        .map(|f| (f.rule, f.status))
+        .collect()
+}
+
+fn status(all: &[(String, Status)], code: &str) -> Status {
+    all.iter().find(|(c, _)| c == code).unwrap().1
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fleets_health_is_read_once_per_region_and_judged() {
+    let moto = Moto::start();
+    let gateway = Gateway::start(&moto);
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(&gateway.url()));
+    let now = zetl_preflight::model::clock::epoch_now();
+    let minutes = |f: &dyn Fn(i64) -> f64| -> Vec<(i64, f64)> {
+        (1..=10).map(|m| (now - 60 * m, f(m))).collect()
+    };
+    put(
+        &cw,
+        "healthy",
+        "IntegrationLag",
+        &minutes(&|m| 3.0 + m as f64),
+    )
+    .await;
+    put(
+        &cw,
+        "healthy",
+        "IntegrationNumTablesFailedReplication",
+        &minutes(&|_| 0.0),
+    )
+    .await;
+    put(
+        &cw,
+        "healthy",
+        "IntegrationLatestAppliedChange",
+        &minutes(&|m| (now - 60 * m - 2) as f64),
+    )
+    .await;
+    put(
+        &cw,
+        "lagging",
+        "IntegrationLag",
+        &minutes(&|m| 400.0 * m as f64),
+    )
+    .await;
+    put(
+        &cw,
+        "lagging",
+        "IntegrationNumTablesFailedReplication",
+        &minutes(&|_| 0.0),
+    )
+    .await;
+    put(&cw, "failing", "IntegrationLag", &minutes(&|_| 2.0)).await;
+    put(
+        &cw,
+        "failing",
+        "IntegrationNumTablesFailedReplication",
+        &minutes(&|m| if m < 3 { 3.0 } else { 0.0 }),
+    )
+    .await;
+    // "silent" has no datapoints at all.
+
+    // healthy: a metric alarm on its lag, a metric-math alarm on its failed tables.
+    cw.put_metric_alarm()
+        .alarm_name("orders-lag")
+        .namespace("AWS/Redshift")
+        .metric_name("IntegrationLag")
+        .dimensions(dimension("healthy"))
+        .statistic(Statistic::Maximum)
+        .period(60)
+        .evaluation_periods(5)
+        .threshold(900.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let failed = Metric::builder()
+        .namespace("AWS/Redshift")
+        .metric_name("IntegrationNumTablesFailedReplication")
+        .dimensions(dimension("healthy"))
+        .build();
+    cw.put_metric_alarm()
+        .alarm_name("orders-failed-tables")
+        .metrics(
+            MetricDataQuery::builder()
+                .id("failed")
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(failed)
+                        .period(60)
+                        .stat("Maximum")
+                        .build(),
+                )
+                .return_data(false)
+                .build(),
+        )
+        .metrics(
+            MetricDataQuery::builder()
+                .id("any")
+                .expression("IF(failed > 0, 1, 0)")
+                .return_data(true)
+                .build(),
+        )
+        .evaluation_periods(1)
+        .threshold(0.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    // An alarm on another integration's lag watches nothing of these.
+    cw.put_metric_alarm()
+        .alarm_name("someone-else")
+        .namespace("AWS/Redshift")
+        .metric_name("IntegrationLag")
+        .dimensions(
+            Dimension::builder()
+                .name("IntegrationId")
+                .value("another")
+                .build(),
+        )
+        .statistic(Statistic::Maximum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let before = gateway.calls();
+
+    // Four pairs of one Region, read as a fleet: one cache, one moment.
+    let cache = Arc::new(ReadCache::default());
+    let mut snaps = Vec::new();
+    for name in NAMES {
+        let mut s = snapshot(name);
+        health::attach(&mut s, Some(&cw), Wanted::ALL, Some(&cache), (now, 900)).await;
+        snaps.push(s);
+    }
+    let after = gateway.calls();
+    let made =
+        |op: &str| after.get(op).copied().unwrap_or(0) - before.get(op).copied().unwrap_or(0);
+    assert_eq!(made("ListMetrics"), 1, "{after:?}");
+    assert_eq!(made("GetMetricData"), 1, "{after:?}");
+    assert_eq!(made("DescribeAlarms"), 1, "{after:?}");
+
+    let h = snaps[0].health.as_ref().unwrap();
+    let m = h.metrics.ok().unwrap();
+    assert_eq!(m.namespace, "AWS/Redshift");
+    assert_eq!(m.points("IntegrationLag").unwrap().len(), 10, "{m:?}");
+    let alarms = h.alarms.ok().unwrap();
+    assert_eq!(alarms.lag, vec!["orders-lag".to_string()]);
+    assert_eq!(
+        alarms.failed_tables,
+        vec!["orders-failed-tables".to_string()]
+    );
+
+    let healthy = statuses(&snaps[0]);
+    for code in ["ZH001", "ZH002", "ZH003", "ZH004", "ZH005"] {
+        assert_eq!(status(&healthy, code), Status::Pass, "{code}: {healthy:?}");
+    }
+    let lagging = statuses(&snaps[1]);
+    assert_eq!(status(&lagging, "ZH001"), Status::Fail, "{lagging:?}");
+    assert_eq!(status(&lagging, "ZH002"), Status::Pass);
+    assert_eq!(status(&lagging, "ZH004"), Status::Warn);
+    assert_eq!(status(&lagging, "ZH005"), Status::Warn);
+    let failing = statuses(&snaps[2]);
+    assert_eq!(status(&failing, "ZH001"), Status::Pass);
+    assert_eq!(status(&failing, "ZH002"), Status::Fail, "{failing:?}");
+    let silent = statuses(&snaps[3]);
+    // No data is its own fact: a warning, never a pass.
+    assert_eq!(status(&silent, "ZH001"), Status::Warn, "{silent:?}");
+    assert_eq!(status(&silent, "ZH002"), Status::Warn);
+    assert_eq!(status(&silent, "ZH003"), Status::Skip);
+}
+
+/// A pair without an integration reads nothing and gets no health finding.
+#[tokio::test]
+async fn before_creation_nothing_is_read() {
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config("http://127.0.0.1:9"));
+    let mut s = snapshot("healthy");
+    s.integrations = Fact::Ok(Arc::new(Vec::new()));
+    health::attach(&mut s, Some(&cw), Wanted::ALL, None, (0, 900)).await;
+    assert!(s.health.is_none());
+    assert!(statuses(&s).is_empty());
+}
+
+/// What the emulator cannot do: a denied metrics read and a throttled alarms read are
+/// unverified, never healthy.
+#[tokio::test]
+async fn a_failed_read_is_unverified() {
+    use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsError;
+    use aws_sdk_cloudwatch::operation::list_metrics::ListMetricsError;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_types::error::ErrorMetadata;
+    let denied = mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(|| {
+        ListMetricsError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDenied")
+                .message("not authorized to perform: cloudwatch:ListMetrics")
+                .build(),
+        )
+    });
+    let throttled = mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(|| {
+        DescribeAlarmsError::generic(
+            ErrorMetadata::builder()
+                .code("Throttling")
+                .message("Rate exceeded")
+                .build(),
+        )
+    });
+    let cw = mock_client!(
+        aws_sdk_cloudwatch,
+        RuleMode::MatchAny,
+        &[&denied, &throttled],
+        |c| c.retry_config(common::aws_mocks::fast_retries())
+    );
+    let mut s = snapshot("lagging");
+    health::attach(&mut s, Some(&cw), Wanted::ALL, None, (1_800_000_000, 900)).await;
+    let h = s.health.as_ref().unwrap();
+    assert!(matches!(&h.metrics, Fact::Error(e) if e.call == "cloudwatch:ListMetrics"));
+    assert!(matches!(&h.alarms, Fact::Error(e) if e.call == "cloudwatch:DescribeAlarms"));
+    let all = statuses(&s);
+    for code in ["ZH001", "ZH002", "ZH003", "ZH004", "ZH005"] {
+        assert_eq!(status(&all, code), Status::Error, "{code}: {all:?}");
+    }
+}
