@@ -100,12 +100,27 @@ fn finish(mut writer: Writer, global: &GlobalArgs, args: &ReportArgs) -> Result<
                 path: path.to_path_buf(),
                 source,
             };
-            let file = std::fs::File::create(path).map_err(failed)?;
-            let mut out = std::io::BufWriter::new(file);
+            // Written beside the file and renamed over it: a reader (node_exporter's
+            // textfile collector, a watch loop's consumer) never sees half a report.
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => std::path::PathBuf::from("."),
+            };
+            let tmp = tempfile::NamedTempFile::new_in(&dir).map_err(failed)?;
+            // Readable by others as a created file is (a collector runs as its own user).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::Permissions::from_mode(0o644);
+                tmp.as_file().set_permissions(mode).map_err(failed)?;
+            }
+            let mut out = std::io::BufWriter::new(tmp);
             writer
                 .finish(suppressions, &mut out)
                 .and_then(|()| out.flush())
                 .map_err(failed)?;
+            let tmp = out.into_inner().map_err(|e| failed(e.into_error()))?;
+            tmp.persist(path).map_err(|e| failed(e.error))?;
             for l in &lines {
                 eprintln!("{l}");
             }

@@ -7,6 +7,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod prometheus;
 pub mod rules;
 pub mod sarif;
 pub mod steps;
@@ -305,4 +306,6 @@ pub enum Format {
     Github,
     /// Markdown, for $GITHUB_STEP_SUMMARY and PR comments.
     Markdown,
+    /// Prometheus text exposition format, for node_exporter's textfile collector.
+    Prometheus,
 }

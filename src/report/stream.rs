@@ -15,7 +15,7 @@ use crate::config::suppress::SuppressionNote;
 use crate::model::Summary;
 
 use super::table::{Fleet, TableOptions};
-use super::{github, json, junit, markdown, sarif, table, Document, Format, Report};
+use super::{github, json, junit, markdown, prometheus, sarif, table, Document, Format, Report};
 
 /// Where the pairs' parts wait for the heading.
 enum Spool {
@@ -91,6 +91,7 @@ pub struct Writer {
     junit: junit::Counts,
     fleet: Fleet,
     sarif_pairs: Vec<Value>,
+    families: prometheus::Families,
 }
 
 impl Writer {
@@ -127,6 +128,7 @@ impl Writer {
             junit: junit::Counts::default(),
             fleet: Fleet::default(),
             sarif_pairs: Vec::new(),
+            families: prometheus::Families::default(),
         }
     }
 
@@ -196,6 +198,10 @@ impl Writer {
             }
             Format::Github => self.spool.write(&github::part(doc, r)),
             Format::Markdown => self.spool.write(&markdown::section(r, &doc.rules)),
+            Format::Prometheus => {
+                self.families.pair(r);
+                Ok(())
+            }
         }
     }
 
@@ -259,6 +265,10 @@ impl Writer {
             Format::Markdown => (
                 markdown::head(&self.doc, &self.summary),
                 markdown::tail(&self.doc),
+            ),
+            Format::Prometheus => (
+                std::mem::take(&mut self.families).render(&self.doc, self.pairs),
+                String::new(),
             ),
         };
         out.write_all(head.as_bytes())?;
