@@ -1,80 +1,163 @@
 //! `zetl-preflight audit`: discover every integration in the Regions, check each pair, and
-//! report the fleet. Discovery and reads live in `crate::run::audit`; this prints.
+//! report the fleet; with `--watch`, again every interval, saying what changed. Discovery,
+//! reads and the watch loop live in `crate::run`; this prints.
 
 use crate::report::IntegrationInfo;
 use crate::run::audit;
 use crate::run::session::runtime;
+use crate::run::watch::{self, Round, Seen};
+use crate::run::Settings;
 
 use super::{output, AuditArgs, CliError, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let settings = global.settings(&args.rules)?;
+    let rt = runtime()?;
+    let Some(every) = args.watch else {
+        return rt
+            .block_on(round(global, args, &settings, true))
+            .map(|(_, fails)| fails);
+    };
+    let (fails, end) = rt.block_on(watch::watch(
+        |_| round(global, args, &settings, false),
+        std::time::Duration::from_secs(every),
+        args.count,
+        stopped(),
+        |n, lines| {
+            let at = crate::model::now_rfc3339();
+            if n == 1 && !global.quiet {
+                eprintln!("{at}  watching every {every} s (Ctrl-C ends it)");
+            }
+            for l in lines {
+                println!("{at}  {l}");
+            }
+        },
+    ))?;
+    if end == watch::End::Signalled && !global.quiet {
+        eprintln!("stopped");
+    }
+    Ok(fails)
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// One audit: discover, check, report. `print`: the report goes to stdout or `-o`; in a watch
+/// without `-o` nothing is printed but the changes. Returns what each integration looked
+/// like, and whether the round exits 1.
+async fn round(
+    global: &GlobalArgs,
+    args: &AuditArgs,
+    settings: &Settings,
+    print: bool,
+) -> Result<(Round, bool), CliError> {
     let rules = &settings.rules;
-    let mut out = output::Stream::new(global, &args.report, &settings, true);
+    let mut out = output::Stream::new(global, &args.report, settings, true);
     let scope = audit::Scope {
         regions: args.regions.clone(),
         role_arns: args.role_arn.clone(),
         candidates: args.candidates.clone(),
     };
-    let (notes, unverified, identity) = runtime()?.block_on(async {
-        let (found_all, identity) = audit::discover_fleet(&settings, &scope).await?;
-        let tables = args.tables.then(|| {
-            audit::TablesOptions::new(
-                &settings,
-                args.tables_database.clone(),
-                args.tables_db_user.clone(),
-                args.tables_secret.clone(),
-            )
-        });
-        let (mut notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
-        let total = found_all.found.len();
-        let bar = crate::progress::Bar::new("integrations checked");
-        let mut done = 0;
-        let mut failed = None;
-        // Each integration is evaluated and written as it comes, then let go.
-        found_all
-            .check(
-                args.concurrency,
-                (tables.as_ref(), args.creator.as_deref(), args.window.window),
-                |c| {
-                    done += 1;
-                    bar.update(done, total);
-                    let snap = match c.snapshot {
-                        Ok(s) => s,
-                        Err(e) if audit::out_of_scope(&e) => {
-                            notes.push(format!("{} is not checked: {e}", audit::label(&c.found)));
-                            return;
-                        }
-                        Err(e) => {
-                            unverified.push(format!(
-                                "{} could not be checked: {e}",
-                                audit::label(&c.found)
-                            ));
-                            return;
-                        }
-                    };
-                    let info = |findings: &[crate::model::Finding]| {
-                        let mut info = IntegrationInfo::new(
-                            &c.found.integration,
-                            &c.found.region,
-                            findings,
-                            &rules.causes,
-                        );
-                        info.tables = c.tables.clone();
-                        info
-                    };
-                    if let Err(e) = out.push(&snap, Some(&info)) {
+    let (found_all, identity) = audit::discover_fleet(settings, &scope).await?;
+    let tables = args.tables.then(|| {
+        audit::TablesOptions::new(
+            settings,
+            args.tables_database.clone(),
+            args.tables_db_user.clone(),
+            args.tables_secret.clone(),
+        )
+    });
+    let (mut notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
+    let total = found_all.found.len();
+    let bar = crate::progress::Bar::new("integrations checked");
+    let mut done = 0;
+    let mut failed = None;
+    let mut seen = Round::new();
+    // Each integration is evaluated and written as it comes, then let go.
+    found_all
+        .check(
+            args.concurrency,
+            (tables.as_ref(), args.creator.as_deref(), args.window.window),
+            |c| {
+                done += 1;
+                bar.update(done, total);
+                let label = audit::label(&c.found);
+                // Who an integration is across rounds: its name (or ARN) and Region, not
+                // its status, which may change.
+                let who = format!(
+                    "{} ({})",
+                    c.found
+                        .integration
+                        .integration_name
+                        .as_deref()
+                        .or(c.found.integration.integration_arn.as_deref())
+                        .unwrap_or(&c.found.integration.source_arn),
+                    c.found.region
+                );
+                let snap = match c.snapshot {
+                    Ok(s) => s,
+                    Err(e) if audit::out_of_scope(&e) => {
+                        notes.push(format!("{label} is not checked: {e}"));
+                        return;
+                    }
+                    Err(e) => {
+                        unverified.push(format!("{label} could not be checked: {e}"));
+                        return;
+                    }
+                };
+                let info = |findings: &[crate::model::Finding]| {
+                    let mut info = IntegrationInfo::new(
+                        &c.found.integration,
+                        &c.found.region,
+                        findings,
+                        &rules.causes,
+                    );
+                    info.tables = c.tables.clone();
+                    info
+                };
+                match out.push_judged(&snap, Some(&info)) {
+                    Ok(problems) => {
+                        let status = if c.found.candidate {
+                            "(not created)".to_string()
+                        } else {
+                            c.found.integration.status.clone()
+                        };
+                        seen.insert(who, Seen { status, problems });
+                    }
+                    Err(e) => {
                         failed.get_or_insert(e);
                     }
-                },
-            )
-            .await;
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        Ok::<_, CliError>((notes, unverified, identity))
-    })?;
-    if !global.quiet {
+                }
+            },
+        )
+        .await;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    // What could not be verified is part of the state: it appears and goes like the rest.
+    for u in &unverified {
+        seen.insert(
+            format!("not verified: {u}"),
+            Seen {
+                status: "unverified".into(),
+                ..Default::default()
+            },
+        );
+    }
+    if print && !global.quiet {
         for n in &notes {
             eprintln!("note: {n}");
         }
@@ -86,5 +169,12 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     frame.identity = identity;
     frame.notes = notes;
     frame.unverified = unverified;
-    out.finish(global, &args.report)
+    let fails = if print {
+        out.finish(global, &args.report)?
+    } else if args.report.output.is_some() {
+        out.finish_quietly(global, &args.report)?
+    } else {
+        out.fails()
+    };
+    Ok((seen, fails))
 }

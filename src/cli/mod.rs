@@ -258,6 +258,15 @@ pub struct AuditArgs {
     /// With --tables: a Secrets Manager secret to log in with instead.
     #[arg(long, value_name = "ARN", requires = "tables")]
     pub tables_secret: Option<String>,
+    /// Audit again every SECONDS, printing one line per change (an integration appears,
+    /// goes, changes status; a rule changes status); with -o FILE the report is rewritten
+    /// each round. SIGINT or SIGTERM ends it between rounds; the exit code is the last
+    /// round's.
+    #[arg(long, value_name = "SECONDS", value_parser = watch_seconds, allow_negative_numbers = true)]
+    pub watch: Option<u64>,
+    /// With --watch: stop after N rounds.
+    #[arg(long, value_name = "N", requires = "watch", value_parser = rounds, allow_negative_numbers = true)]
+    pub count: Option<u64>,
     #[command(flatten)]
     pub rules: RulesSource,
 }
@@ -388,6 +397,16 @@ pub struct WindowArgs {
     /// Read an existing integration's metrics over the last SECONDS (ZH001-ZH003).
     #[arg(long, value_name = "SECONDS", default_value_t = crate::run::DEFAULT_WINDOW, value_parser = window_seconds, allow_negative_numbers = true)]
     pub window: u64,
+}
+
+/// `--watch`: from 10 seconds to a day between rounds.
+fn watch_seconds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 10, 86_400, "a whole number of seconds")
+}
+
+/// `--count`: at least one round.
+fn rounds(text: &str) -> Result<u64, String> {
+    bounded_number(text, 1, 1_000_000, "a whole number")
 }
 
 /// `--max-lag`: a whole number of seconds from 1 to 432000 (five days).

@@ -60,10 +60,26 @@ impl<'a> Stream<'a> {
         snap: &Snapshot,
         integration: Option<&Describe<'_>>,
     ) -> Result<(), CliError> {
+        self.push_judged(snap, integration).map(|_| ())
+    }
+
+    /// [`Stream::push`], and the rules that do not pass (what `audit --watch` compares).
+    pub(crate) fn push_judged(
+        &mut self,
+        snap: &Snapshot,
+        integration: Option<&Describe<'_>>,
+    ) -> Result<crate::run::watch::Problems, CliError> {
         let mut r = self.judge.report(snap);
         judge::checked_something(&r, self.settings)?;
         r.integration = integration.map(|info| info(&r.findings));
-        self.writer.push(&r).map_err(spool_error)
+        let problems = crate::run::watch::problems(&r.findings);
+        self.writer.push(&r).map_err(spool_error)?;
+        Ok(problems)
+    }
+
+    /// Whether the run so far exits 1.
+    pub(crate) fn fails(&self) -> bool {
+        self.writer.fails()
     }
 
     /// How many pairs were written.
@@ -83,13 +99,29 @@ impl<'a> Stream<'a> {
         args: &ReportArgs,
     ) -> Result<bool, CliError> {
         self.writer.frame().suppressions = self.judge.notes();
-        finish(self.writer, global, args)
+        finish(self.writer, global, args, true)
+    }
+
+    /// Write the document to `--output` and say nothing on stderr (a watch's rounds say
+    /// only what changed).
+    pub(crate) fn finish_quietly(
+        mut self,
+        global: &GlobalArgs,
+        args: &ReportArgs,
+    ) -> Result<bool, CliError> {
+        self.writer.frame().suppressions = self.judge.notes();
+        finish(self.writer, global, args, false)
     }
 }
 
 /// Print the document, or write it to `--output` with each pair's verdict (and what was not
 /// verified) on stderr. Returns whether the run exits 1.
-fn finish(mut writer: Writer, global: &GlobalArgs, args: &ReportArgs) -> Result<bool, CliError> {
+fn finish(
+    mut writer: Writer,
+    global: &GlobalArgs,
+    args: &ReportArgs,
+    announce: bool,
+) -> Result<bool, CliError> {
     let suppressions = std::mem::take(&mut writer.frame().suppressions);
     let fails = writer.fails();
     match &args.output {
@@ -121,15 +153,17 @@ fn finish(mut writer: Writer, global: &GlobalArgs, args: &ReportArgs) -> Result<
                 .map_err(failed)?;
             let tmp = out.into_inner().map_err(|e| failed(e.into_error()))?;
             tmp.persist(path).map_err(|e| failed(e.error))?;
-            for l in &lines {
-                eprintln!("{l}");
-            }
-            // Not quiet-able: a run that missed part of the fleet must say so.
-            for u in &unverified {
-                eprintln!("not verified: {u}");
-            }
-            if !global.quiet {
-                eprintln!("report written to {}", path.display());
+            if announce {
+                for l in &lines {
+                    eprintln!("{l}");
+                }
+                // Not quiet-able: a run that missed part of the fleet must say so.
+                for u in &unverified {
+                    eprintln!("not verified: {u}");
+                }
+                if !global.quiet {
+                    eprintln!("report written to {}", path.display());
+                }
             }
         }
         None => {
@@ -195,7 +229,7 @@ pub(crate) fn output(
         w.push(r).map_err(spool_error)?;
     }
     w.frame().suppressions = doc.suppressions.clone();
-    finish(w, global, args).map(|_| ())
+    finish(w, global, args, true).map(|_| ())
 }
 
 /// A file as results name it: relative to here when it is below here.

@@ -30,6 +30,7 @@ pub mod judge;
 pub mod ordered;
 pub mod session;
 pub mod settings;
+pub mod watch;
 
 pub use error::Error;
 pub use fetch::health::DEFAULT_WINDOW;
