@@ -83,6 +83,7 @@ fn side(update: Rule, put: Rule) -> Side {
 
 fn options(dir: &std::path::Path, dry_run: bool) -> FlowOptions {
     FlowOptions {
+        alarm_actions: Vec::new(),
         dry_run,
         apply: ApplyOptions {
             unsafe_fixes: false,
@@ -361,7 +362,7 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
     let mut opts = options(&dir, false).apply;
     opts.unsafe_fixes = true;
     let mut journal = Journal::new(&dir.join("journal.jsonl"));
-    let out = apply(&plan, (&src, &tgt, None), &opts, &mut journal).await;
+    let out = apply(&plan, (&src, &tgt, None, None), &opts, &mut journal).await;
     let applied: Vec<&Outcome> = out
         .iter()
         .filter(|o| !matches!(o, Outcome::Skipped { .. }))
@@ -392,7 +393,7 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
     };
     let (src, tgt) = s.clients();
     let mut journal = Journal::new(&dir.join("journal-2.jsonl"));
-    let out = apply(&plan, (&src, &tgt, None), &opts, &mut journal).await;
+    let out = apply(&plan, (&src, &tgt, None, None), &opts, &mut journal).await;
     let failed = out
         .iter()
         .find_map(|o| match o {

@@ -312,3 +312,109 @@ async fn a_failed_read_is_unverified() {
         assert_eq!(status(&all, code), Status::Error, "{code}: {all:?}");
     }
 }
+
+/// `--fix` creates the missing alarms (ZH004, ZH005) with PutMetricAlarm through the gateway:
+/// safe actions that say what they cost and whom they notify; read again, the integration is
+/// watched, and a second plan creates nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_fix_creates_the_missing_alarms_and_a_second_run_is_clean() {
+    use zetl_preflight::fix::action::Op;
+    use zetl_preflight::fix::apply::{apply, ApplyOptions, Outcome};
+    use zetl_preflight::fix::context::FixContext;
+    use zetl_preflight::fix::journal::Journal;
+    use zetl_preflight::rules::spec::Applicability;
+
+    let moto = Moto::start();
+    let gateway = Gateway::start(&moto);
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(&gateway.url()));
+    let now = zetl_preflight::model::clock::epoch_now();
+    put(&cw, "lagging", "IntegrationLag", &[(now - 60, 5.0)]).await;
+    let rules = RuleSet::embedded().unwrap();
+    let read = |mut s: Snapshot| {
+        let cw = cw.clone();
+        async move {
+            health::attach(&mut s, Some(&cw), Wanted::ALL, None, (now, 900)).await;
+            s
+        }
+    };
+    let before = read(snapshot("lagging")).await;
+    let findings = evaluate(&before, &rules);
+    let mut ctx = FixContext::assume_unshared(&before);
+    let topic = "arn:aws:sns:us-east-1:123456789012:oncall".to_string();
+    ctx.alarm_actions = vec![topic.clone()];
+    let plan = zetl_preflight::fix::plan(&before, &findings, &rules, &ctx);
+    let alarms: Vec<_> = plan
+        .actions
+        .iter()
+        .filter(|a| a.op.call() == "cloudwatch:PutMetricAlarm")
+        .collect();
+    assert_eq!(alarms.len(), 2, "{:#?}", plan.actions);
+    for a in &alarms {
+        assert_eq!(a.applicability, Applicability::Safe);
+        let why = a.reason.as_deref().unwrap();
+        assert!(
+            why.contains("per alarm per month") && why.contains(&topic),
+            "{why}"
+        );
+    }
+    let Op::PutMetricAlarm(lag) = &alarms[0].op else {
+        unreachable!()
+    };
+    assert_eq!(
+        (lag.metric.as_str(), lag.threshold),
+        ("IntegrationLag", 900.0)
+    );
+
+    let dir = common::scratch_dir("health-fix");
+    let mut journal = Journal::new(&dir.join("journal.jsonl"));
+    let (src, tgt) = fix_clients(&moto);
+    let opts = ApplyOptions {
+        unsafe_fixes: false,
+        wait_timeout: std::time::Duration::from_secs(5),
+        poll: std::time::Duration::from_millis(50),
+    };
+    // Only the alarms: the rest of this made-up pair's plan is not what is tested here.
+    let only = zetl_preflight::fix::Plan {
+        actions: alarms.iter().map(|a| (*a).clone()).collect(),
+    };
+    let out = apply(&only, (&src, &tgt, None, Some(&cw)), &opts, &mut journal).await;
+    let applied = out.iter().filter(|o| **o == Outcome::Applied).count();
+    assert_eq!(applied, 2, "{out:?}");
+
+    let after = read(snapshot("lagging")).await;
+    let all = statuses(&after);
+    assert_eq!(status(&all, "ZH004"), Status::Pass, "{all:?}");
+    assert_eq!(status(&all, "ZH005"), Status::Pass, "{all:?}");
+    let described = cw
+        .describe_alarms()
+        .alarm_names(format!("zetl-{}-lag", id("lagging")))
+        .send()
+        .await
+        .unwrap();
+    let alarm = &described.metric_alarms()[0];
+    assert_eq!(alarm.alarm_actions(), [topic]);
+    assert_eq!(alarm.treat_missing_data(), Some("breaching"));
+    let again = zetl_preflight::fix::plan(&after, &evaluate(&after, &rules), &rules, &ctx);
+    assert!(
+        again
+            .actions
+            .iter()
+            .all(|a| a.op.call() != "cloudwatch:PutMetricAlarm"),
+        "{:#?}",
+        again.actions
+    );
+}
+
+/// Source and target clients for `apply` (the alarm calls use neither).
+fn fix_clients(
+    moto: &Moto,
+) -> (
+    zetl_preflight::fetch::SourceClients,
+    zetl_preflight::fetch::TargetClients,
+) {
+    let sdk = sdk_config(&moto.url());
+    (
+        zetl_preflight::fetch::SourceClients::new(&sdk, None),
+        zetl_preflight::fetch::TargetClients::new(&sdk, None),
+    )
+}

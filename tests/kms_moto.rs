@@ -435,7 +435,13 @@ async fn the_key_policy_fix_is_applied_and_read_back() {
         wait_timeout: std::time::Duration::from_secs(5),
         poll: std::time::Duration::from_millis(10),
     };
-    let outcomes = apply::apply(&planned, (&src, &tgt, Some(&client)), &opts, &mut journal).await;
+    let outcomes = apply::apply(
+        &planned,
+        (&src, &tgt, Some(&client), None),
+        &opts,
+        &mut journal,
+    )
+    .await;
     let put = planned
         .actions
         .iter()

@@ -46,6 +46,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
     let unsafe_fixes = args.fix.unsafe_fixes;
     let opts = flow::FlowOptions {
         dry_run: args.fix.dry_run,
+        alarm_actions: args.fix.alarm_action.clone(),
         apply: apply::ApplyOptions {
             unsafe_fixes,
             wait_timeout: Duration::from_secs(args.fix.wait_timeout),

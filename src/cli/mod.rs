@@ -360,6 +360,10 @@ pub struct FixArgs {
     /// With --fix: apply without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y', requires = "fix")]
     pub yes: bool,
+    /// With --fix: what the alarms it creates (ZH004, ZH005) notify, e.g. an SNS topic ARN
+    /// (repeatable) [default: none; the plan says so].
+    #[arg(long, value_name = "ARN", requires = "fix")]
+    pub alarm_action: Vec<String>,
     /// With --fix: also apply unsafe actions (reboots, parameter-group swaps, static
     /// parameters, changes other consumers feel).
     #[arg(long, requires = "fix")]

@@ -115,6 +115,7 @@ pub const FIX: &[&str] = &[
     "redshift:PutResourcePolicy",
     "redshift-serverless:UpdateWorkgroup",
     "kms:PutKeyPolicy",
+    "cloudwatch:PutMetricAlarm",
 ];
 
 /// `audit --tables`: the Redshift Data API.

@@ -168,8 +168,28 @@ pub enum Op {
         /// The complete list: UpdateWorkgroup replaces it.
         config_parameters: Vec<(String, String)>,
     },
+    /// A CloudWatch alarm on one metric of one integration (PutMetricAlarm creates or
+    /// replaces the alarm of that name).
+    #[serde(rename = "cloudwatch:PutMetricAlarm")]
+    PutMetricAlarm(Alarm),
     #[serde(rename = "manual")]
     Manual,
+}
+
+/// What PutMetricAlarm sends: a standard-resolution alarm on the maximum of one metric with
+/// the `IntegrationId` dimension.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alarm {
+    pub name: String,
+    pub namespace: String,
+    pub metric: String,
+    pub integration_id: String,
+    pub threshold: f64,
+    pub evaluation_periods: i32,
+    /// `breaching` or `notBreaching`.
+    pub missing_data: String,
+    /// SNS topics (or other actions) to notify when it goes to ALARM.
+    pub actions: Vec<String>,
 }
 
 impl Op {
@@ -194,6 +214,7 @@ impl Op {
             Op::PutResourcePolicy { .. } => "redshift:PutResourcePolicy",
             Op::PutKeyPolicy { .. } => "kms:PutKeyPolicy",
             Op::UpdateWorkgroup { .. } => "redshift-serverless:UpdateWorkgroup",
+            Op::PutMetricAlarm(_) => "cloudwatch:PutMetricAlarm",
             Op::Manual => "manual",
         }
     }

@@ -44,10 +44,19 @@ pub enum Outcome {
     NotAttempted,
 }
 
+/// The clients a plan's calls go to: the source's, the target's, KMS and CloudWatch (both
+/// `None` when the plan has no such call to make).
+pub type Reach<'a> = (
+    &'a SourceClients,
+    &'a TargetClients,
+    Option<&'a aws_sdk_kms::Client>,
+    Option<&'a aws_sdk_cloudwatch::Client>,
+);
+
 /// Apply `plan`. Returns one outcome per action, in order.
 pub async fn apply(
     plan: &Plan,
-    (src, tgt, kms): (&SourceClients, &TargetClients, Option<&aws_sdk_kms::Client>),
+    (src, tgt, kms, cw): Reach<'_>,
     opts: &ApplyOptions,
     journal: &mut Journal,
 ) -> Vec<Outcome> {
@@ -75,7 +84,7 @@ pub async fn apply(
         }
         let _progress =
             Progress::start(format!("[{}/{}] {}", i + 1, plan.actions.len(), a.summary));
-        let result = run(a, (src, tgt, kms), opts).await;
+        let result = run(a, (src, tgt, kms, cw), opts).await;
         if let Err(e) = journal.append(i + 1, a, result.as_ref().err()) {
             out.push(Outcome::Failed {
                 error: CallError::new(
@@ -129,7 +138,7 @@ fn rds_params(ps: &[ParamSet], with_values: bool) -> Vec<aws_sdk_rds::types::Par
 
 async fn run(
     a: &Action,
-    (src, tgt, kms): (&SourceClients, &TargetClients, Option<&aws_sdk_kms::Client>),
+    (src, tgt, kms, cw): Reach<'_>,
     opts: &ApplyOptions,
 ) -> Result<(), CallError> {
     let call = a.op.call();
@@ -377,6 +386,14 @@ async fn run(
                 .map_err(|e| call_error(call, e))?;
             wait(opts, Waited::Workgroup(workgroup), src, tgt).await
         }
+        Op::PutMetricAlarm(alarm) => match cw {
+            Some(cw) => done(call, put_alarm(cw, alarm).await),
+            None => Err(CallError::new(
+                call,
+                None,
+                "no CloudWatch client to create the alarm with",
+            )),
+        },
         Op::Manual => Ok(()),
     }
 }
@@ -478,4 +495,37 @@ async fn wait(
             ));
         }
     }
+}
+
+async fn put_alarm(
+    cw: &aws_sdk_cloudwatch::Client,
+    a: &super::action::Alarm,
+) -> Result<
+    aws_sdk_cloudwatch::operation::put_metric_alarm::PutMetricAlarmOutput,
+    SdkError<aws_sdk_cloudwatch::operation::put_metric_alarm::PutMetricAlarmError, HttpResponse>,
+> {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
+    cw.put_metric_alarm()
+        .alarm_name(&a.name)
+        .alarm_description(format!(
+            "zero-ETL integration {}: {} (created by zetl-preflight --fix)",
+            a.integration_id, a.metric
+        ))
+        .namespace(&a.namespace)
+        .metric_name(&a.metric)
+        .dimensions(
+            Dimension::builder()
+                .name(crate::model::health::DIMENSION)
+                .value(&a.integration_id)
+                .build(),
+        )
+        .statistic(Statistic::Maximum)
+        .period(60)
+        .evaluation_periods(a.evaluation_periods)
+        .threshold(a.threshold)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .treat_missing_data(&a.missing_data)
+        .set_alarm_actions((!a.actions.is_empty()).then(|| a.actions.clone()))
+        .send()
+        .await
 }

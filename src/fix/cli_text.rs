@@ -163,6 +163,17 @@ pub fn command(a: &Action) -> Option<String> {
             "aws kms put-key-policy --key-id {key_id} --policy-name default --policy {}",
             sh(policy)
         ),
+        Op::PutMetricAlarm(a) => {
+            let actions = if a.actions.is_empty() {
+                String::new()
+            } else {
+                format!(" --alarm-actions {}", a.actions.join(" "))
+            };
+            format!(
+                "aws cloudwatch put-metric-alarm --alarm-name {} --namespace {} --metric-name {} --dimensions Name=IntegrationId,Value={} --statistic Maximum --period 60 --evaluation-periods {} --threshold {} --comparison-operator GreaterThanThreshold --treat-missing-data {}{actions}",
+                a.name, a.namespace, a.metric, a.integration_id, a.evaluation_periods, a.threshold, a.missing_data
+            )
+        }
         Op::UpdateWorkgroup {
             workgroup,
             config_parameters,

@@ -27,6 +27,8 @@ pub struct FixContext {
     /// Other Redshift clusters using the target cluster's parameter group (provisioned only).
     pub target_group_users: Fact<Vec<String>>,
     pub target_new_group: Fact<NewGroup>,
+    /// What the alarms a fix creates notify (`--alarm-action`): none by default.
+    pub alarm_actions: Vec<String>,
 }
 
 impl FixContext {
@@ -45,6 +47,7 @@ impl FixContext {
             source_new_group: new(&c.db_cluster_identifier, &c.db_cluster_parameter_group),
             target_group_users: Fact::Ok(vec![]),
             target_new_group: new(snap.target.display_id(), ""),
+            alarm_actions: Vec::new(),
         }
     }
 }
@@ -162,6 +165,7 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
         source_new_group,
         target_group_users,
         target_new_group,
+        alarm_actions: Vec::new(),
     }
 }
 

@@ -15,6 +15,8 @@ use super::{context, plan, Plan};
 #[derive(Debug, Clone)]
 pub struct FlowOptions {
     pub dry_run: bool,
+    /// What the alarms a fix creates notify (`--alarm-action`).
+    pub alarm_actions: Vec<String>,
     pub apply: ApplyOptions,
     pub journal: PathBuf,
 }
@@ -62,6 +64,8 @@ pub struct Keyed<'a> {
     pub kms: Option<&'a aws_sdk_kms::Client>,
     pub creator: Option<&'a (String, String)>,
     pub iam: Option<&'a aws_sdk_iam::Client>,
+    /// CloudWatch in the target's Region: an existing integration's health, and its alarms.
+    pub cloudwatch: Option<&'a aws_sdk_cloudwatch::Client>,
 }
 
 /// The pair's state: the snapshot, its key and its creator.
@@ -70,6 +74,11 @@ async fn read(pair: &Pair<'_>) -> Result<Snapshot, FetchError> {
     let k = pair.keyed;
     fetch::kms::attach(&mut snap, k.key, || k.kms.cloned(), pair.src.wanted, None).await;
     fetch::creator::attach(&mut snap, k.creator, k.iam, pair.src.wanted, None).await;
+    let moment = (
+        crate::model::clock::epoch_now(),
+        fetch::health::DEFAULT_WINDOW,
+    );
+    fetch::health::attach(&mut snap, k.cloudwatch, pair.src.wanted, None, moment).await;
     Ok(snap)
 }
 
@@ -86,7 +95,8 @@ pub async fn run(
     let (src, tgt) = (pair.src, pair.tgt);
     let before = read(&pair).await?;
     let findings = findings_of(&before);
-    let ctx = context::fetch(src, tgt, &before).await;
+    let mut ctx = context::fetch(src, tgt, &before).await;
+    ctx.alarm_actions = opts.alarm_actions.clone();
     let plan = plan(&before, &findings, rules, &ctx);
     let mut journal = Journal::new(&opts.journal);
     let go = !opts.dry_run && applicable(&plan, opts.apply.unsafe_fixes) > 0 && confirm(&plan);
@@ -99,7 +109,7 @@ pub async fn run(
             journal,
         });
     }
-    let reach = (src, tgt, pair.keyed.kms);
+    let reach = (src, tgt, pair.keyed.kms, pair.keyed.cloudwatch);
     let outcomes = apply::apply(&plan, reach, &opts.apply, &mut journal).await;
     let after = read(&pair).await?;
     Ok(FlowResult {

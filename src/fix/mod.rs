@@ -10,6 +10,7 @@ pub mod flow;
 pub mod journal;
 pub mod params;
 pub mod plan;
+mod plan_health;
 mod plan_key;
 mod plan_source;
 mod plan_target;

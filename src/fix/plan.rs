@@ -26,6 +26,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixCon
     super::plan_target::target_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_key::key_actions(&mut plan, &mut handled, snap, findings, rules);
+    super::plan_health::health_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     manual_actions(&mut plan, &handled, findings);
     plan
 }

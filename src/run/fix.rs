@@ -33,9 +33,10 @@ pub async fn fix(
     let (src, tgt) = session::clients(&sdk, source, target);
     let creator = session::creator_of(creator, identity.as_ref());
     let clients = super::SdkClients::new(sdk).wanting(src.wanted);
-    let (kms, iam) = (
+    let (kms, iam, cloudwatch) = (
         super::Clients::kms(&clients, &src.region()),
         super::Clients::iam(&clients),
+        super::Clients::cloudwatch(&clients, &tgt.region()),
     );
     let result = flow::run(
         flow::Pair {
@@ -48,6 +49,7 @@ pub async fn fix(
                 kms: kms.as_ref(),
                 creator: creator.as_ref(),
                 iam: iam.as_ref(),
+                cloudwatch: cloudwatch.as_ref(),
             },
         },
         &settings.rules,
