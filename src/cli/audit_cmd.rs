@@ -13,13 +13,20 @@ use super::{output, AuditArgs, CliError, GlobalArgs};
 pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     let settings = global.settings(&args.rules)?;
     let rt = runtime()?;
+    let scope = audit::Scope {
+        regions: args.regions.clone(),
+        role_arns: args.role_arn.clone(),
+        candidates: args.candidates.clone(),
+    };
+    // Connected once: a watch's rounds reuse the clients and who is acting.
+    let fleet = rt.block_on(audit::connect_fleet(&settings, &scope))?;
     let Some(every) = args.watch else {
         return rt
-            .block_on(round(global, args, &settings, true))
+            .block_on(round(global, args, &settings, &fleet, true))
             .map(|(_, fails)| fails);
     };
     let (fails, end) = rt.block_on(watch::watch(
-        |_| round(global, args, &settings, false),
+        |_| round(global, args, &settings, &fleet, false),
         std::time::Duration::from_secs(every),
         args.count,
         stopped(),
@@ -55,23 +62,20 @@ async fn stopped() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// One audit: discover, check, report. `print`: the report goes to stdout or `-o`; in a watch
+/// One audit of the connected fleet: discover, check, report. `print`: the report goes to stdout or `-o`; in a watch
 /// without `-o` nothing is printed but the changes. Returns what each integration looked
 /// like, and whether the round exits 1.
 async fn round(
     global: &GlobalArgs,
     args: &AuditArgs,
     settings: &Settings,
+    fleet: &audit::Fleet,
     print: bool,
 ) -> Result<(Round, bool), CliError> {
     let rules = &settings.rules;
     let mut out = output::Stream::new(global, &args.report, settings, true);
-    let scope = audit::Scope {
-        regions: args.regions.clone(),
-        role_arns: args.role_arn.clone(),
-        candidates: args.candidates.clone(),
-    };
-    let (found_all, identity) = audit::discover_fleet(settings, &scope).await?;
+    let found_all = fleet.discover().await?;
+    let identity = fleet.identity.clone();
     let tables = args.tables.then(|| {
         audit::TablesOptions::new(
             settings,

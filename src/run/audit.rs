@@ -512,12 +512,27 @@ pub struct Scope {
     pub candidates: Option<String>,
 }
 
-/// Connect, assume each other account's role, and discover every account's integrations
-/// (and candidates) in its Regions; who is acting is read alongside.
-pub async fn discover_fleet(
-    settings: &Settings,
-    scope: &Scope,
-) -> Result<(Discovery<super::SdkClients>, Option<crate::model::Identity>), Error> {
+/// The fleet an audit reads: each account's clients (built once, and kept across a watch's
+/// rounds) and Regions, who is acting, and the candidates' target.
+pub struct Fleet {
+    accounts: Vec<Account<super::SdkClients>>,
+    pub identity: Option<crate::model::Identity>,
+    candidates: Option<String>,
+}
+
+impl Clone for Account<super::SdkClients> {
+    fn clone(&self) -> Self {
+        Account {
+            role: self.role.clone(),
+            clients: self.clients.clone(),
+            regions: self.regions.clone(),
+        }
+    }
+}
+
+/// Connect once: the configuration, the Regions, each account's clients (assumed roles keep
+/// refreshing their credentials), and who is acting.
+pub async fn connect_fleet(settings: &Settings, scope: &Scope) -> Result<Fleet, Error> {
     let sdk = super::session::connect(settings, &[]).await?;
     let regions: Vec<String> = match scope.regions.as_slice() {
         [one] if one == "all" => all_regions(&settings.rules),
@@ -572,13 +587,22 @@ pub async fn discover_fleet(
             regions,
         });
     }
-    let (identity, found_all) = tokio::join!(
-        super::session::who_is_acting(&sdk),
-        discover_all(accounts, scope.candidates.as_deref())
-    );
-    let found_all = found_all
-        .map_err(|e| Error::Aws(format!("cannot list the integrations: {}", e.describe())))?;
-    Ok((found_all, identity))
+    let identity = super::session::who_is_acting(&sdk).await;
+    Ok(Fleet {
+        accounts,
+        identity,
+        candidates: scope.candidates.clone(),
+    })
+}
+
+impl Fleet {
+    /// Discover the fleet as it is now: every account's integrations (and candidates), each
+    /// account with a fresh read cache, through the clients connected once.
+    pub async fn discover(&self) -> Result<Discovery<super::SdkClients>, Error> {
+        discover_all(self.accounts.clone(), self.candidates.as_deref())
+            .await
+            .map_err(|e| Error::Aws(format!("cannot list the integrations: {}", e.describe())))
+    }
 }
 
 impl TablesOptions {
