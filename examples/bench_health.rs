@@ -137,7 +137,14 @@ fn main() {
                     let mut s = base.clone();
                     s.source.cluster.db_cluster_arn = integration(i).source_arn;
                     s.integrations = Fact::Ok(list.clone());
-                    health::attach(&mut s, Some(&cw), Wanted::ALL, Some(&cache), (now, 900)).await;
+                    health::attach(
+                        &mut s,
+                        || Some(cw.clone()),
+                        Wanted::ALL,
+                        Some(&cache),
+                        (now, 900),
+                    )
+                    .await;
                     out.push(s);
                 }
                 out

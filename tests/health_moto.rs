@@ -221,7 +221,14 @@ async fn a_fleets_health_is_read_once_per_region_and_judged() {
     let mut snaps = Vec::new();
     for name in NAMES {
         let mut s = snapshot(name);
-        health::attach(&mut s, Some(&cw), Wanted::ALL, Some(&cache), (now, 900)).await;
+        health::attach(
+            &mut s,
+            || Some(cw.clone()),
+            Wanted::ALL,
+            Some(&cache),
+            (now, 900),
+        )
+        .await;
         snaps.push(s);
     }
     let after = gateway.calls();
@@ -267,7 +274,7 @@ async fn before_creation_nothing_is_read() {
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config("http://127.0.0.1:9"));
     let mut s = snapshot("healthy");
     s.integrations = Fact::Ok(Arc::new(Vec::new()));
-    health::attach(&mut s, Some(&cw), Wanted::ALL, None, (0, 900)).await;
+    health::attach(&mut s, || Some(cw.clone()), Wanted::ALL, None, (0, 900)).await;
     assert!(s.health.is_none());
     assert!(statuses(&s).is_empty());
 }
@@ -303,7 +310,14 @@ async fn a_failed_read_is_unverified() {
         |c| c.retry_config(common::aws_mocks::fast_retries())
     );
     let mut s = snapshot("lagging");
-    health::attach(&mut s, Some(&cw), Wanted::ALL, None, (1_800_000_000, 900)).await;
+    health::attach(
+        &mut s,
+        || Some(cw.clone()),
+        Wanted::ALL,
+        None,
+        (1_800_000_000, 900),
+    )
+    .await;
     let h = s.health.as_ref().unwrap();
     assert!(matches!(&h.metrics, Fact::Error(e) if e.call == "cloudwatch:ListMetrics"));
     assert!(matches!(&h.alarms, Fact::Error(e) if e.call == "cloudwatch:DescribeAlarms"));
@@ -333,7 +347,7 @@ async fn the_fix_creates_the_missing_alarms_and_a_second_run_is_clean() {
     let read = |mut s: Snapshot| {
         let cw = cw.clone();
         async move {
-            health::attach(&mut s, Some(&cw), Wanted::ALL, None, (now, 900)).await;
+            health::attach(&mut s, || Some(cw.clone()), Wanted::ALL, None, (now, 900)).await;
             s
         }
     };

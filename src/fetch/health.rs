@@ -38,7 +38,7 @@ const PERIOD: i32 = 60;
 /// and the health rules run. `now`: seconds since the epoch; `window`: how far back.
 pub async fn attach(
     snap: &mut Snapshot,
-    client: Option<&aws_sdk_cloudwatch::Client>,
+    client: impl FnOnce() -> Option<aws_sdk_cloudwatch::Client>,
     wanted: Wanted,
     cache: Option<&Arc<ReadCache>>,
     (now, window): (i64, u64),
@@ -46,13 +46,15 @@ pub async fn attach(
     if !wanted.wants(Optional::Health) {
         return;
     }
-    let Some(client) = client else { return };
     let Fact::Ok(list) = &snap.integrations else {
         return;
     };
     let Some(existing) = crate::rules::checks::integrations::between(snap) else {
         return;
     };
+    // The client is made only for a pair that has an integration to read.
+    let Some(client) = client() else { return };
+    let client = &client;
     let Some(arn) = existing.integration_arn.clone() else {
         return;
     };

@@ -78,7 +78,14 @@ async fn read(pair: &Pair<'_>) -> Result<Snapshot, FetchError> {
         crate::model::clock::epoch_now(),
         fetch::health::DEFAULT_WINDOW,
     );
-    fetch::health::attach(&mut snap, k.cloudwatch, pair.src.wanted, None, moment).await;
+    fetch::health::attach(
+        &mut snap,
+        || k.cloudwatch.cloned(),
+        pair.src.wanted,
+        None,
+        moment,
+    )
+    .await;
     Ok(snap)
 }
 

@@ -355,8 +355,8 @@ pub async fn read_pair<C: Clients>(
         let moment = extras
             .health
             .unwrap_or_else(|| health_moment(fetch::health::DEFAULT_WINDOW));
-        let cw = clients.cloudwatch(tgt.region().as_str());
-        fetch::health::attach(s, cw.as_ref(), src.wanted, cache.as_ref(), moment).await;
+        let cw = || clients.cloudwatch(tgt.region().as_str());
+        fetch::health::attach(s, cw, src.wanted, cache.as_ref(), moment).await;
     }
     snap
 }
