@@ -163,7 +163,6 @@ fn inbound(snap: &Snapshot, c: &Creator) -> Outcome {
         Answer::Denied { by_identity } => {
             let why = if by_identity {
                 match (&resource, same_account) {
-                    (Grant::Delegated { .. }, _) => format!("{said}, and {simulation}"),
                     (Grant::Direct { .. }, false) => format!(
                         "{said}, but across accounts its own account's IAM policies must allow it too, and {simulation}"
                     ),
