@@ -11,43 +11,24 @@
 
 #[path = "../tests/common/moto.rs"]
 mod common;
+#[path = "../tests/common/metrics.rs"]
+mod metrics;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_sdk_cloudwatch::types::{
-    ComparisonOperator, Dimension, MetricDatum, StandardUnit, Statistic,
-};
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
 use common::{sdk_config, Gateway, Moto};
 use zetl_preflight::fetch::cache::ReadCache;
 use zetl_preflight::fetch::health;
 use zetl_preflight::model::reads::Wanted;
-use zetl_preflight::model::{Fact, Integration, Snapshot};
+use zetl_preflight::model::{Fact, Snapshot};
 use zetl_preflight::rules::{evaluate, RuleSet};
 use zetl_preflight::run::watch::{self, Round, Seen};
 
-const NS: &str =
-    "arn:aws:redshift:us-east-1:123456789012:namespace:6c0f8e2a-4b5d-4f3e-9a1b-2c3d4e5f6a7b";
-
-fn id(n: usize) -> String {
-    format!("{n:08}-0000-4000-8000-000000000000")
-}
-
-fn integration(n: usize) -> Integration {
-    Integration {
-        integration_name: Some(format!("i{n}")),
-        integration_arn: Some(format!(
-            "arn:aws:rds:us-east-1:123456789012:integration:{}",
-            id(n)
-        )),
-        source_arn: format!("arn:aws:rds:us-east-1:123456789012:cluster:c{n}"),
-        target_arn: NS.into(),
-        status: "active".into(),
-        data_filter: None,
-        errors: Vec::new(),
-        kms_key_id: None,
-        additional_encryption_context: Default::default(),
-    }
+/// Integration number `n` of the fleet.
+fn name(n: usize) -> String {
+    format!("{n:08}")
 }
 
 /// Resident memory of this process, in MB (Linux).
@@ -77,42 +58,22 @@ fn main() {
     rt.block_on(async {
         let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(&gateway.url()));
         let now = zetl_preflight::model::clock::epoch_now();
-        let dim = |i: usize| {
-            Dimension::builder()
-                .name("IntegrationId")
-                .value(id(i))
-                .build()
-        };
         for i in 0..n {
-            let data: Vec<MetricDatum> = (1..=10)
-                .flat_map(|m| {
-                    [
-                        ("IntegrationLag", 5.0 + i as f64),
-                        ("IntegrationNumTablesFailedReplication", 0.0),
-                    ]
-                    .map(|(metric, v)| {
-                        MetricDatum::builder()
-                            .metric_name(metric)
-                            .dimensions(dim(i))
-                            .timestamp(aws_smithy_types::DateTime::from_secs(now - 60 * m))
-                            .value(v)
-                            .unit(StandardUnit::None)
-                            .build()
-                    })
-                })
-                .collect();
-            cw.put_metric_data()
-                .namespace("AWS/Redshift")
-                .set_metric_data(Some(data))
-                .send()
-                .await
-                .unwrap();
+            let minutes = |v: f64| (1..=10).map(|m| (now - 60 * m, v)).collect::<Vec<_>>();
+            metrics::put(&cw, &name(i), "IntegrationLag", &minutes(5.0 + i as f64)).await;
+            metrics::put(
+                &cw,
+                &name(i),
+                "IntegrationNumTablesFailedReplication",
+                &minutes(0.0),
+            )
+            .await;
             if i % 2 == 0 {
                 cw.put_metric_alarm()
                     .alarm_name(format!("lag-{i}"))
                     .namespace("AWS/Redshift")
                     .metric_name("IntegrationLag")
-                    .dimensions(dim(i))
+                    .dimensions(metrics::dimension(&name(i)))
                     .statistic(Statistic::Maximum)
                     .period(60)
                     .evaluation_periods(5)
@@ -126,7 +87,11 @@ fn main() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/mysql-provisioned-ok.json");
         let base: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let list = Arc::new((0..n).map(integration).collect::<Vec<_>>());
+        let list = Arc::new(
+            (0..n)
+                .map(|i| metrics::integration(&name(i)))
+                .collect::<Vec<_>>(),
+        );
         let rules = RuleSet::embedded().unwrap();
         let read_fleet = |now: i64| {
             let (cw, base, list) = (cw.clone(), base.clone(), list.clone());
@@ -135,7 +100,7 @@ fn main() {
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     let mut s = base.clone();
-                    s.source.cluster.db_cluster_arn = integration(i).source_arn;
+                    s.source.cluster.db_cluster_arn = metrics::integration(&name(i)).source_arn;
                     s.integrations = Fact::Ok(list.clone());
                     health::attach(
                         &mut s,

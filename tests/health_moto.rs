@@ -9,40 +9,17 @@ mod common;
 use std::sync::Arc;
 
 use aws_sdk_cloudwatch::types::{
-    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricDatum, MetricStat, StandardUnit,
-    Statistic,
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricStat, Statistic,
 };
+use common::metrics::{dimension, id, integration, put};
 use common::moto::{sdk_config, Gateway, Moto};
 use zetl_preflight::fetch::cache::ReadCache;
 use zetl_preflight::fetch::health;
 use zetl_preflight::model::reads::Wanted;
-use zetl_preflight::model::{Fact, Integration, Snapshot, Status};
+use zetl_preflight::model::{Fact, Snapshot, Status};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
-const NS: &str =
-    "arn:aws:redshift:us-east-1:123456789012:namespace:6c0f8e2a-4b5d-4f3e-9a1b-2c3d4e5f6a7b";
 const NAMES: [&str; 4] = ["healthy", "lagging", "failing", "silent"];
-
-fn id(name: &str) -> String {
-    format!("{name}-0000-4000-8000-000000000000")
-}
-
-fn integration(name: &str) -> Integration {
-    Integration {
-        integration_name: Some(name.into()),
-        integration_arn: Some(format!(
-            "arn:aws:rds:us-east-1:123456789012:integration:{}",
-            id(name)
-        )),
-        source_arn: format!("arn:aws:rds:us-east-1:123456789012:cluster:{name}"),
-        target_arn: NS.into(),
-        status: "active".into(),
-        data_filter: None,
-        errors: Vec::new(),
-        kms_key_id: None,
-        additional_encryption_context: Default::default(),
-    }
-}
 
 /// The pair of integration `name`, in a Region that has all four.
 fn snapshot(name: &str) -> Snapshot {
@@ -52,34 +29,6 @@ fn snapshot(name: &str) -> Snapshot {
     snap.source.cluster.db_cluster_arn = integration(name).source_arn;
     snap.integrations = Fact::Ok(Arc::new(NAMES.iter().map(|n| integration(n)).collect()));
     snap
-}
-
-fn dimension(name: &str) -> Dimension {
-    Dimension::builder()
-        .name("IntegrationId")
-        .value(id(name))
-        .build()
-}
-
-async fn put(cw: &aws_sdk_cloudwatch::Client, name: &str, metric: &str, values: &[(i64, f64)]) {
-    let data = values
-        .iter()
-        .map(|(at, v)| {
-            MetricDatum::builder()
-                .metric_name(metric)
-                .dimensions(dimension(name))
-                .timestamp(aws_smithy_types::DateTime::from_secs(*at))
-                .value(*v)
-                .unit(StandardUnit::None)
-                .build()
-        })
-        .collect();
-    cw.put_metric_data()
-        .namespace("AWS/Redshift")
-        .set_metric_data(Some(data))
-        .send()
-        .await
-        .expect("moto takes the datapoints through the gateway");
 }
 
 fn statuses(snap: &Snapshot) -> Vec<(String, Status)> {

@@ -5,6 +5,7 @@
 
 pub mod aws_mocks;
 pub mod db;
+pub mod metrics;
 pub mod moto;
 pub mod world;
 
