@@ -861,6 +861,8 @@ fn flags_a_snapshot_cannot_use_are_refused() {
         "arn:aws:iam::123456789012:role/x",
     ]);
     assert_tool_error(&o, &["--creator", "live"]);
+    let o = zetl(&["check", "--snapshot", snap, "--tables"]);
+    assert_tool_error(&o, &["--tables", "live"]);
     for region in ["us-west-2", "mars-east-1"] {
         let o = zetl(&["check", "--snapshot", snap, "--region", region]);
         assert_tool_error(&o, &[region, "us-east-1"]);

@@ -488,7 +488,8 @@ fn data_api_answering(
 #[tokio::test]
 async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     use zetl_preflight::model::Snapshot;
-    use zetl_preflight::run::audit::{table_state, Found, TablesOptions};
+    use zetl_preflight::run::audit::Found;
+    use zetl_preflight::run::tables::{read as table_state, TablesOptions};
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/postgres-serverless-ok.json");
     let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -524,7 +525,13 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     );
     let checked = [(found.clone(), snap.clone())];
     let clients = Shared(src.clone(), tgt.clone(), api);
-    let t = &table_state(&clients, &checked[0].0, &checked[0].1, &opts).await;
+    let t = &table_state(
+        &clients,
+        checked[0].0.integration.integration_arn.as_deref().unwrap(),
+        &checked[0].1,
+        &opts,
+    )
+    .await;
     assert_eq!(t.state.as_deref(), Some("ErrorState"));
     assert_eq!(t.target_database.as_deref(), Some("events_db"));
     assert_eq!(t.tables[0].table, "public.orders");
@@ -535,7 +542,13 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
 
     let api = data_api_answering(vec![], vec![]);
     let clients = Shared(src, tgt, api);
-    let state = table_state(&clients, &checked[0].0, &checked[0].1, &opts).await;
+    let state = table_state(
+        &clients,
+        checked[0].0.integration.integration_arn.as_deref().unwrap(),
+        &checked[0].1,
+        &opts,
+    )
+    .await;
     let note = state.note.as_deref().unwrap();
     assert!(note.contains("superuser"), "{note}");
     assert!(state.tables.is_empty());
@@ -1177,4 +1190,48 @@ async fn why_the_acting_principal_is_unknown_reaches_each_pair() {
         let e = s.creator_unknown.as_ref().expect("the reason is carried");
         assert_eq!(e.call, "sts:GetCallerIdentity");
     }
+}
+
+/// `check --tables`: the table states go into the existing integration's health facts, so
+/// ZH002 names the failed table and its reason for a single pair as it does for `audit`.
+#[tokio::test]
+async fn check_tables_name_the_failed_table_in_zh002() {
+    use zetl_preflight::model::Snapshot;
+    use zetl_preflight::rules::{evaluate, RuleSet};
+    use zetl_preflight::run::tables::{attach, TablesOptions};
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/integration-healthy.json");
+    let mut snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let opts = TablesOptions {
+        database: "dev".into(),
+        db_user: None,
+        secret_arn: None,
+        poll: std::time::Duration::from_millis(1),
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let (src, tgt) = Side::serverless_ok().clients();
+    let api = data_api_answering(
+        vec![vec!["CdcRefreshState", "42", "orders"]],
+        vec![vec![
+            "shop",
+            "audit_log",
+            "Failed",
+            "table has no primary key   ",
+        ]],
+    );
+    attach(&Shared(src, tgt, api), &mut snap, &opts).await;
+    let tables = snap.health.as_ref().unwrap().tables.as_ref().unwrap();
+    assert_eq!(tables.tables[0].table, "shop.audit_log");
+    let zh002 = evaluate(&snap, &RuleSet::embedded().unwrap())
+        .into_iter()
+        .find(|f| f.rule == "ZH002")
+        .unwrap();
+    assert_eq!(zh002.status, zetl_preflight::model::Status::Fail);
+    assert!(
+        zh002
+            .message
+            .contains("shop.audit_log (Failed: table has no primary key)"),
+        "{}",
+        zh002.message
+    );
 }

@@ -76,14 +76,7 @@ async fn round(
     let mut out = output::Stream::new(global, &args.report, settings, true);
     let found_all = fleet.discover().await?;
     let identity = fleet.identity.clone();
-    let tables = args.tables.then(|| {
-        audit::TablesOptions::new(
-            settings,
-            args.tables_database.clone(),
-            args.tables_db_user.clone(),
-            args.tables_secret.clone(),
-        )
-    });
+    let tables = args.tables.options(settings);
     let (mut notes, mut unverified) = (found_all.notes.clone(), found_all.unverified.clone());
     let total = found_all.found.len();
     let bar = crate::progress::Bar::new("integrations checked");

@@ -40,8 +40,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             offline_flags(
                 &snap,
                 global.region.as_deref(),
-                args.key.kms_key.is_some(),
-                args.key.creator.is_some(),
+                (
+                    args.key.kms_key.is_some(),
+                    args.key.creator.is_some(),
+                    args.tables.tables,
+                ),
             )?;
             if args.data.data && snap.schema.is_none() {
                 return Err(CliError::Usage(format!(
@@ -83,6 +86,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     .map(|a| (a.clone(), "--creator".to_string())),
                 creator_unknown: None,
                 health: Some(crate::run::health_moment(args.window.window)),
+                tables: args.tables.options(&settings),
             };
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.

@@ -150,6 +150,8 @@ impl QueryEngine {
 pub struct CheckArgs {
     #[command(flatten)]
     pub window: WindowArgs,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// The source: an Aurora DB cluster, or an RDS for MySQL, PostgreSQL or Oracle DB instance, by
     /// identifier or ARN.
     #[arg(long, value_name = "CLUSTER")]
@@ -245,19 +247,8 @@ pub struct AuditArgs {
     /// entries add more, each with its own Regions.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Vec<String>,
-    /// Also read each integration's state and failed tables on the Redshift side
-    /// (SVV_INTEGRATION, SVV_INTEGRATION_TABLE_STATE) through the Redshift Data API.
-    #[arg(long)]
-    pub tables: bool,
-    /// With --tables: the database to connect to on the target.
-    #[arg(long, value_name = "NAME", default_value = "dev", requires = "tables")]
-    pub tables_database: String,
-    /// With --tables: the database user (provisioned clusters, temporary credentials).
-    #[arg(long, value_name = "NAME", requires = "tables")]
-    pub tables_db_user: Option<String>,
-    /// With --tables: a Secrets Manager secret to log in with instead.
-    #[arg(long, value_name = "ARN", requires = "tables")]
-    pub tables_secret: Option<String>,
+    #[command(flatten)]
+    pub tables: TablesArgs,
     /// Audit again every SECONDS, printing one line per change (an integration appears,
     /// goes, changes status; a rule changes status); with -o FILE the report is rewritten
     /// each round. SIGINT or SIGTERM ends it between rounds; the exit code is the last
@@ -393,6 +384,41 @@ pub struct RulesSource {
     /// `max_lag`) [default: 900].
     #[arg(long, value_name = "SECONDS", value_parser = lag_seconds, allow_negative_numbers = true)]
     pub max_lag: Option<u64>,
+}
+
+/// `--tables`: reading an existing integration on the Redshift side.
+#[derive(Debug, Args, Clone)]
+pub struct TablesArgs {
+    /// Also read each existing integration's state and failed tables on the Redshift side
+    /// (SVV_INTEGRATION, SVV_INTEGRATION_TABLE_STATE) through the Redshift Data API.
+    #[arg(long)]
+    pub tables: bool,
+    /// With --tables: the database to connect to on the target.
+    #[arg(long, value_name = "NAME", default_value = "dev", requires = "tables")]
+    pub tables_database: String,
+    /// With --tables: the database user (provisioned clusters, temporary credentials).
+    #[arg(long, value_name = "NAME", requires = "tables")]
+    pub tables_db_user: Option<String>,
+    /// With --tables: a Secrets Manager secret to log in with instead.
+    #[arg(long, value_name = "ARN", requires = "tables")]
+    pub tables_secret: Option<String>,
+}
+
+impl TablesArgs {
+    /// The options `run` reads with, when `--tables` was given.
+    pub fn options(
+        &self,
+        settings: &crate::run::Settings,
+    ) -> Option<crate::run::tables::TablesOptions> {
+        self.tables.then(|| {
+            crate::run::tables::TablesOptions::new(
+                settings,
+                self.tables_database.clone(),
+                self.tables_db_user.clone(),
+                self.tables_secret.clone(),
+            )
+        })
+    }
 }
 
 /// How far back an existing integration's metrics are read.

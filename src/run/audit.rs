@@ -362,7 +362,7 @@ impl<C: Clients + 'static> Discovery<C> {
     pub async fn check(
         self,
         concurrency: usize,
-        (tables, creator, window): (Option<&TablesOptions>, Option<&str>, u64),
+        (tables, creator, window): (Option<&super::tables::TablesOptions>, Option<&str>, u64),
         mut sink: impl FnMut(Checked),
     ) {
         // One moment for the whole fleet: a Region's metrics are read once for all its pairs.
@@ -423,7 +423,10 @@ impl<C: Clients + 'static> Discovery<C> {
                 .await;
                 let mut snap = snap;
                 let states = match (&snap, tables.as_deref()) {
-                    (Ok(s), Some(opts)) => Some(table_state(clients.as_ref(), f, s, opts).await),
+                    (Ok(s), Some(opts)) => {
+                        let arn = f.integration.integration_arn.as_deref().unwrap_or_default();
+                        Some(super::tables::read(clients.as_ref(), arn, s, opts).await)
+                    }
                     _ => None,
                 };
                 // The Redshift side's table states are health facts too (ZH001, ZH002).
@@ -453,39 +456,6 @@ fn creates(creator: &str, f: &Found) -> bool {
     f.candidate
         && crate::model::arn::account_of(creator)
             == crate::model::arn::account_of(&f.integration.source_arn)
-}
-
-/// How `audit --tables` reaches the Redshift side.
-#[derive(Debug, Clone)]
-pub struct TablesOptions {
-    pub database: String,
-    pub db_user: Option<String>,
-    pub secret_arn: Option<String>,
-    pub poll: std::time::Duration,
-    pub timeout: std::time::Duration,
-}
-
-/// The Redshift-side state of one checked integration.
-pub async fn table_state<C: Clients>(
-    clients: &C,
-    found: &Found,
-    snap: &Snapshot,
-    opts: &TablesOptions,
-) -> crate::model::TableStates {
-    use crate::fetch::redshift_data::{self, Where};
-    let at = Where::for_target(
-        snap,
-        &opts.database,
-        opts.db_user.as_deref(),
-        opts.secret_arn.as_deref(),
-    );
-    let client = clients.data_api(snap.target.region());
-    let arn = found
-        .integration
-        .integration_arn
-        .clone()
-        .unwrap_or_default();
-    redshift_data::read(&client, &at, &arn, opts.poll, opts.timeout).await
 }
 
 /// `all`: every Region the rules' Region data lists as available, for any engine.
@@ -602,23 +572,5 @@ impl Fleet {
         discover_all(self.accounts.clone(), self.candidates.as_deref())
             .await
             .map_err(|e| Error::Aws(format!("cannot list the integrations: {}", e.describe())))
-    }
-}
-
-impl TablesOptions {
-    /// `--tables` and its options, waiting as the settings say.
-    pub fn new(
-        settings: &Settings,
-        database: String,
-        db_user: Option<String>,
-        secret_arn: Option<String>,
-    ) -> TablesOptions {
-        TablesOptions {
-            database,
-            db_user,
-            secret_arn,
-            poll: std::time::Duration::from_millis(500),
-            timeout: settings.data_api_wait,
-        }
     }
 }

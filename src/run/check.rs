@@ -229,13 +229,12 @@ fn version_message(found: u32) -> String {
 /// With `--snapshot`, `--source` and `--target` are optional; when given they must name
 /// what the snapshot holds, so a CI job cannot check the wrong file by accident.
 /// Flags that a live read uses and a saved snapshot cannot: refused (exit 2) rather than
-/// silently ignored. `region`: `--region`; `key`, `creator`: whether `--kms-key` or
-/// `--creator` was given.
+/// silently ignored. `region`: `--region`; `key`, `creator`, `tables`: whether `--kms-key`,
+/// `--creator` or `--tables` was given.
 pub fn offline_flags(
     snap: &Snapshot,
     region: Option<&str>,
-    key: bool,
-    creator: bool,
+    (key, creator, tables): (bool, bool, bool),
 ) -> Result<(), Error> {
     if let Some(r) = region.filter(|r| *r != snap.source.region) {
         return Err(Error::Usage(format!(
@@ -259,6 +258,9 @@ pub fn offline_flags(
             "--creator",
             "and simulates the creator's permissions",
         ));
+    }
+    if tables {
+        return Err(saved("--tables", "the Redshift side's table states"));
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ pub mod judge;
 pub mod ordered;
 pub mod session;
 pub mod settings;
+pub mod tables;
 pub mod watch;
 
 pub use error::Error;
@@ -318,6 +319,8 @@ pub struct Extras {
     /// moment for every pair, so a fleet's Region is read once. `None`: the default window
     /// ending when the pair is read.
     pub health: Option<(i64, u64)>,
+    /// `check --tables`: an existing integration's Redshift-side table states.
+    pub tables: Option<tables::TablesOptions>,
 }
 
 /// The moment a run's health facts are read at: now, and `window` seconds back from it.
@@ -357,6 +360,9 @@ pub async fn read_pair<C: Clients>(
             .unwrap_or_else(|| health_moment(fetch::health::DEFAULT_WINDOW));
         let cw = || clients.cloudwatch(tgt.region().as_str());
         fetch::health::attach(s, cw, src.wanted, cache.as_ref(), moment).await;
+        if let Some(opts) = &extras.tables {
+            tables::attach(clients, s, opts).await;
+        }
     }
     snap
 }
