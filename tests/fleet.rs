@@ -489,7 +489,7 @@ fn data_api_answering(
 async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
     use zetl_preflight::model::Snapshot;
     use zetl_preflight::run::audit::Found;
-    use zetl_preflight::run::tables::{read as table_state, TablesOptions};
+    use zetl_preflight::run::tables::read as table_state;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/postgres-serverless-ok.json");
     let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -506,13 +506,7 @@ async fn table_states_name_failed_tables_and_never_read_empty_as_healthy() {
         pair: Err(String::new()),
         candidate: false,
     };
-    let opts = TablesOptions {
-        database: "dev".into(),
-        db_user: None,
-        secret_arn: None,
-        poll: std::time::Duration::from_millis(1),
-        timeout: std::time::Duration::from_secs(5),
-    };
+    let opts = fast_tables();
     let (src, tgt) = Side::serverless_ok().clients();
     let api = data_api_answering(
         vec![vec!["ErrorState", "42", "events_db"]],
@@ -1198,17 +1192,11 @@ async fn why_the_acting_principal_is_unknown_reaches_each_pair() {
 async fn check_tables_name_the_failed_table_in_zh002() {
     use zetl_preflight::model::Snapshot;
     use zetl_preflight::rules::{evaluate, RuleSet};
-    use zetl_preflight::run::tables::{attach, TablesOptions};
+    use zetl_preflight::run::tables::attach;
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/integration-healthy.json");
     let mut snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let opts = TablesOptions {
-        database: "dev".into(),
-        db_user: None,
-        secret_arn: None,
-        poll: std::time::Duration::from_millis(1),
-        timeout: std::time::Duration::from_secs(5),
-    };
+    let opts = fast_tables();
     let (src, tgt) = Side::serverless_ok().clients();
     let api = data_api_answering(
         vec![vec!["CdcRefreshState", "42", "orders"]],
@@ -1234,4 +1222,15 @@ async fn check_tables_name_the_failed_table_in_zh002() {
         "{}",
         zh002.message
     );
+}
+
+/// `--tables` on the `dev` database, polling the mocked Data API without waiting.
+fn fast_tables() -> zetl_preflight::run::tables::TablesOptions {
+    zetl_preflight::run::tables::TablesOptions {
+        database: "dev".into(),
+        db_user: None,
+        secret_arn: None,
+        poll: std::time::Duration::from_millis(1),
+        timeout: std::time::Duration::from_secs(5),
+    }
 }
