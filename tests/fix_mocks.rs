@@ -18,8 +18,8 @@ use aws_sdk_redshiftserverless::operation::update_workgroup::{
 use aws_smithy_mocks::{mock, Rule};
 
 use common::aws_mocks::*;
-use zetl_preflight::fetch::{SourceRef, TargetRef};
-use zetl_preflight::fix::apply::{ApplyOptions, Outcome};
+use zetl_preflight::fetch::{self, SourceRef, TargetRef};
+use zetl_preflight::fix::apply::{ApplyOptions, Outcome, Reach};
 use zetl_preflight::fix::flow::{self, FlowOptions, FlowResult};
 use zetl_preflight::rules::{evaluate, RuleSet};
 
@@ -84,6 +84,7 @@ fn side(update: Rule, put: Rule) -> Side {
 fn options(dir: &std::path::Path, dry_run: bool) -> FlowOptions {
     FlowOptions {
         alarm_actions: Vec::new(),
+        tables: None,
         dry_run,
         apply: ApplyOptions {
             unsafe_fixes: false,
@@ -102,13 +103,8 @@ async fn run(side: &Side, opts: &FlowOptions) -> FlowResult {
         TargetRef::parse("analytics-wg").unwrap(),
     );
     flow::run(
-        flow::Pair {
-            src: &src,
-            tgt: &tgt,
-            source: &source,
-            target: &target,
-            keyed: Default::default(),
-        },
+        Reach::new(&src, &tgt),
+        async || fetch::snapshot(&src, &tgt, &source, &target).await,
         &rules,
         |s| evaluate(s, &rules),
         opts,
@@ -271,21 +267,16 @@ async fn provisioned_case_sensitivity_is_set_in_place_then_the_cluster_reboots()
     let (src, tgt) = s.clients();
     let target = TargetRef::parse(PROV_NS_ARN).unwrap();
     let source = SourceRef::parse("events-pg").unwrap();
-    let pair = flow::Pair {
-        src: &src,
-        tgt: &tgt,
-        source: &source,
-        target: &target,
-        keyed: Default::default(),
-    };
+    let pair = Reach::new(&src, &tgt);
+    let read = async || fetch::snapshot(&src, &tgt, &source, &target).await;
     // Safe fixes only: modifying a group and rebooting are unsafe, so nothing is applied.
-    let r = flow::run(pair, &rules, |x| evaluate(x, &rules), &opts, |_| true)
+    let r = flow::run(pair, read, &rules, |x| evaluate(x, &rules), &opts, |_| true)
         .await
         .unwrap();
     assert!(r.outcomes.is_none());
     assert_eq!(s.redshift[2].num_calls() + s.redshift[3].num_calls(), 0);
     opts.apply.unsafe_fixes = true;
-    let r = flow::run(pair, &rules, |x| evaluate(x, &rules), &opts, |_| true)
+    let r = flow::run(pair, read, &rules, |x| evaluate(x, &rules), &opts, |_| true)
         .await
         .unwrap();
     let calls: Vec<&str> = r.plan.actions.iter().map(|a| a.op.call()).collect();
@@ -362,7 +353,7 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
     let mut opts = options(&dir, false).apply;
     opts.unsafe_fixes = true;
     let mut journal = Journal::new(&dir.join("journal.jsonl"));
-    let out = apply(&plan, (&src, &tgt, None, None), &opts, &mut journal).await;
+    let out = apply(&plan, Reach::new(&src, &tgt), &opts, &mut journal).await;
     let applied: Vec<&Outcome> = out
         .iter()
         .filter(|o| !matches!(o, Outcome::Skipped { .. }))
@@ -393,7 +384,7 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
     };
     let (src, tgt) = s.clients();
     let mut journal = Journal::new(&dir.join("journal-2.jsonl"));
-    let out = apply(&plan, (&src, &tgt, None, None), &opts, &mut journal).await;
+    let out = apply(&plan, Reach::new(&src, &tgt), &opts, &mut journal).await;
     let failed = out
         .iter()
         .find_map(|o| match o {

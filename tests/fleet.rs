@@ -1227,9 +1227,11 @@ async fn check_tables_name_the_failed_table_in_zh002() {
 /// `--tables` on the `dev` database, polling the mocked Data API without waiting.
 fn fast_tables() -> zetl_preflight::run::tables::TablesOptions {
     zetl_preflight::run::tables::TablesOptions {
-        database: "dev".into(),
-        db_user: None,
-        secret_arn: None,
+        login: zetl_preflight::fetch::redshift_data::Login {
+            database: "dev".into(),
+            db_user: None,
+            secret_arn: None,
+        },
         poll: std::time::Duration::from_millis(1),
         timeout: std::time::Duration::from_secs(5),
     }

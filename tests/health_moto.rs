@@ -340,7 +340,16 @@ async fn the_fix_creates_the_missing_alarms_and_a_second_run_is_clean() {
     let only = zetl_preflight::fix::Plan {
         actions: alarms.iter().map(|a| (*a).clone()).collect(),
     };
-    let out = apply(&only, (&src, &tgt, None, Some(&cw)), &opts, &mut journal).await;
+    let out = apply(
+        &only,
+        zetl_preflight::fix::apply::Reach {
+            cloudwatch: Some(&cw),
+            ..zetl_preflight::fix::apply::Reach::new(&src, &tgt)
+        },
+        &opts,
+        &mut journal,
+    )
+    .await;
     let applied = out.iter().filter(|o| **o == Outcome::Applied).count();
     assert_eq!(applied, 2, "{out:?}");
 

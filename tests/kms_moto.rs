@@ -437,7 +437,10 @@ async fn the_key_policy_fix_is_applied_and_read_back() {
     };
     let outcomes = apply::apply(
         &planned,
-        (&src, &tgt, Some(&client), None),
+        apply::Reach {
+            kms: Some(&client),
+            ..apply::Reach::new(&src, &tgt)
+        },
         &opts,
         &mut journal,
     )

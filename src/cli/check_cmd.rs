@@ -76,18 +76,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 )));
             }
             super::with_key(&mut pairs, &args.key, args.source.is_some())?;
-            let extras = crate::run::Extras {
-                data: data(args, &settings)?,
-                keys: Vec::new(),
-                creator: args
-                    .key
-                    .creator
-                    .as_ref()
-                    .map(|a| (a.clone(), "--creator".to_string())),
-                creator_unknown: None,
-                health: Some(crate::run::health_moment(args.window.window)),
-                tables: args.tables.options(&settings),
-            };
+            let extras = extras(args, &settings)?;
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.
             let identity = runtime()?.block_on(read_pairs(
@@ -119,6 +108,25 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         }
     }
     out.finish(global, &args.report)
+}
+
+/// What is read besides each pair's own facts: `--data`, `--creator`, `--window`, `--tables`.
+pub(super) fn extras(
+    args: &CheckArgs,
+    settings: &Settings,
+) -> Result<crate::run::Extras, CliError> {
+    Ok(crate::run::Extras {
+        data: data(args, settings)?,
+        keys: Vec::new(),
+        creator: args
+            .key
+            .creator
+            .as_ref()
+            .map(|a| (a.clone(), "--creator".to_string())),
+        creator_unknown: None,
+        health: Some(crate::run::health_moment(args.window.window)),
+        tables: args.tables.options(settings),
+    })
 }
 
 /// What `--data` and its options say, checked (`None` without `--data`).

@@ -44,9 +44,13 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
     };
     let width = (!std::io::stdout().is_terminal()).then_some(report::table::PIPE_WIDTH);
     let unsafe_fixes = args.fix.unsafe_fixes;
+    // Read before anything else: a bad --data-from file or URL stops the run early.
+    let extras = super::check_cmd::extras(args, settings)?;
+    let saved = crate::run::data_from::read(&args.data.data_from)?;
     let opts = flow::FlowOptions {
         dry_run: args.fix.dry_run,
         alarm_actions: args.fix.alarm_action.clone(),
+        tables: extras.tables.as_ref().map(|t| t.login.clone()),
         apply: apply::ApplyOptions {
             unsafe_fixes,
             wait_timeout: Duration::from_secs(args.fix.wait_timeout),
@@ -84,6 +88,10 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
         settings,
         &refs[0],
         (key.as_ref(), args.key.creator.as_deref()),
+        crate::run::fix::Reads {
+            extras: &extras,
+            data_from: (&saved, args.data.data_filter.as_deref()),
+        },
         &opts,
         findings_of,
         confirm,

@@ -16,25 +16,34 @@ use super::error::{all_pages, call_error, incomplete};
 use crate::model::{CallError, Snapshot, TableState, TableStates, TargetSnapshot};
 
 /// Where the statements run, and as whom.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Where {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workgroup: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster: Option<String>,
     /// Provisioned clusters: the database user for temporary credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub db_user: Option<String>,
     /// A secret with the credentials instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_arn: Option<String>,
+    /// The database the session connects to.
     pub database: String,
 }
 
+/// How to log in on the target: the database to connect to and, for a provisioned cluster,
+/// a database user or a secret (`--tables-database`, `--tables-db-user`, `--tables-secret`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    pub database: String,
+    pub db_user: Option<String>,
+    pub secret_arn: Option<String>,
+}
+
 impl Where {
-    /// The target of `snap`, with the options given.
-    pub fn for_target(
-        snap: &Snapshot,
-        database: &str,
-        db_user: Option<&str>,
-        secret_arn: Option<&str>,
-    ) -> Where {
+    /// The target of `snap`, logged in as `login` says.
+    pub fn for_target(snap: &Snapshot, login: &Login) -> Where {
         let (workgroup, cluster) = match &snap.target {
             TargetSnapshot::Serverless(s) => (Some(s.workgroup.workgroup_name.clone()), None),
             TargetSnapshot::Provisioned(p) => (None, Some(p.cluster.cluster_identifier.clone())),
@@ -42,9 +51,9 @@ impl Where {
         Where {
             workgroup,
             cluster,
-            db_user: db_user.map(str::to_string),
-            secret_arn: secret_arn.map(str::to_string),
-            database: database.to_string(),
+            db_user: login.db_user.clone(),
+            secret_arn: login.secret_arn.clone(),
+            database: login.database.clone(),
         }
     }
 }
@@ -59,6 +68,9 @@ fn text(f: &Field) -> Option<String> {
     }
 }
 
+/// What a failed statement says when the Data API gives no error text.
+const FAILED: &str = "the statement failed";
+
 /// Run one statement and return its rows.
 async fn rows(
     client: &aws_sdk_redshiftdata::Client,
@@ -67,6 +79,31 @@ async fn rows(
     poll: Duration,
     timeout: Duration,
 ) -> Result<Vec<Vec<Option<String>>>, CallError> {
+    let id = run(client, at, sql, poll, timeout).await?;
+    let records: Vec<Vec<Field>> = all_pages(
+        client
+            .get_statement_result()
+            .id(&id)
+            .into_paginator()
+            .items()
+            .send(),
+        calls::GET_STATEMENT_RESULT,
+    )
+    .await?;
+    Ok(records
+        .iter()
+        .map(|r| r.iter().map(text).collect())
+        .collect())
+}
+
+/// Start one statement and wait until it finishes; returns its id.
+async fn run(
+    client: &aws_sdk_redshiftdata::Client,
+    at: &Where,
+    sql: String,
+    poll: Duration,
+    timeout: Duration,
+) -> Result<String, CallError> {
     let mut req = client.execute_statement().sql(sql).database(&at.database);
     if let Some(w) = &at.workgroup {
         req = req.workgroup_name(w);
@@ -100,7 +137,7 @@ async fn rows(
                 return Err(CallError::new(
                     calls::DESCRIBE_STATEMENT,
                     Some("StatementFailed"),
-                    d.error().unwrap_or("the statement failed").to_string(),
+                    d.error().unwrap_or(FAILED).to_string(),
                 ))
             }
             _ if started.elapsed() > timeout => {
@@ -116,20 +153,29 @@ async fn rows(
             _ => tokio::time::sleep(poll).await,
         }
     }
-    let records: Vec<Vec<Field>> = all_pages(
-        client
-            .get_statement_result()
-            .id(&id)
-            .into_paginator()
-            .items()
-            .send(),
-        calls::GET_STATEMENT_RESULT,
-    )
-    .await?;
-    Ok(records
-        .iter()
-        .map(|r| r.iter().map(text).collect())
-        .collect())
+    Ok(id)
+}
+
+/// Run one statement that returns no rows (`ALTER DATABASE … INTEGRATION REFRESH`), waiting
+/// until it finishes. The Data API gives no message when such a statement fails; the error
+/// then says where the reason is.
+pub async fn execute(
+    client: &aws_sdk_redshiftdata::Client,
+    at: &Where,
+    sql: &str,
+    poll: Duration,
+    timeout: Duration,
+) -> Result<(), CallError> {
+    match run(client, at, sql.to_string(), poll, timeout).await {
+        Ok(_) => Ok(()),
+        Err(mut e) if e.message.trim().is_empty() || e.message == FAILED => {
+            e.message = "the statement failed and the Data API gives no reason for it; \
+                SVV_INTEGRATION_TABLE_STATE.reason does (check --tables shows it)"
+                .into();
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The integration's id in the Redshift views: the last part of its ARN.
@@ -211,14 +257,22 @@ pub async fn read(
         Ok(r) => {
             out.tables = r
                 .into_iter()
-                .map(|row| TableState {
-                    table: format!(
-                        "{}.{}",
-                        row.first().cloned().flatten().unwrap_or_default(),
-                        row.get(1).cloned().flatten().unwrap_or_default()
-                    ),
-                    state: row.get(2).cloned().flatten().unwrap_or_default(),
-                    reason: row.get(3).cloned().flatten().filter(|r| !r.is_empty()),
+                .map(|row| {
+                    // The views' columns are CHAR: padded with spaces on the right.
+                    let cell = |i: usize| {
+                        row.get(i)
+                            .cloned()
+                            .flatten()
+                            .map(|v| v.trim_end().to_string())
+                            .unwrap_or_default()
+                    };
+                    let schema = cell(0);
+                    TableState {
+                        table: format!("{schema}.{}", cell(1)),
+                        schema: Some(schema),
+                        state: cell(2),
+                        reason: Some(cell(3)).filter(|r| !r.is_empty()),
+                    }
                 })
                 .collect()
         }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::fetch::redshift_data::Where;
 use crate::rules::spec::Applicability;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -172,6 +173,18 @@ pub enum Op {
     /// replaces the alarm of that name).
     #[serde(rename = "cloudwatch:PutMetricAlarm")]
     PutMetricAlarm(Alarm),
+    /// `ALTER DATABASE … INTEGRATION REFRESH TABLE …`, run on the target through the Redshift
+    /// Data API (ExecuteStatement, then DescribeStatement until it finishes).
+    #[serde(rename = "redshift-data:ExecuteStatement")]
+    RefreshTables {
+        /// The target, the database the session connects to, and the login.
+        at: Where,
+        /// The database created from the integration.
+        database: String,
+        /// `schema.table`, as Redshift names them.
+        tables: Vec<String>,
+        sql: String,
+    },
     #[serde(rename = "manual")]
     Manual,
 }
@@ -215,6 +228,7 @@ impl Op {
             Op::PutKeyPolicy { .. } => "kms:PutKeyPolicy",
             Op::UpdateWorkgroup { .. } => "redshift-serverless:UpdateWorkgroup",
             Op::PutMetricAlarm(_) => "cloudwatch:PutMetricAlarm",
+            Op::RefreshTables { .. } => "redshift-data:ExecuteStatement",
             Op::Manual => "manual",
         }
     }

@@ -44,19 +44,35 @@ pub enum Outcome {
     NotAttempted,
 }
 
-/// The clients a plan's calls go to: the source's, the target's, KMS and CloudWatch (both
-/// `None` when the plan has no such call to make).
-pub type Reach<'a> = (
-    &'a SourceClients,
-    &'a TargetClients,
-    Option<&'a aws_sdk_kms::Client>,
-    Option<&'a aws_sdk_cloudwatch::Client>,
-);
+/// The clients a plan's calls go to: the source's and the target's always; KMS, CloudWatch
+/// and the Redshift Data API when the plan has such a call to make.
+#[derive(Debug, Clone, Copy)]
+pub struct Reach<'a> {
+    pub source: &'a SourceClients,
+    pub target: &'a TargetClients,
+    pub kms: Option<&'a aws_sdk_kms::Client>,
+    pub cloudwatch: Option<&'a aws_sdk_cloudwatch::Client>,
+    /// The target's Data API, for SQL statements (`INTEGRATION REFRESH`).
+    pub data_api: Option<&'a aws_sdk_redshiftdata::Client>,
+}
+
+impl<'a> Reach<'a> {
+    /// The source and the target, and nothing else.
+    pub fn new(source: &'a SourceClients, target: &'a TargetClients) -> Reach<'a> {
+        Reach {
+            source,
+            target,
+            kms: None,
+            cloudwatch: None,
+            data_api: None,
+        }
+    }
+}
 
 /// Apply `plan`. Returns one outcome per action, in order.
 pub async fn apply(
     plan: &Plan,
-    (src, tgt, kms, cw): Reach<'_>,
+    reach: Reach<'_>,
     opts: &ApplyOptions,
     journal: &mut Journal,
 ) -> Vec<Outcome> {
@@ -84,7 +100,7 @@ pub async fn apply(
         }
         let _progress =
             Progress::start(format!("[{}/{}] {}", i + 1, plan.actions.len(), a.summary));
-        let result = run(a, (src, tgt, kms, cw), opts).await;
+        let result = run(a, reach, opts).await;
         if let Err(e) = journal.append(i + 1, a, result.as_ref().err()) {
             out.push(Outcome::Failed {
                 error: CallError::new(
@@ -136,11 +152,8 @@ fn rds_params(ps: &[ParamSet], with_values: bool) -> Vec<aws_sdk_rds::types::Par
         .collect()
 }
 
-async fn run(
-    a: &Action,
-    (src, tgt, kms, cw): Reach<'_>,
-    opts: &ApplyOptions,
-) -> Result<(), CallError> {
+async fn run(a: &Action, reach: Reach<'_>, opts: &ApplyOptions) -> Result<(), CallError> {
+    let (src, tgt, kms, cw) = (reach.source, reach.target, reach.kms, reach.cloudwatch);
     let call = a.op.call();
     match &a.op {
         Op::CreateDbClusterParameterGroup {
@@ -392,6 +405,17 @@ async fn run(
                 call,
                 None,
                 "no CloudWatch client to create the alarm with",
+            )),
+        },
+        Op::RefreshTables { at, sql, .. } => match reach.data_api {
+            Some(api) => {
+                crate::fetch::redshift_data::execute(api, at, sql, opts.poll, opts.wait_timeout)
+                    .await
+            }
+            None => Err(CallError::new(
+                call,
+                None,
+                "no Redshift Data API client to run the statement with",
             )),
         },
         Op::Manual => Ok(()),

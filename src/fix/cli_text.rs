@@ -174,6 +174,20 @@ pub fn command(a: &Action) -> Option<String> {
                 a.name, a.namespace, a.metric, a.integration_id, a.evaluation_periods, a.threshold, a.missing_data
             )
         }
+        Op::RefreshTables { at, sql, .. } => {
+            let mut cmd = String::from("aws redshift-data execute-statement");
+            for (flag, value) in [
+                ("--workgroup-name", &at.workgroup),
+                ("--cluster-identifier", &at.cluster),
+                ("--db-user", &at.db_user),
+                ("--secret-arn", &at.secret_arn),
+            ] {
+                if let Some(v) = value {
+                    cmd.push_str(&format!(" {flag} {}", sh(v)));
+                }
+            }
+            format!("{cmd} --database {} --sql {}", sh(&at.database), sh(sql))
+        }
         Op::UpdateWorkgroup {
             workgroup,
             config_parameters,

@@ -29,6 +29,9 @@ pub struct FixContext {
     pub target_new_group: Fact<NewGroup>,
     /// What the alarms a fix creates notify (`--alarm-action`): none by default.
     pub alarm_actions: Vec<String>,
+    /// Where SQL statements run on the target, and as whom (`--tables`): a failed table is
+    /// refreshed only with it.
+    pub tables_at: Option<crate::fetch::redshift_data::Where>,
 }
 
 impl FixContext {
@@ -48,6 +51,7 @@ impl FixContext {
             target_group_users: Fact::Ok(vec![]),
             target_new_group: new(snap.target.display_id(), ""),
             alarm_actions: Vec::new(),
+            tables_at: None,
         }
     }
 }
@@ -166,6 +170,7 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
         target_group_users,
         target_new_group,
         alarm_actions: Vec::new(),
+        tables_at: None,
     }
 }
 

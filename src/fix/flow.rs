@@ -1,9 +1,11 @@
 //! The whole fix, as the CLI runs it, with the printing and asking left to the caller:
-//! fetch → evaluate → context → plan → (confirm) → apply → fetch again.
+//! read → evaluate → context → plan → (confirm) → apply → read again. The caller reads the
+//! pair (as `check` reads it, with `--data`, `--tables` and the rest), so the state after the
+//! fix is read exactly as the state before it.
 
 use std::path::PathBuf;
 
-use crate::fetch::{self, FetchError, SourceClients, SourceRef, TargetClients, TargetRef};
+use crate::fetch::redshift_data::{Login, Where};
 use crate::model::{Finding, Snapshot};
 use crate::rules::spec::Applicability;
 use crate::rules::RuleSet;
@@ -17,6 +19,9 @@ pub struct FlowOptions {
     pub dry_run: bool,
     /// What the alarms a fix creates notify (`--alarm-action`).
     pub alarm_actions: Vec<String>,
+    /// How SQL statements log in on the target (`--tables` and its options): without it a
+    /// table refresh is a manual step.
+    pub tables: Option<Login>,
     pub apply: ApplyOptions,
     pub journal: PathBuf,
 }
@@ -45,65 +50,22 @@ pub fn applicable(plan: &Plan, unsafe_fixes: bool) -> usize {
         .count()
 }
 
-/// The pair to fix, and the clients to reach it.
-#[derive(Debug, Clone, Copy)]
-pub struct Pair<'a> {
-    pub src: &'a SourceClients,
-    pub tgt: &'a TargetClients,
-    pub source: &'a SourceRef,
-    pub target: &'a TargetRef,
-    /// The integration's key and creator, read and fixed as `check` reads them.
-    pub keyed: Keyed<'a>,
-}
-
-/// The integration's KMS key (`--kms-key`, else the existing integration's) and the creator
-/// whose permissions are simulated, with the clients to read and change them.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Keyed<'a> {
-    pub key: Option<&'a fetch::kms::KeyChoice>,
-    pub kms: Option<&'a aws_sdk_kms::Client>,
-    pub creator: Option<&'a (String, String)>,
-    pub iam: Option<&'a aws_sdk_iam::Client>,
-    /// CloudWatch in the target's Region: an existing integration's health, and its alarms.
-    pub cloudwatch: Option<&'a aws_sdk_cloudwatch::Client>,
-}
-
-/// The pair's state: the snapshot, its key and its creator.
-async fn read(pair: &Pair<'_>) -> Result<Snapshot, FetchError> {
-    let mut snap = fetch::snapshot(pair.src, pair.tgt, pair.source, pair.target).await?;
-    let k = pair.keyed;
-    fetch::kms::attach(&mut snap, k.key, || k.kms.cloned(), pair.src.wanted, None).await;
-    fetch::creator::attach(&mut snap, k.creator, k.iam, pair.src.wanted, None).await;
-    let moment = (
-        crate::model::clock::epoch_now(),
-        fetch::health::DEFAULT_WINDOW,
-    );
-    fetch::health::attach(
-        &mut snap,
-        || k.cloudwatch.cloned(),
-        pair.src.wanted,
-        None,
-        moment,
-    )
-    .await;
-    Ok(snap)
-}
-
 /// Run the fix. `findings_of` evaluates a snapshot (with the config's rule selection and
 /// suppressions); `confirm` sees the plan and says whether to go on (it is not asked for a
 /// dry run or an empty plan).
-pub async fn run(
-    pair: Pair<'_>,
+pub async fn run<E>(
+    reach: apply::Reach<'_>,
+    read: impl AsyncFn() -> Result<Snapshot, E>,
     rules: &RuleSet,
     findings_of: impl Fn(&Snapshot) -> Vec<Finding>,
     opts: &FlowOptions,
     confirm: impl FnOnce(&Plan) -> bool,
-) -> Result<FlowResult, FetchError> {
-    let (src, tgt) = (pair.src, pair.tgt);
-    let before = read(&pair).await?;
+) -> Result<FlowResult, E> {
+    let before = read().await?;
     let findings = findings_of(&before);
-    let mut ctx = context::fetch(src, tgt, &before).await;
+    let mut ctx = context::fetch(reach.source, reach.target, &before).await;
     ctx.alarm_actions = opts.alarm_actions.clone();
+    ctx.tables_at = opts.tables.as_ref().map(|l| Where::for_target(&before, l));
     let plan = plan(&before, &findings, rules, &ctx);
     let mut journal = Journal::new(&opts.journal);
     let go = !opts.dry_run && applicable(&plan, opts.apply.unsafe_fixes) > 0 && confirm(&plan);
@@ -116,9 +78,8 @@ pub async fn run(
             journal,
         });
     }
-    let reach = (src, tgt, pair.keyed.kms, pair.keyed.cloudwatch);
     let outcomes = apply::apply(&plan, reach, &opts.apply, &mut journal).await;
-    let after = read(&pair).await?;
+    let after = read().await?;
     Ok(FlowResult {
         before,
         plan,

@@ -12,6 +12,7 @@ pub mod params;
 pub mod plan;
 mod plan_health;
 mod plan_key;
+mod plan_refresh;
 mod plan_source;
 mod plan_target;
 pub mod policy;

@@ -27,6 +27,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixCon
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_key::key_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_health::health_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
+    super::plan_refresh::refresh_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     manual_actions(&mut plan, &handled, findings);
     plan
 }

@@ -26,6 +26,14 @@ pub struct MappedError {
     pub confirmed_by: Vec<String>,
 }
 
+/// The first cause whose words appear in `text` (an error, a failed table's reason).
+pub fn cause_of<'a>(text: &str, causes: &'a [Cause]) -> Option<&'a Cause> {
+    let text = text.to_lowercase();
+    causes
+        .iter()
+        .find(|c| c.words.iter().any(|w| text.contains(w.as_str())))
+}
+
 /// Map each error to a cause, and say which failing findings confirm it.
 pub fn map(
     errors: &[IntegrationError],
@@ -41,9 +49,7 @@ pub fn map(
                 e.error_message.as_deref().unwrap_or("")
             )
             .to_lowercase();
-            let hit = causes
-                .iter()
-                .find(|c| c.words.iter().any(|w| text.contains(w.as_str())));
+            let hit = cause_of(&text, causes);
             let (likely_cause, rules) = match hit {
                 Some(c) => (Some(c.what.clone()), c.rules.clone()),
                 None => (None, Vec::new()),

@@ -2,7 +2,7 @@
 //! of `SVV_INTEGRATION_TABLE_STATE` that are not `Synced`), read through the Data API for
 //! `audit` and for `check`.
 
-use crate::fetch::redshift_data::{self, Where};
+use crate::fetch::redshift_data::{self, Login, Where};
 use crate::model::{Snapshot, TableStates};
 
 use super::{Clients, Settings};
@@ -10,9 +10,7 @@ use super::{Clients, Settings};
 /// How `--tables` reaches the Redshift side.
 #[derive(Debug, Clone)]
 pub struct TablesOptions {
-    pub database: String,
-    pub db_user: Option<String>,
-    pub secret_arn: Option<String>,
+    pub login: Login,
     pub poll: std::time::Duration,
     pub timeout: std::time::Duration,
 }
@@ -26,9 +24,11 @@ impl TablesOptions {
         secret_arn: Option<String>,
     ) -> TablesOptions {
         TablesOptions {
-            database,
-            db_user,
-            secret_arn,
+            login: Login {
+                database,
+                db_user,
+                secret_arn,
+            },
             poll: std::time::Duration::from_millis(500),
             timeout: settings.data_api_wait,
         }
@@ -42,12 +42,7 @@ pub async fn read<C: Clients>(
     snap: &Snapshot,
     opts: &TablesOptions,
 ) -> TableStates {
-    let at = Where::for_target(
-        snap,
-        &opts.database,
-        opts.db_user.as_deref(),
-        opts.secret_arn.as_deref(),
-    );
+    let at = Where::for_target(snap, &opts.login);
     let client = clients.data_api(snap.target.region());
     redshift_data::read(&client, &at, arn, opts.poll, opts.timeout).await
 }
