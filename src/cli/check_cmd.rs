@@ -1,11 +1,9 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
 use crate::run::check::{
-    confirm_pair, data_options, load_snapshot, offline_flags, parse_snapshot, read_pairs,
-    DataOptions, DEMO_SNAPSHOT,
+    confirm_pair, load_snapshot, offline_flags, parse_snapshot, read_pairs, DEMO_SNAPSHOT,
 };
 use crate::run::session::{pairs, runtime};
-use crate::run::Settings;
 
 use super::output::{save_snapshot, Stream};
 use super::{CheckArgs, CliError, DemoArgs, GlobalArgs};
@@ -76,7 +74,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 )));
             }
             super::with_key(&mut pairs, &args.key, args.source.is_some())?;
-            let extras = extras(args, &settings)?;
+            let extras = super::reads::extras(args, &settings)?;
             let mut failed = None;
             // Each snapshot is evaluated and written as it comes, then let go.
             let identity = runtime()?.block_on(read_pairs(
@@ -108,43 +106,6 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         }
     }
     out.finish(global, &args.report)
-}
-
-/// What is read besides each pair's own facts: `--data`, `--creator`, `--window`, `--tables`.
-pub(super) fn extras(
-    args: &CheckArgs,
-    settings: &Settings,
-) -> Result<crate::run::Extras, CliError> {
-    Ok(crate::run::Extras {
-        data: data(args, settings)?,
-        keys: Vec::new(),
-        creator: args
-            .key
-            .creator
-            .as_ref()
-            .map(|a| (a.clone(), "--creator".to_string())),
-        creator_unknown: None,
-        health: Some(crate::run::health_moment(args.window.window)),
-        tables: args.tables.options(settings),
-    })
-}
-
-/// What `--data` and its options say, checked (`None` without `--data`).
-fn data(args: &CheckArgs, settings: &Settings) -> Result<Option<DataOptions>, CliError> {
-    let d = &args.data;
-    if !d.data {
-        return Ok(None);
-    }
-    data_options(DataOptions {
-        database_url: d.database_url.clone(),
-        data_filter: d.data_filter.clone(),
-        ca_file: d.db_ca.clone(),
-        db_secret: d.db_secret.clone(),
-        iam_auth: d.iam_auth,
-        db_user: d.db_user.clone(),
-        timeout: settings.sql_timeout,
-    })
-    .map(Some)
 }
 
 /// `zetl-preflight demo`: `check --snapshot` of the snapshot inside the binary.

@@ -45,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
     let width = (!std::io::stdout().is_terminal()).then_some(report::table::PIPE_WIDTH);
     let unsafe_fixes = args.fix.unsafe_fixes;
     // Read before anything else: a bad --data-from file or URL stops the run early.
-    let extras = super::check_cmd::extras(args, settings)?;
+    let extras = super::reads::extras(args, settings)?;
     let saved = crate::run::data_from::read(&args.data.data_from)?;
     let opts = flow::FlowOptions {
         dry_run: args.fix.dry_run,

@@ -7,6 +7,7 @@ mod deployment_cmd;
 mod extras_cmd;
 mod fix_cmd;
 mod output;
+mod reads;
 mod rules_cmd;
 
 use std::path::PathBuf;

@@ -24,7 +24,11 @@ fn icon(f: &Finding) -> &'static str {
     }
 }
 
-pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
+pub(super) fn section(
+    r: &Report,
+    rules: &[crate::rules::Rule],
+    causes: &[crate::rules::spec::Cause],
+) -> String {
     let s = r.summary();
     let verdict = if s.fail > 0 || s.error > 0 {
         "❌ not ready"
@@ -73,7 +77,7 @@ pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
             cell(f.evidence.actual.as_deref().unwrap_or("")),
         ));
     }
-    let steps = super::steps::steps(r, rules);
+    let steps = super::steps::steps(r, rules, causes);
     if !steps.is_empty() {
         let heading = match r.snapshot.deployment {
             Some(_) => "How to fix (in the plan's source)",
@@ -100,7 +104,10 @@ pub(super) fn section(r: &Report, rules: &[crate::rules::Rule]) -> String {
             if !step.also.is_empty() {
                 out.push_str(&format!("   - also for {}\n", step.also.join(", ")));
             }
-            if let (true, Some(why)) = (step.commands.is_empty(), &step.reason) {
+            if let (true, Some(why)) = (
+                step.commands.is_empty() || step.problems.is_empty(),
+                &step.reason,
+            ) {
                 out.push_str(&format!("   - {}\n", why.replace('\n', " ")));
             }
             if !step.commands.is_empty() {

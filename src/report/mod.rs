@@ -202,6 +202,9 @@ pub struct Document {
     pub artifact: Option<String>,
     /// The rules that ran, for rule metadata (SARIF).
     pub rules: Vec<Rule>,
+    /// What an integration's errors and failed tables point at (the rules data's causes):
+    /// "How to fix" plans with them.
+    pub causes: Vec<crate::rules::spec::Cause>,
     /// Who ran the live checks, when known.
     pub identity: Option<Identity>,
     /// An audit: the table opens with the fleet summary and details only troubled pairs.
@@ -224,6 +227,7 @@ impl Document {
             gate: Gate::default(),
             artifact: None,
             rules: rules.rules.clone(),
+            causes: rules.causes.clone(),
             identity: None,
         }
     }
@@ -258,6 +262,7 @@ impl Document {
             gate: self.gate,
             artifact: self.artifact.clone(),
             rules: self.rules.clone(),
+            causes: self.causes.clone(),
             identity: self.identity.clone(),
             fleet: self.fleet,
             notes: self.notes.clone(),

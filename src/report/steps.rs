@@ -23,13 +23,13 @@ pub struct Step {
     pub commands: Vec<String>,
 }
 
-pub fn steps(report: &Report, rules: &[Rule]) -> Vec<Step> {
+pub fn steps(report: &Report, rules: &[Rule], causes: &[crate::rules::spec::Cause]) -> Vec<Step> {
     if let Some(plan) = &report.snapshot.deployment {
         return plan_steps(report, rules, plan);
     }
     let set = RuleSet {
         rules: rules.to_vec(),
-        causes: Vec::new(),
+        causes: causes.to_vec(),
     };
     let snap = &report.snapshot;
     let plan = fix::plan(

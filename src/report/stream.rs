@@ -197,7 +197,9 @@ impl Writer {
                 self.spool.write(&junit::suite(doc, r))
             }
             Format::Github => self.spool.write(&github::part(doc, r)),
-            Format::Markdown => self.spool.write(&markdown::section(r, &doc.rules)),
+            Format::Markdown => self
+                .spool
+                .write(&markdown::section(r, &doc.rules, &doc.causes)),
             Format::Prometheus => {
                 self.families.pair(r);
                 Ok(())

@@ -255,7 +255,7 @@ pub(super) fn part(doc: &Document, r: &Report, many: bool, opts: &TableOptions) 
         out.push_str(&paint(&format!("== {}", r.pair()), "1", opts.color));
         out.push_str("\n\n");
     }
-    out.push_str(&render_report(r, &doc.rules, opts));
+    out.push_str(&render_report(r, (&doc.rules, &doc.causes), opts));
     if many {
         out.push('\n');
     }
@@ -407,7 +407,11 @@ fn suppression_notes(notes: &[SuppressionNote]) -> String {
 }
 
 /// One pair's tables, fixes and summary line.
-fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOptions) -> String {
+fn render_report(
+    report: &Report,
+    (rules, causes): (&[crate::rules::Rule], &[crate::rules::spec::Cause]),
+    opts: &TableOptions,
+) -> String {
     let mut out = String::new();
     for resource in resources(report) {
         let all: Vec<&Finding> = report
@@ -431,7 +435,7 @@ fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOpti
         out.push_str(&findings_table(&rows, opts).to_string());
         out.push_str("\n\n");
     }
-    let steps = super::steps::steps(report, rules);
+    let steps = super::steps::steps(report, rules, causes);
     if !steps.is_empty() {
         out.push_str(&paint(
             match report.snapshot.deployment {
@@ -467,7 +471,9 @@ fn render_report(report: &Report, rules: &[crate::rules::Rule], opts: &TableOpti
                     out.push_str(&format!("     {l}\n"));
                 }
             }
-            if let (true, Some(why)) = (step.commands.is_empty(), &step.reason) {
+            // Why a step is by hand, when no problem line above says it.
+            let unsaid = step.commands.is_empty() || step.problems.is_empty();
+            if let (true, Some(why)) = (unsaid, &step.reason) {
                 out.push_str(&format!("   ({why})\n"));
             }
             let mut docs: Vec<(&str, Vec<&str>)> = Vec::new();
