@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod edit;
 pub mod fetch;
 pub mod fix;
 pub mod inputs;

@@ -1,0 +1,197 @@
+//! Findings of a deployment → the settings to write into its source files. Pure: the
+//! snapshot (with where each planned resource is written), the findings and the rules decide.
+//! A parameter the rules want is a nested block of the resource that holds it: `parameter`
+//! of the source's DB (cluster) parameter group and of a provisioned target's parameter
+//! group, `config_parameter` of a Serverless workgroup. What is not in a file here (a
+//! registry module, a group the plan does not hold) is a manual step that says why.
+
+use crate::model::{Finding, Snapshot, Status, TargetSnapshot};
+use crate::rules::condition::Condition;
+use crate::rules::spec::Check;
+use crate::rules::RuleSet;
+
+use super::terraform::NestedSetting;
+
+/// The settings to write into one resource of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceEdit {
+    /// The file, as reports name it (relative to the current directory when below it).
+    pub file: String,
+    /// `resource "kind" "name"`.
+    pub resource: (String, String),
+    /// Its address in the plan.
+    pub address: String,
+    pub settings: Vec<NestedSetting>,
+    /// The rules these settings make pass.
+    pub rules: Vec<String>,
+}
+
+/// A failing rule no edit here covers, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManualEdit {
+    pub rule: String,
+    pub why: String,
+    /// What to write, as the finding's remediation says it.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditPlan {
+    pub edits: Vec<ResourceEdit>,
+    pub manual: Vec<ManualEdit>,
+}
+
+/// Plan the edits for one deployment snapshot's failing findings.
+pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan {
+    let mut out = EditPlan::default();
+    let Some(deployment) = &snap.deployment else {
+        return out;
+    };
+    let terraform = deployment.tool == "terraform";
+    let serverless = matches!(snap.target, TargetSnapshot::Serverless(_));
+    for f in findings {
+        if !matches!(f.status, Status::Fail | Status::Warn) || f.suppressed.is_some() {
+            continue;
+        }
+        let manual = |why: String| ManualEdit {
+            rule: f.rule.clone(),
+            why,
+            text: f.remediation.clone(),
+        };
+        let Some(rule) = rules.find(&f.rule) else {
+            continue;
+        };
+        let wanted = match &rule.check {
+            Check::SourceParameter(s) => match &s.expect {
+                Condition::Equals(v) => Some(("source_group", s.parameter.clone(), v.to_string())),
+                _ => None,
+            },
+            Check::TargetParameter(s) => match &s.expect {
+                Condition::Equals(v) if serverless => {
+                    Some(("target", s.parameter.clone(), v.to_string()))
+                }
+                Condition::Equals(v) => Some(("target_group", s.parameter.clone(), v.to_string())),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((role, parameter, value)) = wanted else {
+            out.manual.push(manual(
+                "no edit of the source writes this: the finding says what to change".into(),
+            ));
+            continue;
+        };
+        if !terraform {
+            out.manual.push(manual(
+                "templates are not edited yet: add the parameter the finding shows".into(),
+            ));
+            continue;
+        }
+        let Some(at) = deployment.locations.get(role) else {
+            out.manual.push(manual(format!(
+                "the plan holds no {} for {parameter}: add one with it and use it",
+                match role {
+                    "source_group" => "parameter group of the source",
+                    "target_group" => "parameter group of the cluster",
+                    _ => "workgroup",
+                }
+            )));
+            continue;
+        };
+        let Some(file) = &at.file else {
+            out.manual.push(manual(format!(
+                "{} is written in a module whose files are not here (a registry module, or \
+                 the configuration is not beside the plan): set {parameter} = {value} through \
+                 the module's inputs",
+                at.address
+            )));
+            continue;
+        };
+        let Some(resource) = kind_and_name(&at.address) else {
+            out.manual.push(manual(format!(
+                "'{}' is not a resource address",
+                at.address
+            )));
+            continue;
+        };
+        let setting = match role {
+            "target" => NestedSetting {
+                block: "config_parameter".into(),
+                key: ("parameter_key".into(), parameter),
+                value: ("parameter_value".into(), value),
+                extra: Vec::new(),
+            },
+            "target_group" => NestedSetting {
+                block: "parameter".into(),
+                key: ("name".into(), parameter),
+                value: ("value".into(), value),
+                extra: Vec::new(),
+            },
+            // RDS applies a static parameter only on reboot and refuses `immediate` for it.
+            _ => NestedSetting {
+                block: "parameter".into(),
+                key: ("name".into(), parameter),
+                value: ("value".into(), value),
+                extra: vec![("apply_method".into(), "pending-reboot".into())],
+            },
+        };
+        match out
+            .edits
+            .iter_mut()
+            .find(|e| e.file == *file && e.resource == resource)
+        {
+            Some(e) => {
+                if !e.settings.contains(&setting) {
+                    e.settings.push(setting);
+                }
+                if !e.rules.contains(&f.rule) {
+                    e.rules.push(f.rule.clone());
+                }
+            }
+            None => out.edits.push(ResourceEdit {
+                file: file.clone(),
+                resource,
+                address: at.address.clone(),
+                settings: vec![setting],
+                rules: vec![f.rule.clone()],
+            }),
+        }
+    }
+    out
+}
+
+/// `module.a.aws_x.name[0]` → (`aws_x`, `name`).
+fn kind_and_name(address: &str) -> Option<(String, String)> {
+    // Drop index keys (`[0]`, `["a.b"]`), which may hold dots.
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut parts = plain.rsplit('.');
+    let name = parts.next()?;
+    let kind = parts.next()?;
+    (!name.is_empty() && !kind.is_empty()).then(|| (kind.to_string(), name.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn addresses_give_the_block_labels() {
+        let k = |a: &str| super::kind_and_name(a);
+        assert_eq!(
+            k("aws_rds_cluster_parameter_group.zero_etl"),
+            Some(("aws_rds_cluster_parameter_group".into(), "zero_etl".into()))
+        );
+        assert_eq!(
+            k("module.db.aws_db_parameter_group.this[\"a.b\"]"),
+            Some(("aws_db_parameter_group".into(), "this".into()))
+        );
+        assert_eq!(k("nothing"), None);
+    }
+}

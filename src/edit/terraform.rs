@@ -1,0 +1,293 @@
+//! Terraform edits that keep the file as it was written: the file is parsed with `hcl-edit`
+//! to find the resource's block and its nested blocks by their byte spans, and only those
+//! bytes change (a value replaced, a nested block inserted before the resource's closing
+//! brace with the indentation the block already uses). Comments, blank lines, alignment and
+//! everything else stay byte for byte.
+
+use std::ops::Range;
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
+
+/// One setting in a resource's nested blocks: `parameter { name = "x"  value = "1" }`, or a
+/// workgroup's `config_parameter { parameter_key = "x"  parameter_value = "1" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedSetting {
+    /// The nested block's name: `parameter`, `config_parameter`.
+    pub block: String,
+    /// The attribute that names the setting, and the name.
+    pub key: (String, String),
+    /// The attribute that holds the value, and the value wanted.
+    pub value: (String, String),
+    /// Attributes a new block also gets (`apply_method = "pending-reboot"`); an existing
+    /// block keeps its own.
+    pub extra: Vec<(String, String)>,
+}
+
+/// Why a setting cannot be written into the file: the step stays manual, saying this.
+pub type Refusal = String;
+
+/// `text` with `settings` made true in `resource "kind" "name"`, or why not.
+pub fn set_nested(
+    text: &str,
+    (kind, name): (&str, &str),
+    settings: &[NestedSetting],
+) -> Result<String, Refusal> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
+    let resource = find_resource(&body, kind, name)
+        .ok_or_else(|| format!("it has no resource \"{kind}\" \"{name}\""))?;
+    let span = resource
+        .span()
+        .ok_or_else(|| "the parser gave no position for the resource".to_string())?;
+    // (byte range, replacement), applied from the end of the file back.
+    let mut changes: Vec<(Range<usize>, String)> = Vec::new();
+    let mut added: Vec<&NestedSetting> = Vec::new();
+    for s in settings {
+        if resource
+            .body
+            .get_blocks("dynamic")
+            .any(|d| d.labels.iter().any(|l| l.as_str() == s.block))
+        {
+            return Err(format!(
+                "its {} blocks are made by a dynamic block: change the list it iterates over",
+                s.block
+            ));
+        }
+        match find_setting(&resource.body, s) {
+            Some(existing) => {
+                let attr = existing.body.get_attribute(&s.value.0);
+                match attr.map(|a| &a.value) {
+                    Some(v) if literal(v).as_deref() == Some(s.value.1.as_str()) => {}
+                    Some(v) if literal(v).is_some() => {
+                        let at = v.span().ok_or("the parser gave no position for a value")?;
+                        changes.push((at, quote(&s.value.1)));
+                    }
+                    Some(_) => {
+                        return Err(format!(
+                            "{} {} takes its {} from an expression: set it where that is defined",
+                            s.block, s.key.1, s.value.0
+                        ))
+                    }
+                    None => {
+                        return Err(format!(
+                            "its {} block for {} has no {}",
+                            s.block, s.key.1, s.value.0
+                        ))
+                    }
+                }
+            }
+            None => added.push(s),
+        }
+    }
+    if !added.is_empty() {
+        let (at, indent, eol) = insertion(text, &resource.body, span.clone())?;
+        let mut new = String::new();
+        for s in added {
+            new.push_str(&nested_block(s, &indent, eol));
+        }
+        changes.push((at..at, new));
+    }
+    changes.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    let mut out = text.to_string();
+    for (range, with) in changes {
+        out.replace_range(range, &with);
+    }
+    Ok(out)
+}
+
+/// The value `settings` hold in the resource, read back from `text` (for checking an edit).
+pub fn read_setting(text: &str, (kind, name): (&str, &str), s: &NestedSetting) -> Option<String> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    let resource = find_resource(&body, kind, name)?;
+    let block = find_setting(&resource.body, s)?;
+    literal(&block.body.get_attribute(&s.value.0)?.value)
+}
+
+fn find_resource<'a>(body: &'a Body, kind: &str, name: &str) -> Option<&'a Block> {
+    body.get_blocks("resource").find(|b| {
+        b.labels.len() == 2 && b.labels[0].as_str() == kind && b.labels[1].as_str() == name
+    })
+}
+
+fn find_setting<'a>(body: &'a Body, s: &'a NestedSetting) -> Option<&'a Block> {
+    body.get_blocks(&s.block).find(|b| {
+        b.body
+            .get_attribute(&s.key.0)
+            .and_then(|a| literal(&a.value))
+            .is_some_and(|k| k == s.key.1)
+    })
+}
+
+/// A string, number or bool written as such, as Terraform would read it.
+fn literal(e: &Expression) -> Option<String> {
+    match e {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::Number(n) => Some(n.value().to_string()),
+        Expression::Bool(b) => Some(b.value().to_string()),
+        _ => None,
+    }
+}
+
+/// A double-quoted HCL string whose value is `v` exactly.
+fn quote(v: &str) -> String {
+    let mut out = String::from("\"");
+    let mut chars = v.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            // `${` and `%{` open templates; `$${` and `%%{` are the literal text.
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Where new nested blocks go (the start of the line with the resource's closing brace),
+/// the indentation of the resource's own attributes, and the file's line ending.
+fn insertion(
+    text: &str,
+    body: &Body,
+    span: Range<usize>,
+) -> Result<(usize, String, &'static str), Refusal> {
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let close = text[span.clone()]
+        .rfind('}')
+        .map(|i| span.start + i)
+        .ok_or("the resource block has no closing brace")?;
+    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    let before_brace = &text[line_start..close];
+    let block_indent: String = text
+        [text[..span.start].rfind('\n').map_or(0, |i| i + 1)..span.start]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    // The resource's attributes show its indentation; else two spaces more than the block.
+    let inner = body
+        .iter()
+        .find_map(|item| {
+            let at = match item {
+                hcl_edit::structure::Structure::Attribute(a) => a.span(),
+                hcl_edit::structure::Structure::Block(b) => b.span(),
+            }?;
+            let start = text[..at.start].rfind('\n').map_or(0, |i| i + 1);
+            let ws = &text[start..at.start];
+            ws.chars().all(char::is_whitespace).then(|| ws.to_string())
+        })
+        .unwrap_or_else(|| format!("{block_indent}  "));
+    if before_brace.trim().is_empty() {
+        // `}` alone on its line: insert whole lines before it.
+        Ok((line_start, inner, eol))
+    } else {
+        // `... }` on one line (a one-line resource): break the line before the brace.
+        Err("the resource is written on one line: write it out over several lines first".into())
+    }
+}
+
+/// One nested block, its `=` aligned as `terraform fmt` aligns them.
+fn nested_block(s: &NestedSetting, indent: &str, eol: &str) -> String {
+    let mut attrs = vec![(&s.key.0, &s.key.1), (&s.value.0, &s.value.1)];
+    attrs.extend(s.extra.iter().map(|(k, v)| (k, v)));
+    let width = attrs.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!("{eol}{indent}{} {{{eol}", s.block);
+    for (k, v) in attrs {
+        out.push_str(&format!("{indent}  {k:<width$} = {}{eol}", quote(v)));
+    }
+    out.push_str(&format!("{indent}}}{eol}"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(name: &str, value: &str) -> NestedSetting {
+        NestedSetting {
+            block: "parameter".into(),
+            key: ("name".into(), name.into()),
+            value: ("value".into(), value.into()),
+            extra: vec![("apply_method".into(), "pending-reboot".into())],
+        }
+    }
+
+    const GROUP: &str = r#"# the source's group
+resource "aws_rds_cluster_parameter_group" "zero_etl" {
+  name   = "orders"   # keep this name
+  family = "aurora-mysql8.0"
+
+  parameter {
+    name  = "binlog_format"
+    value = "MIXED" # was ROW once
+  }
+}
+
+resource "aws_rds_cluster" "source" {
+  engine = "aurora-mysql"
+}
+"#;
+
+    #[test]
+    fn a_wrong_value_is_replaced_and_nothing_else_moves() {
+        let out = set_nested(
+            GROUP,
+            ("aws_rds_cluster_parameter_group", "zero_etl"),
+            &[param("binlog_format", "ROW")],
+        )
+        .unwrap();
+        assert_eq!(out, GROUP.replace("\"MIXED\"", "\"ROW\""));
+    }
+
+    #[test]
+    fn a_missing_parameter_is_a_new_block_before_the_closing_brace() {
+        let out = set_nested(
+            GROUP,
+            ("aws_rds_cluster_parameter_group", "zero_etl"),
+            &[param("aurora_enhanced_binlog", "1")],
+        )
+        .unwrap();
+        let want = GROUP.replacen(
+            "    value = \"MIXED\" # was ROW once\n  }\n",
+            "    value = \"MIXED\" # was ROW once\n  }\n\n  parameter {\n    name         = \"aurora_enhanced_binlog\"\n    value        = \"1\"\n    apply_method = \"pending-reboot\"\n  }\n",
+            1,
+        );
+        assert_eq!(out, want);
+        let s = param("aurora_enhanced_binlog", "1");
+        assert_eq!(
+            read_setting(&out, ("aws_rds_cluster_parameter_group", "zero_etl"), &s).as_deref(),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_edited_safely_is_refused_with_the_reason() {
+        let dynamic = "resource \"aws_db_parameter_group\" \"g\" {\n  dynamic \"parameter\" {\n    for_each = var.params\n    content {\n      name = parameter.key\n      value = parameter.value\n    }\n  }\n}\n";
+        let e = set_nested(dynamic, ("aws_db_parameter_group", "g"), &[param("x", "1")]);
+        assert!(e.unwrap_err().contains("dynamic"));
+        let from_var = "resource \"aws_db_parameter_group\" \"g\" {\n  parameter {\n    name = \"x\"\n    value = var.x\n  }\n}\n";
+        let e = set_nested(
+            from_var,
+            ("aws_db_parameter_group", "g"),
+            &[param("x", "1")],
+        );
+        assert!(e.unwrap_err().contains("expression"));
+        let e = set_nested(
+            GROUP,
+            ("aws_db_parameter_group", "other"),
+            &[param("x", "1")],
+        );
+        assert!(e.unwrap_err().contains("no resource"));
+    }
+
+    #[test]
+    fn templates_in_values_stay_literal() {
+        assert_eq!(quote("a${b}\"c"), r#""a$${b}\"c""#);
+        assert_eq!(quote("5$ or 10%"), r#""5$ or 10%""#);
+    }
+}
