@@ -10,15 +10,15 @@ use super::{CheckArgs, CliError, DemoArgs, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
     let settings = global.settings(&args.rules)?;
-    if args.fix.fix {
-        return super::fix_cmd::run(global, args, &settings);
-    }
     if let Some(path) = args
         .terraform_plan
         .as_ref()
         .or(args.cloudformation.as_ref())
     {
         return super::deployment_cmd::run(global, args, &settings, path);
+    }
+    if args.fix.fix {
+        return super::fix_cmd::run(global, args, &settings);
     }
     let mut out = Stream::new(global, &args.report, &settings, false);
     // Saved catalog outputs are read before anything else: a bad file stops the run early.

@@ -19,9 +19,10 @@ pub(super) fn run(
     settings: &Settings,
     path: &Path,
 ) -> Result<bool, CliError> {
-    if args.fix.fix || args.data.data {
+    if args.data.data {
         return Err(CliError::Usage(
-            "a plan or template is checked offline; --fix and --data need a live cluster".into(),
+            "a plan or template is checked before its clusters exist; --data needs a live cluster"
+                .into(),
         ));
     }
     if args.key.kms_key.is_some() {
@@ -65,6 +66,9 @@ pub(super) fn run(
             }
         }
     }
+    if args.fix.fix {
+        return fix_source(global, args, settings, &read);
+    }
     let mut out = Stream::new(global, &args.report, settings, false);
     out.frame().artifact = Some(read.shown);
     for snap in &read.snapshots {
@@ -72,4 +76,89 @@ pub(super) fn run(
     }
     out.frame().unverified = read.unchecked;
     out.finish(global, &args.report)
+}
+
+/// `--fix` on a plan: the edits of its source files as a diff, then (asked, or `--yes`)
+/// written. `--dry-run` prints the diff alone after the steps left by hand, so its output is
+/// a patch `git apply` takes. Exit 1 while anything failing is left (by hand, not written).
+fn fix_source(
+    global: &GlobalArgs,
+    args: &CheckArgs,
+    settings: &Settings,
+    read: &deployment::Read,
+) -> Result<bool, CliError> {
+    use crate::run::source_fix::{self, Written};
+    let doc = super::output::document(&read.snapshots, settings, &args.report);
+    for r in &doc.reports {
+        crate::run::judge::checked_something(r, settings)?;
+    }
+    let checked: Vec<(&crate::model::Snapshot, &[crate::model::Finding])> = read
+        .snapshots
+        .iter()
+        .zip(&doc.reports)
+        .map(|(s, r)| (s, r.findings.as_slice()))
+        .collect();
+    let fix = source_fix::plan(&checked, &settings.rules);
+    // The people's text: stdout with the table format, else stderr (stdout has the report).
+    let table = global.format() == crate::report::Format::Table;
+    let say = |text: &str| {
+        if table {
+            super::output::emit(text)
+        } else {
+            eprint!("{text}")
+        }
+    };
+    let mut by_hand = String::new();
+    for m in &fix.manual {
+        by_hand.push_str(&format!(
+            "# by hand, {}: {}
+",
+            m.rule, m.why
+        ));
+        for line in m.text.iter().flat_map(|t| t.lines()) {
+            by_hand.push_str(&format!(
+                "#   {line}
+"
+            ));
+        }
+    }
+    say(&by_hand);
+    let patch = source_fix::diff(&fix);
+    say(&patch);
+    if !table {
+        super::output::output(global, &args.report, &doc)?;
+    }
+    let left = !fix.manual.is_empty() || !read.unchecked.is_empty();
+    if fix.changes.is_empty() {
+        say("# nothing to write\n");
+        return Ok(doc.fails());
+    }
+    if args.fix.dry_run {
+        say("# dry run: no file was written\n");
+        return Ok(doc.fails());
+    }
+    let files = fix.changes.len();
+    if !super::fix_cmd::ask(
+        args.fix.yes,
+        "--fix writes the plan's source files",
+        &format!("Write {files} file(s)?"),
+    )? {
+        return Ok(doc.fails());
+    }
+    let mut failed = false;
+    for (c, w) in fix.changes.iter().zip(source_fix::write(&fix)) {
+        match w {
+            Written::Verified => say(&format!(
+                "# wrote {} ({}): read back, every setting as intended\n",
+                c.file,
+                c.rules.join(", ")
+            )),
+            Written::NotWritten(why) | Written::Differs(why) => {
+                failed = true;
+                say(&format!("# {why}\n"));
+            }
+        }
+    }
+    say("# run terraform plan again and check the new plan: only Terraform makes one\n");
+    Ok(failed || left)
 }

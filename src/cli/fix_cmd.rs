@@ -155,15 +155,25 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
 
 /// Ask on a terminal; without one, `--yes` is required. `Ok(false)`: the person said no.
 fn confirm(args: &CheckArgs, applicable: usize) -> Result<bool, CliError> {
-    if args.fix.yes {
+    ask(
+        args.fix.yes,
+        "--fix changes AWS resources",
+        &format!("Apply {applicable} action(s) to AWS?"),
+    )
+}
+
+/// `question` on a terminal (anything but yes is no); without one, `--yes` is required, and
+/// `what` says why.
+pub(super) fn ask(yes: bool, what: &str, question: &str) -> Result<bool, CliError> {
+    if yes {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::Usage(
-            "--fix changes AWS resources: pass --yes to apply without a terminal, or --dry-run to only see the plan".into(),
-        ));
+        return Err(CliError::Usage(format!(
+            "{what}: pass --yes to go on without a terminal, or --dry-run to only see the plan"
+        )));
     }
-    eprint!("Apply {applicable} action(s) to AWS? Type 'yes' to continue: ");
+    eprint!("{question} Type 'yes' to continue: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()

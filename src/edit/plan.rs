@@ -6,6 +6,7 @@
 //! registry module, a group the plan does not hold) is a manual step that says why.
 
 use crate::model::{Finding, Snapshot, Status, TargetSnapshot};
+use crate::rules::checks::deployment::DeploymentProblem;
 use crate::rules::condition::Condition;
 use crate::rules::spec::Check;
 use crate::rules::RuleSet;
@@ -61,35 +62,96 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         let Some(rule) = rules.find(&f.rule) else {
             continue;
         };
-        let wanted = match &rule.check {
+        let param =
+            |block: &str, key: &str, value: &str, (name, v): (String, String)| NestedSetting {
+                block: block.into(),
+                key: (key.into(), name),
+                value: (value.into(), v),
+                extra: Vec::new(),
+                create: true,
+            };
+        // (the role of the resource that holds them, the settings)
+        let wanted: Option<(&str, Vec<NestedSetting>)> = match &rule.check {
             Check::SourceParameter(s) => match &s.expect {
-                Condition::Equals(v) => Some(("source_group", s.parameter.clone(), v.to_string())),
+                // RDS applies a static parameter only on reboot and refuses `immediate`.
+                Condition::Equals(v) => Some((
+                    "source_group",
+                    vec![NestedSetting {
+                        extra: vec![("apply_method".into(), "pending-reboot".into())],
+                        ..param(
+                            "parameter",
+                            "name",
+                            "value",
+                            (s.parameter.clone(), v.to_string()),
+                        )
+                    }],
+                )),
                 _ => None,
             },
             Check::TargetParameter(s) => match &s.expect {
-                Condition::Equals(v) if serverless => {
-                    Some(("target", s.parameter.clone(), v.to_string()))
-                }
-                Condition::Equals(v) => Some(("target_group", s.parameter.clone(), v.to_string())),
+                Condition::Equals(v) if serverless => Some((
+                    "target",
+                    vec![param(
+                        "config_parameter",
+                        "parameter_key",
+                        "parameter_value",
+                        (s.parameter.clone(), v.to_string()),
+                    )],
+                )),
+                Condition::Equals(v) => Some((
+                    "target_group",
+                    vec![param(
+                        "parameter",
+                        "name",
+                        "value",
+                        (s.parameter.clone(), v.to_string()),
+                    )],
+                )),
                 _ => None,
             },
+            Check::Deployment(d) if d.problem == DeploymentProblem::StaticImmediate => {
+                deployment.source_group.as_ref().map(|g| {
+                    let statics = g.parameters.iter().filter(|p| {
+                        d.parameters.contains(&p.name)
+                            && p.apply_method.as_deref() == Some("immediate")
+                    });
+                    let fixes = statics
+                        .map(|p| NestedSetting {
+                            value: ("apply_method".into(), "pending-reboot".into()),
+                            create: false,
+                            ..param(
+                                "parameter",
+                                "name",
+                                "value",
+                                (p.name.clone(), String::new()),
+                            )
+                        })
+                        .collect();
+                    ("source_group", fixes)
+                })
+            }
             _ => None,
         };
-        let Some((role, parameter, value)) = wanted else {
+        let Some((role, settings)) = wanted.filter(|(_, s)| !s.is_empty()) else {
             out.manual.push(manual(
                 "no edit of the source writes this: the finding says what to change".into(),
             ));
             continue;
         };
+        let what = settings
+            .iter()
+            .map(|s| format!("{} = {}", s.key.1, s.value.1))
+            .collect::<Vec<_>>()
+            .join(", ");
         if !terraform {
             out.manual.push(manual(
-                "templates are not edited yet: add the parameter the finding shows".into(),
+                "templates are not edited yet: change the template as the finding shows".into(),
             ));
             continue;
         }
         let Some(at) = deployment.locations.get(role) else {
             out.manual.push(manual(format!(
-                "the plan holds no {} for {parameter}: add one with it and use it",
+                "the plan holds no {} to write {what} in: add one and use it",
                 match role {
                     "source_group" => "parameter group of the source",
                     "target_group" => "parameter group of the cluster",
@@ -101,8 +163,8 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         let Some(file) = &at.file else {
             out.manual.push(manual(format!(
                 "{} is written in a module whose files are not here (a registry module, or \
-                 the configuration is not beside the plan): set {parameter} = {value} through \
-                 the module's inputs",
+                 the configuration is not beside the plan): set {what} through the module's \
+                 inputs",
                 at.address
             )));
             continue;
@@ -114,35 +176,16 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             )));
             continue;
         };
-        let setting = match role {
-            "target" => NestedSetting {
-                block: "config_parameter".into(),
-                key: ("parameter_key".into(), parameter),
-                value: ("parameter_value".into(), value),
-                extra: Vec::new(),
-            },
-            "target_group" => NestedSetting {
-                block: "parameter".into(),
-                key: ("name".into(), parameter),
-                value: ("value".into(), value),
-                extra: Vec::new(),
-            },
-            // RDS applies a static parameter only on reboot and refuses `immediate` for it.
-            _ => NestedSetting {
-                block: "parameter".into(),
-                key: ("name".into(), parameter),
-                value: ("value".into(), value),
-                extra: vec![("apply_method".into(), "pending-reboot".into())],
-            },
-        };
         match out
             .edits
             .iter_mut()
             .find(|e| e.file == *file && e.resource == resource)
         {
             Some(e) => {
-                if !e.settings.contains(&setting) {
-                    e.settings.push(setting);
+                for setting in settings {
+                    if !e.settings.contains(&setting) {
+                        e.settings.push(setting);
+                    }
                 }
                 if !e.rules.contains(&f.rule) {
                     e.rules.push(f.rule.clone());
@@ -152,7 +195,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
                 file: file.clone(),
                 resource,
                 address: at.address.clone(),
-                settings: vec![setting],
+                settings,
                 rules: vec![f.rule.clone()],
             }),
         }

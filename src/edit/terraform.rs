@@ -23,6 +23,9 @@ pub struct NestedSetting {
     /// Attributes a new block also gets (`apply_method = "pending-reboot"`); an existing
     /// block keeps its own.
     pub extra: Vec<(String, String)>,
+    /// Whether a missing block is added (else the edit is refused: it only corrects a block
+    /// that is there, as `apply_method` of a parameter).
+    pub create: bool,
 }
 
 /// Why a setting cannot be written into the file: the step stays manual, saying this.
@@ -69,15 +72,12 @@ pub fn set_nested(
                             s.block, s.key.1, s.value.0
                         ))
                     }
-                    None => {
-                        return Err(format!(
-                            "its {} block for {} has no {}",
-                            s.block, s.key.1, s.value.0
-                        ))
-                    }
+                    // Not written (a default applies): a line after the block's last one.
+                    None => changes.push(new_attribute(text, existing, s)?),
                 }
             }
-            None => added.push(s),
+            None if s.create => added.push(s),
+            None => return Err(format!("it has no {} block for {}", s.block, s.key.1)),
         }
     }
     if !added.is_empty() {
@@ -191,6 +191,45 @@ fn insertion(
     }
 }
 
+/// `key = "value"` on a line of its own after the last attribute of `block`, indented as it.
+fn new_attribute(
+    text: &str,
+    block: &Block,
+    s: &NestedSetting,
+) -> Result<(Range<usize>, String), Refusal> {
+    let last = block
+        .body
+        .attributes()
+        .filter_map(|a| a.span())
+        .max_by_key(|r| r.end)
+        .ok_or("a nested block without attributes")?;
+    let line_start = text[..last.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..last.start];
+    if !indent.chars().all(char::is_whitespace) {
+        return Err(format!(
+            "its {} block for {} is written on one line: write it out over several lines first",
+            s.block, s.key.1
+        ));
+    }
+    let line_end = text[last.end..]
+        .find('\n')
+        .map_or(text.len(), |i| last.end + i);
+    let eol = if text[..line_end].ends_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let at = if eol == "\r\n" {
+        line_end - 1
+    } else {
+        line_end
+    };
+    Ok((
+        at..at,
+        format!("{eol}{indent}{} = {}", s.value.0, quote(&s.value.1)),
+    ))
+}
+
 /// One nested block, its `=` aligned as `terraform fmt` aligns them.
 fn nested_block(s: &NestedSetting, indent: &str, eol: &str) -> String {
     let mut attrs = vec![(&s.key.0, &s.key.1), (&s.value.0, &s.value.1)];
@@ -214,6 +253,7 @@ mod tests {
             key: ("name".into(), name.into()),
             value: ("value".into(), value.into()),
             extra: vec![("apply_method".into(), "pending-reboot".into())],
+            create: true,
         }
     }
 
@@ -283,6 +323,25 @@ resource "aws_rds_cluster" "source" {
             &[param("x", "1")],
         );
         assert!(e.unwrap_err().contains("no resource"));
+    }
+
+    #[test]
+    fn a_missing_attribute_is_a_line_after_the_last_one() {
+        let s = NestedSetting {
+            block: "parameter".into(),
+            key: ("name".into(), "binlog_format".into()),
+            value: ("apply_method".into(), "pending-reboot".into()),
+            extra: Vec::new(),
+            create: false,
+        };
+        let out = set_nested(GROUP, ("aws_rds_cluster_parameter_group", "zero_etl"), &[s]).unwrap();
+        assert_eq!(
+            out,
+            GROUP.replace(
+                "    value = \"MIXED\" # was ROW once\n",
+                "    value = \"MIXED\" # was ROW once\n    apply_method = \"pending-reboot\"\n"
+            )
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub mod judge;
 pub mod ordered;
 pub mod session;
 pub mod settings;
+pub mod source_fix;
 pub mod tables;
 pub mod watch;
 

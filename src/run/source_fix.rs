@@ -1,0 +1,182 @@
+//! `check --terraform-plan PLAN --fix`: the deployment's findings become edits of its `.tf`
+//! files ([`crate::edit`]), shown as a unified diff (one `git apply` takes), and written only
+//! with consent and only where the file is still as it was read. After writing, each file is
+//! read back and every setting compared with what the fix meant to write.
+
+use std::path::Path;
+
+use crate::edit::plan::{plan as plan_edits, ManualEdit};
+use crate::edit::terraform::{read_setting, set_nested, NestedSetting};
+use crate::model::{Finding, Snapshot};
+use crate::rules::RuleSet;
+
+/// One file's change.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    /// The file, as reports name it (relative to the current directory when below it).
+    pub file: String,
+    pub before: String,
+    pub after: String,
+    /// The rules it makes pass.
+    pub rules: Vec<String>,
+    /// What each resource must read back as: ((kind, name), setting).
+    pub settings: Vec<((String, String), NestedSetting)>,
+}
+
+/// Every change, and what stays by hand.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFix {
+    pub changes: Vec<FileChange>,
+    pub manual: Vec<ManualEdit>,
+}
+
+/// Plan the edits for every pair of a deployment, reading the files they touch.
+pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
+    let mut out = SourceFix::default();
+    for (snap, findings) in checked {
+        let p = plan_edits(snap, findings, rules);
+        for m in p.manual {
+            if !out.manual.contains(&m) {
+                out.manual.push(m);
+            }
+        }
+        for e in p.edits {
+            let at = match out.changes.iter().position(|c| c.file == e.file) {
+                Some(i) => i,
+                None => match std::fs::read_to_string(&e.file) {
+                    Ok(text) => {
+                        out.changes.push(FileChange {
+                            file: e.file.clone(),
+                            before: text.clone(),
+                            after: text,
+                            rules: Vec::new(),
+                            settings: Vec::new(),
+                        });
+                        out.changes.len() - 1
+                    }
+                    Err(err) => {
+                        for rule in &e.rules {
+                            out.manual.push(ManualEdit {
+                                rule: rule.clone(),
+                                why: format!("{} cannot be read: {err}", e.file),
+                                text: None,
+                            });
+                        }
+                        continue;
+                    }
+                },
+            };
+            let c = &mut out.changes[at];
+            let resource = (e.resource.0.as_str(), e.resource.1.as_str());
+            match set_nested(&c.after, resource, &e.settings) {
+                Ok(text) => {
+                    c.after = text;
+                    c.rules.extend(e.rules.iter().cloned());
+                    c.settings
+                        .extend(e.settings.iter().map(|s| (e.resource.clone(), s.clone())));
+                }
+                Err(why) => {
+                    for rule in &e.rules {
+                        out.manual.push(ManualEdit {
+                            rule: rule.clone(),
+                            why: format!("{} in {}: {why}", e.address, e.file),
+                            text: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.changes.retain(|c| c.after != c.before);
+    for c in &mut out.changes {
+        c.rules.sort();
+        c.rules.dedup();
+    }
+    out
+}
+
+/// The changes as one unified diff, with `a/` and `b/` paths as `git apply` reads them.
+pub fn diff(fix: &SourceFix) -> String {
+    let mut out = String::new();
+    for c in &fix.changes {
+        let d = similar::TextDiff::from_lines(&c.before, &c.after);
+        out.push_str(&format!("diff --git a/{0} b/{0}\n", c.file));
+        out.push_str(
+            &d.unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", c.file), &format!("b/{}", c.file))
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// What writing one file came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// Written, and every setting read back as meant.
+    Verified,
+    /// Not written, and why (changed on disk since it was read, cannot be written).
+    NotWritten(String),
+    /// Written, but reading it back did not show the settings meant (named).
+    Differs(String),
+}
+
+/// Write each change whose file is still as it was read (atomically: a new file renamed over
+/// the old, with its permissions), then read it back.
+pub fn write(fix: &SourceFix) -> Vec<Written> {
+    fix.changes.iter().map(write_one).collect()
+}
+
+fn write_one(c: &FileChange) -> Written {
+    let path = Path::new(&c.file);
+    match std::fs::read_to_string(path) {
+        Ok(now) if now == c.before => {}
+        Ok(_) => {
+            return Written::NotWritten(format!(
+                "{} changed since it was read: nothing was written to it; run the fix again",
+                c.file
+            ))
+        }
+        Err(e) => return Written::NotWritten(format!("{} cannot be read again: {e}", c.file)),
+    }
+    if let Err(e) = replace(path, &c.after) {
+        return Written::NotWritten(format!("{} cannot be written: {e}", c.file));
+    }
+    let back = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return Written::Differs(format!("{} cannot be read back: {e}", c.file)),
+    };
+    let wrong: Vec<String> = c
+        .settings
+        .iter()
+        .filter(|((kind, name), s)| {
+            read_setting(&back, (kind, name), s).as_deref() != Some(s.value.1.as_str())
+        })
+        .map(|((kind, name), s)| format!("{kind}.{name} {} {}", s.block, s.key.1))
+        .collect();
+    if wrong.is_empty() {
+        Written::Verified
+    } else {
+        Written::Differs(format!(
+            "{} was written, but reading it back does not show {}",
+            c.file,
+            wrong.join(", ")
+        ))
+    }
+}
+
+/// `path`'s content replaced by `text` in one rename, keeping its permissions.
+fn replace(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! `check --terraform-plan PLAN --fix`: the plan's failing parameters are written into the
+//! `.tf` files beside it, keeping everything else byte for byte; `--dry-run` prints a patch
+//! `git apply` takes and writes nothing; a file changed after it was read is not written;
+//! a second run finds nothing to write.
+
+mod common;
+
+use common::zetl_in;
+
+/// The source's group of `fixtures/terraform/mysql-serverless-broken.json` as someone wrote
+/// it: comments, odd spacing, `aurora_enhanced_binlog` without `apply_method` (Terraform's
+/// default is `immediate`, which the plan shows), no `binlog_replication_globaldb`.
+const MAIN_TF: &str = r#"# Orders database: the zero-ETL source.
+resource "aws_rds_cluster_parameter_group"   "zero_etl" {
+  name        = "orders-zero-etl"
+  family      = "aurora-mysql8.0"
+  description = "zero-ETL"
+
+  # enhanced binlog: static, see the runbook
+  parameter {
+    name  = "aurora_enhanced_binlog"
+    value = "1"
+  }
+  parameter {
+    name         = "binlog_backup"
+    value        = "0"
+    apply_method = "pending-reboot"
+  }
+  parameter {
+    name = "binlog_format"
+    value = "ROW"       # row-based, required
+    apply_method = "pending-reboot"
+  }
+  parameter {
+    name  = "binlog_row_image"
+    value = "full"
+  }
+  parameter {
+    name  = "binlog_row_metadata"
+    value = "full"
+  }
+}
+
+resource "aws_rds_cluster" "source" {
+  cluster_identifier              = "orders"
+  engine                          = "aurora-mysql"
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.zero_etl.name
+}
+"#;
+
+fn project(name: &str) -> std::path::PathBuf {
+    let dir = common::scratch_dir(name);
+    let plan = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/mysql-serverless-broken.json");
+    std::fs::copy(plan, dir.join("plan.json")).unwrap();
+    std::fs::write(dir.join("main.tf"), MAIN_TF).unwrap();
+    dir
+}
+
+fn text(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_dry_run_prints_a_patch_and_writes_nothing() {
+    let dir = project("source-fix-dry");
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--dry-run",
+            "--offline",
+        ],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        MAIN_TF
+    );
+    insta::assert_snapshot!("terraform_dry_run", out);
+    // What it prints is a patch: git applies it, and it gives the file `--fix --yes` writes.
+    std::fs::write(dir.join("fix.patch"), &out).unwrap();
+    let git = std::process::Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        git.status.success(),
+        "{}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    let patched = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    std::fs::write(dir.join("main.tf"), MAIN_TF).unwrap();
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        patched,
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
+    let dir = project("source-fix-write");
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    let out = text(&o);
+    assert!(
+        out.contains("# wrote main.tf (ZM004, ZT001): read back, every setting as intended"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    // Exactly the two settings, where a person would write them; nothing else moves.
+    let want = MAIN_TF
+        .replacen(
+            "    value = \"1\"\n  }\n",
+            "    value = \"1\"\n    apply_method = \"pending-reboot\"\n  }\n",
+            1,
+        )
+        .replacen(
+            "    name  = \"binlog_row_metadata\"\n    value = \"full\"\n  }\n}\n",
+            "    name  = \"binlog_row_metadata\"\n    value = \"full\"\n  }\n\n  parameter {\n    name         = \"binlog_replication_globaldb\"\n    value        = \"0\"\n    apply_method = \"pending-reboot\"\n  }\n}\n",
+            1,
+        );
+    assert_ne!(want, MAIN_TF);
+    assert_eq!(written, want);
+    // The plan is not made again (that needs Terraform), so its findings stay; the files
+    // already say what the fix would write.
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        written
+    );
+}
+
+/// A file that changed after the fix read it is left as it is now.
+#[test]
+fn a_file_changed_after_it_was_read_is_not_written() {
+    use zetl_preflight::run::source_fix::{write, FileChange, SourceFix, Written};
+    let dir = common::scratch_dir("source-fix-race");
+    let file = dir.join("main.tf");
+    std::fs::write(&file, "a\n").unwrap();
+    let fix = SourceFix {
+        changes: vec![FileChange {
+            file: file.display().to_string(),
+            before: "a\n".into(),
+            after: "b\n".into(),
+            rules: vec!["ZM004".into()],
+            settings: Vec::new(),
+        }],
+        manual: Vec::new(),
+    };
+    std::fs::write(&file, "someone else's change\n").unwrap();
+    let got = write(&fix);
+    assert!(
+        matches!(&got[0], Written::NotWritten(why) if why.contains("changed since it was read")),
+        "{got:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "someone else's change\n"
+    );
+}
