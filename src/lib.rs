@@ -5,7 +5,6 @@
 
 pub mod cli;
 pub mod config;
-pub mod edit;
 pub mod fetch;
 pub mod fix;
 pub mod inputs;

@@ -57,6 +57,22 @@ fn project(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// `check --terraform-plan plan.json --fix --offline` in `dir`, with `flag` (`--dry-run`,
+/// `--yes`).
+fn fix(dir: &std::path::Path, flag: &str) -> std::process::Output {
+    zetl_in(
+        Some(dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            flag,
+            "--offline",
+        ],
+    )
+}
+
 fn text(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -64,17 +80,7 @@ fn text(o: &std::process::Output) -> String {
 #[test]
 fn the_dry_run_prints_a_patch_and_writes_nothing() {
     let dir = project("source-fix-dry");
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--dry-run",
-            "--offline",
-        ],
-    );
+    let o = fix(&dir, "--dry-run");
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert_eq!(
@@ -96,17 +102,7 @@ fn the_dry_run_prints_a_patch_and_writes_nothing() {
     );
     let patched = std::fs::read_to_string(dir.join("main.tf")).unwrap();
     std::fs::write(dir.join("main.tf"), MAIN_TF).unwrap();
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let o = fix(&dir, "--yes");
     assert_eq!(
         std::fs::read_to_string(dir.join("main.tf")).unwrap(),
         patched,
@@ -118,17 +114,7 @@ fn the_dry_run_prints_a_patch_and_writes_nothing() {
 #[test]
 fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
     let dir = project("source-fix-write");
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let o = fix(&dir, "--yes");
     let out = text(&o);
     assert!(
         out.contains("# wrote main.tf (ZM004, ZT001): read back, every setting as intended"),
@@ -151,17 +137,7 @@ fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
     assert_eq!(written, want);
     // The plan is not made again (that needs Terraform), so its findings stay; the files
     // already say what the fix would write.
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let o = fix(&dir, "--yes");
     assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
     assert_eq!(
         std::fs::read_to_string(dir.join("main.tf")).unwrap(),

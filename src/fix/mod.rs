@@ -5,6 +5,7 @@
 pub mod action;
 pub mod apply;
 pub mod cli_text;
+pub mod code;
 pub mod context;
 pub mod flow;
 pub mod journal;

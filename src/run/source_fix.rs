@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use crate::edit::plan::{plan as plan_edits, ManualEdit};
-use crate::edit::terraform::{read_setting, set_nested, NestedSetting};
+use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
+use crate::fix::code::terraform::{read_setting, set_nested, NestedSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
 

@@ -1,6 +1,0 @@
-//! Fixing the code, not the cloud: the edits `check --fix` makes to a deployment's source
-//! files (Terraform `.tf`), planned from the findings of its plan and written only where the
-//! file is as it was read.
-
-pub mod plan;
-pub mod terraform;

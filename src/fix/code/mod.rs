@@ -1,0 +1,6 @@
+//! Fixing the code, not the cloud: the edits `check --fix` makes to a deployment's source
+//! files (Terraform `.tf`) in place of AWS calls, planned from the findings of its plan and
+//! written (by `run::source_fix`) only where the file is as it was read.
+
+pub mod plan;
+pub mod terraform;
