@@ -85,6 +85,8 @@ fn options(dir: &std::path::Path, dry_run: bool) -> FlowOptions {
     FlowOptions {
         alarm_actions: Vec::new(),
         tables: None,
+        managed_tags: Vec::new(),
+        allow_drift: false,
         dry_run,
         apply: ApplyOptions {
             unsafe_fixes: false,

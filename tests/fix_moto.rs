@@ -595,3 +595,90 @@ async fn a_shared_db_parameter_group_is_copied_not_edited() {
         ]
     );
 }
+
+/// A cluster its CloudFormation stack owns (the `aws:cloudformation:stack-name` tag) is not
+/// changed live: its steps are manual, naming the stack, and nothing is applied to it; with
+/// `--allow-drift` they run. A tag the config's `managed_tags` names does the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_a_stack_owns_is_left_to_the_stack_unless_drift_is_allowed() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let arn = w
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier("shop-db")
+        .send()
+        .await
+        .unwrap()
+        .db_clusters()[0]
+        .db_cluster_arn()
+        .unwrap()
+        .to_string();
+    let tag = |k: &str, v: &str| aws_sdk_rds::types::Tag::builder().key(k).value(v).build();
+    w.rds
+        .add_tags_to_resource()
+        .resource_name(&arn)
+        .tags(tag("aws:cloudformation:stack-name", "shop-stack"))
+        .send()
+        .await
+        .unwrap();
+    let dir = scratch_dir(&format!("fix-owned-{}", moto.port));
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--source",
+            "shop-db",
+            "--target",
+            "warehouse",
+            "--fix",
+        ];
+        args.extend_from_slice(extra);
+        run_cli_in(&moto, Some(&dir), &args)
+    };
+    let o = run(&["--yes", "--unsafe-fixes", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let source_steps: Vec<&serde_json::Value> = doc["plan"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["resource"].as_str().unwrap_or("").contains("shop-db"))
+        .collect();
+    assert!(!source_steps.is_empty(), "{doc}");
+    // Every step on the cluster is by hand; those that were calls say who owns it, and keep
+    // the command they would have run.
+    assert!(source_steps.iter().all(|a| a["applicability"] == "manual"));
+    let owned: Vec<&&serde_json::Value> = source_steps
+        .iter()
+        .filter(|a| {
+            let why = a["reason"].as_str().unwrap_or("");
+            why.contains("CloudFormation stack shop-stack") && why.contains("--allow-drift")
+        })
+        .collect();
+    assert!(
+        owned.iter().any(|a| a["command"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("aws rds reboot-db-instance")),
+        "{source_steps:#?}"
+    );
+    assert!(journal_calls(&dir)
+        .iter()
+        .all(|(c, _)| !c.starts_with("rds:")));
+    assert_eq!(cluster_group(&w, "shop-db").await, "default.aurora8.0");
+
+    // With --allow-drift the source is changed live.
+    let o = run(&[
+        "--yes",
+        "--unsafe-fixes",
+        "--allow-drift",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        o.stdout.starts_with(b"{"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(cluster_group(&w, "shop-db").await, "shop-db-zetl");
+}

@@ -51,6 +51,8 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result
         dry_run: args.fix.dry_run,
         alarm_actions: args.fix.alarm_action.clone(),
         tables: extras.tables.as_ref().map(|t| t.login.clone()),
+        managed_tags: settings.config.file.managed_tags.clone(),
+        allow_drift: args.fix.allow_drift,
         apply: apply::ApplyOptions {
             unsafe_fixes,
             wait_timeout: Duration::from_secs(args.fix.wait_timeout),

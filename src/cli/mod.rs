@@ -360,6 +360,10 @@ pub struct FixArgs {
     /// parameters, changes other consumers feel).
     #[arg(long, requires = "fix")]
     pub unsafe_fixes: bool,
+    /// With --fix: change live a resource that code owns (a CloudFormation stack's tag, or a
+    /// tag the config's managed_tags names); without it those steps stay manual.
+    #[arg(long, requires = "fix")]
+    pub allow_drift: bool,
     /// With --fix: append a JSON line per change to FILE [default: zetl-preflight-journal.jsonl].
     #[arg(long, value_name = "FILE", requires = "fix")]
     pub journal: Option<PathBuf>,

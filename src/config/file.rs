@@ -28,6 +28,11 @@ pub struct ConfigFile {
     pub data_api_wait: Option<u64>,
     /// The most lag an existing integration may have, in seconds (ZH001; `--max-lag` wins).
     pub max_lag: Option<u64>,
+    /// Tags that say infrastructure as code owns a resource (`KEY` or `KEY=VALUE`), beside
+    /// CloudFormation's own `aws:cloudformation:stack-name`: a live `--fix` leaves such a
+    /// resource to its code unless `--allow-drift`.
+    #[serde(default)]
+    pub managed_tags: Vec<ManagedTag>,
     /// Source/target pairs that a plain `zetl-preflight check` checks.
     #[serde(default, rename = "pair")]
     pub pairs: Vec<Pair>,
@@ -41,6 +46,35 @@ pub struct ConfigFile {
     pub overrides: BTreeMap<String, toml::Table>,
     #[serde(default, rename = "suppress")]
     pub suppressions: Vec<Suppression>,
+}
+
+/// A tag that marks a resource as owned by infrastructure as code: any value of `key`, or
+/// only `value` (compared without regard to case).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub struct ManagedTag {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+impl TryFrom<String> for ManagedTag {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        let (key, value) = match s.split_once('=') {
+            Some((k, v)) => (k.trim(), Some(v.trim().to_string())),
+            None => (s.trim(), None),
+        };
+        if key.is_empty() {
+            return Err(format!(
+                "managed_tags: '{s}' names no tag key (write KEY or KEY=VALUE, e.g. managed-by=terraform)"
+            ));
+        }
+        Ok(ManagedTag {
+            key: key.to_string(),
+            value,
+        })
+    }
 }
 
 /// An account for `audit`: the role to assume there, and its Regions (default: the run's).

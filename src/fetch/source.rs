@@ -358,6 +358,11 @@ fn convert_cluster(cl: &rds::DbCluster) -> Result<DbCluster, CallError> {
             .master_user_secret()
             .and_then(|s| s.secret_arn())
             .map(str::to_string),
+        tags: cl
+            .tag_list()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect(),
     })
 }
 
@@ -617,6 +622,11 @@ async fn instance_snapshot(
             .master_user_secret()
             .and_then(|s| s.secret_arn())
             .map(str::to_string),
+        tags: i
+            .tag_list()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect(),
         ..DbCluster::named(&instance.db_instance_identifier, &instance.db_instance_arn)
     };
     let family = crate::model::family_for(&instance.engine, &instance.engine_version);

@@ -300,6 +300,11 @@ fn convert_cluster(cl: &rs::Cluster) -> Result<RedshiftCluster, CallError> {
         encrypted: Some(cl.encrypted().ok_or_else(|| missing("Encrypted"))?),
         cluster_status: s(cl.cluster_status()),
         cluster_namespace_arn: cl.cluster_namespace_arn().map(str::to_string),
+        tags: cl
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect(),
         cluster_parameter_groups: cl
             .cluster_parameter_groups()
             .iter()

@@ -32,6 +32,10 @@ pub struct FixContext {
     /// Where SQL statements run on the target, and as whom (`--tables`): a failed table is
     /// refreshed only with it.
     pub tables_at: Option<crate::fetch::redshift_data::Where>,
+    /// Tags that mark a resource as owned by code, beside CloudFormation's own.
+    pub managed_tags: Vec<crate::config::file::ManagedTag>,
+    /// `--allow-drift`: change owned resources live anyway.
+    pub allow_drift: bool,
 }
 
 impl FixContext {
@@ -52,6 +56,8 @@ impl FixContext {
             target_new_group: new(snap.target.display_id(), ""),
             alarm_actions: Vec::new(),
             tables_at: None,
+            managed_tags: Vec::new(),
+            allow_drift: false,
         }
     }
 }
@@ -171,6 +177,8 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
         target_new_group,
         alarm_actions: Vec::new(),
         tables_at: None,
+        managed_tags: Vec::new(),
+        allow_drift: false,
     }
 }
 

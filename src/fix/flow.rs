@@ -22,6 +22,10 @@ pub struct FlowOptions {
     /// How SQL statements log in on the target (`--tables` and its options): without it a
     /// table refresh is a manual step.
     pub tables: Option<Login>,
+    /// Tags that mark a resource as owned by code (config `managed_tags`).
+    pub managed_tags: Vec<crate::config::file::ManagedTag>,
+    /// `--allow-drift`: change resources code owns live anyway.
+    pub allow_drift: bool,
     pub apply: ApplyOptions,
     pub journal: PathBuf,
 }
@@ -66,6 +70,8 @@ pub async fn run<E>(
     let mut ctx = context::fetch(reach.source, reach.target, &before).await;
     ctx.alarm_actions = opts.alarm_actions.clone();
     ctx.tables_at = opts.tables.as_ref().map(|l| Where::for_target(&before, l));
+    ctx.managed_tags = opts.managed_tags.clone();
+    ctx.allow_drift = opts.allow_drift;
     let plan = plan(&before, &findings, rules, &ctx);
     let mut journal = Journal::new(&opts.journal);
     let go = !opts.dry_run && applicable(&plan, opts.apply.unsafe_fixes) > 0 && confirm(&plan);

@@ -9,6 +9,7 @@ pub mod code;
 pub mod context;
 pub mod flow;
 pub mod journal;
+pub mod owned;
 pub mod params;
 pub mod plan;
 mod plan_health;

@@ -29,6 +29,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixCon
     super::plan_health::health_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     super::plan_refresh::refresh_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     manual_actions(&mut plan, &handled, findings);
+    super::owned::guard(&mut plan, snap, ctx);
     plan
 }
 

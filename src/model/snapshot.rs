@@ -267,6 +267,9 @@ pub struct DbCluster {
     /// `MasterUserSecret.SecretArn` when RDS manages the master password in Secrets Manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_user_secret_arn: Option<String>,
+    /// Its tags: who owns it (`aws:cloudformation:stack-name`, a config's `managed_tags`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 impl DbCluster {
@@ -294,6 +297,7 @@ impl DbCluster {
             port: None,
             master_username: None,
             master_user_secret_arn: None,
+            tags: BTreeMap::new(),
         }
     }
 
@@ -464,6 +468,9 @@ pub struct RedshiftCluster {
     pub cluster_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_revision_number: Option<String>,
+    /// Its tags: who owns it (`aws:cloudformation:stack-name`, a config's `managed_tags`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -156,6 +156,8 @@ impl World {
             port: None,
             master_username: None,
             master_user_secret_arn: None,
+            // A plan is fixed in its source, never live: who owns it is not asked.
+            tags: Default::default(),
         };
         Ok(SourceSnapshot {
             region,

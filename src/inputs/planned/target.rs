@@ -247,6 +247,7 @@ impl World {
                 enhanced_vpc_routing: t.bool("enhanced_vpc_routing"),
                 cluster_version: None,
                 cluster_revision_number: None,
+                tags: Default::default(),
             },
             parameter_group,
             resource_policy,

@@ -1,0 +1,95 @@
+//! Live fixes do not drift what code owns. A source or a provisioned target that carries
+//! CloudFormation's `aws:cloudformation:stack-name` tag (or a tag the config file's
+//! `managed_tags` names, such as `managed-by=terraform`) is changed by its stack or
+//! configuration: a live change there is put back by the next deployment, and the integration
+//! breaks again days later. Its steps stay in the plan as manual ones that name the owner and
+//! the command, unless `--allow-drift` says to change it live anyway.
+
+use std::collections::BTreeMap;
+
+use crate::config::file::ManagedTag;
+use crate::model::{Snapshot, TargetSnapshot};
+use crate::rules::spec::Applicability;
+
+use super::action::{Op, Plan};
+use super::cli_text;
+use super::context::FixContext;
+
+/// The tag CloudFormation puts on every resource of a stack that can be tagged.
+pub const STACK_TAG: &str = "aws:cloudformation:stack-name";
+
+/// Who owns a resource with `tags`, in words, when code does.
+pub fn owner(tags: &BTreeMap<String, String>, managed: &[ManagedTag]) -> Option<String> {
+    if let Some(stack) = tags.get(STACK_TAG) {
+        return Some(format!("CloudFormation stack {stack}"));
+    }
+    managed.iter().find_map(|m| {
+        let v = tags.get(&m.key)?;
+        let wanted = m.value.as_ref().is_none_or(|x| x.eq_ignore_ascii_case(v));
+        wanted.then(|| format!("the code its tag {}={v} names (managed_tags)", m.key))
+    })
+}
+
+/// Turn the live steps on owned resources into manual ones that say who owns them.
+pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
+    if ctx.allow_drift {
+        return;
+    }
+    let source = owner(&snap.source.cluster.tags, &ctx.managed_tags);
+    let target = match &snap.target {
+        TargetSnapshot::Provisioned(p) => owner(&p.cluster.tags, &ctx.managed_tags),
+        // A workgroup's tags are not read (that takes ListTagsForResource).
+        TargetSnapshot::Serverless(_) => None,
+    };
+    for a in &mut plan.actions {
+        if a.applicability == Applicability::Manual {
+            continue;
+        }
+        let call = a.op.call();
+        let (who, what) = if call.starts_with("rds:") {
+            (&source, snap.source.cluster.db_cluster_identifier.as_str())
+        } else if call.starts_with("redshift:") || call.starts_with("redshift-serverless:") {
+            (&target, snap.target.display_id())
+        } else {
+            continue;
+        };
+        let Some(who) = who else { continue };
+        a.command = cli_text::command(a);
+        a.reason = Some(format!(
+            "{what} is managed by {who}: a live change is undone by its next deployment. \
+             Make this change in its template or configuration and deploy it, or run --fix \
+             with --allow-drift to change it live anyway"
+        ));
+        a.applicability = Applicability::Manual;
+        a.op = Op::Manual;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_stack_tag_and_the_configured_tags_name_the_owner() {
+        let managed = vec![
+            ManagedTag::try_from("managed-by=terraform".to_string()).unwrap(),
+            ManagedTag::try_from("owner-repo".to_string()).unwrap(),
+        ];
+        assert_eq!(
+            owner(&tags(&[(STACK_TAG, "orders")]), &[]).as_deref(),
+            Some("CloudFormation stack orders")
+        );
+        assert!(owner(&tags(&[("managed-by", "Terraform")]), &managed).is_some());
+        assert!(owner(&tags(&[("managed-by", "console")]), &managed).is_none());
+        assert!(owner(&tags(&[("owner-repo", "infra")]), &managed).is_some());
+        assert!(owner(&tags(&[("team", "data")]), &managed).is_none());
+        assert!(ManagedTag::try_from("=x".to_string()).is_err());
+    }
+}
