@@ -117,7 +117,7 @@ fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
     let o = fix(&dir, "--yes");
     let out = text(&o);
     assert!(
-        out.contains("# wrote main.tf (ZM004, ZT001): read back, every setting as intended"),
+        out.contains("# wrote main.tf (ZM004, ZT001, ZT002): read back, every setting as intended"),
         "{out}"
     );
     let written = std::fs::read_to_string(dir.join("main.tf")).unwrap();
@@ -135,6 +135,39 @@ fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
         );
     assert_ne!(want, MAIN_TF);
     assert_eq!(written, want);
+    // An HCL parser that is not ours reads the same parameters out of the written file.
+    let parsed = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
+            "main.tf",
+        ])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "python-hcl2 (scripts/test installs it) could not read the file: {}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let group = &doc["resource"][0]["aws_rds_cluster_parameter_group"]["zero_etl"];
+    let params: Vec<(String, String, String)> = group["parameter"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or("").trim_matches('"').to_string();
+            (s("name"), s("value"), s("apply_method"))
+        })
+        .collect();
+    for want in [
+        ("aurora_enhanced_binlog", "1", "pending-reboot"),
+        ("binlog_replication_globaldb", "0", "pending-reboot"),
+    ] {
+        let want = (want.0.to_string(), want.1.to_string(), want.2.to_string());
+        assert!(params.contains(&want), "{want:?} not in {params:?}");
+    }
     // The plan is not made again (that needs Terraform), so its findings stay; the files
     // already say what the fix would write.
     let o = fix(&dir, "--yes");

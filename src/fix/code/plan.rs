@@ -130,6 +130,10 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
                     ("source_group", fixes)
                 })
             }
+            Check::Deployment(d) if d.problem == DeploymentProblem::SetTogether => deployment
+                .source_group
+                .as_ref()
+                .map(|g| ("source_group", together(g, &d.parameters, rules))),
             _ => None,
         };
         let Some((role, settings)) = wanted.filter(|(_, s)| !s.is_empty()) else {
@@ -183,7 +187,13 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         {
             Some(e) => {
                 for setting in settings {
-                    if !e.settings.contains(&setting) {
+                    // One value per attribute: two rules that want the same one write it once.
+                    let same = |x: &NestedSetting| {
+                        x.block == setting.block
+                            && x.key == setting.key
+                            && x.value.0 == setting.value.0
+                    };
+                    if !e.settings.iter().any(same) {
                         e.settings.push(setting);
                     }
                 }
@@ -198,6 +208,47 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
                 settings,
                 rules: vec![f.rule.clone()],
             }),
+        }
+    }
+    out
+}
+
+/// ZT002: the parameters that go together, each set (to the value its rule wants) and
+/// applied `pending-reboot`, so the provider sends them in one request.
+fn together(
+    group: &crate::model::PlannedGroup,
+    names: &[String],
+    rules: &RuleSet,
+) -> Vec<NestedSetting> {
+    let wanted_value = |name: &str| {
+        rules.rules.iter().find_map(|r| match &r.check {
+            Check::SourceParameter(s) if s.parameter == name => match &s.expect {
+                Condition::Equals(v) => Some(v.to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+    };
+    let mut out = Vec::new();
+    for name in names {
+        let planned = group.parameters.iter().find(|p| &p.name == name);
+        let setting = |value: (&str, String), create: bool| NestedSetting {
+            block: "parameter".into(),
+            key: ("name".into(), name.clone()),
+            value: (value.0.into(), value.1),
+            extra: vec![("apply_method".into(), "pending-reboot".into())],
+            create,
+        };
+        match planned {
+            None => match wanted_value(name) {
+                Some(v) => out.push(setting(("value", v), true)),
+                // A value no rule states: the finding stays by hand.
+                None => return Vec::new(),
+            },
+            Some(p) if p.apply_method.as_deref() != Some("pending-reboot") => {
+                out.push(setting(("apply_method", "pending-reboot".into()), false))
+            }
+            Some(_) => {}
         }
     }
     out

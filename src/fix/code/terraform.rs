@@ -46,7 +46,12 @@ pub fn set_nested(
     // (byte range, replacement), applied from the end of the file back.
     let mut changes: Vec<(Range<usize>, String)> = Vec::new();
     let mut added: Vec<&NestedSetting> = Vec::new();
-    for s in settings {
+    for (i, s) in settings.iter().enumerate() {
+        let said =
+            |x: &NestedSetting| x.block == s.block && x.key == s.key && x.value.0 == s.value.0;
+        if settings[..i].iter().any(said) {
+            continue; // one value per attribute: the first wins
+        }
         if resource
             .body
             .get_blocks("dynamic")
