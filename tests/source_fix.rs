@@ -206,3 +206,55 @@ fn a_file_changed_after_it_was_read_is_not_written() {
         "someone else's change\n"
     );
 }
+
+/// A YAML template: the source group's `Parameters` map is edited in place (a value
+/// replaced beside its comment, a missing entry added after the last one, a number kept a
+/// string), every other byte kept (short-form tags included), and the template checked again
+/// as a new deployment: the rules the fix meant pass.
+#[test]
+fn a_yaml_template_is_edited_in_place_and_checked_again() {
+    let dir = common::scratch_dir("source-fix-yaml");
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/cloudformation/mysql-provisioned.yaml"),
+    )
+    .unwrap();
+    let broken = good
+        .replace(
+            "        binlog_format: ROW\n",
+            "        binlog_format: MIXED   # legacy replicas\n",
+        )
+        .replace("        binlog_replication_globaldb: \"0\"\n", "");
+    assert_ne!(broken, good);
+    std::fs::write(dir.join("stack.yaml"), &broken).unwrap();
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--cloudformation",
+            "stack.yaml",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    let out = text(&o);
+    let written = std::fs::read_to_string(dir.join("stack.yaml")).unwrap();
+    let want = broken
+        .replace(
+            "        binlog_format: MIXED   # legacy replicas\n",
+            "        binlog_format: ROW   # legacy replicas\n",
+        )
+        .replace(
+            "        binlog_row_metadata: full\n",
+            "        binlog_row_metadata: full\n        binlog_replication_globaldb: \"0\"\n",
+        );
+    assert_eq!(written, want, "{out}");
+    for code in ["ZM003", "ZM004", "ZT002"] {
+        assert!(
+            out.contains(&format!("# checked again: {code} pass")),
+            "{code}: {out}"
+        );
+    }
+    assert!(written.contains("!Ref ZeroEtlGroup") && written.contains("!Sub \"orders-${Env}\""));
+}

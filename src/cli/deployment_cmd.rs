@@ -49,7 +49,7 @@ pub(super) fn run(
     let live = args.live || (!args.offline && settings.credentials_given());
     let read = runtime()?.block_on(deployment::read(
         settings,
-        source,
+        source.clone(),
         pair,
         live,
         args.key.creator.as_deref(),
@@ -67,7 +67,20 @@ pub(super) fn run(
         }
     }
     if args.fix.fix {
-        return fix_source(global, args, settings, &read);
+        // A template is checked again as it now is; a Terraform plan must be made again.
+        let again = || -> Result<deployment::Read, CliError> {
+            runtime()?.block_on(deployment::read(
+                settings,
+                source.clone(),
+                pair,
+                false,
+                args.key.creator.as_deref(),
+                args.concurrency,
+            ))
+        };
+        let again: Option<&dyn Fn() -> Result<deployment::Read, CliError>> =
+            args.cloudformation.is_some().then_some(&again);
+        return fix_source(global, args, settings, &read, again);
     }
     let mut out = Stream::new(global, &args.report, settings, false);
     out.frame().artifact = Some(read.shown);
@@ -86,6 +99,7 @@ fn fix_source(
     args: &CheckArgs,
     settings: &Settings,
     read: &deployment::Read,
+    again: Option<&dyn Fn() -> Result<deployment::Read, CliError>>,
 ) -> Result<bool, CliError> {
     use crate::run::source_fix::{self, Written};
     let doc = super::output::document(&read.snapshots, settings, &args.report);
@@ -159,6 +173,32 @@ fn fix_source(
             }
         }
     }
-    say("# run terraform plan again and check the new plan: only Terraform makes one\n");
-    Ok(failed || left)
+    let Some(again) = again else {
+        say("# run terraform plan again and check the new plan: only Terraform makes one\n");
+        return Ok(failed || left);
+    };
+    // The template as it is now, checked again as a new deployment: the rules fixed pass.
+    let now = again()?;
+    let doc = super::output::document(&now.snapshots, settings, &args.report);
+    let mut fixed: Vec<&String> = fix.changes.iter().flat_map(|c| &c.rules).collect();
+    fixed.sort();
+    fixed.dedup();
+    for code in fixed {
+        let worst = doc
+            .findings()
+            .filter(|f| &f.rule == code)
+            .map(|f| f.status)
+            .max_by_key(|s| matches!(s, crate::model::Status::Fail | crate::model::Status::Warn));
+        match worst {
+            Some(crate::model::Status::Fail | crate::model::Status::Warn) => {
+                failed = true;
+                say(&format!("# checked again: {code} still does not pass\n"));
+            }
+            Some(s) => say(&format!("# checked again: {code} {}\n", s.as_str())),
+            None => say(&format!(
+                "# checked again: {code} does not apply any more\n"
+            )),
+        }
+    }
+    Ok(failed || left || doc.fails())
 }

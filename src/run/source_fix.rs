@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
 use crate::fix::code::terraform::{read_setting, set_nested, NestedSetting};
+use crate::fix::code::yaml::{read_in_map, set_in_map, MapSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
 
@@ -19,8 +20,36 @@ pub struct FileChange {
     pub after: String,
     /// The rules it makes pass.
     pub rules: Vec<String>,
-    /// What each resource must read back as: ((kind, name), setting).
-    pub settings: Vec<((String, String), NestedSetting)>,
+    /// What each resource must read back as.
+    pub settings: Vec<Meant>,
+}
+
+/// One setting as it must read back: in a Terraform resource (kind, name), or in a template
+/// resource whose logical id is on a line.
+#[derive(Debug, Clone)]
+pub enum Meant {
+    Terraform((String, String), NestedSetting),
+    Template(usize, MapSetting),
+}
+
+impl Meant {
+    fn holds(&self, text: &str) -> bool {
+        match self {
+            Meant::Terraform((kind, name), s) => {
+                read_setting(text, (kind, name), s).as_deref() == Some(s.value.1.as_str())
+            }
+            Meant::Template(line, s) => {
+                read_in_map(text, *line, &s.path, &s.key).as_deref() == Some(s.value.as_str())
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Meant::Terraform((kind, name), s) => format!("{kind}.{name} {} {}", s.block, s.key.1),
+            Meant::Template(line, s) => format!("{}.{} (line {line})", s.path.join("."), s.key),
+        }
+    }
 }
 
 /// Every change, and what stays by hand.
@@ -68,12 +97,36 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
             };
             let c = &mut out.changes[at];
             let resource = (e.resource.0.as_str(), e.resource.1.as_str());
-            match set_nested(&c.after, resource, &e.settings) {
+            let (edited, meant) = match e.line {
+                None => (
+                    set_nested(&c.after, resource, &e.settings),
+                    e.settings
+                        .iter()
+                        .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
+                        .collect::<Vec<_>>(),
+                ),
+                Some(line) => {
+                    let map: Vec<MapSetting> = e
+                        .settings
+                        .iter()
+                        .map(|s| MapSetting {
+                            path: vec!["Properties".into(), "Parameters".into()],
+                            key: s.key.1.clone(),
+                            value: s.value.1.clone(),
+                        })
+                        .collect();
+                    let meant = map
+                        .iter()
+                        .map(|m| Meant::Template(line as usize, m.clone()))
+                        .collect();
+                    (set_in_map(&c.after, line as usize, &map), meant)
+                }
+            };
+            match edited {
                 Ok(text) => {
                     c.after = text;
                     c.rules.extend(e.rules.iter().cloned());
-                    c.settings
-                        .extend(e.settings.iter().map(|s| (e.resource.clone(), s.clone())));
+                    c.settings.extend(meant);
                 }
                 Err(why) => {
                     for rule in &e.rules {
@@ -150,10 +203,8 @@ fn write_one(c: &FileChange) -> Written {
     let wrong: Vec<String> = c
         .settings
         .iter()
-        .filter(|((kind, name), s)| {
-            read_setting(&back, (kind, name), s).as_deref() != Some(s.value.1.as_str())
-        })
-        .map(|((kind, name), s)| format!("{kind}.{name} {} {}", s.block, s.key.1))
+        .filter(|m| !m.holds(&back))
+        .map(Meant::describe)
         .collect();
     if wrong.is_empty() {
         Written::Verified

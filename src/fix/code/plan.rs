@@ -18,8 +18,10 @@ use super::terraform::NestedSetting;
 pub struct ResourceEdit {
     /// The file, as reports name it (relative to the current directory when below it).
     pub file: String,
-    /// `resource "kind" "name"`.
+    /// `resource "kind" "name"`; a template's resource: ("", logical id).
     pub resource: (String, String),
+    /// A template's resource: the line of its logical id (Terraform's are found by labels).
+    pub line: Option<u32>,
     /// Its address in the plan.
     pub address: String,
     pub settings: Vec<NestedSetting>,
@@ -147,9 +149,24 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             .map(|s| format!("{} = {}", s.key.1, s.value.1))
             .collect::<Vec<_>>()
             .join(", ");
-        if !terraform {
+        // A template has no apply methods (CloudFormation applies static parameters on the
+        // reboot it does), and only the source group's `Parameters` map is edited in it.
+        let settings: Vec<NestedSetting> = if terraform {
+            settings
+        } else {
+            settings
+                .into_iter()
+                .filter(|s| s.block == "parameter" && s.value.0 == "value")
+                .collect()
+        };
+        if settings.is_empty() {
+            continue; // nothing a template says
+        }
+        if !terraform && role != "source_group" {
             out.manual.push(manual(
-                "templates are not edited yet: change the template as the finding shows".into(),
+                "a template's parameter lists (ConfigParameters, a cluster parameter group's \
+                 Parameters) are not edited yet: add the entry the finding shows"
+                    .into(),
             ));
             continue;
         }
@@ -173,12 +190,23 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             )));
             continue;
         };
-        let Some(resource) = kind_and_name(&at.address) else {
-            out.manual.push(manual(format!(
-                "'{}' is not a resource address",
-                at.address
-            )));
+        if !terraform && !file.ends_with(".yaml") && !file.ends_with(".yml") {
+            out.manual.push(manual(
+                "JSON templates are not edited yet: add the parameter the finding shows".into(),
+            ));
             continue;
+        }
+        let line = if terraform { None } else { at.line };
+        let resource = match (terraform, kind_and_name(&at.address)) {
+            (true, Some(r)) => r,
+            (false, _) if line.is_some() => (String::new(), at.address.clone()),
+            _ => {
+                out.manual.push(manual(format!(
+                    "'{}' is not a resource address",
+                    at.address
+                )));
+                continue;
+            }
         };
         match out
             .edits
@@ -203,6 +231,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             }
             None => out.edits.push(ResourceEdit {
                 file: file.clone(),
+                line,
                 resource,
                 address: at.address.clone(),
                 settings,

@@ -1,0 +1,316 @@
+//! CloudFormation YAML edits that keep the template as it was written: the resource's block
+//! is found by its logical id's line and the indentation below it, and only the lines of the
+//! change are written (a map entry's value replaced, or an entry added after the map's last
+//! one with its indentation). Comments, key order, blank lines and short-form tags such as
+//! `!Ref` and `!Sub` stay byte for byte; nothing is re-serialized. Flow style (`{…}`) and
+//! block scalars are refused with the reason.
+
+use super::terraform::Refusal;
+
+/// One entry of a map under the resource: `Properties.Parameters.<key>: <value>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapSetting {
+    /// The keys from the resource down to the map: `["Properties", "Parameters"]`.
+    pub path: Vec<String>,
+    pub key: String,
+    pub value: String,
+}
+
+/// One line with its end, and where it starts in the text.
+struct Line<'a> {
+    start: usize,
+    text: &'a str,
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for l in text.split_inclusive('\n') {
+        out.push(Line { start, text: l });
+        start += l.len();
+    }
+    out
+}
+
+fn content(l: &str) -> &str {
+    l.trim_end_matches(['\n', '\r'])
+}
+
+fn indent(l: &str) -> usize {
+    l.len() - l.trim_start_matches(' ').len()
+}
+
+fn is_content(l: &str) -> bool {
+    let t = content(l).trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// The index after the last line of the block that opens at `at` (its lines are indented
+/// more than `at`'s), and the last content line in it.
+fn block(ls: &[Line], at: usize) -> (usize, Option<usize>) {
+    let own = indent(ls[at].text);
+    let mut last = None;
+    for (i, l) in ls.iter().enumerate().skip(at + 1) {
+        if !is_content(l.text) {
+            continue;
+        }
+        if indent(l.text) <= own {
+            break;
+        }
+        last = Some(i);
+    }
+    (last.map_or(at + 1, |i| i + 1), last)
+}
+
+/// `key` as a mapping key at the start of `line` (plain or quoted): the rest after the colon.
+fn keyed<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let t = content(line).trim_start();
+    for k in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+        if let Some(rest) = t.strip_prefix(k.as_str()).and_then(|r| r.strip_prefix(':')) {
+            if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+/// The child of the line at `at` whose key is `key`, and the indentation of its children.
+fn child(ls: &[Line], at: usize, key: &str) -> (Option<usize>, Option<usize>) {
+    let (end, _) = block(ls, at);
+    let first = (at + 1..end).find(|&i| is_content(ls[i].text));
+    let Some(first) = first else {
+        return (None, None);
+    };
+    let width = indent(ls[first].text);
+    let hit =
+        (first..end).find(|&i| indent(ls[i].text) == width && keyed(ls[i].text, key).is_some());
+    (hit, Some(width))
+}
+
+/// A value as YAML reads it back as the same string.
+fn scalar(v: &str) -> String {
+    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        v.to_string()
+    } else {
+        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// The value part of `key: value  # comment` after the colon: its range within `rest`, and
+/// its text without quotes. `None` for what cannot be edited in place.
+fn value_span(rest: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let lead = rest.len() - rest.trim_start().len();
+    let v = rest.trim_start();
+    let (len, text) = match v.chars().next()? {
+        '"' => {
+            let end = v[1..].find('"')? + 2;
+            (end, v[1..end - 1].to_string())
+        }
+        '\'' => {
+            let end = v[1..].find('\'')? + 2;
+            (end, v[1..end - 1].to_string())
+        }
+        '|' | '>' | '{' | '[' | '&' | '*' | '!' => return None,
+        _ => {
+            let end = v.find(" #").unwrap_or(v.len());
+            let text = v[..end].trim_end();
+            (text.len(), text.to_string())
+        }
+    };
+    Some((lead..lead + len, text))
+}
+
+/// `text` with every setting made true in the resource whose logical id is on `line`
+/// (1-based), or why not.
+pub fn set_in_map(text: &str, line: usize, settings: &[MapSetting]) -> Result<String, Refusal> {
+    let mut out = text.to_string();
+    for s in settings {
+        out = set_one(&out, line, s)?;
+    }
+    Ok(out)
+}
+
+fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
+    let ls = lines(text);
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let res = line
+        .checked_sub(1)
+        .filter(|&i| i < ls.len() && is_content(ls[i].text))
+        .ok_or_else(|| format!("line {line} is not the resource's logical id"))?;
+    let mut at = res;
+    for (depth, key) in s.path.iter().enumerate() {
+        match child(&ls, at, key) {
+            (Some(i), _) => {
+                let rest = keyed(ls[i].text, key).unwrap_or("");
+                let after = rest.trim();
+                if !after.is_empty() && !after.starts_with('#') {
+                    return Err(format!(
+                        "{} is written on one line (flow style): write it as a block first",
+                        s.path[..=depth].join(".")
+                    ));
+                }
+                at = i;
+            }
+            (None, width) if depth == s.path.len() - 1 && depth > 0 => {
+                // The map is missing: add it, with the entry, at the end of its parent.
+                let width = width.unwrap_or(indent(ls[at].text) + 2);
+                let (end, last) = block(&ls, at);
+                let pos = last.map_or(ls[at].start + ls[at].text.len(), |i| {
+                    ls[i].start + ls[i].text.len()
+                });
+                let _ = end;
+                let mut new = String::new();
+                if !text[..pos].ends_with('\n') {
+                    new.push_str(eol);
+                }
+                new.push_str(&format!(
+                    "{}{key}:{eol}{}{}: {}{eol}",
+                    " ".repeat(width),
+                    " ".repeat(width + 2),
+                    s.key,
+                    scalar(&s.value)
+                ));
+                let mut out = text.to_string();
+                out.insert_str(pos, &new);
+                return Ok(out);
+            }
+            (None, _) => {
+                return Err(format!(
+                    "the resource has no {}",
+                    s.path[..=depth].join(".")
+                ))
+            }
+        }
+    }
+    // `at` is the map: its entry, replaced or added.
+    match child(&ls, at, &s.key) {
+        (Some(i), _) => {
+            let l = ls[i].text;
+            let rest = keyed(l, &s.key).unwrap_or("");
+            let rest_at = content(l).len() - rest.len();
+            let (range, current) = value_span(rest).ok_or_else(|| {
+                format!(
+                    "{} of {} is not a plain value (a block scalar, a tag, an alias): set it by hand",
+                    s.key,
+                    s.path.join(".")
+                )
+            })?;
+            if current == s.value {
+                return Ok(text.to_string());
+            }
+            let quote = rest[range.clone()].chars().next();
+            let written = match quote {
+                Some('"') => format!("\"{}\"", s.value.replace('\\', "\\\\").replace('"', "\\\"")),
+                Some('\'') => format!("'{}'", s.value.replace('\'', "''")),
+                _ => scalar(&s.value),
+            };
+            let from = ls[i].start + rest_at + range.start;
+            let to = ls[i].start + rest_at + range.end;
+            let mut out = text.to_string();
+            out.replace_range(from..to, &written);
+            Ok(out)
+        }
+        (None, width) => {
+            let width = width.unwrap_or(indent(ls[at].text) + 2);
+            let (_, last) = block(&ls, at);
+            let i = last.unwrap_or(at);
+            let pos = ls[i].start + ls[i].text.len();
+            let mut new = String::new();
+            if !text[..pos].ends_with('\n') {
+                new.push_str(eol);
+            }
+            new.push_str(&format!(
+                "{}{}: {}{eol}",
+                " ".repeat(width),
+                s.key,
+                scalar(&s.value)
+            ));
+            let mut out = text.to_string();
+            out.insert_str(pos, &new);
+            Ok(out)
+        }
+    }
+}
+
+/// The value of `key` in the map at `path` under the resource on `line`, as written.
+pub fn read_in_map(text: &str, line: usize, path: &[String], key: &str) -> Option<String> {
+    let ls = lines(text);
+    let mut at = line.checked_sub(1)?;
+    for k in path {
+        at = child(&ls, at, k).0?;
+    }
+    let i = child(&ls, at, key).0?;
+    let rest = keyed(ls[i].text, key)?;
+    value_span(rest).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Resources:\n  ZeroEtlGroup:   # the source's group\n    Type: AWS::RDS::DBClusterParameterGroup\n    Properties:\n      Family: aurora-mysql8.0\n      Parameters:\n        aurora_enhanced_binlog: \"1\"\n        binlog_format: MIXED   # was ROW\n\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterParameterGroupName: !Ref ZeroEtlGroup\n";
+
+    fn set(key: &str, value: &str) -> MapSetting {
+        MapSetting {
+            path: vec!["Properties".into(), "Parameters".into()],
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_value_is_replaced_in_place_with_its_comment() {
+        let out = set_in_map(TEMPLATE, 2, &[set("binlog_format", "ROW")]).unwrap();
+        assert_eq!(
+            out,
+            TEMPLATE.replace("MIXED   # was ROW", "ROW   # was ROW")
+        );
+    }
+
+    #[test]
+    fn a_missing_entry_goes_after_the_last_one_and_numbers_stay_strings() {
+        let out = set_in_map(TEMPLATE, 2, &[set("binlog_backup", "0")]).unwrap();
+        assert_eq!(
+            out,
+            TEMPLATE.replace(
+                "MIXED   # was ROW\n",
+                "MIXED   # was ROW\n        binlog_backup: \"0\"\n"
+            )
+        );
+        let path = ["Properties".to_string(), "Parameters".to_string()];
+        assert_eq!(
+            read_in_map(&out, 2, &path, "binlog_backup").as_deref(),
+            Some("0")
+        );
+    }
+
+    #[test]
+    fn a_missing_map_is_added_under_properties() {
+        let t = "Resources:\n  G:\n    Type: AWS::RDS::DBClusterParameterGroup\n    Properties:\n      Family: aurora-mysql8.0\n";
+        let out = set_in_map(t, 2, &[set("binlog_format", "ROW")]).unwrap();
+        assert_eq!(
+            out,
+            format!("{t}      Parameters:\n        binlog_format: ROW\n")
+        );
+    }
+
+    #[test]
+    fn flow_style_and_tags_are_refused() {
+        let flow = "Resources:\n  G:\n    Properties:\n      Parameters: {binlog_format: MIXED}\n";
+        assert!(set_in_map(flow, 2, &[set("binlog_format", "ROW")])
+            .unwrap_err()
+            .contains("flow style"));
+        let tagged = "Resources:\n  G:\n    Properties:\n      Parameters:\n        binlog_format: !Ref Format\n";
+        assert!(set_in_map(tagged, 2, &[set("binlog_format", "ROW")])
+            .unwrap_err()
+            .contains("not a plain value"));
+    }
+}
