@@ -257,4 +257,17 @@ fn a_yaml_template_is_edited_in_place_and_checked_again() {
         );
     }
     assert!(written.contains("!Ref ZeroEtlGroup") && written.contains("!Sub \"orders-${Env}\""));
+    // cfn-lint (scripts/test installs it) finds no error in what was written; its warnings
+    // (a deprecated engine version) are the fixture's, before and after.
+    let lint = std::process::Command::new("cfn-lint")
+        .arg("stack.yaml")
+        .current_dir(&dir)
+        .output()
+        .expect("cfn-lint runs (scripts/test installs it from PyPI)");
+    let code = lint.status.code().unwrap_or(-1);
+    assert!(
+        code >= 0 && code & 2 == 0,
+        "cfn-lint found errors ({code}): {}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
 }
