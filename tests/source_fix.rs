@@ -271,3 +271,48 @@ fn a_yaml_template_is_edited_in_place_and_checked_again() {
         String::from_utf8_lossy(&lint.stdout)
     );
 }
+
+/// A JSON template: a member's value replaced and a missing member added after the last one,
+/// in the order written; the rest byte for byte; still JSON cfn-lint finds no error in.
+#[test]
+fn a_json_template_keeps_its_key_order_and_layout() {
+    let dir = common::scratch_dir("source-fix-json");
+    let good = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/cloudformation/mysql-provisioned.json"),
+    )
+    .unwrap();
+    let broken = good
+        .replace("\"binlog_format\": \"ROW\"", "\"binlog_format\": \"MIXED\"")
+        .replace(
+            "\"binlog_row_image\": \"full\",\n          \"binlog_row_metadata\": \"full\"",
+            "\"binlog_row_image\": \"full\"",
+        );
+    assert_ne!(broken, good);
+    std::fs::write(dir.join("stack.json"), &broken).unwrap();
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--cloudformation",
+            "stack.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    let written = std::fs::read_to_string(dir.join("stack.json")).unwrap();
+    // binlog_row_metadata comes back at the end of the map, where the fix adds it.
+    assert_eq!(written, good, "{}", text(&o));
+    assert!(
+        text(&o).contains("# checked again: ZM003 pass"),
+        "{}",
+        text(&o)
+    );
+    let lint = std::process::Command::new("cfn-lint")
+        .arg("stack.json")
+        .current_dir(&dir)
+        .output()
+        .expect("cfn-lint runs (scripts/test installs it from PyPI)");
+    assert_eq!(lint.status.code().map(|c| c & 2), Some(0));
+}

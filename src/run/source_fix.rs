@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
+use crate::fix::code::json;
 use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
 use crate::fix::code::terraform::{read_setting, set_nested, NestedSetting};
-use crate::fix::code::yaml::{read_in_map, set_in_map, MapSetting};
+use crate::fix::code::yaml::{self, MapSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
 
@@ -39,7 +40,11 @@ impl Meant {
                 read_setting(text, (kind, name), s).as_deref() == Some(s.value.1.as_str())
             }
             Meant::Template(line, s) => {
-                read_in_map(text, *line, &s.path, &s.key).as_deref() == Some(s.value.as_str())
+                let read = match json_text(text) {
+                    true => json::read_in_map(text, *line, &s.path, &s.key),
+                    false => yaml::read_in_map(text, *line, &s.path, &s.key),
+                };
+                read.as_deref() == Some(s.value.as_str())
             }
         }
     }
@@ -50,6 +55,11 @@ impl Meant {
             Meant::Template(line, s) => format!("{}.{} (line {line})", s.path.join("."), s.key),
         }
     }
+}
+
+/// A template written in JSON (it opens with `{`), not YAML.
+fn json_text(text: &str) -> bool {
+    text.trim_start().starts_with('{')
 }
 
 /// Every change, and what stays by hand.
@@ -119,7 +129,11 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
                         .iter()
                         .map(|m| Meant::Template(line as usize, m.clone()))
                         .collect();
-                    (set_in_map(&c.after, line as usize, &map), meant)
+                    let edited = match json_text(&c.after) {
+                        true => json::set_in_map(&c.after, line as usize, &map),
+                        false => yaml::set_in_map(&c.after, line as usize, &map),
+                    };
+                    (edited, meant)
                 }
             };
             match edited {

@@ -190,12 +190,6 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             )));
             continue;
         };
-        if !terraform && !file.ends_with(".yaml") && !file.ends_with(".yml") {
-            out.manual.push(manual(
-                "JSON templates are not edited yet: add the parameter the finding shows".into(),
-            ));
-            continue;
-        }
         let line = if terraform { None } else { at.line };
         let resource = match (terraform, kind_and_name(&at.address)) {
             (true, Some(r)) => r,

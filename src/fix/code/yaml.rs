@@ -162,11 +162,10 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
             (None, width) if depth == s.path.len() - 1 && depth > 0 => {
                 // The map is missing: add it, with the entry, at the end of its parent.
                 let width = width.unwrap_or(indent(ls[at].text) + 2);
-                let (end, last) = block(&ls, at);
+                let (_, last) = block(&ls, at);
                 let pos = last.map_or(ls[at].start + ls[at].text.len(), |i| {
                     ls[i].start + ls[i].text.len()
                 });
-                let _ = end;
                 let mut new = String::new();
                 if !text[..pos].ends_with('\n') {
                     new.push_str(eol);
