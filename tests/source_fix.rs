@@ -316,3 +316,50 @@ fn a_json_template_keeps_its_key_order_and_layout() {
         .expect("cfn-lint runs (scripts/test installs it from PyPI)");
     assert_eq!(lint.status.code().map(|c| c & 2), Some(0));
 }
+
+/// The group in a local module is edited in the module's file; the same group in a module
+/// `terraform init` downloaded (under `.terraform/modules`) is not: the step says to set the
+/// module's input.
+#[test]
+fn a_local_module_is_edited_and_a_downloaded_one_is_not() {
+    for (dir_of_module, edited) in [("modules/db", true), (".terraform/modules/db", false)] {
+        let dir = common::scratch_dir(&format!("source-fix-module-{edited}"));
+        let original = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/terraform/mysql-serverless-broken.json"),
+        )
+        .unwrap();
+        // The group moves into module.db.
+        let plan = original.replace(
+            "\"aws_rds_cluster_parameter_group.zero_etl\"",
+            "\"module.db.aws_rds_cluster_parameter_group.zero_etl\"",
+        );
+        assert_ne!(plan, original);
+        std::fs::write(dir.join("plan.json"), plan).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            "module \"db\" {\n  source = \"./modules/db\"\n}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.join(dir_of_module)).unwrap();
+        std::fs::create_dir_all(dir.join(".terraform/modules")).unwrap();
+        std::fs::write(
+            dir.join(".terraform/modules/modules.json"),
+            format!(r#"{{"Modules":[{{"Key":"","Source":"","Dir":"."}},{{"Key":"db","Source":"x","Dir":"{dir_of_module}"}}]}}"#),
+        )
+        .unwrap();
+        let module_tf = dir.join(dir_of_module).join("main.tf");
+        std::fs::write(&module_tf, MAIN_TF).unwrap();
+        let o = fix(&dir, "--yes");
+        let after = std::fs::read_to_string(&module_tf).unwrap();
+        assert_eq!(after != MAIN_TF, edited, "{}", text(&o));
+        if !edited {
+            assert!(
+                text(&o).contains("terraform init downloaded")
+                    && text(&o).contains("module's inputs"),
+                "{}",
+                text(&o)
+            );
+        }
+    }
+}

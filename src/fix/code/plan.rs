@@ -190,6 +190,16 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             )));
             continue;
         };
+        // `terraform init` downloads registry and remote modules under `.terraform/`: their
+        // files are a copy the next init replaces, not the code to fix.
+        if terraform && (file.starts_with(".terraform/") || file.contains("/.terraform/")) {
+            out.manual.push(manual(format!(
+                "{} comes from a module terraform init downloaded ({file}): its files are not \
+                 yours to edit; set {what} through the module's inputs",
+                at.address
+            )));
+            continue;
+        }
         let line = if terraform { None } else { at.line };
         let resource = match (terraform, kind_and_name(&at.address)) {
             (true, Some(r)) => r,
