@@ -363,3 +363,40 @@ fn a_local_module_is_edited_and_a_downloaded_one_is_not() {
         }
     }
 }
+
+/// A Serverless workgroup's `ConfigParameters` list in a YAML template: the missing
+/// `enable_case_sensitive_identifier` item is added after the last one, as the list writes
+/// its items, and ZR007 passes when the template is checked again.
+#[test]
+fn a_workgroups_config_parameters_list_gets_its_item() {
+    let dir = common::scratch_dir("source-fix-workgroup");
+    let template = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/cloudformation/mysql-serverless-case-off.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("stack.yaml"), &template).unwrap();
+    let o = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--cloudformation",
+            "stack.yaml",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    let written = std::fs::read_to_string(dir.join("stack.yaml")).unwrap();
+    let want = template.replace(
+        "        - ParameterKey: require_ssl   # security baseline\n          ParameterValue: \"true\"\n",
+        "        - ParameterKey: require_ssl   # security baseline\n          ParameterValue: \"true\"\n        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"true\"\n",
+    );
+    assert_ne!(want, template);
+    assert_eq!(written, want, "{}", text(&o));
+    assert!(
+        text(&o).contains("# checked again: ZR007 pass"),
+        "{}",
+        text(&o)
+    );
+}

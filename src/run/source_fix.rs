@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::fix::code::json;
 use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
 use crate::fix::code::terraform::{read_setting, set_nested, NestedSetting};
-use crate::fix::code::yaml::{self, MapSetting};
+use crate::fix::code::yaml::{self, ListSetting, MapSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
 
@@ -31,6 +31,7 @@ pub struct FileChange {
 pub enum Meant {
     Terraform((String, String), NestedSetting),
     Template(usize, MapSetting),
+    TemplateList(usize, ListSetting),
 }
 
 impl Meant {
@@ -46,6 +47,9 @@ impl Meant {
                 };
                 read.as_deref() == Some(s.value.as_str())
             }
+            Meant::TemplateList(line, s) => {
+                yaml::read_in_list(text, *line, s).as_deref() == Some(s.value.1.as_str())
+            }
         }
     }
 
@@ -53,8 +57,54 @@ impl Meant {
         match self {
             Meant::Terraform((kind, name), s) => format!("{kind}.{name} {} {}", s.block, s.key.1),
             Meant::Template(line, s) => format!("{}.{} (line {line})", s.path.join("."), s.key),
+            Meant::TemplateList(line, s) => {
+                format!("{} {} (line {line})", s.path.join("."), s.name.1)
+            }
         }
     }
+}
+
+/// A template's settings written into `text` for the resource on `line`: the group's
+/// `Parameters` map, a workgroup's `ConfigParameters` list (YAML only, so far).
+fn template(
+    text: &str,
+    line: usize,
+    settings: &[NestedSetting],
+) -> (Result<String, String>, Vec<Meant>) {
+    let mut meant = Vec::new();
+    let mut out = text.to_string();
+    for s in settings {
+        let step = if s.block == "config_parameter" {
+            let l = ListSetting {
+                path: vec!["Properties".into(), "ConfigParameters".into()],
+                name: ("ParameterKey".into(), s.key.1.clone()),
+                value: ("ParameterValue".into(), s.value.1.clone()),
+            };
+            let r = match json_text(&out) {
+                true => Err("a JSON template's ConfigParameters list is not edited yet".into()),
+                false => yaml::set_in_list(&out, line, &l),
+            };
+            meant.push(Meant::TemplateList(line, l));
+            r
+        } else {
+            let m = MapSetting {
+                path: vec!["Properties".into(), "Parameters".into()],
+                key: s.key.1.clone(),
+                value: s.value.1.clone(),
+            };
+            let r = match json_text(&out) {
+                true => json::set_in_map(&out, line, std::slice::from_ref(&m)),
+                false => yaml::set_in_map(&out, line, std::slice::from_ref(&m)),
+            };
+            meant.push(Meant::Template(line, m));
+            r
+        };
+        match step {
+            Ok(t) => out = t,
+            Err(e) => return (Err(e), meant),
+        }
+    }
+    (Ok(out), meant)
 }
 
 /// A template written in JSON (it opens with `{`), not YAML.
@@ -115,26 +165,7 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
                         .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
                         .collect::<Vec<_>>(),
                 ),
-                Some(line) => {
-                    let map: Vec<MapSetting> = e
-                        .settings
-                        .iter()
-                        .map(|s| MapSetting {
-                            path: vec!["Properties".into(), "Parameters".into()],
-                            key: s.key.1.clone(),
-                            value: s.value.1.clone(),
-                        })
-                        .collect();
-                    let meant = map
-                        .iter()
-                        .map(|m| Meant::Template(line as usize, m.clone()))
-                        .collect();
-                    let edited = match json_text(&c.after) {
-                        true => json::set_in_map(&c.after, line as usize, &map),
-                        false => yaml::set_in_map(&c.after, line as usize, &map),
-                    };
-                    (edited, meant)
-                }
+                Some(line) => template(&c.after, line as usize, &e.settings),
             };
             match edited {
                 Ok(text) => {

@@ -156,16 +156,19 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         } else {
             settings
                 .into_iter()
-                .filter(|s| s.block == "parameter" && s.value.0 == "value")
+                .filter(|s| {
+                    (s.block == "parameter" && s.value.0 == "value")
+                        || s.block == "config_parameter"
+                })
                 .collect()
         };
         if settings.is_empty() {
             continue; // nothing a template says
         }
-        if !terraform && role != "source_group" {
+        if !terraform && role == "target_group" {
             out.manual.push(manual(
-                "a template's parameter lists (ConfigParameters, a cluster parameter group's \
-                 Parameters) are not edited yet: add the entry the finding shows"
+                "a cluster parameter group's Parameters list is not edited yet: add the entry \
+                 the finding shows"
                     .into(),
             ));
             continue;

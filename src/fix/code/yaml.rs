@@ -239,6 +239,181 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
     }
 }
 
+/// One item of a list of name/value objects under the resource: a workgroup's
+/// `Properties.ConfigParameters` (`ParameterKey`, `ParameterValue`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSetting {
+    pub path: Vec<String>,
+    /// The item's naming key and the name: (`ParameterKey`, `enable_case_sensitive_identifier`).
+    pub name: (String, String),
+    /// The item's value key and the value wanted.
+    pub value: (String, String),
+}
+
+/// The items of the block list that opens under the line at `at`: (first line, end) of each.
+fn items(ls: &[Line], at: usize) -> Vec<(usize, usize)> {
+    let (end, _) = block(ls, at);
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut dash = None;
+    for (i, l) in ls.iter().enumerate().take(end).skip(at + 1) {
+        let t = content(l.text).trim_start();
+        if !is_content(l.text) {
+            continue;
+        }
+        let here = indent(l.text);
+        if t.starts_with("- ") || t == "-" {
+            if dash.is_none() {
+                dash = Some(here);
+            }
+            if Some(here) == dash {
+                if let Some(last) = out.last_mut() {
+                    last.1 = i;
+                }
+                out.push((i, end));
+            }
+        }
+    }
+    out
+}
+
+/// In the item spanning `lines[from..to]`, the line of `key` and the rest after its colon.
+fn item_key<'a>(ls: &'a [Line], (from, to): (usize, usize), key: &str) -> Option<(usize, &'a str)> {
+    (from..to).find_map(|i| {
+        let t = content(ls[i].text).trim_start();
+        let t = if i == from {
+            t.strip_prefix('-')?.trim_start()
+        } else {
+            t
+        };
+        keyed(t, key).map(|rest| (i, rest))
+    })
+}
+
+/// `text` with the list item of `s` made true in the resource on `line`, or why not.
+pub fn set_in_list(text: &str, line: usize, s: &ListSetting) -> Result<String, Refusal> {
+    let ls = lines(text);
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut at = line
+        .checked_sub(1)
+        .filter(|&i| i < ls.len() && is_content(ls[i].text))
+        .ok_or_else(|| format!("line {line} is not the resource's logical id"))?;
+    for (depth, key) in s.path.iter().enumerate() {
+        match child(&ls, at, key) {
+            (Some(i), _) => {
+                let after = keyed(ls[i].text, key).unwrap_or("").trim();
+                if !after.is_empty() && !after.starts_with('#') {
+                    return Err(format!(
+                        "{} is written on one line (flow style): write it as a block first",
+                        s.path[..=depth].join(".")
+                    ));
+                }
+                at = i;
+            }
+            (None, width) if depth == s.path.len() - 1 && depth > 0 => {
+                let width = width.unwrap_or(indent(ls[at].text) + 2);
+                let (_, last) = block(&ls, at);
+                let pos = last.map_or(ls[at].start + ls[at].text.len(), |i| {
+                    ls[i].start + ls[i].text.len()
+                });
+                let pad = " ".repeat(width + 2);
+                let new = format!(
+                    "{}{key}:{eol}{pad}- {}: {}{eol}{pad}  {}: {}{eol}",
+                    " ".repeat(width),
+                    s.name.0,
+                    scalar(&s.name.1),
+                    s.value.0,
+                    scalar(&s.value.1)
+                );
+                let mut out = text.to_string();
+                out.insert_str(pos, &new);
+                return Ok(out);
+            }
+            (None, _) => {
+                return Err(format!(
+                    "the resource has no {}",
+                    s.path[..=depth].join(".")
+                ))
+            }
+        }
+    }
+    let list = items(&ls, at);
+    let found = list.iter().find(|&&span| {
+        item_key(&ls, span, &s.name.0)
+            .and_then(|(_, rest)| value_span(rest))
+            .is_some_and(|(_, v)| v == s.name.1)
+    });
+    match found {
+        Some(&span) => {
+            let (i, rest) = item_key(&ls, span, &s.value.0).ok_or_else(|| {
+                format!(
+                    "the {} item {} has no {}",
+                    s.path.join("."),
+                    s.name.1,
+                    s.value.0
+                )
+            })?;
+            let (range, current) = value_span(rest)
+                .ok_or_else(|| format!("{} of {} is not a plain value", s.value.0, s.name.1))?;
+            if current == s.value.1 {
+                return Ok(text.to_string());
+            }
+            let rest_at = content(ls[i].text).len() - rest.len();
+            let written = match rest[range.clone()].chars().next() {
+                Some('"') => format!(
+                    "\"{}\"",
+                    s.value.1.replace('\\', "\\\\").replace('"', "\\\"")
+                ),
+                Some('\'') => format!("'{}'", s.value.1.replace('\'', "''")),
+                _ => scalar(&s.value.1),
+            };
+            let mut out = text.to_string();
+            let from = ls[i].start + rest_at;
+            out.replace_range(from + range.start..from + range.end, &written);
+            Ok(out)
+        }
+        None => {
+            let Some(&(first, _)) = list.first() else {
+                return Err(format!("{} has no items to follow", s.path.join(".")));
+            };
+            let dash = indent(ls[first].text);
+            let (_, last) = block(&ls, at);
+            let i = last.unwrap_or(at);
+            let pos = ls[i].start + ls[i].text.len();
+            let pad = " ".repeat(dash);
+            let mut new = String::new();
+            if !text[..pos].ends_with('\n') {
+                new.push_str(eol);
+            }
+            new.push_str(&format!(
+                "{pad}- {}: {}{eol}{pad}  {}: {}{eol}",
+                s.name.0,
+                scalar(&s.name.1),
+                s.value.0,
+                scalar(&s.value.1)
+            ));
+            let mut out = text.to_string();
+            out.insert_str(pos, &new);
+            Ok(out)
+        }
+    }
+}
+
+/// The value of the list item named `name` under the resource on `line`, as written.
+pub fn read_in_list(text: &str, line: usize, s: &ListSetting) -> Option<String> {
+    let ls = lines(text);
+    let mut at = line.checked_sub(1)?;
+    for k in &s.path {
+        at = child(&ls, at, k).0?;
+    }
+    let span = *items(&ls, at).iter().find(|&&span| {
+        item_key(&ls, span, &s.name.0)
+            .and_then(|(_, rest)| value_span(rest))
+            .is_some_and(|(_, v)| v == s.name.1)
+    })?;
+    let (_, rest) = item_key(&ls, span, &s.value.0)?;
+    value_span(rest).map(|(_, v)| v)
+}
+
 /// The value of `key` in the map at `path` under the resource on `line`, as written.
 pub fn read_in_map(text: &str, line: usize, path: &[String], key: &str) -> Option<String> {
     let ls = lines(text);
@@ -298,6 +473,53 @@ mod tests {
         assert_eq!(
             out,
             format!("{t}      Parameters:\n        binlog_format: ROW\n")
+        );
+    }
+
+    fn case(value: &str) -> ListSetting {
+        ListSetting {
+            path: vec!["Properties".into(), "ConfigParameters".into()],
+            name: (
+                "ParameterKey".into(),
+                "enable_case_sensitive_identifier".into(),
+            ),
+            value: ("ParameterValue".into(), value.into()),
+        }
+    }
+
+    const WORKGROUP: &str = "Resources:\n  Wg:\n    Type: AWS::RedshiftServerless::Workgroup\n    Properties:\n      WorkgroupName: analytics\n      ConfigParameters:\n        - ParameterKey: require_ssl   # policy\n          ParameterValue: \"true\"\n        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"false\"\n  Next:\n    Type: X\n";
+
+    #[test]
+    fn a_list_item_is_changed_or_added_in_the_list() {
+        let out = set_in_list(WORKGROUP, 2, &case("true")).unwrap();
+        assert_eq!(
+            out,
+            WORKGROUP.replace(
+                "enable_case_sensitive_identifier\n          ParameterValue: \"false\"",
+                "enable_case_sensitive_identifier\n          ParameterValue: \"true\""
+            )
+        );
+        assert_eq!(
+            read_in_list(&out, 2, &case("true")).as_deref(),
+            Some("true")
+        );
+        let without = WORKGROUP.replace(
+            "        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"false\"\n",
+            "",
+        );
+        let out = set_in_list(&without, 2, &case("true")).unwrap();
+        assert_eq!(
+            out,
+            without.replace(
+                "          ParameterValue: \"true\"\n  Next:",
+                "          ParameterValue: \"true\"\n        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"true\"\n  Next:"
+            )
+        );
+        let none = "Resources:\n  Wg:\n    Properties:\n      WorkgroupName: analytics\n";
+        let out = set_in_list(none, 2, &case("true")).unwrap();
+        assert_eq!(
+            out,
+            format!("{none}      ConfigParameters:\n        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"true\"\n")
         );
     }
 
