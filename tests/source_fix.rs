@@ -73,6 +73,38 @@ fn fix(dir: &std::path::Path, flag: &str) -> std::process::Output {
     )
 }
 
+/// A fixture's text (`fixtures/…`).
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(path),
+    )
+    .unwrap()
+}
+
+/// `template` written as `name` in `dir`, then `check --cloudformation name --fix --yes`:
+/// what it printed and what the file holds after.
+fn fix_template(
+    dir: &std::path::Path,
+    name: &str,
+    template: &str,
+) -> (std::process::Output, String) {
+    std::fs::write(dir.join(name), template).unwrap();
+    let o = zetl_in(
+        Some(dir),
+        &[
+            "check",
+            "--cloudformation",
+            name,
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    (o, std::fs::read_to_string(dir.join(name)).unwrap())
+}
+
 fn text(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -214,11 +246,7 @@ fn a_file_changed_after_it_was_read_is_not_written() {
 #[test]
 fn a_yaml_template_is_edited_in_place_and_checked_again() {
     let dir = common::scratch_dir("source-fix-yaml");
-    let good = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/cloudformation/mysql-provisioned.yaml"),
-    )
-    .unwrap();
+    let good = fixture("cloudformation/mysql-provisioned.yaml");
     let broken = good
         .replace(
             "        binlog_format: ROW\n",
@@ -226,20 +254,8 @@ fn a_yaml_template_is_edited_in_place_and_checked_again() {
         )
         .replace("        binlog_replication_globaldb: \"0\"\n", "");
     assert_ne!(broken, good);
-    std::fs::write(dir.join("stack.yaml"), &broken).unwrap();
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--cloudformation",
-            "stack.yaml",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let (o, written) = fix_template(&dir, "stack.yaml", &broken);
     let out = text(&o);
-    let written = std::fs::read_to_string(dir.join("stack.yaml")).unwrap();
     let want = broken
         .replace(
             "        binlog_format: MIXED   # legacy replicas\n",
@@ -277,11 +293,7 @@ fn a_yaml_template_is_edited_in_place_and_checked_again() {
 #[test]
 fn a_json_template_keeps_its_key_order_and_layout() {
     let dir = common::scratch_dir("source-fix-json");
-    let good = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/cloudformation/mysql-provisioned.json"),
-    )
-    .unwrap();
+    let good = fixture("cloudformation/mysql-provisioned.json");
     let broken = good
         .replace("\"binlog_format\": \"ROW\"", "\"binlog_format\": \"MIXED\"")
         .replace(
@@ -289,19 +301,7 @@ fn a_json_template_keeps_its_key_order_and_layout() {
             "\"binlog_row_image\": \"full\"",
         );
     assert_ne!(broken, good);
-    std::fs::write(dir.join("stack.json"), &broken).unwrap();
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--cloudformation",
-            "stack.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
-    let written = std::fs::read_to_string(dir.join("stack.json")).unwrap();
+    let (o, written) = fix_template(&dir, "stack.json", &broken);
     // binlog_row_metadata comes back at the end of the map, where the fix adds it.
     assert_eq!(written, good, "{}", text(&o));
     assert!(
@@ -324,11 +324,7 @@ fn a_json_template_keeps_its_key_order_and_layout() {
 fn a_local_module_is_edited_and_a_downloaded_one_is_not() {
     for (dir_of_module, edited) in [("modules/db", true), (".terraform/modules/db", false)] {
         let dir = common::scratch_dir(&format!("source-fix-module-{edited}"));
-        let original = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures/terraform/mysql-serverless-broken.json"),
-        )
-        .unwrap();
+        let original = fixture("terraform/mysql-serverless-broken.json");
         // The group moves into module.db.
         let plan = original.replace(
             "\"aws_rds_cluster_parameter_group.zero_etl\"",
@@ -370,24 +366,8 @@ fn a_local_module_is_edited_and_a_downloaded_one_is_not() {
 #[test]
 fn a_workgroups_config_parameters_list_gets_its_item() {
     let dir = common::scratch_dir("source-fix-workgroup");
-    let template = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/cloudformation/mysql-serverless-case-off.yaml"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("stack.yaml"), &template).unwrap();
-    let o = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--cloudformation",
-            "stack.yaml",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
-    let written = std::fs::read_to_string(dir.join("stack.yaml")).unwrap();
+    let template = fixture("cloudformation/mysql-serverless-case-off.yaml");
+    let (o, written) = fix_template(&dir, "stack.yaml", &template);
     let want = template.replace(
         "        - ParameterKey: require_ssl   # security baseline\n          ParameterValue: \"true\"\n",
         "        - ParameterKey: require_ssl   # security baseline\n          ParameterValue: \"true\"\n        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"true\"\n",

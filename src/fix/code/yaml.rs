@@ -140,103 +140,115 @@ pub fn set_in_map(text: &str, line: usize, settings: &[MapSetting]) -> Result<St
 
 fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
     let ls = lines(text);
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let res = line
-        .checked_sub(1)
-        .filter(|&i| i < ls.len() && is_content(ls[i].text))
-        .ok_or_else(|| format!("line {line} is not the resource's logical id"))?;
-    let mut at = res;
-    for (depth, key) in s.path.iter().enumerate() {
-        match child(&ls, at, key) {
-            (Some(i), _) => {
-                let rest = keyed(ls[i].text, key).unwrap_or("");
-                let after = rest.trim();
-                if !after.is_empty() && !after.starts_with('#') {
-                    return Err(format!(
-                        "{} is written on one line (flow style): write it as a block first",
-                        s.path[..=depth].join(".")
-                    ));
-                }
-                at = i;
-            }
-            (None, width) if depth == s.path.len() - 1 && depth > 0 => {
-                // The map is missing: add it, with the entry, at the end of its parent.
-                let width = width.unwrap_or(indent(ls[at].text) + 2);
-                let (_, last) = block(&ls, at);
-                let pos = last.map_or(ls[at].start + ls[at].text.len(), |i| {
-                    ls[i].start + ls[i].text.len()
-                });
-                let mut new = String::new();
-                if !text[..pos].ends_with('\n') {
-                    new.push_str(eol);
-                }
-                new.push_str(&format!(
-                    "{}{key}:{eol}{}{}: {}{eol}",
-                    " ".repeat(width),
-                    " ".repeat(width + 2),
-                    s.key,
-                    scalar(&s.value)
-                ));
-                let mut out = text.to_string();
-                out.insert_str(pos, &new);
-                return Ok(out);
-            }
-            (None, _) => {
-                return Err(format!(
-                    "the resource has no {}",
-                    s.path[..=depth].join(".")
-                ))
-            }
+    let eol = eol(text);
+    let at = match walk(&ls, line, &s.path)? {
+        Walked::At(at) => at,
+        // The map is missing: added, with the entry, at the end of its parent.
+        Walked::Missing { parent, width } => {
+            let new = format!(
+                "{}{}:{eol}{}{}: {}{eol}",
+                " ".repeat(width),
+                s.path[s.path.len() - 1],
+                " ".repeat(width + 2),
+                s.key,
+                scalar(&s.value)
+            );
+            return Ok(append(text, &ls, parent, &new));
         }
-    }
-    // `at` is the map: its entry, replaced or added.
+    };
     match child(&ls, at, &s.key) {
         (Some(i), _) => {
-            let l = ls[i].text;
-            let rest = keyed(l, &s.key).unwrap_or("");
-            let rest_at = content(l).len() - rest.len();
-            let (range, current) = value_span(rest).ok_or_else(|| {
+            let rest = keyed(ls[i].text, &s.key).unwrap_or("");
+            rewrite(text, &ls[i], rest, &s.value).ok_or_else(|| {
                 format!(
                     "{} of {} is not a plain value (a block scalar, a tag, an alias): set it by hand",
                     s.key,
                     s.path.join(".")
                 )
-            })?;
-            if current == s.value {
-                return Ok(text.to_string());
-            }
-            let quote = rest[range.clone()].chars().next();
-            let written = match quote {
-                Some('"') => format!("\"{}\"", s.value.replace('\\', "\\\\").replace('"', "\\\"")),
-                Some('\'') => format!("'{}'", s.value.replace('\'', "''")),
-                _ => scalar(&s.value),
-            };
-            let from = ls[i].start + rest_at + range.start;
-            let to = ls[i].start + rest_at + range.end;
-            let mut out = text.to_string();
-            out.replace_range(from..to, &written);
-            Ok(out)
+            })
         }
         (None, width) => {
             let width = width.unwrap_or(indent(ls[at].text) + 2);
-            let (_, last) = block(&ls, at);
-            let i = last.unwrap_or(at);
-            let pos = ls[i].start + ls[i].text.len();
-            let mut new = String::new();
-            if !text[..pos].ends_with('\n') {
-                new.push_str(eol);
-            }
-            new.push_str(&format!(
-                "{}{}: {}{eol}",
-                " ".repeat(width),
-                s.key,
-                scalar(&s.value)
-            ));
-            let mut out = text.to_string();
-            out.insert_str(pos, &new);
-            Ok(out)
+            let new = format!("{}{}: {}{eol}", " ".repeat(width), s.key, scalar(&s.value));
+            Ok(append(text, &ls, at, &new))
         }
     }
+}
+
+fn eol(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Where a path of keys leads under the resource whose logical id is on a line.
+enum Walked {
+    /// The line of its last key.
+    At(usize),
+    /// Only its last key is missing: its parent's line, and the indentation of its children.
+    Missing { parent: usize, width: usize },
+}
+
+fn walk(ls: &[Line], line: usize, path: &[String]) -> Result<Walked, Refusal> {
+    let mut at = line
+        .checked_sub(1)
+        .filter(|&i| i < ls.len() && is_content(ls[i].text))
+        .ok_or_else(|| format!("line {line} is not the resource's logical id"))?;
+    for (depth, key) in path.iter().enumerate() {
+        match child(ls, at, key) {
+            (Some(i), _) => {
+                let after = keyed(ls[i].text, key).unwrap_or("").trim();
+                if !after.is_empty() && !after.starts_with('#') {
+                    return Err(format!(
+                        "{} is written on one line (flow style): write it as a block first",
+                        path[..=depth].join(".")
+                    ));
+                }
+                at = i;
+            }
+            (None, width) if depth == path.len() - 1 && depth > 0 => {
+                let width = width.unwrap_or(indent(ls[at].text) + 2);
+                return Ok(Walked::Missing { parent: at, width });
+            }
+            (None, _) => return Err(format!("the resource has no {}", path[..=depth].join("."))),
+        }
+    }
+    Ok(Walked::At(at))
+}
+
+/// `text` with `new` (whole lines) after the last line of the block under `parent`.
+fn append(text: &str, ls: &[Line], parent: usize, new: &str) -> String {
+    let (_, last) = block(ls, parent);
+    let i = last.unwrap_or(parent);
+    let pos = ls[i].start + ls[i].text.len();
+    let mut out = text.to_string();
+    let lead = if text[..pos].ends_with('\n') {
+        ""
+    } else {
+        eol(text)
+    };
+    out.insert_str(pos, &format!("{lead}{new}"));
+    out
+}
+
+/// `text` with the value after `rest` (a key's rest of `line`) made `value`, its quoting kept;
+/// `None` when it is not a plain value.
+fn rewrite(text: &str, line: &Line, rest: &str, value: &str) -> Option<String> {
+    let (range, current) = value_span(rest)?;
+    if current == value {
+        return Some(text.to_string());
+    }
+    let written = match rest[range.clone()].chars().next() {
+        Some('"') => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
+        Some('\'') => format!("'{}'", value.replace('\'', "''")),
+        _ => scalar(value),
+    };
+    let from = line.start + content(line.text).len() - rest.len();
+    let mut out = text.to_string();
+    out.replace_range(from + range.start..from + range.end, &written);
+    Some(out)
 }
 
 /// One item of a list of name/value objects under the resource: a workgroup's
@@ -292,50 +304,29 @@ fn item_key<'a>(ls: &'a [Line], (from, to): (usize, usize), key: &str) -> Option
 /// `text` with the list item of `s` made true in the resource on `line`, or why not.
 pub fn set_in_list(text: &str, line: usize, s: &ListSetting) -> Result<String, Refusal> {
     let ls = lines(text);
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut at = line
-        .checked_sub(1)
-        .filter(|&i| i < ls.len() && is_content(ls[i].text))
-        .ok_or_else(|| format!("line {line} is not the resource's logical id"))?;
-    for (depth, key) in s.path.iter().enumerate() {
-        match child(&ls, at, key) {
-            (Some(i), _) => {
-                let after = keyed(ls[i].text, key).unwrap_or("").trim();
-                if !after.is_empty() && !after.starts_with('#') {
-                    return Err(format!(
-                        "{} is written on one line (flow style): write it as a block first",
-                        s.path[..=depth].join(".")
-                    ));
-                }
-                at = i;
-            }
-            (None, width) if depth == s.path.len() - 1 && depth > 0 => {
-                let width = width.unwrap_or(indent(ls[at].text) + 2);
-                let (_, last) = block(&ls, at);
-                let pos = last.map_or(ls[at].start + ls[at].text.len(), |i| {
-                    ls[i].start + ls[i].text.len()
-                });
-                let pad = " ".repeat(width + 2);
-                let new = format!(
-                    "{}{key}:{eol}{pad}- {}: {}{eol}{pad}  {}: {}{eol}",
-                    " ".repeat(width),
-                    s.name.0,
-                    scalar(&s.name.1),
-                    s.value.0,
-                    scalar(&s.value.1)
-                );
-                let mut out = text.to_string();
-                out.insert_str(pos, &new);
-                return Ok(out);
-            }
-            (None, _) => {
-                return Err(format!(
-                    "the resource has no {}",
-                    s.path[..=depth].join(".")
-                ))
-            }
+    let eol = eol(text);
+    let item = |pad: &str| {
+        format!(
+            "{pad}- {}: {}{eol}{pad}  {}: {}{eol}",
+            s.name.0,
+            scalar(&s.name.1),
+            s.value.0,
+            scalar(&s.value.1)
+        )
+    };
+    let at = match walk(&ls, line, &s.path)? {
+        Walked::At(at) => at,
+        // The list is missing: added, with the item, at the end of its parent.
+        Walked::Missing { parent, width } => {
+            let key = &s.path[s.path.len() - 1];
+            let new = format!(
+                "{}{key}:{eol}{}",
+                " ".repeat(width),
+                item(&" ".repeat(width + 2))
+            );
+            return Ok(append(text, &ls, parent, &new));
         }
-    }
+    };
     let list = items(&ls, at);
     let found = list.iter().find(|&&span| {
         item_key(&ls, span, &s.name.0)
@@ -352,48 +343,15 @@ pub fn set_in_list(text: &str, line: usize, s: &ListSetting) -> Result<String, R
                     s.value.0
                 )
             })?;
-            let (range, current) = value_span(rest)
-                .ok_or_else(|| format!("{} of {} is not a plain value", s.value.0, s.name.1))?;
-            if current == s.value.1 {
-                return Ok(text.to_string());
-            }
-            let rest_at = content(ls[i].text).len() - rest.len();
-            let written = match rest[range.clone()].chars().next() {
-                Some('"') => format!(
-                    "\"{}\"",
-                    s.value.1.replace('\\', "\\\\").replace('"', "\\\"")
-                ),
-                Some('\'') => format!("'{}'", s.value.1.replace('\'', "''")),
-                _ => scalar(&s.value.1),
-            };
-            let mut out = text.to_string();
-            let from = ls[i].start + rest_at;
-            out.replace_range(from + range.start..from + range.end, &written);
-            Ok(out)
+            rewrite(text, &ls[i], rest, &s.value.1)
+                .ok_or_else(|| format!("{} of {} is not a plain value", s.value.0, s.name.1))
         }
         None => {
-            let Some(&(first, _)) = list.first() else {
-                return Err(format!("{} has no items to follow", s.path.join(".")));
-            };
-            let dash = indent(ls[first].text);
-            let (_, last) = block(&ls, at);
-            let i = last.unwrap_or(at);
-            let pos = ls[i].start + ls[i].text.len();
-            let pad = " ".repeat(dash);
-            let mut new = String::new();
-            if !text[..pos].ends_with('\n') {
-                new.push_str(eol);
-            }
-            new.push_str(&format!(
-                "{pad}- {}: {}{eol}{pad}  {}: {}{eol}",
-                s.name.0,
-                scalar(&s.name.1),
-                s.value.0,
-                scalar(&s.value.1)
-            ));
-            let mut out = text.to_string();
-            out.insert_str(pos, &new);
-            Ok(out)
+            let &(first, _) = list
+                .first()
+                .ok_or_else(|| format!("{} has no items to follow", s.path.join(".")))?;
+            let pad = " ".repeat(indent(ls[first].text));
+            Ok(append(text, &ls, at, &item(&pad)))
         }
     }
 }
