@@ -87,11 +87,7 @@ fn template(
             meant.push(Meant::TemplateList(line, l));
             r
         } else {
-            let m = MapSetting {
-                path: vec!["Properties".into(), "Parameters".into()],
-                key: s.key.1.clone(),
-                value: s.value.1.clone(),
-            };
+            let m = MapSetting::parameter(&s.key.1, &s.value.1);
             let r = match json_text(&out) {
                 true => json::set_in_map(&out, line, std::slice::from_ref(&m)),
                 false => yaml::set_in_map(&out, line, std::slice::from_ref(&m)),

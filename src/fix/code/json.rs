@@ -214,11 +214,7 @@ mod tests {
     const TEMPLATE: &str = "{\n  \"Resources\": {\n    \"ZeroEtlGroup\": {\n      \"Type\": \"AWS::RDS::DBClusterParameterGroup\",\n      \"Properties\": {\n        \"Parameters\": {\n          \"zeta\": \"1\",\n          \"binlog_format\": \"MIXED\"\n        },\n        \"Family\": \"aurora-mysql8.0\"\n      }\n    }\n  }\n}\n";
 
     fn set(key: &str, value: &str) -> MapSetting {
-        MapSetting {
-            path: vec!["Properties".into(), "Parameters".into()],
-            key: key.into(),
-            value: value.into(),
-        }
+        MapSetting::parameter(key, value)
     }
 
     #[test]

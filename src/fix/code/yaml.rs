@@ -16,6 +16,17 @@ pub struct MapSetting {
     pub value: String,
 }
 
+impl MapSetting {
+    /// A parameter group's parameter: `Properties.Parameters.<name>: <value>`.
+    pub fn parameter(name: &str, value: &str) -> MapSetting {
+        MapSetting {
+            path: vec!["Properties".into(), "Parameters".into()],
+            key: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
 /// One line with its end, and where it starts in the text.
 struct Line<'a> {
     start: usize,
@@ -391,11 +402,7 @@ mod tests {
     const TEMPLATE: &str = "Resources:\n  ZeroEtlGroup:   # the source's group\n    Type: AWS::RDS::DBClusterParameterGroup\n    Properties:\n      Family: aurora-mysql8.0\n      Parameters:\n        aurora_enhanced_binlog: \"1\"\n        binlog_format: MIXED   # was ROW\n\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterParameterGroupName: !Ref ZeroEtlGroup\n";
 
     fn set(key: &str, value: &str) -> MapSetting {
-        MapSetting {
-            path: vec!["Properties".into(), "Parameters".into()],
-            key: key.into(),
-            value: value.into(),
-        }
+        MapSetting::parameter(key, value)
     }
 
     #[test]
