@@ -124,16 +124,9 @@ fn fix_source(
     };
     let mut by_hand = String::new();
     for m in &fix.manual {
-        by_hand.push_str(&format!(
-            "# by hand, {}: {}
-",
-            m.rule, m.why
-        ));
+        by_hand.push_str(&format!("# by hand, {}: {}\n", m.rule, m.why));
         for line in m.text.iter().flat_map(|t| t.lines()) {
-            by_hand.push_str(&format!(
-                "#   {line}
-"
-            ));
+            by_hand.push_str(&format!("#   {line}\n"));
         }
     }
     say(&by_hand);
