@@ -380,3 +380,23 @@ fn a_workgroups_config_parameters_list_gets_its_item() {
         text(&o)
     );
 }
+
+/// A provisioned target's cluster parameter group in a YAML template: its `Parameters` list
+/// item for `enable_case_sensitive_identifier` gets the value ZR007 wants, beside the rest.
+#[test]
+fn a_redshift_parameter_groups_list_item_is_corrected() {
+    let dir = common::scratch_dir("source-fix-redshift-group");
+    let good = fixture("cloudformation/mysql-provisioned.yaml");
+    let broken = good.replace(
+        "        - ParameterName: enable_case_sensitive_identifier\n          ParameterValue: \"true\"",
+        "        - ParameterName: enable_case_sensitive_identifier\n          ParameterValue: \"false\"",
+    );
+    assert_ne!(broken, good);
+    let (o, written) = fix_template(&dir, "stack.yaml", &broken);
+    assert_eq!(written, good, "{}", text(&o));
+    assert!(
+        text(&o).contains("# checked again: ZR007 pass"),
+        "{}",
+        text(&o)
+    );
+}

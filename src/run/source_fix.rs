@@ -68,20 +68,27 @@ impl Meant {
 /// `Parameters` map, a workgroup's `ConfigParameters` list (YAML only, so far).
 fn template(
     text: &str,
-    line: usize,
+    (line, role): (usize, &str),
     settings: &[NestedSetting],
 ) -> (Result<String, String>, Vec<Meant>) {
     let mut meant = Vec::new();
     let mut out = text.to_string();
     for s in settings {
-        let step = if s.block == "config_parameter" {
+        // A workgroup's ConfigParameters and a Redshift group's Parameters are lists of
+        // name/value objects; an RDS group's Parameters is a map.
+        let list = match (s.block.as_str(), role) {
+            ("config_parameter", _) => Some(("ConfigParameters", "ParameterKey")),
+            (_, "target_group") => Some(("Parameters", "ParameterName")),
+            _ => None,
+        };
+        let step = if let Some((field, name)) = list {
             let l = ListSetting {
-                path: vec!["Properties".into(), "ConfigParameters".into()],
-                name: ("ParameterKey".into(), s.key.1.clone()),
+                path: vec!["Properties".into(), field.into()],
+                name: (name.into(), s.key.1.clone()),
                 value: ("ParameterValue".into(), s.value.1.clone()),
             };
             let r = match json_text(&out) {
-                true => Err("a JSON template's ConfigParameters list is not edited yet".into()),
+                true => Err(format!("a JSON template's {field} list is not edited yet")),
                 false => yaml::set_in_list(&out, line, &l),
             };
             meant.push(Meant::TemplateList(line, l));
@@ -161,7 +168,7 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
                         .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
                         .collect::<Vec<_>>(),
                 ),
-                Some(line) => template(&c.after, line as usize, &e.settings),
+                Some(line) => template(&c.after, (line as usize, &e.role), &e.settings),
             };
             match edited {
                 Ok(text) => {

@@ -22,6 +22,9 @@ pub struct ResourceEdit {
     pub resource: (String, String),
     /// A template's resource: the line of its logical id (Terraform's are found by labels).
     pub line: Option<u32>,
+    /// What the resource is to the pair: `source_group`, `target` (a workgroup),
+    /// `target_group` (a Redshift cluster parameter group).
+    pub role: String,
     /// Its address in the plan.
     pub address: String,
     pub settings: Vec<NestedSetting>,
@@ -165,14 +168,6 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         if settings.is_empty() {
             continue; // nothing a template says
         }
-        if !terraform && role == "target_group" {
-            out.manual.push(manual(
-                "a cluster parameter group's Parameters list is not edited yet: add the entry \
-                 the finding shows"
-                    .into(),
-            ));
-            continue;
-        }
         let Some(at) = deployment.locations.get(role) else {
             out.manual.push(manual(format!(
                 "the plan holds no {} to write {what} in: add one and use it",
@@ -239,6 +234,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             None => out.edits.push(ResourceEdit {
                 file: file.clone(),
                 line,
+                role: role.to_string(),
                 resource,
                 address: at.address.clone(),
                 settings,
