@@ -400,3 +400,32 @@ fn a_redshift_parameter_groups_list_item_is_corrected() {
         text(&o)
     );
 }
+
+/// A plain check of the plan says, in "How to fix", which file `--fix` writes each step into.
+#[test]
+fn how_to_fix_names_the_file_the_fix_writes() {
+    let dir = project("source-fix-steps");
+    let o = zetl_in(
+        Some(&dir),
+        &["check", "--terraform-plan", "plan.json", "--offline"],
+    );
+    let out = text(&o);
+    for code in ["ZM004", "ZT001"] {
+        let step = out
+            .split("\n")
+            .skip_while(|l| !l.contains(&format!("FAIL {code}")))
+            .take_while(|l| !l.starts_with(char::is_numeric) || l.contains(code))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            step.contains(
+                "# check --fix writes this into main.tf (aws_rds_cluster_parameter_group.zero_etl)"
+            ),
+            "{code}: {step}\n\n{out}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        MAIN_TF
+    );
+}

@@ -95,6 +95,21 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
             _ => others.push(f),
         }
     }
+    // Where `check --fix` writes each rule's setting into the deployment's own files.
+    let set = RuleSet {
+        rules: rules.to_vec(),
+        causes: Vec::new(),
+    };
+    let edits = fix::code::plan::plan(&report.snapshot, &report.findings, &set).edits;
+    let written_in = |codes: &[&str]| -> Vec<String> {
+        let mut files: Vec<String> = edits
+            .iter()
+            .filter(|e| e.rules.iter().any(|r| codes.contains(&r.as_str())))
+            .map(|e| format!("# check --fix writes this into {} ({})", e.file, e.address))
+            .collect();
+        files.dedup();
+        files
+    };
     let mut steps = Vec::new();
     if !set_in_group.is_empty() {
         let group = plan
@@ -115,6 +130,11 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
                 &plan.tool, name, value,
             ));
         }
+        let codes: Vec<&str> = set_in_group
+            .iter()
+            .map(|(f, _, _)| f.rule.as_str())
+            .collect();
+        commands.extend(written_in(&codes));
         steps.push(Step {
             summary: format!("Set the parameters in {group}"),
             applicability: Applicability::Manual,
@@ -135,8 +155,11 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
             commands: f
                 .remediation
                 .as_deref()
-                .map(|r| r.lines().map(str::to_string).collect())
-                .unwrap_or_default(),
+                .map(|r| r.lines().map(str::to_string))
+                .into_iter()
+                .flatten()
+                .chain(written_in(&[f.rule.as_str()]))
+                .collect(),
         });
     }
     steps
