@@ -213,16 +213,17 @@ mod tests {
 
     const TEMPLATE: &str = "{\n  \"Resources\": {\n    \"ZeroEtlGroup\": {\n      \"Type\": \"AWS::RDS::DBClusterParameterGroup\",\n      \"Properties\": {\n        \"Parameters\": {\n          \"zeta\": \"1\",\n          \"binlog_format\": \"MIXED\"\n        },\n        \"Family\": \"aurora-mysql8.0\"\n      }\n    }\n  }\n}\n";
 
-    fn set(key: &str, value: &str) -> MapSetting {
-        MapSetting::parameter(key, value)
-    }
+    use super::MapSetting as M;
 
     #[test]
     fn a_value_is_replaced_and_a_member_added_in_the_order_written() {
         let out = set_in_map(
             TEMPLATE,
             3,
-            &[set("binlog_format", "ROW"), set("binlog_backup", "0")],
+            &[
+                M::parameter("binlog_format", "ROW"),
+                M::parameter("binlog_backup", "0"),
+            ],
         )
         .unwrap();
         assert_eq!(
@@ -243,9 +244,9 @@ mod tests {
     #[test]
     fn what_is_not_there_or_not_plain_is_refused() {
         let no_params = "{\"Resources\": {\n\"G\": {\"Properties\": {}}}}";
-        assert!(set_in_map(no_params, 2, &[set("a", "1")]).is_err());
+        assert!(set_in_map(no_params, 2, &[M::parameter("a", "1")]).is_err());
         let tagged = "{\"Resources\": {\n\"G\": {\"Properties\": {\"Parameters\": {\"a\": {\"Ref\": \"X\"}}}}}}";
-        assert!(set_in_map(tagged, 2, &[set("a", "1")])
+        assert!(set_in_map(tagged, 2, &[M::parameter("a", "1")])
             .unwrap_err()
             .contains("not a plain value"));
     }

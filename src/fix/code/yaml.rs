@@ -401,13 +401,11 @@ mod tests {
 
     const TEMPLATE: &str = "Resources:\n  ZeroEtlGroup:   # the source's group\n    Type: AWS::RDS::DBClusterParameterGroup\n    Properties:\n      Family: aurora-mysql8.0\n      Parameters:\n        aurora_enhanced_binlog: \"1\"\n        binlog_format: MIXED   # was ROW\n\n  Orders:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      DBClusterParameterGroupName: !Ref ZeroEtlGroup\n";
 
-    fn set(key: &str, value: &str) -> MapSetting {
-        MapSetting::parameter(key, value)
-    }
+    use super::MapSetting as M;
 
     #[test]
     fn a_value_is_replaced_in_place_with_its_comment() {
-        let out = set_in_map(TEMPLATE, 2, &[set("binlog_format", "ROW")]).unwrap();
+        let out = set_in_map(TEMPLATE, 2, &[M::parameter("binlog_format", "ROW")]).unwrap();
         assert_eq!(
             out,
             TEMPLATE.replace("MIXED   # was ROW", "ROW   # was ROW")
@@ -416,7 +414,7 @@ mod tests {
 
     #[test]
     fn a_missing_entry_goes_after_the_last_one_and_numbers_stay_strings() {
-        let out = set_in_map(TEMPLATE, 2, &[set("binlog_backup", "0")]).unwrap();
+        let out = set_in_map(TEMPLATE, 2, &[M::parameter("binlog_backup", "0")]).unwrap();
         assert_eq!(
             out,
             TEMPLATE.replace(
@@ -434,7 +432,7 @@ mod tests {
     #[test]
     fn a_missing_map_is_added_under_properties() {
         let t = "Resources:\n  G:\n    Type: AWS::RDS::DBClusterParameterGroup\n    Properties:\n      Family: aurora-mysql8.0\n";
-        let out = set_in_map(t, 2, &[set("binlog_format", "ROW")]).unwrap();
+        let out = set_in_map(t, 2, &[M::parameter("binlog_format", "ROW")]).unwrap();
         assert_eq!(
             out,
             format!("{t}      Parameters:\n        binlog_format: ROW\n")
@@ -491,12 +489,14 @@ mod tests {
     #[test]
     fn flow_style_and_tags_are_refused() {
         let flow = "Resources:\n  G:\n    Properties:\n      Parameters: {binlog_format: MIXED}\n";
-        assert!(set_in_map(flow, 2, &[set("binlog_format", "ROW")])
+        assert!(set_in_map(flow, 2, &[M::parameter("binlog_format", "ROW")])
             .unwrap_err()
             .contains("flow style"));
         let tagged = "Resources:\n  G:\n    Properties:\n      Parameters:\n        binlog_format: !Ref Format\n";
-        assert!(set_in_map(tagged, 2, &[set("binlog_format", "ROW")])
-            .unwrap_err()
-            .contains("not a plain value"));
+        assert!(
+            set_in_map(tagged, 2, &[M::parameter("binlog_format", "ROW")])
+                .unwrap_err()
+                .contains("not a plain value")
+        );
     }
 }
