@@ -105,6 +105,41 @@ fn fix_template(
     (o, std::fs::read_to_string(dir.join(name)).unwrap())
 }
 
+/// The file as python-hcl2 (an HCL parser that is not ours; scripts/test installs it) reads
+/// it, as JSON.
+fn hcl2(file: &std::path::Path) -> serde_json::Value {
+    let parsed = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
+        ])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "python-hcl2 (scripts/test installs it) could not read the file: {}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    serde_json::from_slice(&parsed.stdout).unwrap()
+}
+
+/// `cfn-lint` (scripts/test installs it from PyPI) finds no error in `file` (warnings, such
+/// as the fixtures' deprecated engine version, are theirs before and after).
+fn assert_lints_clean(dir: &std::path::Path, file: &str) {
+    let lint = std::process::Command::new("cfn-lint")
+        .arg(file)
+        .current_dir(dir)
+        .output()
+        .expect("cfn-lint runs (scripts/test installs it from PyPI)");
+    let code = lint.status.code().unwrap_or(-1);
+    assert!(
+        code >= 0 && code & 2 == 0,
+        "cfn-lint found errors in {file} ({code}): {}",
+        String::from_utf8_lossy(&lint.stdout)
+    );
+}
+
 fn text(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -168,21 +203,7 @@ fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
     assert_ne!(want, MAIN_TF);
     assert_eq!(written, want);
     // An HCL parser that is not ours reads the same parameters out of the written file.
-    let parsed = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))",
-            "main.tf",
-        ])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        parsed.status.success(),
-        "python-hcl2 (scripts/test installs it) could not read the file: {}",
-        String::from_utf8_lossy(&parsed.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let doc = hcl2(&dir.join("main.tf"));
     let group = &doc["resource"][0]["aws_rds_cluster_parameter_group"]["zero_etl"];
     let params: Vec<(String, String, String)> = group["parameter"]
         .as_array()
@@ -428,4 +449,171 @@ fn how_to_fix_names_the_file_the_fix_writes() {
         std::fs::read_to_string(dir.join("main.tf")).unwrap(),
         MAIN_TF
     );
+}
+
+/// A plan whose namespace has no resource policy (ZA001 fails): `--fix` adds an
+/// `aws_redshift_resource_policy` beside the namespace, in the file's own terms (references to
+/// the namespace and the source cluster); ZA002 stays by hand, saying why (the plan does not
+/// say which account the source is in); a second run with the same plan writes nothing more.
+#[test]
+fn a_missing_namespace_policy_is_added_beside_the_namespace() {
+    let dir = common::scratch_dir("source-fix-policy-tf");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&fixture("terraform/mysql-serverless-new.json")).unwrap();
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Array(items) => {
+                items.retain(|i| {
+                    !i["address"]
+                        .as_str()
+                        .is_some_and(|a| a.starts_with("aws_redshift_resource_policy"))
+                });
+                items.iter_mut().for_each(strip);
+            }
+            serde_json::Value::Object(m) => m.values_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut plan);
+    assert!(!plan.to_string().contains("aws_redshift_resource_policy"));
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    let main = "# the warehouse\nresource \"aws_redshiftserverless_namespace\" \"target\" {\n  namespace_name = \"analytics\"\n  db_name        = \"dev\"\n}\n";
+    std::fs::write(dir.join("main.tf"), main).unwrap();
+    let o = fix(&dir, "--yes");
+    let out = text(&o);
+    assert!(
+        out.contains("# wrote main.tf (ZA001): read back, every setting as intended"),
+        "{out}"
+    );
+    assert!(
+        out.contains("# by hand, ZA002: the plan does not say which account the source is in"),
+        "{out}"
+    );
+    let written = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    assert!(written.starts_with(main), "{written}");
+    let doc = hcl2(&dir.join("main.tf"));
+    let policy = doc["resource"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| r.get("aws_redshift_resource_policy"))
+        .expect("a policy resource")["zero_etl"]
+        .clone();
+    assert_eq!(
+        policy["resource_arn"]
+            .as_str()
+            .unwrap()
+            .trim_matches(['$', '{', '}']),
+        "aws_redshiftserverless_namespace.target.arn"
+    );
+    let document = policy["policy"].as_str().unwrap();
+    for part in [
+        "redshift:AuthorizeInboundIntegration",
+        "redshift.amazonaws.com",
+        "aws_rds_cluster.source.arn",
+        "ZeroEtlAuthorizeInboundIntegration",
+    ] {
+        assert!(document.contains(part), "{part} not in {document}");
+    }
+    let o = fix(&dir, "--yes");
+    assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        written
+    );
+}
+
+/// A template whose Redshift cluster has no `NamespaceResourcePolicy` (ZA001 and ZA002 fail):
+/// `--fix` writes one with both statements, referring to the template's source with
+/// `!GetAtt` / `Fn::GetAtt` and to its account with `!Sub`; the template stays valid for
+/// cfn-lint, and checked again neither rule fails (the policy then depends on the source's
+/// ARN, which is known once the stack is created: `error`, not `pass`).
+#[test]
+fn a_missing_namespace_policy_is_written_into_the_template() {
+    let dir = common::scratch_dir("source-fix-policy-cfn");
+    let yaml = fixture("cloudformation/mysql-provisioned.yaml");
+    let start = yaml.find("      NamespaceResourcePolicy:").unwrap();
+    let end = yaml.find("\n  Integration:").unwrap();
+    let bare = format!("{}{}", &yaml[..start], &yaml[end + 1..]);
+    let json = fixture("cloudformation/mysql-provisioned.json");
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    doc["Resources"]["Warehouse"]["Properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("NamespaceResourcePolicy")
+        .expect("the fixture's cluster has a policy");
+    let bare_json = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    for (name, template) in [("stack.yaml", bare), ("stack.json", bare_json)] {
+        let (o, written) = fix_template(&dir, name, &template);
+        let out = text(&o);
+        assert!(
+            out.contains(&format!("# wrote {name} (ZA001, ZA002)")),
+            "{name}: {out}"
+        );
+        for code in ["ZA001", "ZA002"] {
+            assert!(
+                out.contains(&format!("# checked again: {code} error")),
+                "{code}: {out}"
+            );
+        }
+        assert!(written.starts_with(&template[..template.find("Warehouse").unwrap()]));
+        for part in [
+            "ZeroEtlAuthorizeInboundIntegration",
+            "ZeroEtlCreateInboundIntegration",
+            "redshift:AuthorizeInboundIntegration",
+        ] {
+            assert!(written.contains(part), "{name}: {part}");
+        }
+        if name.ends_with("yaml") {
+            assert!(written.contains("aws:SourceArn: !GetAtt Orders.DBClusterArn"));
+            assert!(
+                written.contains("AWS: !Sub \"arn:${AWS::Partition}:iam::${AWS::AccountId}:root\"")
+            );
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&written).unwrap();
+            let statements =
+                &v["Resources"]["Warehouse"]["Properties"]["NamespaceResourcePolicy"]["Statement"];
+            assert_eq!(
+                statements[0]["Condition"]["StringEquals"]["aws:SourceArn"]["Fn::GetAtt"],
+                serde_json::json!(["Orders", "DBClusterArn"])
+            );
+        }
+        assert_lints_clean(&dir, name);
+    }
+}
+
+/// The same in a JSON template: a wrong item's value is replaced; a missing item is added
+/// after the last one, in the list's layout; the rest stays byte for byte.
+#[test]
+fn a_json_templates_parameter_list_is_edited_in_its_layout() {
+    let dir = common::scratch_dir("source-fix-json-list");
+    let good = fixture("cloudformation/mysql-provisioned.json");
+    let item = "            \"ParameterName\": \"enable_case_sensitive_identifier\",\n            \"ParameterValue\": \"true\"";
+    assert!(good.contains(item));
+    let wrong = good.replace(item, &item.replace("\"true\"", "\"false\""));
+    let (o, written) = fix_template(&dir, "stack.json", &wrong);
+    assert_eq!(written, good, "{}", text(&o));
+    assert!(
+        text(&o).contains("# checked again: ZR007 pass"),
+        "{}",
+        text(&o)
+    );
+    // Another item only: enable_case_sensitive_identifier comes after it.
+    let other = good.replace(
+        item,
+        "            \"ParameterName\": \"require_ssl\",\n            \"ParameterValue\": \"true\"",
+    );
+    let (o, written) = fix_template(&dir, "stack.json", &other);
+    let want = other.replace(
+        "            \"ParameterValue\": \"true\"\n          }\n        ]",
+        &format!("            \"ParameterValue\": \"true\"\n          }},\n          {{\n{}\n          }}\n        ]", item),
+    );
+    assert_ne!(want, other);
+    assert_eq!(written, want, "{}", text(&o));
+    assert!(
+        text(&o).contains("# checked again: ZR007 pass"),
+        "{}",
+        text(&o)
+    );
+    assert_lints_clean(&dir, "stack.json");
 }

@@ -19,7 +19,7 @@ pub struct Additions<'a> {
     pub create_for_account: Option<&'a str>,
 }
 
-fn unique_sid(existing: &[Value], base: &str) -> String {
+pub fn unique_sid(existing: &[Value], base: &str) -> String {
     let taken = |sid: &str| {
         existing
             .iter()

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use crate::fix::code::json;
 use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
-use crate::fix::code::terraform::{read_setting, set_nested, NestedSetting};
+use crate::fix::code::policy::PolicyEdit;
+use crate::fix::code::terraform::{
+    add_policy_resource, add_statements, read_setting, read_sids, set_nested, NestedSetting,
+};
 use crate::fix::code::yaml::{self, ListSetting, MapSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
@@ -32,6 +35,9 @@ pub enum Meant {
     Terraform((String, String), NestedSetting),
     Template(usize, MapSetting),
     TemplateList(usize, ListSetting),
+    /// Policy statements, by their `Sid`s: in a Terraform `aws_redshift_resource_policy`
+    /// (true) or a template (false).
+    Statements(bool, Vec<String>),
 }
 
 impl Meant {
@@ -48,7 +54,19 @@ impl Meant {
                 read.as_deref() == Some(s.value.as_str())
             }
             Meant::TemplateList(line, s) => {
-                yaml::read_in_list(text, *line, s).as_deref() == Some(s.value.1.as_str())
+                let read = match json_text(text) {
+                    true => json::read_in_list(text, *line, s),
+                    false => yaml::read_in_list(text, *line, s),
+                };
+                read.as_deref() == Some(s.value.1.as_str())
+            }
+            Meant::Statements(terraform, sids) => {
+                let read = match (terraform, json_text(text)) {
+                    (true, _) => read_sids(text, "aws_redshift_resource_policy"),
+                    (false, true) => json::read_sids(text),
+                    (false, false) => yaml::read_sids(text),
+                };
+                sids.iter().all(|s| read.contains(s))
             }
         }
     }
@@ -60,12 +78,14 @@ impl Meant {
             Meant::TemplateList(line, s) => {
                 format!("{} {} (line {line})", s.path.join("."), s.name.1)
             }
+            Meant::Statements(_, sids) => format!("the policy statements {}", sids.join(", ")),
         }
     }
 }
 
 /// A template's settings written into `text` for the resource on `line`: the group's
-/// `Parameters` map, a workgroup's `ConfigParameters` list (YAML only, so far).
+/// `Parameters` map, a workgroup's `ConfigParameters` list, a Redshift group's `Parameters`
+/// list.
 fn template(
     text: &str,
     (line, role): (usize, &str),
@@ -88,7 +108,7 @@ fn template(
                 value: ("ParameterValue".into(), s.value.1.clone()),
             };
             let r = match json_text(&out) {
-                true => Err(format!("a JSON template's {field} list is not edited yet")),
+                true => json::set_in_list(&out, line, &l),
                 false => yaml::set_in_list(&out, line, &l),
             };
             meant.push(Meant::TemplateList(line, l));
@@ -108,6 +128,28 @@ fn template(
         }
     }
     (Ok(out), meant)
+}
+
+/// A policy's statements written into `text`: a Terraform policy resource's (or a new one),
+/// or a template resource's `NamespaceResourcePolicy` (the resource on `line`).
+fn policy(
+    text: &str,
+    resource: (&str, &str),
+    line: Option<u32>,
+    p: &PolicyEdit,
+) -> (Result<String, String>, Vec<Meant>) {
+    let sids = p
+        .statements
+        .iter()
+        .filter_map(|s| s.sid().map(str::to_string))
+        .collect();
+    let edited = match (line, &p.attach_to) {
+        (None, Some(arn)) => add_policy_resource(text, arn, &p.statements),
+        (None, None) => add_statements(text, resource, &p.statements),
+        (Some(l), _) if json_text(text) => json::add_statements(text, l as usize, &p.statements),
+        (Some(l), _) => yaml::add_statements(text, l as usize, &p.statements),
+    };
+    (edited, vec![Meant::Statements(line.is_none(), sids)])
 }
 
 /// A template written in JSON (it opens with `{`), not YAML.
@@ -160,15 +202,18 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
             };
             let c = &mut out.changes[at];
             let resource = (e.resource.0.as_str(), e.resource.1.as_str());
-            let (edited, meant) = match e.line {
-                None => (
-                    set_nested(&c.after, resource, &e.settings),
-                    e.settings
-                        .iter()
-                        .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
-                        .collect::<Vec<_>>(),
-                ),
-                Some(line) => template(&c.after, (line as usize, &e.role), &e.settings),
+            let (edited, meant) = match (&e.policy, e.line) {
+                (Some(p), line) => policy(&c.after, resource, line, p),
+                (None, line) => match line {
+                    None => (
+                        set_nested(&c.after, resource, &e.settings),
+                        e.settings
+                            .iter()
+                            .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Some(line) => template(&c.after, (line as usize, &e.role), &e.settings),
+                },
             };
             match edited {
                 Ok(text) => {

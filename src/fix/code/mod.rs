@@ -5,5 +5,7 @@
 
 pub mod json;
 pub mod plan;
+pub mod policy;
 pub mod terraform;
+pub mod tree;
 pub mod yaml;

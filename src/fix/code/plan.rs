@@ -11,6 +11,7 @@ use crate::rules::condition::Condition;
 use crate::rules::spec::Check;
 use crate::rules::RuleSet;
 
+use super::policy::PolicyEdit;
 use super::terraform::NestedSetting;
 
 /// The settings to write into one resource of one file.
@@ -28,6 +29,9 @@ pub struct ResourceEdit {
     /// Its address in the plan.
     pub address: String,
     pub settings: Vec<NestedSetting>,
+    /// Statements for the namespace resource policy the resource holds (or, in Terraform,
+    /// a new policy resource beside it).
+    pub policy: Option<PolicyEdit>,
     /// The rules these settings make pass.
     pub rules: Vec<String>,
 }
@@ -55,8 +59,23 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
     };
     let terraform = deployment.tool == "terraform";
     let serverless = matches!(snap.target, TargetSnapshot::Serverless(_));
+    let open =
+        |f: &&Finding| matches!(f.status, Status::Fail | Status::Warn) && f.suppressed.is_none();
+    let is_policy = |f: &Finding| {
+        rules
+            .find(&f.rule)
+            .is_some_and(|r| matches!(r.check, Check::ResourcePolicy(_)))
+    };
+    let policy_findings: Vec<&Finding> = findings
+        .iter()
+        .filter(open)
+        .filter(|f| is_policy(f))
+        .collect();
+    if !policy_findings.is_empty() {
+        policy_edit(&mut out, snap, deployment, &policy_findings, rules);
+    }
     for f in findings {
-        if !matches!(f.status, Status::Fail | Status::Warn) || f.suppressed.is_some() {
+        if !open(&f) || is_policy(f) {
             continue;
         }
         let manual = |why: String| ManualEdit {
@@ -168,52 +187,17 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         if settings.is_empty() {
             continue; // nothing a template says
         }
-        let Some(at) = deployment.locations.get(role) else {
-            out.manual.push(manual(format!(
-                "the plan holds no {} to write {what} in: add one and use it",
-                match role {
-                    "source_group" => "parameter group of the source",
-                    "target_group" => "parameter group of the cluster",
-                    _ => "workgroup",
-                }
-            )));
-            continue;
-        };
-        let Some(file) = &at.file else {
-            out.manual.push(manual(format!(
-                "{} is written in a module whose files are not here (a registry module, or \
-                 the configuration is not beside the plan): set {what} through the module's \
-                 inputs",
-                at.address
-            )));
-            continue;
-        };
-        // `terraform init` downloads registry and remote modules under `.terraform/`: their
-        // files are a copy the next init replaces, not the code to fix.
-        if terraform && (file.starts_with(".terraform/") || file.contains("/.terraform/")) {
-            out.manual.push(manual(format!(
-                "{} comes from a module terraform init downloaded ({file}): its files are not \
-                 yours to edit; set {what} through the module's inputs",
-                at.address
-            )));
-            continue;
-        }
-        let line = if terraform { None } else { at.line };
-        let resource = match (terraform, kind_and_name(&at.address)) {
-            (true, Some(r)) => r,
-            (false, _) if line.is_some() => (String::new(), at.address.clone()),
-            _ => {
-                out.manual.push(manual(format!(
-                    "'{}' is not a resource address",
-                    at.address
-                )));
+        let (file, line, resource, address) = match place(deployment, role, &what, terraform) {
+            Ok(p) => p,
+            Err(why) => {
+                out.manual.push(manual(why));
                 continue;
             }
         };
         match out
             .edits
             .iter_mut()
-            .find(|e| e.file == *file && e.resource == resource)
+            .find(|e| e.file == file && e.resource == resource)
         {
             Some(e) => {
                 for setting in settings {
@@ -232,17 +216,109 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
                 }
             }
             None => out.edits.push(ResourceEdit {
-                file: file.clone(),
+                file,
                 line,
                 role: role.to_string(),
                 resource,
-                address: at.address.clone(),
+                address,
                 settings,
+                policy: None,
                 rules: vec![f.rule.clone()],
             }),
         }
     }
     out
+}
+
+/// Where the resource of `role` is written: (file, line of a template's logical id,
+/// (kind, name) or ("", logical id), address); or why it is not edited here.
+fn place(
+    deployment: &crate::model::DeploymentFacts,
+    role: &str,
+    what: &str,
+    terraform: bool,
+) -> Result<(String, Option<u32>, (String, String), String), String> {
+    let Some(at) = deployment.locations.get(role) else {
+        return Err(format!(
+            "the plan holds no {} to write {what} in: add one and use it",
+            match role {
+                "source_group" => "parameter group of the source",
+                "target_group" => "parameter group of the cluster",
+                "namespace" | "policy" => "namespace",
+                _ => "workgroup",
+            }
+        ));
+    };
+    let Some(file) = &at.file else {
+        return Err(format!(
+            "{} is written in a module whose files are not here (a registry module, or the \
+             configuration is not beside the plan): set {what} through the module's inputs",
+            at.address
+        ));
+    };
+    // `terraform init` downloads registry and remote modules under `.terraform/`: their
+    // files are a copy the next init replaces, not the code to fix.
+    if terraform && (file.starts_with(".terraform/") || file.contains("/.terraform/")) {
+        return Err(format!(
+            "{} comes from a module terraform init downloaded ({file}): its files are not \
+             yours to edit; set {what} through the module's inputs",
+            at.address
+        ));
+    }
+    let line = if terraform { None } else { at.line };
+    let resource = match (terraform, kind_and_name(&at.address)) {
+        (true, Some(r)) => r,
+        (false, _) if line.is_some() => (String::new(), at.address.clone()),
+        _ => return Err(format!("'{}' is not a resource address", at.address)),
+    };
+    Ok((file.clone(), line, resource, at.address.clone()))
+}
+
+/// ZA001/ZA002: one edit of the namespace resource policy for all of them, or a manual step
+/// for each saying why not.
+fn policy_edit(
+    out: &mut EditPlan,
+    snap: &Snapshot,
+    deployment: &crate::model::DeploymentFacts,
+    findings: &[&Finding],
+    rules: &RuleSet,
+) {
+    let terraform = deployment.tool == "terraform";
+    let placed = super::policy::plan(snap, deployment, findings, rules).and_then(|planned| {
+        let what = "the zero-ETL statements of the namespace resource policy";
+        place(deployment, planned.role, what, terraform).map(|p| (planned, p))
+    });
+    let remediation = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .and_then(|f| f.remediation.clone())
+    };
+    match placed {
+        Ok((planned, (file, line, resource, address))) => {
+            out.edits.push(ResourceEdit {
+                file,
+                line,
+                role: planned.role.to_string(),
+                resource,
+                address,
+                settings: Vec::new(),
+                policy: Some(planned.edit),
+                rules: planned.covers,
+            });
+            out.manual
+                .extend(planned.left.into_iter().map(|(rule, why)| ManualEdit {
+                    text: remediation(&rule),
+                    rule,
+                    why,
+                }));
+        }
+        Err(why) => out.manual.extend(findings.iter().map(|f| ManualEdit {
+            rule: f.rule.clone(),
+            why: why.clone(),
+            text: f.remediation.clone(),
+        })),
+    }
 }
 
 /// ZT002: the parameters that go together, each set (to the value its rule wants) and

@@ -10,6 +10,8 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
+use super::tree::{hcl, Node};
+
 /// One setting in a resource's nested blocks: `parameter { name = "x"  value = "1" }`, or a
 /// workgroup's `config_parameter { parameter_key = "x"  parameter_value = "1" }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +101,183 @@ pub fn set_nested(
         out.replace_range(range, &with);
     }
     Ok(out)
+}
+
+/// `text` with `statements` appended to the `Statement` list of `policy = jsonencode({…})`
+/// in `resource "kind" "name"`, after every statement it has; or why not.
+pub fn add_statements(
+    text: &str,
+    (kind, name): (&str, &str),
+    statements: &[Node],
+) -> Result<String, Refusal> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
+    let resource = find_resource(&body, kind, name)
+        .ok_or_else(|| format!("it has no resource \"{kind}\" \"{name}\""))?;
+    let policy = resource
+        .body
+        .get_attribute("policy")
+        .ok_or("it has no policy attribute")?;
+    let document = match &policy.value {
+        Expression::FuncCall(call)
+            if call.name.name.as_str() == "jsonencode" && call.args.len() == 1 =>
+        {
+            call.args.get(0).and_then(Expression::as_object)
+        }
+        _ => None,
+    }
+    .ok_or(
+        "its policy is not written as jsonencode({ … }) (a heredoc, a file or a policy \
+         document data source): add the statements there",
+    )?;
+    let list = document
+        .iter()
+        .find(|(k, _)| {
+            k.as_ident().map(|i| i.as_str()) == Some("Statement")
+                || k.as_expr().and_then(Expression::as_str) == Some("Statement")
+        })
+        .map(|(_, v)| v.expr())
+        .ok_or("its policy has no Statement")?;
+    let Expression::Array(array) = list else {
+        return Err("its policy's Statement is not a list: write it as [ … ] first".into());
+    };
+    // A statement the policy has already (by its Sid) is not written twice.
+    let written = sids_of(resource);
+    let statements: Vec<&Node> = statements
+        .iter()
+        .filter(|s| s.sid().is_none_or(|sid| !written.iter().any(|w| w == sid)))
+        .collect();
+    if statements.is_empty() {
+        return Ok(text.to_string());
+    }
+    let span = array
+        .span()
+        .ok_or("the parser gave no position for Statement")?;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let line_indent = |at: usize| -> String {
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        text[start..at]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect()
+    };
+    let mut out = text.to_string();
+    match array.iter().filter_map(|e| e.span()).max_by_key(|r| r.end) {
+        Some(last) => {
+            let indent = line_indent(last.start);
+            let rest = &text[last.end..span.end];
+            let comma = rest.trim_start().starts_with(',');
+            let at = if comma {
+                last.end + rest.find(',').unwrap_or(0) + 1
+            } else {
+                last.end
+            };
+            let mut new = String::new();
+            for (i, s) in statements.iter().enumerate() {
+                let lead = if i == 0 && !comma { "," } else { "" };
+                let tail = if comma || i + 1 < statements.len() {
+                    ","
+                } else {
+                    ""
+                };
+                new.push_str(&format!(
+                    "{lead}{eol}{indent}{}{tail}",
+                    hcl(s, &indent, eol)
+                ));
+            }
+            out.insert_str(at, &new);
+        }
+        None => {
+            let indent = line_indent(span.start);
+            let inner = format!("{indent}  ");
+            let mut new = format!("[{eol}");
+            for s in statements {
+                new.push_str(&format!("{inner}{},{eol}", hcl(s, &inner, eol)));
+            }
+            new.push_str(&format!("{indent}]"));
+            out.replace_range(span, &new);
+        }
+    }
+    Ok(out)
+}
+
+/// `text` with a new `resource "aws_redshift_resource_policy" "zero_etl"` at its end,
+/// attached to `resource_arn` (an expression) with `statements`.
+pub fn add_policy_resource(
+    text: &str,
+    resource_arn: &str,
+    statements: &[Node],
+) -> Result<String, Refusal> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
+    let kind = "aws_redshift_resource_policy";
+    // One the file attaches to the same namespace already (written by an earlier fix, before
+    // the plan was made again) takes the statements.
+    let attached = body.get_blocks("resource").find(|b| {
+        b.labels.first().map(|l| l.as_str()) == Some(kind)
+            && b.body
+                .get_attribute("resource_arn")
+                .and_then(|a| a.value.span())
+                .is_some_and(|r| text[r].trim() == resource_arn)
+    });
+    if let Some(b) = attached {
+        let name = b.labels[1].as_str().to_string();
+        return add_statements(text, (kind, &name), statements);
+    }
+    let name = ["zero_etl", "zero_etl_integration", "zero_etl_policy"]
+        .into_iter()
+        .find(|n| find_resource(&body, kind, n).is_none())
+        .ok_or("it has aws_redshift_resource_policy resources named zero_etl already")?;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let document = Node::Map(vec![
+        ("Version".into(), Node::text("2012-10-17")),
+        ("Statement".into(), Node::List(statements.to_vec())),
+    ]);
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str(&format!(
+        "{eol}# Lets Redshift accept the zero-ETL integration (zetl-preflight ZA001/ZA002).{eol}\
+         resource \"{kind}\" \"{name}\" {{{eol}  resource_arn = {resource_arn}{eol}  policy       = jsonencode({}){eol}}}{eol}",
+        hcl(&document, "  ", eol)
+    ));
+    Ok(out)
+}
+
+/// The `Sid`s of the statements in `policy = jsonencode({…})` of every resource of `kind`,
+/// read back from `text` (for checking an edit).
+pub fn read_sids(text: &str, kind: &str) -> Vec<String> {
+    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+        return Vec::new();
+    };
+    body.get_blocks("resource")
+        .filter(|b| b.labels.first().map(|l| l.as_str()) == Some(kind))
+        .flat_map(sids_of)
+        .collect()
+}
+
+/// The `Sid`s in the resource's `policy = jsonencode({…})`.
+fn sids_of(b: &Block) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(Expression::FuncCall(call)) = b.body.get_attribute("policy").map(|a| &a.value) else {
+        return out;
+    };
+    let Some(doc) = call.args.get(0).and_then(Expression::as_object) else {
+        return out;
+    };
+    let named = |k: &hcl_edit::expr::ObjectKey, name: &str| {
+        k.as_ident().map(|i| i.as_str()) == Some(name)
+            || k.as_expr().and_then(Expression::as_str) == Some(name)
+    };
+    for (_, v) in doc.iter().filter(|(k, _)| named(k, "Statement")) {
+        for s in v.expr().as_array().into_iter().flat_map(|a| a.iter()) {
+            for (k, v) in s.as_object().into_iter().flat_map(|o| o.iter()) {
+                if named(k, "Sid") {
+                    out.extend(v.expr().as_str().map(str::to_string));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The value `settings` hold in the resource, read back from `text` (for checking an edit).
@@ -353,5 +532,99 @@ resource "aws_rds_cluster" "source" {
     fn templates_in_values_stay_literal() {
         assert_eq!(quote("a${b}\"c"), r#""a$${b}\"c""#);
         assert_eq!(quote("5$ or 10%"), r#""5$ or 10%""#);
+    }
+
+    fn statement(sid: &str) -> Node {
+        Node::map([
+            ("Sid", Node::text(sid)),
+            ("Effect", Node::text("Allow")),
+            (
+                "Resource",
+                Node::Expr("aws_redshiftserverless_namespace.t.arn".into()),
+            ),
+        ])
+    }
+
+    const POLICY: &str = r#"resource "aws_redshift_resource_policy" "p" {
+  resource_arn = aws_redshiftserverless_namespace.t.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "Existing" # keep
+        Effect = "Allow"
+      }
+    ]
+  })
+}
+"#;
+
+    #[test]
+    fn statements_follow_the_last_one_and_are_not_written_twice() {
+        let out = add_statements(
+            POLICY,
+            ("aws_redshift_resource_policy", "p"),
+            &[statement("ZeroEtlA")],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            POLICY.replace(
+                "        Effect = \"Allow\"\n      }\n",
+                "        Effect = \"Allow\"\n      },\n      {\n        Sid      = \"ZeroEtlA\"\n        Effect   = \"Allow\"\n        Resource = aws_redshiftserverless_namespace.t.arn\n      }\n"
+            )
+        );
+        assert_eq!(
+            read_sids(&out, "aws_redshift_resource_policy"),
+            ["Existing", "ZeroEtlA"]
+        );
+        let again = add_statements(
+            &out,
+            ("aws_redshift_resource_policy", "p"),
+            &[statement("ZeroEtlA")],
+        )
+        .unwrap();
+        assert_eq!(again, out);
+        // A new resource on the same namespace is not added beside it: it takes the statement.
+        let attached = add_policy_resource(
+            &out,
+            "aws_redshiftserverless_namespace.t.arn",
+            &[statement("ZeroEtlB")],
+        )
+        .unwrap();
+        assert_eq!(
+            read_sids(&attached, "aws_redshift_resource_policy"),
+            ["Existing", "ZeroEtlA", "ZeroEtlB"]
+        );
+        assert_eq!(
+            attached
+                .matches("resource \"aws_redshift_resource_policy\"")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn an_empty_list_is_filled_and_a_policy_not_in_jsonencode_is_refused() {
+        let empty = POLICY.replace(
+            "[\n      {\n        Sid    = \"Existing\" # keep\n        Effect = \"Allow\"\n      }\n    ]",
+            "[]",
+        );
+        assert_ne!(empty, POLICY);
+        let out = add_statements(
+            &empty,
+            ("aws_redshift_resource_policy", "p"),
+            &[statement("S")],
+        )
+        .unwrap();
+        assert_eq!(read_sids(&out, "aws_redshift_resource_policy"), ["S"]);
+        let document = "resource \"aws_redshift_resource_policy\" \"p\" {\n  policy = data.aws_iam_policy_document.p.json\n}\n";
+        assert!(add_statements(
+            document,
+            ("aws_redshift_resource_policy", "p"),
+            &[statement("S")]
+        )
+        .unwrap_err()
+        .contains("policy document data source"));
     }
 }

@@ -6,6 +6,7 @@
 //! block scalars are refused with the reason.
 
 use super::terraform::Refusal;
+use super::tree::{yaml_item, Node};
 
 /// One entry of a map under the resource: `Properties.Parameters.<key>: <value>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -367,6 +368,57 @@ pub fn set_in_list(text: &str, line: usize, s: &ListSetting) -> Result<String, R
     }
 }
 
+/// `text` with `statements` appended to `Properties.NamespaceResourcePolicy.Statement` of the
+/// resource on `line`, after its last item and indented as the items are (the policy or its
+/// list added when missing).
+pub fn add_statements(text: &str, line: usize, statements: &[Node]) -> Result<String, Refusal> {
+    let ls = lines(text);
+    let eol = eol(text);
+    let path = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    let written =
+        |pad: usize| -> String { statements.iter().map(|s| yaml_item(s, pad, eol)).collect() };
+    match walk(&ls, line, &path(&["Properties", "NamespaceResourcePolicy"]))? {
+        Walked::Missing { parent, width } => {
+            let pad = " ".repeat(width);
+            let new = format!(
+                "{pad}NamespaceResourcePolicy:{eol}{pad}  Version: \"2012-10-17\"{eol}{pad}  Statement:{eol}{}",
+                written(width + 4)
+            );
+            return Ok(append(text, &ls, parent, &new));
+        }
+        Walked::At(_) => {}
+    }
+    match walk(
+        &ls,
+        line,
+        &path(&["Properties", "NamespaceResourcePolicy", "Statement"]),
+    )? {
+        Walked::Missing { parent, width } => {
+            let new = format!("{}Statement:{eol}{}", " ".repeat(width), written(width + 2));
+            Ok(append(text, &ls, parent, &new))
+        }
+        Walked::At(at) => {
+            let list = items(&ls, at);
+            let &(first, _) = list
+                .first()
+                .ok_or("the policy's Statement has no items to follow")?;
+            Ok(append(text, &ls, at, &written(indent(ls[first].text))))
+        }
+    }
+}
+
+/// The `Sid`s written in the template (for checking an edit).
+pub fn read_sids(text: &str) -> Vec<String> {
+    lines(text)
+        .iter()
+        .filter_map(|l| {
+            let t = content(l.text).trim_start();
+            let t = t.strip_prefix("- ").unwrap_or(t).trim_start();
+            keyed(t, "Sid").and_then(value_span).map(|(_, v)| v)
+        })
+        .collect()
+}
+
 /// The value of the list item named `name` under the resource on `line`, as written.
 pub fn read_in_list(text: &str, line: usize, s: &ListSetting) -> Option<String> {
     let ls = lines(text);
@@ -497,6 +549,30 @@ mod tests {
             set_in_map(tagged, 2, &[M::parameter("binlog_format", "ROW")])
                 .unwrap_err()
                 .contains("not a plain value")
+        );
+    }
+
+    #[test]
+    fn policy_statements_follow_the_last_one_or_make_the_policy() {
+        let with = "Resources:\n  Ns:\n    Type: AWS::RedshiftServerless::Namespace\n    Properties:\n      NamespaceName: a\n      NamespaceResourcePolicy:\n        Version: \"2012-10-17\"\n        Statement:\n          - Sid: Existing   # keep\n            Effect: Allow\n  Next:\n    Type: X\n";
+        let s = crate::fix::code::tree::Node::map([
+            ("Sid", crate::fix::code::tree::Node::text("New")),
+            ("Resource", crate::fix::code::tree::Node::text("*")),
+        ]);
+        let out = add_statements(with, 2, std::slice::from_ref(&s)).unwrap();
+        assert_eq!(
+            out,
+            with.replace(
+                "            Effect: Allow\n",
+                "            Effect: Allow\n          - Sid: New\n            Resource: \"*\"\n"
+            )
+        );
+        assert_eq!(read_sids(&out), ["Existing", "New"]);
+        let without = "Resources:\n  Ns:\n    Properties:\n      NamespaceName: a\n";
+        let out = add_statements(without, 2, &[s]).unwrap();
+        assert_eq!(
+            out,
+            format!("{without}      NamespaceResourcePolicy:\n        Version: \"2012-10-17\"\n        Statement:\n          - Sid: New\n            Resource: \"*\"\n")
         );
     }
 }
