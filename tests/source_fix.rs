@@ -57,8 +57,8 @@ fn project(name: &str) -> std::path::PathBuf {
     dir
 }
 
-/// `check --terraform-plan plan.json --fix --offline` in `dir`, with `flag` (`--dry-run`,
-/// `--yes`).
+/// `check --terraform-plan plan.json --fix --unsafe-fixes --offline` in `dir`, with `flag`
+/// (`--dry-run`, `--yes`).
 fn fix(dir: &std::path::Path, flag: &str) -> std::process::Output {
     zetl_in(
         Some(dir),
@@ -68,6 +68,7 @@ fn fix(dir: &std::path::Path, flag: &str) -> std::process::Output {
             "plan.json",
             "--fix",
             flag,
+            "--unsafe-fixes",
             "--offline",
         ],
     )
@@ -616,4 +617,105 @@ fn a_json_templates_parameter_list_is_edited_in_its_layout() {
         text(&o)
     );
     assert_lints_clean(&dir, "stack.json");
+}
+
+/// A template's own properties: the Redshift cluster's `Encrypted: false` (ZR006) and an
+/// integration name CreateIntegration refuses (ZT009) are corrected in place, beside their
+/// comments, and checked again both pass. The template creates the cluster, so encrypting it
+/// is safe here.
+#[test]
+fn a_templates_own_properties_are_corrected() {
+    let dir = common::scratch_dir("source-fix-properties");
+    let good = fixture("cloudformation/mysql-provisioned.yaml");
+    let broken = good
+        .replace(
+            "      Encrypted: true\n",
+            "      Encrypted: false   # as the old stack had it\n",
+        )
+        .replace(
+            "IntegrationName: !Sub \"orders-${Env}-to-warehouse\"",
+            "IntegrationName: orders_to_warehouse",
+        );
+    assert_ne!(broken, good);
+    let (o, written) = fix_template(&dir, "stack.yaml", &broken);
+    let want = broken
+        .replace("Encrypted: false   #", "Encrypted: true   #")
+        .replace("orders_to_warehouse", "orders-to-warehouse");
+    assert_eq!(written, want, "{}", text(&o));
+    for code in ["ZR006", "ZT009"] {
+        assert!(
+            text(&o).contains(&format!("# checked again: {code} pass")),
+            "{code}: {}",
+            text(&o)
+        );
+    }
+    assert_lints_clean(&dir, "stack.yaml");
+}
+
+/// An unsafe fix of a resource that exists (ZM004 on the running source's group: applied, the
+/// writer must reboot) is held back without `--unsafe-fixes`, saying so, and written with it.
+#[test]
+fn an_unsafe_edit_of_an_existing_resource_waits_for_unsafe_fixes() {
+    let dir = project("source-fix-unsafe");
+    // The group sets binlog_replication_globaldb = 1 with the rest of the trio (ZT002 passes,
+    // ZM004 fails).
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    fn add(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Array(items) => {
+                let named = |i: &serde_json::Value| {
+                    i["name"] == "binlog_backup" || i["name"]["constant_value"] == "binlog_backup"
+                };
+                if let Some(backup) = items.iter().find(|i| named(i)).cloned() {
+                    let mut new = backup
+                        .to_string()
+                        .replace("binlog_backup", "binlog_replication_globaldb");
+                    new = new.replace("\"value\":\"0\"", "\"value\":\"1\"").replace(
+                        "\"value\":{\"constant_value\":\"0\"}",
+                        "\"value\":{\"constant_value\":\"1\"}",
+                    );
+                    items.push(serde_json::from_str(&new).unwrap());
+                }
+                items.iter_mut().for_each(add);
+            }
+            serde_json::Value::Object(m) => m.values_mut().for_each(add),
+            _ => {}
+        }
+    }
+    add(&mut plan);
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    let main = MAIN_TF.replace(
+        "  parameter {\n    name = \"binlog_format\"",
+        "  parameter {\n    name         = \"binlog_replication_globaldb\"\n    value        = \"1\"\n    apply_method = \"pending-reboot\"\n  }\n  parameter {\n    name = \"binlog_format\"",
+    );
+    assert_ne!(main, MAIN_TF);
+    std::fs::write(dir.join("main.tf"), &main).unwrap();
+    let held = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    assert!(
+        text(&held).contains(
+            "# by hand, ZM004: held back: ZM004 is an unsafe fix and the resource exists"
+        ),
+        "{}",
+        text(&held)
+    );
+    let after = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    assert!(after.contains("value        = \"1\""), "{after}");
+    let o = fix(&dir, "--yes");
+    let after = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    assert!(
+        after.contains("name         = \"binlog_replication_globaldb\"\n    value        = \"0\""),
+        "{}\n{after}",
+        text(&o)
+    );
 }

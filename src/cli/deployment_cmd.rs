@@ -112,7 +112,7 @@ fn fix_source(
         .zip(&doc.reports)
         .map(|(s, r)| (s, r.findings.as_slice()))
         .collect();
-    let fix = source_fix::plan(&checked, &settings.rules);
+    let fix = source_fix::plan(&checked, &settings.rules, args.fix.unsafe_fixes);
     // The people's text: stdout with the table format, else stderr (stdout has the report).
     let table = global.format() == crate::report::Format::Table;
     let say = |text: &str| {

@@ -27,6 +27,10 @@ pub struct DeploymentFacts {
     /// The source cluster exists already (the plan updates it or leaves it be).
     #[serde(default)]
     pub source_exists: bool,
+    /// The target exists already (a provisioned cluster or a workgroup the plan updates or
+    /// leaves be).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub target_exists: bool,
     /// What this apply changes that an existing cluster's writer must reboot for whatever
     /// the parameters (a new parameter group): each one sentence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -100,7 +100,7 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
         rules: rules.to_vec(),
         causes: Vec::new(),
     };
-    let edits = fix::code::plan::plan(&report.snapshot, &report.findings, &set).edits;
+    let edits = fix::code::plan::plan(&report.snapshot, &report.findings, &set, true).edits;
     let written_in = |codes: &[&str]| -> Vec<String> {
         let mut files: Vec<String> = edits
             .iter()

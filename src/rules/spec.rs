@@ -117,6 +117,10 @@ pub struct Docs {
     /// The fix when the target is Redshift Serverless, where it differs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_serverless: Option<String>,
+    /// Why `check --fix` on a Terraform plan or CloudFormation template writes no edit into
+    /// its source for this rule (a decision only a person can make, a create-time setting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// AWS documentation URLs; the first is the finding's `docs` link.
     pub references: Vec<String>,
     /// Caveats: conflicting docs, inferred defaults, history.

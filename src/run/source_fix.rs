@@ -6,11 +6,13 @@
 use std::path::Path;
 
 use crate::fix::code::json;
-use crate::fix::code::plan::{plan as plan_edits, ManualEdit};
+use crate::fix::code::plan::{plan as plan_edits, AttributeSetting, ManualEdit};
 use crate::fix::code::policy::PolicyEdit;
 use crate::fix::code::terraform::{
-    add_policy_resource, add_statements, read_setting, read_sids, set_nested, NestedSetting,
+    add_policy_resource, add_statements, read_attribute, read_setting, read_sids, set_attribute,
+    set_nested, NestedSetting,
 };
+use crate::fix::code::tree::Node;
 use crate::fix::code::yaml::{self, ListSetting, MapSetting};
 use crate::model::{Finding, Snapshot};
 use crate::rules::RuleSet;
@@ -38,6 +40,8 @@ pub enum Meant {
     /// Policy statements, by their `Sid`s: in a Terraform `aws_redshift_resource_policy`
     /// (true) or a template (false).
     Statements(bool, Vec<String>),
+    /// A Terraform resource's own attribute and its value.
+    Attribute((String, String), String, String),
 }
 
 impl Meant {
@@ -60,6 +64,9 @@ impl Meant {
                 };
                 read.as_deref() == Some(s.value.1.as_str())
             }
+            Meant::Attribute((kind, name), attr, value) => {
+                read_attribute(text, (kind, name), attr).as_deref() == Some(value.as_str())
+            }
             Meant::Statements(terraform, sids) => {
                 let read = match (terraform, json_text(text)) {
                     (true, _) => read_sids(text, "aws_redshift_resource_policy"),
@@ -79,6 +86,7 @@ impl Meant {
                 format!("{} {} (line {line})", s.path.join("."), s.name.1)
             }
             Meant::Statements(_, sids) => format!("the policy statements {}", sids.join(", ")),
+            Meant::Attribute((kind, name), attr, _) => format!("{kind}.{name} {attr}"),
         }
     }
 }
@@ -152,6 +160,43 @@ fn policy(
     (edited, vec![Meant::Statements(line.is_none(), sids)])
 }
 
+/// A resource's own attribute written into `text`: Terraform's (the resource by its labels)
+/// or a template resource's property (the resource on `line`).
+fn attribute(
+    text: &str,
+    resource: (&str, &str),
+    line: Option<u32>,
+    a: &AttributeSetting,
+) -> (Result<String, String>, Meant) {
+    match line {
+        None => {
+            let value = match a.typed {
+                true => Node::Expr(a.value.clone()),
+                false => Node::Text(a.value.clone()),
+            };
+            (
+                set_attribute(text, resource, &a.terraform, &value),
+                Meant::Attribute(
+                    (resource.0.to_string(), resource.1.to_string()),
+                    a.terraform.clone(),
+                    a.value.clone(),
+                ),
+            )
+        }
+        Some(l) => {
+            let m = MapSetting {
+                typed: a.typed,
+                ..MapSetting::property(&a.template, &a.value)
+            };
+            let r = match json_text(text) {
+                true => json::set_in_map(text, l as usize, std::slice::from_ref(&m)),
+                false => yaml::set_in_map(text, l as usize, std::slice::from_ref(&m)),
+            };
+            (r, Meant::Template(l as usize, m))
+        }
+    }
+}
+
 /// A template written in JSON (it opens with `{`), not YAML.
 fn json_text(text: &str) -> bool {
     text.trim_start().starts_with('{')
@@ -165,10 +210,10 @@ pub struct SourceFix {
 }
 
 /// Plan the edits for every pair of a deployment, reading the files they touch.
-pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
+pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet, unsafe_fixes: bool) -> SourceFix {
     let mut out = SourceFix::default();
     for (snap, findings) in checked {
-        let p = plan_edits(snap, findings, rules);
+        let p = plan_edits(snap, findings, rules, unsafe_fixes);
         for m in p.manual {
             if !out.manual.contains(&m) {
                 out.manual.push(m);
@@ -202,19 +247,33 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet) -> SourceFix {
             };
             let c = &mut out.changes[at];
             let resource = (e.resource.0.as_str(), e.resource.1.as_str());
-            let (edited, meant) = match (&e.policy, e.line) {
-                (Some(p), line) => policy(&c.after, resource, line, p),
-                (None, line) => match line {
+            let mut meant = Vec::new();
+            let mut edited = Ok(c.after.clone());
+            if let Some(p) = &e.policy {
+                let (r, m) = policy(&c.after, resource, e.line, p);
+                edited = r;
+                meant.extend(m);
+            }
+            for a in &e.attributes {
+                let Ok(text) = &edited else { break };
+                let (r, m) = attribute(text, resource, e.line, a);
+                edited = r;
+                meant.push(m);
+            }
+            if let (false, Ok(text)) = (e.settings.is_empty(), &edited) {
+                let (r, m) = match e.line {
                     None => (
-                        set_nested(&c.after, resource, &e.settings),
+                        set_nested(text, resource, &e.settings),
                         e.settings
                             .iter()
                             .map(|s| Meant::Terraform(e.resource.clone(), s.clone()))
                             .collect::<Vec<_>>(),
                     ),
-                    Some(line) => template(&c.after, (line as usize, &e.role), &e.settings),
-                },
-            };
+                    Some(line) => template(text, (line as usize, &e.role), &e.settings),
+                };
+                edited = r;
+                meant.extend(m);
+            }
             match edited {
                 Ok(text) => {
                     c.after = text;

@@ -147,7 +147,11 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
         }
     }
     let (ms, _) = members(text, at).ok_or("the map is not a JSON object")?;
-    let value = serde_json::Value::String(s.value.clone()).to_string();
+    let value = if s.typed {
+        s.value.clone()
+    } else {
+        serde_json::Value::String(s.value.clone()).to_string()
+    };
     let mut out = text.to_string();
     match ms.iter().find(|m| m.key == s.key) {
         Some(m) => {

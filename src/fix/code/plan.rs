@@ -29,6 +29,8 @@ pub struct ResourceEdit {
     /// Its address in the plan.
     pub address: String,
     pub settings: Vec<NestedSetting>,
+    /// Its own attributes.
+    pub attributes: Vec<AttributeSetting>,
     /// Statements for the namespace resource policy the resource holds (or, in Terraform,
     /// a new policy resource beside it).
     pub policy: Option<PolicyEdit>,
@@ -51,8 +53,98 @@ pub struct EditPlan {
     pub manual: Vec<ManualEdit>,
 }
 
-/// Plan the edits for one deployment snapshot's failing findings.
-pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan {
+impl EditPlan {
+    /// `edit`, merged into the one for the same resource when there is one: one value per
+    /// attribute (two rules that want the same one write it once).
+    fn add(&mut self, edit: ResourceEdit) {
+        let Some(e) = self
+            .edits
+            .iter_mut()
+            .find(|e| e.file == edit.file && e.resource == edit.resource)
+        else {
+            self.edits.push(edit);
+            return;
+        };
+        for setting in edit.settings {
+            let same = |x: &NestedSetting| {
+                x.block == setting.block && x.key == setting.key && x.value.0 == setting.value.0
+            };
+            if !e.settings.iter().any(same) {
+                e.settings.push(setting);
+            }
+        }
+        for a in edit.attributes {
+            if !e.attributes.iter().any(|x| x.terraform == a.terraform) {
+                e.attributes.push(a);
+            }
+        }
+        if e.policy.is_none() {
+            e.policy = edit.policy;
+        }
+        for rule in edit.rules {
+            if !e.rules.contains(&rule) {
+                e.rules.push(rule);
+            }
+        }
+    }
+}
+
+/// A resource's own attribute: `encrypted = true` in Terraform, `Encrypted: true` under a
+/// template resource's `Properties`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeSetting {
+    pub terraform: String,
+    pub template: String,
+    pub value: String,
+    /// A bool or number, written bare; else a string.
+    pub typed: bool,
+}
+
+/// The attribute a failing rule wants, and the role of the resource that holds it.
+fn attribute_wanted(
+    rule: &crate::rules::Rule,
+    deployment: &crate::model::DeploymentFacts,
+) -> Option<(&'static str, AttributeSetting)> {
+    use crate::rules::checks::attribute::On;
+    let setting = |terraform: &str, template: &str, value: String, typed: bool| AttributeSetting {
+        terraform: terraform.into(),
+        template: template.into(),
+        value,
+        typed,
+    };
+    match &rule.check {
+        Check::Attribute(a) if a.on == On::TargetCluster => {
+            let Condition::Equals(v) = &a.expect else {
+                return None;
+            };
+            let (terraform, template) = match a.field.as_str() {
+                "Encrypted" => ("encrypted", "Encrypted"),
+                "EnhancedVpcRouting" => ("enhanced_vpc_routing", "EnhancedVpcRouting"),
+                _ => return None,
+            };
+            Some(("target", setting(terraform, template, v.to_string(), true)))
+        }
+        Check::Deployment(d) if d.problem == DeploymentProblem::IntegrationName => {
+            let name = deployment.integration.as_ref()?.name.as_ref()?;
+            let valid = crate::rules::checks::deployment::valid_name(name);
+            Some((
+                "integration",
+                setting("integration_name", "IntegrationName", valid, false),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Plan the edits for one deployment snapshot's failing findings. An unsafe edit (its rule's
+/// fix is unsafe, or the edit is: encrypting an existing cluster) is held back, as a manual
+/// step that says so, unless `unsafe_fixes`, or unless edits for other rules write it anyway.
+pub fn plan(
+    snap: &Snapshot,
+    findings: &[Finding],
+    rules: &RuleSet,
+    unsafe_fixes: bool,
+) -> EditPlan {
     let mut out = EditPlan::default();
     let Some(deployment) = &snap.deployment else {
         return out;
@@ -74,6 +166,15 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
     if !policy_findings.is_empty() {
         policy_edit(&mut out, snap, deployment, &policy_findings, rules);
     }
+    // (finding, role, settings, attributes, why unsafe)
+    type Held<'a> = (
+        &'a Finding,
+        &'a str,
+        Vec<NestedSetting>,
+        Vec<AttributeSetting>,
+        String,
+    );
+    let mut held: Vec<Held> = Vec::new();
     for f in findings {
         if !open(&f) || is_policy(f) {
             continue;
@@ -86,6 +187,31 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         let Some(rule) = rules.find(&f.rule) else {
             continue;
         };
+        if let Some((role, a)) = attribute_wanted(rule, deployment) {
+            let what = match a.typed {
+                true => format!("{} = {}", a.terraform, a.value),
+                false => format!("{} = \"{}\"", a.terraform, a.value),
+            };
+            if let (Some(why), false) = (unsafe_edit(rule, role, Some(&a), snap), unsafe_fixes) {
+                held.push((f, role, Vec::new(), vec![a], why));
+                continue;
+            }
+            match place(deployment, role, &what, terraform) {
+                Ok((file, line, resource, address)) => out.add(ResourceEdit {
+                    file,
+                    line,
+                    role: role.to_string(),
+                    resource,
+                    address,
+                    settings: Vec::new(),
+                    attributes: vec![a],
+                    policy: None,
+                    rules: vec![f.rule.clone()],
+                }),
+                Err(why) => out.manual.push(manual(why)),
+            }
+            continue;
+        }
         let param =
             |block: &str, key: &str, value: &str, (name, v): (String, String)| NestedSetting {
                 block: block.into(),
@@ -161,14 +287,20 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
             _ => None,
         };
         let Some((role, settings)) = wanted.filter(|(_, s)| !s.is_empty()) else {
-            out.manual.push(manual(
-                "no edit of the source writes this: the finding says what to change".into(),
-            ));
+            out.manual
+                .push(manual(rule.docs.code.clone().unwrap_or_else(|| {
+                    "no edit of the deployment's source makes this pass: the finding says what to \
+                 change"
+                        .into()
+                })));
             continue;
         };
         let what = settings
             .iter()
-            .map(|s| format!("{} = {}", s.key.1, s.value.1))
+            .map(|s| match s.value.0.as_str() {
+                "value" | "parameter_value" => format!("{} = {}", s.key.1, s.value.1),
+                attr => format!("{}'s {attr} = {}", s.key.1, s.value.1),
+            })
             .collect::<Vec<_>>()
             .join(", ");
         // A template has no apply methods (CloudFormation applies static parameters on the
@@ -187,6 +319,10 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
         if settings.is_empty() {
             continue; // nothing a template says
         }
+        if let (Some(why), false) = (unsafe_edit(rule, role, None, snap), unsafe_fixes) {
+            held.push((f, role, settings, Vec::new(), why));
+            continue;
+        }
         let (file, line, resource, address) = match place(deployment, role, &what, terraform) {
             Ok(p) => p,
             Err(why) => {
@@ -194,40 +330,72 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> EditPlan 
                 continue;
             }
         };
-        match out
-            .edits
-            .iter_mut()
-            .find(|e| e.file == file && e.resource == resource)
-        {
-            Some(e) => {
-                for setting in settings {
-                    // One value per attribute: two rules that want the same one write it once.
-                    let same = |x: &NestedSetting| {
-                        x.block == setting.block
-                            && x.key == setting.key
-                            && x.value.0 == setting.value.0
-                    };
-                    if !e.settings.iter().any(same) {
-                        e.settings.push(setting);
-                    }
-                }
-                if !e.rules.contains(&f.rule) {
-                    e.rules.push(f.rule.clone());
-                }
-            }
-            None => out.edits.push(ResourceEdit {
-                file,
-                line,
-                role: role.to_string(),
-                resource,
-                address,
-                settings,
-                policy: None,
-                rules: vec![f.rule.clone()],
+        out.add(ResourceEdit {
+            file,
+            line,
+            role: role.to_string(),
+            resource,
+            address,
+            settings,
+            attributes: Vec::new(),
+            policy: None,
+            rules: vec![f.rule.clone()],
+        });
+    }
+    for (f, role, settings, attributes, why) in held {
+        // Written anyway by another rule's edit: this one passes with it.
+        let covered = out.edits.iter_mut().find(|e| {
+            e.role == role
+                && settings.iter().all(|s| {
+                    e.settings
+                        .iter()
+                        .any(|x| x.block == s.block && x.key == s.key && x.value == s.value)
+                })
+                && attributes.iter().all(|a| e.attributes.contains(a))
+        });
+        match covered {
+            Some(e) => e.rules.push(f.rule.clone()),
+            None => out.manual.push(ManualEdit {
+                rule: f.rule.clone(),
+                why: format!("held back: {why}; --unsafe-fixes writes it"),
+                text: f.remediation.clone(),
             }),
         }
     }
     out
+}
+
+/// Why an edit for `rule` of the resource of `role` is unsafe, when it is: its rule's fix is
+/// unsafe (a reboot, or felt by others) and the resource exists already. A resource the plan
+/// creates is created with the edit: nothing running feels it.
+fn unsafe_edit(
+    rule: &crate::rules::Rule,
+    role: &str,
+    attribute: Option<&AttributeSetting>,
+    snap: &Snapshot,
+) -> Option<String> {
+    use crate::rules::spec::Applicability;
+    let d = snap.deployment.as_ref()?;
+    let exists = match role {
+        "source_group" | "source" => d.source_exists,
+        _ => d.target_exists,
+    };
+    if !exists {
+        return None;
+    }
+    match attribute {
+        Some(a) if a.template == "Encrypted" => Some(
+            "encrypting an existing cluster is a migration during which it is read-only \
+             (hours on a large one)"
+                .into(),
+        ),
+        _ if rule.applicability == Applicability::Unsafe => Some(format!(
+            "{} is an unsafe fix and the resource exists (applied, it needs a reboot or other \
+             users of it feel it: zetl-preflight rule {})",
+            rule.code, rule.code
+        )),
+        _ => None,
+    }
 }
 
 /// Where the resource of `role` is written: (file, line of a template's logical id,
@@ -251,8 +419,9 @@ fn place(
     };
     let Some(file) = &at.file else {
         return Err(format!(
-            "{} is written in a module whose files are not here (a registry module, or the \
-             configuration is not beside the plan): set {what} through the module's inputs",
+            "{} is not in the files beside the plan (it comes from a registry module, or its \
+             configuration is elsewhere): set {what} where it is declared, or through the \
+             module's inputs",
             at.address
         ));
     };
@@ -296,13 +465,14 @@ fn policy_edit(
     };
     match placed {
         Ok((planned, (file, line, resource, address))) => {
-            out.edits.push(ResourceEdit {
+            out.add(ResourceEdit {
                 file,
                 line,
                 role: planned.role.to_string(),
                 resource,
                 address,
                 settings: Vec::new(),
+                attributes: Vec::new(),
                 policy: Some(planned.edit),
                 rules: planned.covers,
             });

@@ -103,6 +103,82 @@ pub fn set_nested(
     Ok(out)
 }
 
+/// `text` with the attribute `attr` of `resource "kind" "name"` made `value` (a literal
+/// replaced, or a line added after the resource's last attribute, its `=` in their column);
+/// or why not (a value that comes from an expression).
+pub fn set_attribute(
+    text: &str,
+    (kind, name): (&str, &str),
+    attr: &str,
+    value: &Node,
+) -> Result<String, Refusal> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
+    let resource = find_resource(&body, kind, name)
+        .ok_or_else(|| format!("it has no resource \"{kind}\" \"{name}\""))?;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let written = hcl(value, "", eol);
+    let mut out = text.to_string();
+    if let Some(a) = resource.body.get_attribute(attr) {
+        let at = a
+            .value
+            .span()
+            .ok_or("the parser gave no position for a value")?;
+        if text[at.clone()].trim() == written {
+            return Ok(out);
+        }
+        if literal(&a.value).is_none() {
+            return Err(format!(
+                "its {attr} comes from an expression: set it where that is defined"
+            ));
+        }
+        out.replace_range(at, &written);
+        return Ok(out);
+    }
+    let last = resource
+        .body
+        .attributes()
+        .filter_map(|a| a.span())
+        .max_by_key(|r| r.end);
+    match last {
+        Some(last) => {
+            let line_start = text[..last.start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..last.start];
+            if !indent.chars().all(char::is_whitespace) {
+                return Err("the resource is written on one line: write it out first".into());
+            }
+            // The `=` of the line above, when this name fits before it.
+            let eq = text[last.start..last.end].find('=').unwrap_or(0);
+            let width = if attr.len() < eq { eq - 1 } else { attr.len() };
+            let line_end = text[last.end..]
+                .find('\n')
+                .map_or(text.len(), |i| last.end + i);
+            let at = if text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            out.insert_str(at, &format!("{eol}{indent}{attr:<width$} = {written}"));
+        }
+        None => {
+            let span = resource.span().ok_or("the parser gave no position")?;
+            let (at, indent, eol) = insertion(text, &resource.body, span)?;
+            out.insert_str(at, &format!("{indent}{attr} = {written}{eol}"));
+        }
+    }
+    Ok(out)
+}
+
+/// The literal value of a resource's attribute, read back (for checking an edit).
+pub fn read_attribute(text: &str, (kind, name): (&str, &str), attr: &str) -> Option<String> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    literal(
+        &find_resource(&body, kind, name)?
+            .body
+            .get_attribute(attr)?
+            .value,
+    )
+}
+
 /// `text` with `statements` appended to the `Statement` list of `policy = jsonencode({…})`
 /// in `resource "kind" "name"`, after every statement it has; or why not.
 pub fn add_statements(
@@ -626,5 +702,39 @@ resource "aws_rds_cluster" "source" {
         )
         .unwrap_err()
         .contains("policy document data source"));
+    }
+
+    #[test]
+    fn an_attribute_is_replaced_or_added_in_the_column_of_the_one_above() {
+        let cluster = "resource \"aws_redshift_cluster\" \"w\" {\n  cluster_identifier = \"w\"\n  node_type          = \"ra3.xlplus\" # sized for 2026\n\n  logging {\n    enable = true\n  }\n}\n";
+        let r = ("aws_redshift_cluster", "w");
+        let out = set_attribute(cluster, r, "encrypted", &Node::Expr("true".into())).unwrap();
+        assert_eq!(
+            out,
+            cluster.replace(
+                "# sized for 2026\n",
+                "# sized for 2026\n  encrypted          = true\n"
+            )
+        );
+        assert_eq!(
+            read_attribute(&out, r, "encrypted").as_deref(),
+            Some("true")
+        );
+        let off = set_attribute(&out, r, "encrypted", &Node::Expr("false".into())).unwrap();
+        assert_eq!(
+            off,
+            out.replace("= true\n  logging", "= false\n  logging")
+                .replace("encrypted          = true", "encrypted          = false")
+        );
+        assert_eq!(
+            set_attribute(&out, r, "encrypted", &Node::Expr("true".into())).unwrap(),
+            out
+        );
+        let named = set_attribute(cluster, r, "node_type", &Node::text("ra3.4xlarge")).unwrap();
+        assert!(named.contains("node_type          = \"ra3.4xlarge\" # sized for 2026"));
+        let expression = cluster.replace("\"ra3.xlplus\"", "var.node_type");
+        assert!(set_attribute(&expression, r, "node_type", &Node::text("x"))
+            .unwrap_err()
+            .contains("expression"));
     }
 }

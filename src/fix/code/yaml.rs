@@ -15,6 +15,8 @@ pub struct MapSetting {
     pub path: Vec<String>,
     pub key: String,
     pub value: String,
+    /// Written as YAML or JSON types it (`true`, `2`), not as a string.
+    pub typed: bool,
 }
 
 impl MapSetting {
@@ -24,6 +26,17 @@ impl MapSetting {
             path: vec!["Properties".into(), "Parameters".into()],
             key: name.into(),
             value: value.into(),
+            typed: false,
+        }
+    }
+
+    /// A resource property written as its type: `Properties.Encrypted: true`.
+    pub fn property(name: &str, value: &str) -> MapSetting {
+        MapSetting {
+            path: vec!["Properties".into()],
+            key: name.into(),
+            value: value.into(),
+            typed: true,
         }
     }
 }
@@ -153,6 +166,11 @@ pub fn set_in_map(text: &str, line: usize, settings: &[MapSetting]) -> Result<St
 fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
     let ls = lines(text);
     let eol = eol(text);
+    let written = if s.typed {
+        s.value.clone()
+    } else {
+        scalar(&s.value)
+    };
     let at = match walk(&ls, line, &s.path)? {
         Walked::At(at) => at,
         // The map is missing: added, with the entry, at the end of its parent.
@@ -163,7 +181,7 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
                 s.path[s.path.len() - 1],
                 " ".repeat(width + 2),
                 s.key,
-                scalar(&s.value)
+                written
             );
             return Ok(append(text, &ls, parent, &new));
         }
@@ -171,7 +189,7 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
     match child(&ls, at, &s.key) {
         (Some(i), _) => {
             let rest = keyed(ls[i].text, &s.key).unwrap_or("");
-            rewrite(text, &ls[i], rest, &s.value).ok_or_else(|| {
+            rewrite(text, &ls[i], rest, &s.value, s.typed).ok_or_else(|| {
                 format!(
                     "{} of {} is not a plain value (a block scalar, a tag, an alias): set it by hand",
                     s.key,
@@ -181,7 +199,7 @@ fn set_one(text: &str, line: usize, s: &MapSetting) -> Result<String, Refusal> {
         }
         (None, width) => {
             let width = width.unwrap_or(indent(ls[at].text) + 2);
-            let new = format!("{}{}: {}{eol}", " ".repeat(width), s.key, scalar(&s.value));
+            let new = format!("{}{}: {written}{eol}", " ".repeat(width), s.key);
             Ok(append(text, &ls, at, &new))
         }
     }
@@ -247,7 +265,7 @@ fn append(text: &str, ls: &[Line], parent: usize, new: &str) -> String {
 
 /// `text` with the value after `rest` (a key's rest of `line`) made `value`, its quoting kept;
 /// `None` when it is not a plain value.
-fn rewrite(text: &str, line: &Line, rest: &str, value: &str) -> Option<String> {
+fn rewrite(text: &str, line: &Line, rest: &str, value: &str, typed: bool) -> Option<String> {
     let (range, current) = value_span(rest)?;
     if current == value {
         return Some(text.to_string());
@@ -255,6 +273,7 @@ fn rewrite(text: &str, line: &Line, rest: &str, value: &str) -> Option<String> {
     let written = match rest[range.clone()].chars().next() {
         Some('"') => format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")),
         Some('\'') => format!("'{}'", value.replace('\'', "''")),
+        _ if typed => value.to_string(),
         _ => scalar(value),
     };
     let from = line.start + content(line.text).len() - rest.len();
@@ -355,7 +374,7 @@ pub fn set_in_list(text: &str, line: usize, s: &ListSetting) -> Result<String, R
                     s.value.0
                 )
             })?;
-            rewrite(text, &ls[i], rest, &s.value.1)
+            rewrite(text, &ls[i], rest, &s.value.1, false)
                 .ok_or_else(|| format!("{} of {} is not a plain value", s.value.0, s.name.1))
         }
         None => {

@@ -108,6 +108,7 @@ impl World {
         plan.locations.insert("target".into(), t.location.clone());
         let region = self.region_for(t, "arn", "target", plan);
         let exists = t.exists();
+        plan.target_exists = exists;
         for (attr, field) in [
             ("node_type", "NodeType"),
             ("number_of_nodes", "NumberOfNodes"),
@@ -263,6 +264,7 @@ impl World {
         plan.locations.insert("target".into(), wg.location.clone());
         plan.locations
             .insert("namespace".into(), ns.location.clone());
+        plan.target_exists = wg.exists();
         let region = self.region_for(ns, "arn", "target", plan);
         if wg.is_unknown("config_parameter") {
             Self::after_apply(plan, "target.parameter_group", wg, "config_parameter");

@@ -506,7 +506,7 @@ fn integration_name(plan: &DeploymentFacts) -> Outcome {
 
 /// The nearest name CreateIntegration accepts: every run of other characters becomes one
 /// hyphen, leading characters up to the first letter go, and it is cut to 63 characters.
-fn valid_name(name: &str) -> String {
+pub fn valid_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
