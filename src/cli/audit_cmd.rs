@@ -74,6 +74,7 @@ async fn round(
 ) -> Result<(Round, bool), CliError> {
     let rules = &settings.rules;
     let mut out = output::Stream::new(global, &args.report, settings, true);
+    out.frame().read_at = Some(crate::model::now_rfc3339());
     let found_all = fleet.discover().await?;
     let identity = fleet.identity.clone();
     let tables = args.tables.options(settings);
@@ -83,6 +84,13 @@ async fn round(
     let mut done = 0;
     let mut failed = None;
     let mut seen = Round::new();
+    if let Some(dir) = &args.save_snapshot {
+        std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    let mut saver = output::Saver::new(args.save_snapshot.as_deref());
     // Each integration is evaluated and written as it comes, then let go.
     found_all
         .check(
@@ -115,6 +123,10 @@ async fn round(
                         return;
                     }
                 };
+                if let Err(e) = saver.save(&snap, global.quiet || !print) {
+                    failed.get_or_insert(e);
+                    return;
+                }
                 let info = |findings: &[crate::model::Finding]| {
                     let mut info = IntegrationInfo::new(
                         &c.found.integration,

@@ -1,7 +1,8 @@
 //! `zetl-preflight check`: fetch (or load) snapshots, evaluate them, report, gate.
 
 use crate::run::check::{
-    confirm_pair, load_snapshot, offline_flags, parse_snapshot, read_pairs, DEMO_SNAPSHOT,
+    audited, confirm_pair, load_snapshot, offline_flags, parse_snapshot, read_pairs,
+    snapshot_files, DEMO_SNAPSHOT,
 };
 use crate::run::session::{pairs, runtime};
 
@@ -30,32 +31,65 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
         }
         crate::run::data_from::attach(snap, &saved, filter)
     };
-    match &args.snapshot {
-        Some(path) => {
-            let mut snap = load_snapshot(path)?;
-            with_saved(&mut snap)?;
-            confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
-            offline_flags(
-                &snap,
-                global.region.as_deref(),
-                (
-                    args.key.kms_key.is_some(),
-                    args.key.creator.is_some(),
-                    args.tables.tables,
-                ),
-            )?;
-            if args.data.data && snap.schema.is_none() {
+    match args.snapshot.as_slice() {
+        [_, ..] => {
+            let files = snapshot_files(&args.snapshot)?;
+            if files.len() > 1 && (args.source.is_some() || args.target.is_some()) {
                 return Err(CliError::Usage(format!(
-                    "--data reads the source database's catalog live, and {} holds none; save \
-                     a snapshot with `check --data --save-snapshot FILE` to check its tables \
-                     offline",
-                    path.display()
+                    "--source and --target confirm what one snapshot holds; {} snapshots were \
+                     given: leave them out",
+                    files.len()
                 )));
             }
-            out.frame().artifact = Some(super::output::shown(path));
-            out.push(&snap, None)?;
+            if files.len() > 1 && !saved.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "--data-from describes one source's catalog, but {} snapshots were given",
+                    files.len()
+                )));
+            }
+            if let [one] = files.as_slice() {
+                out.frame().artifact = Some(super::output::shown(one));
+            }
+            for path in &files {
+                let mut snap = load_snapshot(path)?;
+                with_saved(&mut snap)?;
+                confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
+                offline_flags(
+                    &snap,
+                    global.region.as_deref(),
+                    (
+                        args.key.kms_key.is_some(),
+                        args.key.creator.is_some(),
+                        args.tables.tables,
+                    ),
+                )?;
+                if args.data.data && snap.schema.is_none() {
+                    return Err(CliError::Usage(format!(
+                        "--data reads the source database's catalog live, and {} holds none; save \
+                         a snapshot with `check --data --save-snapshot FILE` to check its tables \
+                         offline",
+                        path.display()
+                    )));
+                }
+                // A snapshot `audit` saved is reported as the integration it was.
+                let info = audited(&snap).map(|i| {
+                    let region = snap.source.region.clone();
+                    let tables = snap.health.as_ref().and_then(|h| h.tables.clone());
+                    let causes = &settings.rules.causes;
+                    move |findings: &[crate::model::Finding]| {
+                        let mut info =
+                            crate::report::IntegrationInfo::new(i, &region, findings, causes);
+                        info.tables = tables.clone();
+                        info
+                    }
+                });
+                match &info {
+                    Some(describe) => out.push(&snap, Some(describe))?,
+                    None => out.push(&snap, None)?,
+                }
+            }
         }
-        None => {
+        [] => {
             let mut pairs = pairs(args.source.as_ref(), args.target.as_ref(), &settings.config)?;
             if args.source.is_none() {
                 // The config file named the pairs: results point at it.
@@ -67,12 +101,15 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            if pairs.len() > 1 && args.save_snapshot.is_some() {
+            let folder = args.save_snapshot.as_ref().filter(|p| p.is_dir());
+            if pairs.len() > 1 && args.save_snapshot.is_some() && folder.is_none() {
                 return Err(CliError::Usage(format!(
-                    "--save-snapshot writes one pair, but the config file lists {}; pass --source and --target",
+                    "--save-snapshot FILE writes one pair, but the config file lists {}: name a \
+                     folder that exists (one file per pair), or pass --source and --target",
                     pairs.len()
                 )));
             }
+            let mut saver = super::output::Saver::new(folder.map(|p| p.as_path()));
             super::with_key(&mut pairs, &args.key, args.source.is_some())?;
             let extras = super::reads::extras(args, &settings)?;
             let mut failed = None;
@@ -89,6 +126,9 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     });
                     let done = match (&args.save_snapshot, snap) {
                         (_, Err(e)) => Err(e),
+                        (Some(_), Ok(s)) if folder.is_some() => saver
+                            .save(&s, global.quiet)
+                            .and_then(|()| out.push(&s, None)),
                         (Some(path), Ok(s)) => {
                             save_snapshot(path, &s, global.quiet).and_then(|()| out.push(&s, None))
                         }

@@ -12,7 +12,7 @@ use super::output::{self, emit};
 use super::{CheckArgs, CliError, GlobalArgs};
 
 pub fn run(global: &GlobalArgs, args: &CheckArgs, settings: &Settings) -> Result<bool, CliError> {
-    if args.snapshot.is_some() {
+    if !args.snapshot.is_empty() {
         return Err(CliError::Usage(
             "--fix changes live resources and needs live AWS, not --snapshot; use --fix --dry-run against the account to see the plan".into(),
         ));

@@ -161,11 +161,13 @@ pub struct CheckArgs {
     /// or a namespace, cluster or workgroup ARN.
     #[arg(long, value_name = "TARGET")]
     pub target: Option<String>,
-    /// Evaluate a saved snapshot instead of calling AWS.
-    #[arg(long, value_name = "FILE", conflicts_with = "save_snapshot")]
-    pub snapshot: Option<PathBuf>,
-    /// Write the fetched configuration to FILE (versioned JSON) before evaluating it.
-    #[arg(long, value_name = "FILE")]
+    /// Evaluate a saved snapshot instead of calling AWS; repeat it for a fleet, or name a
+    /// folder of snapshots (`audit --save-snapshot DIR`).
+    #[arg(long, value_name = "FILE|DIR", conflicts_with = "save_snapshot")]
+    pub snapshot: Vec<PathBuf>,
+    /// Write the fetched configuration to FILE (versioned JSON) before evaluating it; an
+    /// existing folder gets one file per pair.
+    #[arg(long, value_name = "FILE|DIR")]
     pub save_snapshot: Option<PathBuf>,
     /// Check a Terraform plan before it is applied: the output of `terraform show -json
     /// PLANFILE`. Each planned aws_rds_integration is a pair; without one, --source and
@@ -250,6 +252,11 @@ pub struct AuditArgs {
     pub role_arn: Vec<String>,
     #[command(flatten)]
     pub tables: TablesArgs,
+    /// Save each integration's snapshot into the folder DIR (made when missing), one file per
+    /// integration, so the fleet can be checked and rendered again offline
+    /// (`check --snapshot DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub save_snapshot: Option<PathBuf>,
     /// Audit again every SECONDS, printing one line per change (an integration appears,
     /// goes, changes status; a rule changes status); with -o FILE the report is rewritten
     /// each round. SIGINT or SIGTERM ends it between rounds; the exit code is the last

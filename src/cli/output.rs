@@ -274,6 +274,39 @@ pub fn emit(text: &str) {
 }
 
 /// Write the fetched world to `path`, for `check --snapshot` later.
+/// Snapshots saved into a folder, one file per pair, each name once.
+pub(super) struct Saver<'p> {
+    folder: Option<&'p Path>,
+    used: std::collections::BTreeSet<String>,
+}
+
+impl<'p> Saver<'p> {
+    pub(super) fn new(folder: Option<&'p Path>) -> Saver<'p> {
+        Saver {
+            folder,
+            used: Default::default(),
+        }
+    }
+
+    /// Save `snap` into the folder (nothing without one).
+    pub(super) fn save(&mut self, snap: &Snapshot, quiet: bool) -> Result<(), CliError> {
+        let Some(folder) = self.folder else {
+            return Ok(());
+        };
+        let base = crate::run::check::snapshot_file_name(snap);
+        let stem = base.trim_end_matches(".json").to_string();
+        let name = (1..)
+            .map(|n| match n {
+                1 => base.clone(),
+                n => format!("{stem}-{n}.json"),
+            })
+            .find(|n| !self.used.contains(n))
+            .expect("some name is free");
+        self.used.insert(name.clone());
+        save_snapshot(&folder.join(name), snap, quiet)
+    }
+}
+
 pub(super) fn save_snapshot(path: &Path, snap: &Snapshot, quiet: bool) -> Result<(), CliError> {
     let mut text = serde_json::to_string_pretty(snap).expect("snapshot serializes");
     text.push('\n');

@@ -4,6 +4,7 @@
 
 pub mod gate;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -214,6 +215,8 @@ pub struct Document {
     /// What the run should have checked and could not (an account, a Region's list, a
     /// pair whose read failed): never a pass.
     pub unverified: Vec<String>,
+    /// When a live run (an audit's round) began, for pages that say when they were read.
+    pub read_at: Option<String>,
 }
 
 impl Document {
@@ -222,6 +225,7 @@ impl Document {
             fleet: reports.iter().any(|r| r.integration.is_some()),
             notes: Vec::new(),
             unverified: Vec::new(),
+            read_at: None,
             reports,
             suppressions: Vec::new(),
             gate: Gate::default(),
@@ -267,6 +271,7 @@ impl Document {
             fleet: self.fleet,
             notes: self.notes.clone(),
             unverified: self.unverified.clone(),
+            read_at: self.read_at.clone(),
         }
     }
 }
@@ -313,4 +318,6 @@ pub enum Format {
     Markdown,
     /// Prometheus text exposition format, for node_exporter's textfile collector.
     Prometheus,
+    /// One self-contained HTML page (no request leaves it), for people to open and forward.
+    Html,
 }

@@ -15,7 +15,9 @@ use crate::config::suppress::SuppressionNote;
 use crate::model::Summary;
 
 use super::table::{Fleet, TableOptions};
-use super::{github, json, junit, markdown, prometheus, sarif, table, Document, Format, Report};
+use super::{
+    github, html, json, junit, markdown, prometheus, sarif, table, Document, Format, Report,
+};
 
 /// Where the pairs' parts wait for the heading.
 enum Spool {
@@ -92,6 +94,7 @@ pub struct Writer {
     fleet: Fleet,
     sarif_pairs: Vec<Value>,
     families: prometheus::Families,
+    html: html::Rows,
 }
 
 impl Writer {
@@ -129,6 +132,7 @@ impl Writer {
             fleet: Fleet::default(),
             sarif_pairs: Vec::new(),
             families: prometheus::Families::default(),
+            html: html::Rows::default(),
         }
     }
 
@@ -204,6 +208,11 @@ impl Writer {
                 self.families.pair(r);
                 Ok(())
             }
+            Format::Html => {
+                let id = self.html.add(r);
+                self.spool
+                    .write(&html::section(r, &id, self.opts.show_passes))
+            }
         }
     }
 
@@ -271,6 +280,10 @@ impl Writer {
             Format::Prometheus => (
                 std::mem::take(&mut self.families).render(&self.doc, self.pairs),
                 String::new(),
+            ),
+            Format::Html => (
+                html::head(&self.doc, &self.html, &self.summary),
+                html::tail(&self.doc),
             ),
         };
         out.write_all(head.as_bytes())?;

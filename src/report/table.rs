@@ -383,14 +383,22 @@ fn integration_lines(i: &super::IntegrationInfo) -> String {
 }
 
 fn suppression_notes(notes: &[SuppressionNote]) -> String {
-    let mut out = String::new();
+    suppression_warnings(notes)
+        .iter()
+        .map(|w| format!("warning: {w}\n"))
+        .collect()
+}
+
+/// What became of the suppressions that did not apply, a sentence each.
+pub(super) fn suppression_warnings(notes: &[SuppressionNote]) -> Vec<String> {
+    let mut out = Vec::new();
     for n in notes {
         let until = n
             .expires
             .as_deref()
             .map(|e| format!(" until {e}"))
             .unwrap_or_default();
-        let line = match n.state {
+        out.push(match n.state {
             SuppressionState::Applied => continue,
             SuppressionState::Unused => format!(
                 "suppression of {} on {} matched no finding: remove it or correct its rule or resource",
@@ -400,8 +408,7 @@ fn suppression_notes(notes: &[SuppressionNote]) -> String {
                 "suppression of {} on {} expired{until}: its findings count again",
                 n.rule, n.resource
             ),
-        };
-        out.push_str(&format!("warning: {line}\n"));
+        });
     }
     out
 }

@@ -119,6 +119,73 @@ pub fn load_snapshot(path: &Path) -> Result<Snapshot, Error> {
     parse_snapshot(&text, path)
 }
 
+/// The snapshot files `--snapshot` names, in order: a file as given, a folder as its `*.json`
+/// files sorted by name (a saved fleet: `audit --save-snapshot DIR`).
+pub fn snapshot_files(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| Error::Snapshot {
+            path: path.clone(),
+            message: format!("cannot read the folder: {e}"),
+        })?;
+        let mut files: Vec<std::path::PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        if files.is_empty() {
+            return Err(Error::Snapshot {
+                path: path.clone(),
+                message: "the folder holds no .json snapshot; save some with `audit \
+                          --save-snapshot DIR` or `check --save-snapshot DIR`"
+                    .into(),
+            });
+        }
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
+/// The existing integration a snapshot is about (one `audit` saved): the one its health was
+/// read for, else the one from its source to its target.
+pub fn audited(snap: &Snapshot) -> Option<&crate::model::Integration> {
+    let list = snap.integrations.ok()?;
+    if let Some(h) = &snap.health {
+        return list
+            .iter()
+            .find(|i| i.integration_arn.as_deref() == Some(h.integration_arn.as_str()));
+    }
+    let namespace = snap.target.namespace_arn()?;
+    list.iter()
+        .find(|i| i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == namespace)
+}
+
+/// A file name for a pair's snapshot in a folder: `REGION--SOURCE--TARGET.json`, with
+/// characters a file name should not hold replaced.
+pub fn snapshot_file_name(snap: &Snapshot) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "{}--{}--{}.json",
+        clean(&snap.source.region),
+        clean(&snap.source.cluster.db_cluster_identifier),
+        clean(snap.target.display_id())
+    )
+}
+
 /// The demo `zetl-preflight demo` checks: a fresh setup on default parameter groups
 /// (`fixtures/seed-default-groups.json`), inside the binary so an installed tool has it.
 pub const DEMO_SNAPSHOT: &str = include_str!("../../fixtures/seed-default-groups.json");
