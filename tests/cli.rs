@@ -148,6 +148,52 @@ fn malformed_arn_is_exit_2() {
     assert_tool_error(&o, &["arn:aws:s3:::bucket", "namespace ARN"]);
 }
 
+/// A saved fleet: `--snapshot` repeated or a folder checks every pair; an empty folder, a bad
+/// file among them, or `--source` with many snapshots is exit 2 naming what is wrong.
+#[test]
+fn many_snapshots_are_a_fleet_and_bad_sets_are_exit_2() {
+    let dir = common::scratch_dir("cli-snapshot-set");
+    let fleet = dir.join("fleet");
+    std::fs::create_dir_all(&fleet).unwrap();
+    for n in ["mysql-provisioned-ok.json", "rds-mysql-ok.json"] {
+        std::fs::copy(fixture(n), fleet.join(n)).unwrap();
+    }
+    std::fs::write(fleet.join("README.txt"), "not a snapshot").unwrap();
+    let o = zetl(&["check", "--snapshot", fleet.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("mysql-provisioned-ok.json"),
+        "--snapshot",
+        &fixture("rds-mysql-ok.json"),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["checks"].as_array().unwrap().len(), 2);
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = zetl(&["check", "--snapshot", empty.to_str().unwrap()]);
+    assert_tool_error(&o, &["empty", "no .json snapshot"]);
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        fleet.to_str().unwrap(),
+        "--source",
+        "orders-db",
+    ]);
+    assert_tool_error(&o, &["--source and --target", "2 snapshots"]);
+    std::fs::write(fleet.join("zz-broken.json"), "{").unwrap();
+    let o = zetl(&["check", "--snapshot", fleet.to_str().unwrap()]);
+    assert_tool_error(
+        &o,
+        &["zz-broken.json", "not a valid zetl-preflight snapshot"],
+    );
+}
+
 #[test]
 fn corrupt_snapshot_is_exit_2() {
     let path = temp("corrupt.json", "{\"schema_version\": 1, \"source\": ");

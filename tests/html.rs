@@ -83,7 +83,11 @@ fn assert_copies(seen: &serde_json::Value) {
 fn one_pair_with_failures() {
     let dir = scratch_dir("html-one");
     // Named as given: the page says which file it checked.
-    std::fs::copy(fixture("mysql-provisioned-broken.json"), dir.join("broken.json")).unwrap();
+    std::fs::copy(
+        fixture("mysql-provisioned-broken.json"),
+        dir.join("broken.json"),
+    )
+    .unwrap();
     let page = page(&dir, &["--snapshot", "broken.json"]);
     let seen = browse(&page, "check", None);
     assert_eq!(seen["verdict"], "NOT READY");

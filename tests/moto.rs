@@ -643,6 +643,74 @@ async fn audit_without_an_integrations_api_is_not_verified() {
     );
 }
 
+/// `audit --save-snapshot DIR` keeps each pair it checked, one file each; `check --snapshot
+/// DIR` judges the same pairs offline with the same results (yesterday's fleet, rendered
+/// again without AWS).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_saved_to_a_folder_is_checked_again_offline() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let dir = common::scratch_dir("audit-saved");
+    let saved = dir.join("fleet");
+    let out = run_cli(
+        &moto,
+        &[
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--candidates",
+            "warehouse",
+            "--format",
+            "json",
+            "--save-snapshot",
+            saved.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One pair's report is a flat document; many pairs' are its `checks`.
+    let by_pair = |doc: &serde_json::Value| -> BTreeMap<String, serde_json::Value> {
+        doc["checks"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| vec![doc.clone()])
+            .iter()
+            .map(|p| {
+                (
+                    format!("{} -> {}", p["source"]["id"], p["target"]["id"]),
+                    p["summary"].clone(),
+                )
+            })
+            .collect()
+    };
+    let live = by_pair(&serde_json::from_slice(&out.stdout).unwrap());
+    let files = std::fs::read_dir(&saved).unwrap().count();
+    assert_eq!(files, live.len(), "one snapshot per pair");
+    let again = common::zetl_in(
+        None,
+        &[
+            "check",
+            "--snapshot",
+            saved.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let offline = by_pair(&serde_json::from_slice(&again.stdout).unwrap());
+    assert_eq!(offline, live);
+}
+
 /// The correct Terraform plan of `fixtures/terraform/`, to edit.
 fn base_plan() -> serde_json::Value {
     let path = common::fixture("terraform/mysql-serverless-new.json");

@@ -87,3 +87,41 @@ fn count_stops_it_and_unchanged_rounds_say_nothing() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert!(!doc["unverified"].as_array().unwrap().is_empty(), "{doc}");
 }
+
+/// `--format html -o FILE`: each round rewrites the page, which says when the round read the
+/// fleet and what it could not verify.
+#[test]
+fn a_watch_writes_the_html_page_each_round() {
+    let moto = Moto::start();
+    let dir = common::scratch_dir("watch-html");
+    let file = dir.join("fleet.html");
+    let done = audit(
+        &moto,
+        &[
+            "--watch",
+            "10",
+            "--count",
+            "1",
+            "--format",
+            "html",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let page = std::fs::read_to_string(&file).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.trim_end().ends_with("</html>"), "{page}");
+    assert!(page.contains("Read at 20"), "{page}");
+    assert!(
+        page.contains("<h2>Not verified</h2>") && page.contains("rds:DescribeIntegrations"),
+        "{page}"
+    );
+}
