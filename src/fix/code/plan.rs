@@ -197,7 +197,12 @@ pub fn plan(
                 continue;
             }
             match place(deployment, role, &what, terraform) {
-                Ok((file, line, resource, address)) => out.add(ResourceEdit {
+                Ok(Place {
+                    file,
+                    line,
+                    resource,
+                    address,
+                }) => out.add(ResourceEdit {
                     file,
                     line,
                     role: role.to_string(),
@@ -323,7 +328,12 @@ pub fn plan(
             held.push((f, role, settings, Vec::new(), why));
             continue;
         }
-        let (file, line, resource, address) = match place(deployment, role, &what, terraform) {
+        let Place {
+            file,
+            line,
+            resource,
+            address,
+        } = match place(deployment, role, &what, terraform) {
             Ok(p) => p,
             Err(why) => {
                 out.manual.push(manual(why));
@@ -398,14 +408,23 @@ fn unsafe_edit(
     }
 }
 
-/// Where the resource of `role` is written: (file, line of a template's logical id,
-/// (kind, name) or ("", logical id), address); or why it is not edited here.
+/// Where a resource is written.
+struct Place {
+    file: String,
+    /// A template's logical id's line.
+    line: Option<u32>,
+    /// (kind, name), or ("", logical id).
+    resource: (String, String),
+    address: String,
+}
+
+/// Where the resource of `role` is written, or why it is not edited here.
 fn place(
     deployment: &crate::model::DeploymentFacts,
     role: &str,
     what: &str,
     terraform: bool,
-) -> Result<(String, Option<u32>, (String, String), String), String> {
+) -> Result<Place, String> {
     let Some(at) = deployment.locations.get(role) else {
         return Err(format!(
             "the plan holds no {} to write {what} in: add one and use it",
@@ -440,7 +459,12 @@ fn place(
         (false, _) if line.is_some() => (String::new(), at.address.clone()),
         _ => return Err(format!("'{}' is not a resource address", at.address)),
     };
-    Ok((file.clone(), line, resource, at.address.clone()))
+    Ok(Place {
+        file: file.clone(),
+        line,
+        resource,
+        address: at.address.clone(),
+    })
 }
 
 /// ZA001/ZA002: one edit of the namespace resource policy for all of them, or a manual step
@@ -464,7 +488,15 @@ fn policy_edit(
             .and_then(|f| f.remediation.clone())
     };
     match placed {
-        Ok((planned, (file, line, resource, address))) => {
+        Ok((
+            planned,
+            Place {
+                file,
+                line,
+                resource,
+                address,
+            },
+        )) => {
             out.add(ResourceEdit {
                 file,
                 line,
