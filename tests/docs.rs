@@ -255,7 +255,12 @@ fn documented_flags() -> std::collections::BTreeMap<String, String> {
     let flag = regex::Regex::new(r"--[a-z][a-z0-9-]*").unwrap();
     let mut map = std::collections::BTreeMap::new();
     for entry in std::fs::read_dir(root().join("docs")).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        // The pages, not their images.
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
         for line in text.lines().filter(|l| l.starts_with("| `")) {
             let first = line.split('|').nth(1).unwrap_or_default();
             for f in flag.find_iter(first) {
