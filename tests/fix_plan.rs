@@ -592,3 +592,75 @@ fn the_creators_grant_is_added_unless_iam_denies_it_explicitly() {
     let p = plan_for(&s, &FixContext::assume_unshared(&s));
     assert!(!calls(&p).contains(&"kms:PutKeyPolicy"), "{:?}", calls(&p));
 }
+
+/// A Serverless workgroup's tags (read by `check --fix` with ListTagsForResource): one a
+/// CloudFormation stack owns keeps its live steps manual, naming the stack; tags that could
+/// not be read keep them manual too, saying so (whether code owns it is not known); with
+/// `--allow-drift`, or tags that name no owner, the steps stay as planned.
+#[test]
+fn a_workgroup_code_owns_or_may_own_is_not_changed_live() {
+    use zetl_preflight::model::{CallError, TargetSnapshot};
+    let base = snap("postgres-serverless-broken.json");
+    let with_tags = |tags: Option<Fact<std::collections::BTreeMap<String, String>>>| {
+        let mut s = base.clone();
+        let TargetSnapshot::Serverless(t) = &mut s.target else {
+            panic!("the fixture's target is Serverless");
+        };
+        t.tags = tags;
+        s
+    };
+    let workgroup_steps = |p: &Plan| -> Vec<(Applicability, Option<String>)> {
+        p.actions
+            .iter()
+            .filter(|a| a.rules.iter().any(|r| r == "ZR007"))
+            .map(|a| (a.applicability, a.reason.clone()))
+            .collect()
+    };
+    let planned = |s: &Snapshot, allow_drift: bool| {
+        let mut ctx = FixContext::assume_unshared(s);
+        ctx.allow_drift = allow_drift;
+        workgroup_steps(&plan_for(s, &ctx))
+    };
+    let free = planned(&with_tags(None), false);
+    assert!(
+        !free.is_empty() && free.iter().all(|(a, _)| *a != Applicability::Manual),
+        "{free:?}"
+    );
+
+    let stack = [(
+        "aws:cloudformation:stack-name".to_string(),
+        "analytics".to_string(),
+    )];
+    let owned = with_tags(Some(Fact::Ok(stack.into_iter().collect())));
+    let steps = planned(&owned, false);
+    assert!(
+        steps.iter().all(|(a, why)| *a == Applicability::Manual
+            && why
+                .as_deref()
+                .is_some_and(|w| w.contains("CloudFormation stack analytics"))),
+        "{steps:?}"
+    );
+    assert_eq!(planned(&owned, true), free);
+
+    let denied = with_tags(Some(Fact::Error(CallError::new(
+        "redshift-serverless:ListTagsForResource",
+        Some("AccessDeniedException"),
+        "not authorized",
+    ))));
+    let steps = planned(&denied, false);
+    assert!(
+        steps.iter().all(|(a, why)| *a == Applicability::Manual
+            && why
+                .as_deref()
+                .is_some_and(|w| w.contains("its tags could not be read")
+                    && w.contains("ListTagsForResource"))),
+        "{steps:?}"
+    );
+
+    let unowned = with_tags(Some(Fact::Ok(
+        [("team".to_string(), "data".to_string())]
+            .into_iter()
+            .collect(),
+    )));
+    assert_eq!(planned(&unowned, false), free);
+}

@@ -446,3 +446,63 @@ async fn an_rds_instance_whose_parameters_are_denied_is_unverified() {
         );
     }
 }
+
+/// `check --fix` reads a Serverless workgroup's tags (whether code owns it): the tags as
+/// ListTagsForResource gives them for the workgroup's ARN, or the call's error, never an
+/// empty map in its place.
+#[tokio::test]
+async fn a_workgroups_tags_are_read_by_its_arn_and_a_denial_is_named() {
+    use aws_sdk_redshiftserverless::operation::list_tags_for_resource::{
+        ListTagsForResourceError, ListTagsForResourceOutput,
+    };
+    use aws_sdk_redshiftserverless::types::Tag;
+    const WG: &str = "arn:aws:redshift-serverless:us-east-1:123456789012:workgroup/analytics-wg";
+    for denied in [false, true] {
+        let mut side = Side::serverless_ok();
+        let rule = mock!(aws_sdk_redshiftserverless::Client::list_tags_for_resource)
+            .match_requests(|r| r.resource_arn() == Some(WG));
+        side.serverless.push(if denied {
+            rule.then_error(|| {
+                ListTagsForResourceError::generic(meta("AccessDeniedException", "not authorized"))
+            })
+        } else {
+            rule.then_output(|| {
+                ListTagsForResourceOutput::builder()
+                    .tags(
+                        Tag::builder()
+                            .key("aws:cloudformation:stack-name")
+                            .value("analytics")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+            })
+        });
+        let mut snap = side.fetch("analytics-wg").await.unwrap();
+        let TargetSnapshot::Serverless(t) = &mut snap.target else {
+            panic!("a Serverless target");
+        };
+        t.workgroup.workgroup_arn = Some(WG.to_string());
+        assert_eq!(t.tags, None, "not read by a plain check");
+        let (_, tgt) = side.clients();
+        zetl_preflight::fetch::target::attach_workgroup_tags(&mut snap, &tgt).await;
+        let TargetSnapshot::Serverless(t) = &snap.target else {
+            unreachable!()
+        };
+        let tags = t.tags.as_ref().expect("read");
+        match denied {
+            false => assert_eq!(
+                tags.ok()
+                    .unwrap()
+                    .get("aws:cloudformation:stack-name")
+                    .map(String::as_str),
+                Some("analytics")
+            ),
+            true => {
+                let e = tags.as_result().unwrap_err();
+                assert_eq!(e.call, "redshift-serverless:ListTagsForResource");
+                assert_eq!(e.code.as_deref(), Some("AccessDeniedException"));
+            }
+        }
+    }
+}

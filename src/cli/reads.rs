@@ -21,6 +21,7 @@ pub(super) fn extras(
         creator_unknown: None,
         health: Some(crate::run::health_moment(args.window.window)),
         tables: args.tables.options(settings),
+        owner_tags: false,
     })
 }
 

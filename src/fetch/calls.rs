@@ -25,6 +25,8 @@ pub const GET_RESOURCE_POLICY: &str = "redshift:GetResourcePolicy";
 pub const DESCRIBE_INBOUND_INTEGRATIONS: &str = "redshift:DescribeInboundIntegrations";
 pub const GET_WORKGROUP: &str = "redshift-serverless:GetWorkgroup";
 pub const GET_NAMESPACE: &str = "redshift-serverless:GetNamespace";
+/// `check --fix` only: a workgroup's tags (whether code owns it).
+pub const LIST_TAGS_FOR_RESOURCE: &str = "redshift-serverless:ListTagsForResource";
 pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
 /// Who is acting (the identity line). Optional: without it only that line is dropped.
@@ -114,6 +116,7 @@ pub const FIX: &[&str] = &[
     "redshift:RebootCluster",
     "redshift:PutResourcePolicy",
     "redshift-serverless:UpdateWorkgroup",
+    LIST_TAGS_FOR_RESOURCE,
     "kms:PutKeyPolicy",
     "cloudwatch:PutMetricAlarm",
 ];

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::file::ManagedTag;
-use crate::model::{Snapshot, TargetSnapshot};
+use crate::model::{Fact, Snapshot, TargetSnapshot};
 use crate::rules::spec::Applicability;
 
 use super::action::{Op, Plan};
@@ -30,16 +30,30 @@ pub fn owner(tags: &BTreeMap<String, String>, managed: &[ManagedTag]) -> Option<
     })
 }
 
+/// Who owns a resource, as far as its tags tell.
+enum Owner {
+    /// Code does, in these words.
+    Code(String),
+    /// Its tags could not be read, and why.
+    Unknown(String),
+}
+
 /// Turn the live steps on owned resources into manual ones that say who owns them.
 pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
     if ctx.allow_drift {
         return;
     }
-    let source = owner(&snap.source.cluster.tags, &ctx.managed_tags);
+    let source = owner(&snap.source.cluster.tags, &ctx.managed_tags).map(Owner::Code);
     let target = match &snap.target {
-        TargetSnapshot::Provisioned(p) => owner(&p.cluster.tags, &ctx.managed_tags),
-        // A workgroup's tags are not read (that takes ListTagsForResource).
-        TargetSnapshot::Serverless(_) => None,
+        TargetSnapshot::Provisioned(p) => {
+            owner(&p.cluster.tags, &ctx.managed_tags).map(Owner::Code)
+        }
+        TargetSnapshot::Serverless(s) => match &s.tags {
+            Some(Fact::Ok(tags)) => owner(tags, &ctx.managed_tags).map(Owner::Code),
+            // Not known: changed live only with consent.
+            Some(Fact::Error(e)) => Some(Owner::Unknown(e.describe())),
+            None => None,
+        },
     };
     for a in &mut plan.actions {
         if a.applicability == Applicability::Manual {
@@ -55,11 +69,18 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
         };
         let Some(who) = who else { continue };
         a.command = cli_text::command(a);
-        a.reason = Some(format!(
-            "{what} is managed by {who}: a live change is undone by its next deployment. \
-             Make this change in its template or configuration and deploy it, or run --fix \
-             with --allow-drift to change it live anyway"
-        ));
+        a.reason = Some(match who {
+            Owner::Code(who) => format!(
+                "{what} is managed by {who}: a live change is undone by its next deployment. \
+                 Make this change in its template or configuration and deploy it, or run \
+                 --fix with --allow-drift to change it live anyway"
+            ),
+            Owner::Unknown(why) => format!(
+                "whether code owns {what} is not known: its tags could not be read ({why}). \
+                 Grant redshift-serverless:ListTagsForResource, or run --fix with \
+                 --allow-drift to change it live anyway"
+            ),
+        });
         a.applicability = Applicability::Manual;
         a.op = Op::Manual;
     }

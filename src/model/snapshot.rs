@@ -503,6 +503,10 @@ pub struct ServerlessTarget {
     pub namespace: Fact<Namespace>,
     /// redshift:GetResourcePolicy on the namespace ARN; `null` when none is attached.
     pub resource_policy: Fact<Option<String>>,
+    /// redshift-serverless:ListTagsForResource on the workgroup: read by `check --fix` only,
+    /// to know whether code owns it (its live steps then stay manual). `None`: not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Fact<std::collections::BTreeMap<String, String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

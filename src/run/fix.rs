@@ -48,6 +48,8 @@ pub async fn fix(
     let (src, tgt) = session::clients(&sdk, source, target);
     let mut extras = reads.extras.clone();
     extras.creator = session::creator_of(creator, identity.as_ref());
+    // Whether code owns the target: a workgroup's tags are a call of their own.
+    extras.owner_tags = !opts.allow_drift;
     let window = extras
         .health
         .map_or(crate::fetch::health::DEFAULT_WINDOW, |(_, w)| w);

@@ -322,6 +322,9 @@ pub struct Extras {
     pub health: Option<(i64, u64)>,
     /// `check --tables`: an existing integration's Redshift-side table states.
     pub tables: Option<tables::TablesOptions>,
+    /// `check --fix`: the tags that say whether code owns the target, where the describe
+    /// call does not carry them (a Serverless workgroup's).
+    pub owner_tags: bool,
 }
 
 /// The moment a run's health facts are read at: now, and `window` seconds back from it.
@@ -363,6 +366,9 @@ pub async fn read_pair<C: Clients>(
         fetch::health::attach(s, cw, src.wanted, cache.as_ref(), moment).await;
         if let Some(opts) = &extras.tables {
             tables::attach(clients, s, opts).await;
+        }
+        if extras.owner_tags {
+            fetch::target::attach_workgroup_tags(s, &tgt).await;
         }
     }
     snap

@@ -291,6 +291,7 @@ impl World {
             .unwrap_or(ns.address.as_str())
             .to_string();
         Ok(ServerlessTarget {
+            tags: None,
             region,
             workgroup: Workgroup {
                 workgroup_name: wg
