@@ -485,7 +485,7 @@ async fn a_workgroups_tags_are_read_by_its_arn_and_a_denial_is_named() {
         t.workgroup.workgroup_arn = Some(WG.to_string());
         assert_eq!(t.tags, None, "not read by a plain check");
         let (_, tgt) = side.clients();
-        zetl_preflight::fetch::target::attach_workgroup_tags(&mut snap, &tgt).await;
+        zetl_preflight::run::tags::attach_workgroup_tags(&mut snap, &tgt).await;
         let TargetSnapshot::Serverless(t) = &snap.target else {
             unreachable!()
         };

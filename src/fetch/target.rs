@@ -533,35 +533,6 @@ async fn serverless(c: &TargetClients, wg: &rss::Workgroup, region: String) -> S
     }
 }
 
-/// The workgroup's tags (`check --fix`: whether code owns it), when the target is Serverless.
-pub async fn attach_workgroup_tags(snap: &mut crate::model::Snapshot, c: &TargetClients) {
-    let crate::model::TargetSnapshot::Serverless(s) = &mut snap.target else {
-        return;
-    };
-    let Some(arn) = s.workgroup.workgroup_arn.clone() else {
-        s.tags = Some(Fact::Error(CallError::new(
-            calls::LIST_TAGS_FOR_RESOURCE,
-            None,
-            "GetWorkgroup returned no workgroup ARN to ask about",
-        )));
-        return;
-    };
-    let read = c
-        .serverless
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .map_err(|e| call_error(calls::LIST_TAGS_FOR_RESOURCE, e))
-        .map(|o| {
-            o.tags()
-                .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
-                .collect()
-        });
-    s.tags = Some(read.into());
-}
-
 async fn read_namespace(c: &TargetClients, name: &str) -> Fact<Namespace> {
     c.serverless
         .get_namespace()

@@ -32,6 +32,7 @@ pub mod session;
 pub mod settings;
 pub mod source_fix;
 pub mod tables;
+pub mod tags;
 pub mod watch;
 
 pub use error::Error;
@@ -368,7 +369,7 @@ pub async fn read_pair<C: Clients>(
             tables::attach(clients, s, opts).await;
         }
         if extras.owner_tags {
-            fetch::target::attach_workgroup_tags(s, &tgt).await;
+            tags::attach_workgroup_tags(s, &tgt).await;
         }
     }
     snap
