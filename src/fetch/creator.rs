@@ -79,7 +79,7 @@ pub async fn simulate(
     if !wanted.wants(Optional::Creator) {
         return creator;
     }
-    let source = snap.source.cluster.db_cluster_arn.clone();
+    let source = snap.source.arn().to_string();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
     let region = snap.source.region.clone();
     let partition = crate::model::arn::partition_of(&source);

@@ -30,7 +30,7 @@ pub fn choose(snap: &Snapshot, given: Option<&KeyChoice>) -> Option<KeyChoice> {
     let list = snap.integrations.ok()?;
     let i = list
         .iter()
-        .find(|i| i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == target)?;
+        .find(|i| i.source_arn == snap.source.arn() && i.target_arn == target)?;
     let key = i.kms_key_id.clone()?;
     let name = i
         .integration_name

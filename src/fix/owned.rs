@@ -61,7 +61,7 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
         }
         let call = a.op.call();
         let (who, what) = if call.starts_with("rds:") {
-            (&source, snap.source.cluster.db_cluster_identifier.as_str())
+            (&source, snap.source.id())
         } else if call.starts_with("redshift:") || call.starts_with("redshift-serverless:") {
             (&target, snap.target.display_id())
         } else {

@@ -54,7 +54,7 @@ fn policy_actions(
             )
         })
     };
-    let source = snap.source.cluster.db_cluster_arn.as_str();
+    let source = snap.source.arn();
     let account = account_of(source);
     let (Some(ns), Fact::Ok(existing)) =
         (snap.target.namespace_arn(), snap.target.resource_policy())

@@ -134,12 +134,7 @@ pub fn narrowed(
     let err = |r: Optional| not_read(calls(r));
     if gone(Optional::SourceCluster) {
         // What the run knows of an unread source: the name it was given (not its ARN).
-        s.source = unread_source(
-            &snap.source.cluster.db_cluster_identifier,
-            None,
-            &snap.source.region,
-            calls,
-        );
+        s.source = unread_source(snap.source.id(), None, &snap.source.region, calls);
     }
     if gone(Optional::SourceParameters) {
         s.source.parameter_group = Fact::Error(err(Optional::SourceParameters));

@@ -133,6 +133,26 @@ impl std::fmt::Display for SourceShape {
 }
 
 impl SourceSnapshot {
+    /// The source's ARN: the integration's `SourceArn`, whatever kind of source it is.
+    pub fn arn(&self) -> &str {
+        &self.cluster.db_cluster_arn
+    }
+
+    /// The source's identifier, as people name it.
+    pub fn id(&self) -> &str {
+        &self.cluster.db_cluster_identifier
+    }
+
+    /// The engine (`aurora-mysql`, `postgres`, `oracle-se2`, …).
+    pub fn engine(&self) -> &str {
+        &self.cluster.engine
+    }
+
+    /// The account the source is in, from its ARN.
+    pub fn account(&self) -> Option<String> {
+        super::arn::account_of(self.arn())
+    }
+
     /// The source's shape: a DB instance when one was read, else an Aurora cluster for an
     /// `aurora-*` engine, else a Multi-AZ DB cluster. (A source that was not read counts as
     /// an Aurora cluster: no shape-specific rule runs on it anyway.)

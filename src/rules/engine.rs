@@ -21,7 +21,7 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
         return false;
     }
     let a = &rule.applies_to;
-    (a.engines.is_empty() || a.engines.contains(&snap.source.cluster.engine))
+    (a.engines.is_empty() || a.engines.iter().any(|e| e == snap.source.engine()))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
         && (a.sources.is_empty() || a.sources.contains(&snap.source.shape()))
         && (a.regions.is_empty() || a.regions.iter().any(|r| r == snap.target.region()))

@@ -302,7 +302,7 @@ fn target_group(snap: &Snapshot) -> Option<&str> {
 /// DB cluster parameter group (docs/fix.md): a new group of the same family starts with the
 /// same defaults.
 fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
-    let id = &snap.source.cluster.db_cluster_identifier;
+    let id = snap.source.id();
     let family = source_family(snap);
     let first = format!(
         "# {group} is a default group, which AWS does not let you modify or copy: create {new} (family {family}) and attach it first"

@@ -161,7 +161,7 @@ pub fn audited(snap: &Snapshot) -> Option<&crate::model::Integration> {
     }
     let namespace = snap.target.namespace_arn()?;
     list.iter()
-        .find(|i| i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == namespace)
+        .find(|i| i.source_arn == snap.source.arn() && i.target_arn == namespace)
 }
 
 /// A file name for a pair's snapshot in a folder: `REGION--SOURCE--TARGET.json`, with
@@ -181,7 +181,7 @@ pub fn snapshot_file_name(snap: &Snapshot) -> String {
     format!(
         "{}--{}--{}.json",
         clean(&snap.source.region),
-        clean(&snap.source.cluster.db_cluster_identifier),
+        clean(snap.source.id()),
         clean(snap.target.display_id())
     )
 }
@@ -270,12 +270,12 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
             "not a valid zetl-preflight snapshot: at `{at}`, {inner}. {write_one}"
         ))
     })?;
-    let engine = snap.source.cluster.engine.as_str();
+    let engine = snap.source.engine();
     let unread = engine.is_empty() && snap.notes.iter().any(|n| n == SOURCE_NOT_READ);
     if !SUPPORTED_ENGINES.contains(&engine) && !unread {
         return Err(bad(format!(
             "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {}",
-            snap.source.cluster.db_cluster_identifier,
+            snap.source.id(),
             crate::model::SUPPORTED_SOURCES
         )));
     }

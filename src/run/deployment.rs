@@ -306,7 +306,7 @@ pub async fn complete<C: Clients>(
 /// blue/green deployments, global database), which no plan holds, is read from AWS. The
 /// planned settings (engine version, parameter group) stay as planned.
 async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
-    let arn = snap.source.cluster.db_cluster_arn.clone();
+    let arn = snap.source.arn().to_string();
     let Ok(r) = SourceRef::parse(&arn) else {
         return;
     };

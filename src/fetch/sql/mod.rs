@@ -129,7 +129,7 @@ pub fn scope_filter(snap: &Snapshot, given: Option<&str>) -> Option<(String, Str
     let target = snap.target.namespace_arn()?;
     let list = snap.integrations.ok()?;
     list.iter()
-        .find(|i| i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == target)
+        .find(|i| i.source_arn == snap.source.arn() && i.target_arn == target)
         .and_then(|i| {
             let f = i.data_filter.clone()?;
             let name = i

@@ -100,7 +100,7 @@ pub fn plan(
         let kind = parts.next()?;
         Some(format!("{kind}.{name}.{attr}"))
     };
-    let source_arn = snap.source.cluster.db_cluster_arn.as_str();
+    let source_arn = snap.source.arn();
     let account = account_of(source_arn);
     let source = if terraform {
         match reference("source", "arn") {

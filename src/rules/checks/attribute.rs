@@ -145,7 +145,7 @@ fn resolve_object(snap: &Snapshot, on: On) -> Result<(String, Value), String> {
             Some(i) => Ok((format!("DB instance {}", i.db_instance_identifier), json(i))),
             None => Err(format!(
                 "this rule reads a DB instance, and the source {} is an Aurora cluster; fix its applies_to",
-                snap.source.cluster.db_cluster_identifier
+                snap.source.id()
             )),
         },
         (On::TargetCluster, TargetSnapshot::Provisioned(p)) => Ok((

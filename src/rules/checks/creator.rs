@@ -77,7 +77,7 @@ impl Kind for Spec {
         };
         match self.check {
             CreatorCheck::CreateIntegration => {
-                let source = snap.source.cluster.db_cluster_arn.clone();
+                let source = snap.source.arn().to_string();
                 let integrations = format!(
                     "arn:{}:rds:{}:{}:integration:*",
                     partition_of(&source),

@@ -354,7 +354,7 @@ fn filter_valid(snap: &Snapshot, plan: &DeploymentFacts) -> Outcome {
     let Some(text) = &i.data_filter else {
         return na("the integration has no data filter");
     };
-    let dialect = Dialect::of_engine(&snap.source.cluster.engine).unwrap_or(Dialect::Mysql);
+    let dialect = Dialect::of_engine(snap.source.engine()).unwrap_or(Dialect::Mysql);
     match DataFilter::parse(text, dialect) {
         Ok(_) => pass("the data filter is one CreateIntegration accepts"),
         Err(e) => violation(

@@ -72,7 +72,7 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         }
     };
     ev.actual_source = Some(ValueSource::User);
-    let source = snap.source.cluster.db_cluster_arn.as_str();
+    let source = snap.source.arn();
     let target = snap.target.namespace_arn();
     let live = |i: &&Integration| !i.status.eq_ignore_ascii_case("deleting");
     let on_source: Vec<&Integration> = list
@@ -112,7 +112,7 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         IntegrationCheck::SourceQuota => quota(
             on_source.len(),
             limit.unwrap_or(5),
-            format!("source {}", snap.source.cluster.db_cluster_identifier),
+            format!("source {}", snap.source.id()),
         ),
         IntegrationCheck::AccountQuota => quota(
             list.iter().filter(live).count(),
@@ -179,7 +179,7 @@ pub fn between(snap: &Snapshot) -> Option<&Integration> {
     let Fact::Ok(list) = &snap.integrations else {
         return None;
     };
-    let source = snap.source.cluster.db_cluster_arn.as_str();
+    let source = snap.source.arn();
     let target = snap.target.namespace_arn()?;
     list.iter().find(|i| {
         i.source_arn == source

@@ -113,7 +113,7 @@ fn usable(snap: &Snapshot, key: &KmsKey) -> Outcome {
         Fact::Ok(d) => d,
         Fact::Error(e) => return unread("the description", key, e),
     };
-    let source_region = region_of(&snap.source.cluster.db_cluster_arn)
+    let source_region = region_of(snap.source.arn())
         .unwrap_or_else(|| snap.source.region.clone());
     let key_region = region_of(&d.arn).unwrap_or_default();
     let mut problems = Vec::new();
@@ -201,12 +201,12 @@ fn integration_arn(snap: &Snapshot) -> String {
         let target = snap.target.namespace_arn()?;
         list.iter()
             .find(|i| {
-                i.source_arn == snap.source.cluster.db_cluster_arn && i.target_arn == target
+                i.source_arn == snap.source.arn() && i.target_arn == target
             })
             .and_then(|i| i.integration_arn.clone())
     });
     existing.unwrap_or_else(|| {
-        let source = &snap.source.cluster.db_cluster_arn;
+        let source = snap.source.arn();
         format!(
             "arn:{}:rds:{}:{}:integration:new-integration",
             partition_of(source),
@@ -230,7 +230,7 @@ fn operations() -> KeyValue {
 
 /// Redshift's CreateGrant on the key, with the context AWS documents.
 fn redshift_request(snap: &Snapshot, key: &KmsKey, d: &KeyDescription) -> Request<'static> {
-    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let account = account_of(snap.source.arn()).unwrap_or_default();
     let context = grant_context(snap, key);
     let mut ctx = Context::new()
         .with("kms:GrantOperations", operations())
@@ -257,13 +257,13 @@ fn redshift_request(snap: &Snapshot, key: &KmsKey, d: &KeyDescription) -> Reques
 /// The statement AWS documents for Redshift (its hardened form), for the source's Region and
 /// account and the integration's encryption context.
 pub fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> serde_json::Value {
-    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let account = account_of(snap.source.arn()).unwrap_or_default();
     let mut condition = serde_json::json!({
         "ForAllValues:StringEquals": {"kms:GrantOperations": GRANT_OPERATIONS},
         "StringEquals": {"aws:SourceAccount": account},
         "ArnLike": {"aws:SourceArn": format!(
             "arn:{}:*:{}:{account}:integration:*",
-            partition_of(&snap.source.cluster.db_cluster_arn),
+            partition_of(snap.source.arn()),
             snap.source.region
         )},
     });
@@ -376,7 +376,7 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
         return known_creator_grant(snap, key, &stmts, d, c);
     }
     // Who creates it is not known: some principal of the source's account.
-    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let account = account_of(snap.source.arn()).unwrap_or_default();
     let via = via_service(snap);
     let ev = Evidence {
         field: Some("KeyPolicy".into()),
@@ -462,7 +462,7 @@ fn creator_request<'a>(
     action: &'a str,
     arn: &str,
 ) -> Request<'a> {
-    let account = account_of(&snap.source.cluster.db_cluster_arn).unwrap_or_default();
+    let account = account_of(snap.source.arn()).unwrap_or_default();
     let mut ctx = Context::new()
         .with("kms:ViaService", KeyValue::Present(via_service(snap)))
         .with("kms:CallerAccount", KeyValue::Present(account))

@@ -147,7 +147,7 @@ kinds! {
 
 /// The source cluster's ARN.
 pub fn source_resource(snap: &Snapshot) -> String {
-    snap.source.cluster.db_cluster_arn.clone()
+    snap.source.arn().to_string()
 }
 
 /// The target namespace ARN where known, else the cluster identifier or workgroup name.

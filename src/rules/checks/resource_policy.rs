@@ -69,7 +69,7 @@ fn check(snap: &Snapshot, which: PolicyStatement) -> Outcome {
         expected: Some(match which {
             PolicyStatement::AuthorizeInboundIntegration => format!(
                 "Allow Service {SERVICE} {AUTHORIZE} with StringEquals aws:SourceArn = {}",
-                snap.source.cluster.db_cluster_arn
+                snap.source.arn()
             ),
             PolicyStatement::CreateInboundIntegration => {
                 format!("Allow an AWS principal of the source account {CREATE}")
@@ -142,10 +142,10 @@ fn resources(snap: &Snapshot, namespace: &str) -> Vec<String> {
             "arn:{}:redshift:{}:{}:integration:00000000-0000-0000-0000-000000000000",
             a.partition, a.region, a.account
         ));
-    } else if let Some(account) = account_of(&snap.source.cluster.db_cluster_arn) {
+    } else if let Some(account) = account_of(snap.source.arn()) {
         out.push(format!(
             "arn:{}:redshift:{}:{account}:integration:00000000-0000-0000-0000-000000000000",
-            crate::model::arn::partition_of(&snap.source.cluster.db_cluster_arn),
+            crate::model::arn::partition_of(snap.source.arn()),
             snap.target.region()
         ));
     }
@@ -154,8 +154,8 @@ fn resources(snap: &Snapshot, namespace: &str) -> Vec<String> {
 
 /// The request AWS makes when RDS asks Redshift to authorize this source.
 pub fn authorize_request<'a>(snap: &'a Snapshot, namespace: &str) -> Request<'a> {
-    let source = &snap.source.cluster.db_cluster_arn;
-    let mut context = Context::new().with(SOURCE_ARN, KeyValue::Present(source.clone()));
+    let source = snap.source.arn();
+    let mut context = Context::new().with(SOURCE_ARN, KeyValue::Present(source.to_string()));
     if let Some(account) = account_of(source) {
         context = context.with("aws:SourceAccount", KeyValue::Present(account));
     }
@@ -168,7 +168,7 @@ pub fn authorize_request<'a>(snap: &'a Snapshot, namespace: &str) -> Request<'a>
 }
 
 fn authorize(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidence) -> Outcome {
-    let source = snap.source.cluster.db_cluster_arn.clone();
+    let source = snap.source.arn().to_string();
     let req = authorize_request(snap, namespace);
     let (decision, all) = iam::evaluate(stmts, &req);
     match decision {
@@ -325,13 +325,13 @@ pub fn create_request<'a>(
     who: Principal<'a>,
     account: &'a str,
 ) -> Request<'a> {
-    let source = &snap.source.cluster.db_cluster_arn;
+    let source = snap.source.arn();
     let mut context = Context::new()
         .with(
             "aws:PrincipalAccount",
             KeyValue::Present(account.to_string()),
         )
-        .with(SOURCE_ARN, KeyValue::PresentOrAbsent(source.clone()))
+        .with(SOURCE_ARN, KeyValue::PresentOrAbsent(source.to_string()))
         .with(
             "aws:SourceAccount",
             KeyValue::PresentOrAbsent(account.to_string()),
@@ -348,12 +348,12 @@ pub fn create_request<'a>(
 }
 
 fn create(snap: &Snapshot, stmts: &[Statement], namespace: &str, mut ev: Evidence) -> Outcome {
-    let Some(account) = account_of(&snap.source.cluster.db_cluster_arn) else {
+    let Some(account) = account_of(snap.source.arn()) else {
         ev.actual_source = Some(ValueSource::Unknown);
         return Outcome::unknown(
             format!(
                 "the source ARN {} names no account, so the principal cannot be checked",
-                snap.source.cluster.db_cluster_arn
+                snap.source.arn()
             ),
             ev,
         );
@@ -443,7 +443,7 @@ fn principal_missing(snap: &Snapshot, what: String, mut ev: Evidence) -> Outcome
     if ev.actual.is_none() {
         ev.actual = Some(what.clone());
     }
-    let source = account_of(&snap.source.cluster.db_cluster_arn);
+    let source = account_of(snap.source.arn());
     let target = snap.target.namespace_arn().and_then(account_of);
     if source.is_some() && target.is_some() && source != target {
         Outcome::new(

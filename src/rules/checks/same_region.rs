@@ -27,7 +27,7 @@ impl Kind for Spec {
 }
 
 fn same_region(snap: &Snapshot) -> Outcome {
-    let source = region_of(&snap.source.cluster.db_cluster_arn)
+    let source = region_of(snap.source.arn())
         .unwrap_or_else(|| snap.source.region.clone());
     let target = snap
         .target
