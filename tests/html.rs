@@ -135,6 +135,19 @@ fn a_fleet_of_many_pairs_filters_by_status() {
         .iter()
         .all(|s| s == "fail"));
     assert_eq!(f["shown"], format!("{visible} of {} shown", names.len()));
+    // Printed, every pair shows whatever the filter, and the filters do not.
+    assert_eq!(seen["printed"]["visible_sections"], names.len());
+    assert_eq!(seen["printed"]["filters_visible"], false);
+    // A column header sorts the rows by it.
+    let failing: Vec<u64> = seen["sorted_failing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(failing.len(), names.len());
+    assert!(failing.windows(2).all(|w| w[0] <= w[1]), "{failing:?}");
+    assert!(failing.first() < failing.last(), "{failing:?}");
     assert_copies(&seen);
     insta::assert_snapshot!("html_fleet", text(&seen));
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::world::{run_cli, World};
+use common::world::{run_cli, run_cli_in, World};
 use common::{aws_env, Moto, AWS_VARS_TO_CLEAR};
 use zetl_preflight::model::{Finding, Status, ValueSource};
 
@@ -709,6 +709,60 @@ async fn an_audit_saved_to_a_folder_is_checked_again_offline() {
     );
     let offline = by_pair(&serde_json::from_slice(&again.stdout).unwrap());
     assert_eq!(offline, live);
+}
+
+/// `check --save-snapshot DIR/` with the config file's pairs saves one snapshot per pair
+/// (a second file of the same name gets a suffix, never overwrites the first), and
+/// `check --snapshot DIR` checks them again offline with the same counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_config_files_pairs_are_saved_one_file_each() {
+    let moto = Moto::start();
+    let w = World::new(&moto);
+    w.misconfigured().await;
+    let dir = common::scratch_dir("check-saved");
+    std::fs::write(
+        dir.join("zetl-preflight.toml"),
+        "[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n\n[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n",
+    )
+    .unwrap();
+    let out = run_cli_in(
+        &moto,
+        Some(&dir),
+        &[
+            "check",
+            "--region",
+            "us-east-1",
+            "--save-snapshot",
+            "saved/",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("saved"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "us-east-1--shop-db--warehouse-2.json",
+            "us-east-1--shop-db--warehouse.json"
+        ]
+    );
+    let live: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let again = common::zetl_in(
+        Some(&dir),
+        &["check", "--snapshot", "saved", "--format", "json"],
+    );
+    let offline: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(offline["summary"], live["summary"]);
 }
 
 /// The correct Terraform plan of `fixtures/terraform/`, to edit.

@@ -101,11 +101,21 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                     pairs.len()
                 )));
             }
-            let folder = args.save_snapshot.as_ref().filter(|p| p.is_dir());
+            // A folder: one that exists, or a path written with a trailing slash (made here).
+            let folder = args
+                .save_snapshot
+                .as_ref()
+                .filter(|p| p.is_dir() || p.to_string_lossy().ends_with('/'));
+            if let Some(dir) = folder {
+                std::fs::create_dir_all(dir).map_err(|source| CliError::Write {
+                    path: dir.clone(),
+                    source,
+                })?;
+            }
             if pairs.len() > 1 && args.save_snapshot.is_some() && folder.is_none() {
                 return Err(CliError::Usage(format!(
                     "--save-snapshot FILE writes one pair, but the config file lists {}: name a \
-                     folder that exists (one file per pair), or pass --source and --target",
+                     folder (DIR/, one file per pair), or pass --source and --target",
                     pairs.len()
                 )));
             }

@@ -330,6 +330,12 @@ fn findings(title: &str, class: &str, list: &[&Finding], pair: &str) -> Markup {
                         } @else { span.code { (f.rule) } }
                         span { (f.name) }
                         @if !f.resource.is_empty() { span.meta { "on " code { (f.resource) } } }
+                        // A plan's or template's finding: where its resource is written.
+                        @if let Some(l) = &f.location {
+                            @if let Some(file) = &l.file {
+                                span.meta { "in " code { (file) @if let Some(n) = l.line { ":" (n) } } }
+                            }
+                        }
                     }
                     p { (f.message) }
                     @let e = &f.evidence;

@@ -63,7 +63,21 @@ try {
       statuses: Array.from(document.querySelectorAll("#fleet-table tbody tr:not(.hidden)")).map((r) => r.dataset.status),
       shown: document.getElementById("shown").textContent,
     }));
+    // Printed, a filtered page still shows every pair, and no control.
+    await page.emulateMedia({ media: "print" });
+    out.printed = await page.evaluate(() => ({
+      visible_sections: Array.from(document.querySelectorAll("section.pair")).filter((s) => s.offsetParent !== null).length,
+      filters_visible: document.getElementById("filters").offsetParent !== null,
+    }));
+    await page.emulateMedia({ media: "screen" });
     await page.selectOption("#filters select[name=status]", "");
+    // Sorting by a column: the "Failing" header, clicked once, orders the rows ascending.
+    const failing = page.locator("#fleet-table thead th", { hasText: "Failing" }).locator("button");
+    const column = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("#fleet-table thead th")).findIndex((th) => th.textContent.trim() === "Failing"));
+    await failing.click();
+    out.sorted_failing = await page.evaluate((i) =>
+      Array.from(document.querySelectorAll("#fleet-table tbody tr")).map((r) => Number(r.cells[i].textContent)), column);
   }
   const copy = page.locator("button.copy").first();
   if (await copy.count()) {
