@@ -141,6 +141,17 @@ fn assert_lints_clean(dir: &std::path::Path, file: &str) {
     );
 }
 
+/// The plan is not made again (that needs Terraform), so its findings stay: a second run
+/// finds the files already say what the fix would write, and leaves `main.tf` as `written`.
+fn assert_a_second_run_writes_nothing(dir: &std::path::Path, written: &str) {
+    let o = fix(dir, "--yes");
+    assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
+        written
+    );
+}
+
 fn text(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -224,12 +235,7 @@ fn the_fix_writes_only_its_settings_and_a_second_run_has_nothing_to_write() {
     }
     // The plan is not made again (that needs Terraform), so its findings stay; the files
     // already say what the fix would write.
-    let o = fix(&dir, "--yes");
-    assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
-    assert_eq!(
-        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
-        written
-    );
+    assert_a_second_run_writes_nothing(&dir, &written);
 }
 
 /// A file that changed after the fix read it is left as it is now.
@@ -516,12 +522,7 @@ fn a_missing_namespace_policy_is_added_beside_the_namespace() {
     ] {
         assert!(document.contains(part), "{part} not in {document}");
     }
-    let o = fix(&dir, "--yes");
-    assert!(text(&o).contains("# nothing to write"), "{}", text(&o));
-    assert_eq!(
-        std::fs::read_to_string(dir.join("main.tf")).unwrap(),
-        written
-    );
+    assert_a_second_run_writes_nothing(&dir, &written);
 }
 
 /// A template whose Redshift cluster has no `NamespaceResourcePolicy` (ZA001 and ZA002 fail):

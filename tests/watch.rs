@@ -22,6 +22,39 @@ fn audit(moto: &Moto, extra: &[&str]) -> Command {
     cmd
 }
 
+/// `audit --watch 10 --count COUNT --format FORMAT -o FILE` against moto, in a scratch
+/// folder NAME: what it printed (it exits 1: moto cannot list integrations), and the file.
+fn watch_to_file(
+    name: &str,
+    count: &str,
+    format: &str,
+) -> (std::process::Output, std::path::PathBuf) {
+    let moto = Moto::start();
+    let file = common::scratch_dir(name).join(format!("fleet.{format}"));
+    let done = audit(
+        &moto,
+        &[
+            "--watch",
+            "10",
+            "--count",
+            count,
+            "--format",
+            format,
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        done.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    (done, file)
+}
+
 /// moto has no DescribeIntegrations: every round finds the Region unverified (exit 1). A
 /// SIGTERM while the watch waits ends it between rounds with that code.
 #[test]
@@ -57,30 +90,7 @@ fn sigterm_while_waiting_ends_with_the_last_rounds_code() {
 /// last round's report.
 #[test]
 fn count_stops_it_and_unchanged_rounds_say_nothing() {
-    let moto = Moto::start();
-    let dir = common::scratch_dir("watch-count");
-    let file = dir.join("fleet.json");
-    let done = audit(
-        &moto,
-        &[
-            "--watch",
-            "10",
-            "--count",
-            "2",
-            "--format",
-            "json",
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(
-        done.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (done, file) = watch_to_file("watch-count", "2", "json");
     let out = String::from_utf8_lossy(&done.stdout);
     assert_eq!(out.lines().count(), 1, "{out}");
     let doc: serde_json::Value =
@@ -92,30 +102,7 @@ fn count_stops_it_and_unchanged_rounds_say_nothing() {
 /// fleet and what it could not verify.
 #[test]
 fn a_watch_writes_the_html_page_each_round() {
-    let moto = Moto::start();
-    let dir = common::scratch_dir("watch-html");
-    let file = dir.join("fleet.html");
-    let done = audit(
-        &moto,
-        &[
-            "--watch",
-            "10",
-            "--count",
-            "1",
-            "--format",
-            "html",
-            "-o",
-            file.to_str().unwrap(),
-        ],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(
-        done.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    let (_, file) = watch_to_file("watch-html", "1", "html");
     let page = std::fs::read_to_string(&file).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.trim_end().ends_with("</html>"), "{page}");

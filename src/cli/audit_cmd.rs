@@ -25,11 +25,17 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
             .block_on(round(global, args, &settings, &fleet, true))
             .map(|(_, fails)| fails);
     };
+    // The handlers are installed now, before the first round: a signal that comes while it
+    // runs (or right after it printed) ends the watch between rounds, not the process.
+    let stop = {
+        let _in_runtime = rt.enter();
+        stopped()
+    };
     let (fails, end) = rt.block_on(watch::watch(
         |_| round(global, args, &settings, &fleet, false),
         std::time::Duration::from_secs(every),
         args.count,
-        stopped(),
+        stop,
         |n, lines| {
             let at = crate::model::now_rfc3339();
             if n == 1 && !global.quiet {
@@ -46,20 +52,32 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
     Ok(fails)
 }
 
-/// SIGINT (Ctrl-C) or SIGTERM.
-async fn stopped() {
+/// SIGINT (Ctrl-C) or SIGTERM, listened for from the call on (inside the runtime): the
+/// handlers are installed here, not when the future is first polled.
+fn stopped() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// One audit of the connected fleet: discover, check, report. `print`: the report goes to stdout or `-o`; in a watch

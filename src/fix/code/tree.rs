@@ -151,21 +151,7 @@ fn yaml_key(k: &str) -> String {
 
 fn yaml_scalar(n: &Node) -> String {
     match n {
-        Node::Text(s) => {
-            let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c))
-                && !s.contains(": ")
-                && !matches!(
-                    s.to_ascii_lowercase().as_str(),
-                    "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-                );
-            if plain {
-                s.clone()
-            } else {
-                json_string(s)
-            }
-        }
+        Node::Text(s) => super::yaml::scalar(s),
         Node::GetAtt(id, attr) => format!("!GetAtt {id}.{attr}"),
         Node::Sub(s) => format!("!Sub {}", json_string(s)),
         Node::Expr(e) => json_string(e),

@@ -113,11 +113,14 @@ fn child(ls: &[Line], at: usize, key: &str) -> (Option<usize>, Option<usize>) {
     (hit, Some(width))
 }
 
-/// A value as YAML reads it back as the same string.
-fn scalar(v: &str) -> String {
+/// A value as YAML reads it back as the same string: plain when it is a word (a colon inside
+/// it, as in `redshift:AuthorizeInboundIntegration`, but never before a space or at its end),
+/// else double-quoted.
+pub(super) fn scalar(v: &str) -> String {
     let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c))
+        && !v.ends_with(':')
         && !matches!(
             v.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
@@ -125,7 +128,7 @@ fn scalar(v: &str) -> String {
     if plain {
         v.to_string()
     } else {
-        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+        serde_json::Value::String(v.to_string()).to_string()
     }
 }
 
