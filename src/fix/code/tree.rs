@@ -149,9 +149,28 @@ fn yaml_key(k: &str) -> String {
     }
 }
 
+/// A value as YAML reads it back as the same string: plain when it is a word (a colon inside
+/// it, as in `redshift:AuthorizeInboundIntegration`, but never before a space or at its end),
+/// else double-quoted.
+pub fn yaml_text(v: &str) -> String {
+    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c))
+        && !v.ends_with(':')
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        v.to_string()
+    } else {
+        serde_json::Value::String(v.to_string()).to_string()
+    }
+}
+
 fn yaml_scalar(n: &Node) -> String {
     match n {
-        Node::Text(s) => super::yaml::scalar(s),
+        Node::Text(s) => yaml_text(s),
         Node::GetAtt(id, attr) => format!("!GetAtt {id}.{attr}"),
         Node::Sub(s) => format!("!Sub {}", json_string(s)),
         Node::Expr(e) => json_string(e),

@@ -6,7 +6,7 @@
 //! block scalars are refused with the reason.
 
 use super::terraform::Refusal;
-use super::tree::{yaml_item, Node};
+use super::tree::{yaml_item, yaml_text as scalar, Node};
 
 /// One entry of a map under the resource: `Properties.Parameters.<key>: <value>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,25 +111,6 @@ fn child(ls: &[Line], at: usize, key: &str) -> (Option<usize>, Option<usize>) {
     let hit =
         (first..end).find(|&i| indent(ls[i].text) == width && keyed(ls[i].text, key).is_some());
     (hit, Some(width))
-}
-
-/// A value as YAML reads it back as the same string: plain when it is a word (a colon inside
-/// it, as in `redshift:AuthorizeInboundIntegration`, but never before a space or at its end),
-/// else double-quoted.
-pub(super) fn scalar(v: &str) -> String {
-    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c))
-        && !v.ends_with(':')
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        );
-    if plain {
-        v.to_string()
-    } else {
-        serde_json::Value::String(v.to_string()).to_string()
-    }
 }
 
 /// The value part of `key: value  # comment` after the colon: its range within `rest`, and
