@@ -470,3 +470,70 @@ async fn the_key_policy_fix_is_applied_and_read_back() {
         .any(|a| a.op.call() == "kms:PutKeyPolicy"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `check --fix` reads the key's tags (kms:ListResourceTags): a key the config's
+/// `managed_tags` names as code's keeps its key policy step manual, naming the tag; a key
+/// without such a tag is changed as planned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_code_owns_keeps_its_policy_step_manual() {
+    use zetl_preflight::config::file::ManagedTag;
+    use zetl_preflight::fix::{plan, FixContext};
+    use zetl_preflight::rules::spec::Applicability;
+    let moto = Moto::start();
+    let cfg = common::sdk_config(&format!("http://127.0.0.1:{}", moto.port));
+    let client = aws_sdk_kms::Client::new(&cfg);
+    let rules = RuleSet::embedded().unwrap();
+    for (tagged, manual) in [(true, true), (false, false)] {
+        let mut create = client.create_key().policy(policy(vec![root()]));
+        if tagged {
+            create = create.tags(
+                aws_sdk_kms::types::Tag::builder()
+                    .tag_key("managed-by")
+                    .tag_value("terraform")
+                    .build()
+                    .unwrap(),
+            );
+        }
+        let created = create.send().await.unwrap();
+        let choice = KeyChoice {
+            key: created.key_metadata().unwrap().key_id().to_string(),
+            origin: "--kms-key".into(),
+            encryption_context: BTreeMap::new(),
+        };
+        let mut snap = snapshot();
+        snap.kms_key = Some(kms::read(&client, &choice, Default::default(), None).await);
+        zetl_preflight::run::tags::attach_key_tags(&mut snap, Some(&client)).await;
+        let tags = snap
+            .kms_key
+            .as_ref()
+            .unwrap()
+            .tags
+            .as_ref()
+            .unwrap()
+            .ok()
+            .unwrap();
+        assert_eq!(tags.get("managed-by").is_some(), tagged, "{tags:?}");
+        let mut ctx = FixContext::assume_unshared(&snap);
+        ctx.managed_tags = vec![ManagedTag::try_from("managed-by=terraform".to_string()).unwrap()];
+        let planned = plan(&snap, &evaluate(&snap, &rules), &rules, &ctx);
+        let step = planned
+            .actions
+            .iter()
+            .find(|a| a.rules.iter().any(|r| r.starts_with("ZK")))
+            .expect("a key policy step");
+        assert_eq!(
+            step.applicability == Applicability::Manual,
+            manual,
+            "{step:?}"
+        );
+        if manual {
+            assert!(
+                step.reason
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("managed-by=terraform"),
+                "{step:?}"
+            );
+        }
+    }
+}

@@ -27,6 +27,8 @@ pub const GET_WORKGROUP: &str = "redshift-serverless:GetWorkgroup";
 pub const GET_NAMESPACE: &str = "redshift-serverless:GetNamespace";
 /// `check --fix` only: a workgroup's tags (whether code owns it).
 pub const LIST_TAGS_FOR_RESOURCE: &str = "redshift-serverless:ListTagsForResource";
+/// `check --fix` only: a customer managed KMS key's tags (whether code owns it).
+pub const LIST_RESOURCE_TAGS: &str = "kms:ListResourceTags";
 pub const LIST_WORKGROUPS: &str = "redshift-serverless:ListWorkgroups";
 pub const LIST_NAMESPACES: &str = "redshift-serverless:ListNamespaces";
 /// Who is acting (the identity line). Optional: without it only that line is dropped.
@@ -118,6 +120,7 @@ pub const FIX: &[&str] = &[
     "redshift-serverless:UpdateWorkgroup",
     LIST_TAGS_FOR_RESOURCE,
     "kms:PutKeyPolicy",
+    LIST_RESOURCE_TAGS,
     "cloudwatch:PutMetricAlarm",
 ];
 

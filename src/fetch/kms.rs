@@ -52,6 +52,7 @@ pub fn unread(choice: &KeyChoice, why: &str) -> KmsKey {
         description: Fact::Error(err(calls::DESCRIBE_KEY)),
         policy: Fact::Error(err(calls::GET_KEY_POLICY)),
         encryption_context: choice.encryption_context.clone(),
+        tags: None,
     }
 }
 
@@ -69,6 +70,7 @@ pub async fn read(
         description: Fact::Error(not_read(calls::DESCRIBE_KEY)),
         policy: Fact::Error(not_read(calls::GET_KEY_POLICY)),
         encryption_context: choice.encryption_context.clone(),
+        tags: None,
     };
     if !wanted.wants(Optional::KmsKey) {
         return key;

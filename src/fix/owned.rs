@@ -1,9 +1,11 @@
-//! Live fixes do not drift what code owns. A source or a provisioned target that carries
-//! CloudFormation's `aws:cloudformation:stack-name` tag (or a tag the config file's
-//! `managed_tags` names, such as `managed-by=terraform`) is changed by its stack or
-//! configuration: a live change there is put back by the next deployment, and the integration
-//! breaks again days later. Its steps stay in the plan as manual ones that name the owner and
-//! the command, unless `--allow-drift` says to change it live anyway.
+//! Live fixes do not drift what code owns. A source, a target (a provisioned cluster or a
+//! Serverless workgroup) or a KMS key that carries CloudFormation's
+//! `aws:cloudformation:stack-name` tag (or a tag the config file's `managed_tags` names, such
+//! as `managed-by=terraform`) is changed by its stack or configuration: a live change there is
+//! put back by the next deployment, and the integration breaks again days later. Its steps
+//! stay in the plan as manual ones that name the owner and the command, unless
+//! `--allow-drift` says to change it live anyway. Tags that could not be read leave the
+//! owner unknown: those steps stay manual too, saying so.
 
 use std::collections::BTreeMap;
 
@@ -55,6 +57,12 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
             None => None,
         },
     };
+    let key = snap.kms_key.as_ref().and_then(|k| match &k.tags {
+        Some(Fact::Ok(tags)) => owner(tags, &ctx.managed_tags).map(Owner::Code),
+        Some(Fact::Error(e)) => Some(Owner::Unknown(e.describe())),
+        None => None,
+    });
+    let key_name = snap.kms_key.as_ref().map_or("", |k| k.given.as_str());
     for a in &mut plan.actions {
         if a.applicability == Applicability::Manual {
             continue;
@@ -64,6 +72,8 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
             (&source, snap.source.id())
         } else if call.starts_with("redshift:") || call.starts_with("redshift-serverless:") {
             (&target, snap.target.display_id())
+        } else if call == "kms:PutKeyPolicy" {
+            (&key, key_name)
         } else {
             continue;
         };
@@ -77,8 +87,7 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
             ),
             Owner::Unknown(why) => format!(
                 "whether code owns {what} is not known: its tags could not be read ({why}). \
-                 Grant redshift-serverless:ListTagsForResource, or run --fix with \
-                 --allow-drift to change it live anyway"
+                 Grant that call, or run --fix with --allow-drift to change it live anyway"
             ),
         });
         a.applicability = Applicability::Manual;

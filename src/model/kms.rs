@@ -21,6 +21,10 @@ pub struct KmsKey {
     /// The integration's additional encryption context.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub encryption_context: BTreeMap<String, String>,
+    /// kms:ListResourceTags: read by `check --fix` only, to know whether code owns the key
+    /// (its key policy is then not changed live). `None`: not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<super::fact::Fact<BTreeMap<String, String>>>,
 }
 
 /// `DescribeKey.KeyMetadata`, the fields the rules read.

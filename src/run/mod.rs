@@ -323,8 +323,8 @@ pub struct Extras {
     pub health: Option<(i64, u64)>,
     /// `check --tables`: an existing integration's Redshift-side table states.
     pub tables: Option<tables::TablesOptions>,
-    /// `check --fix`: the tags that say whether code owns the target, where the describe
-    /// call does not carry them (a Serverless workgroup's).
+    /// `check --fix`: the tags that say whether code owns what it may change, where the
+    /// describe call does not carry them (a Serverless workgroup's, a KMS key's).
     pub owner_tags: bool,
 }
 
@@ -370,6 +370,7 @@ pub async fn read_pair<C: Clients>(
         }
         if extras.owner_tags {
             tags::attach_workgroup_tags(s, &tgt).await;
+            tags::attach_key_tags(s, clients.kms(&src.region()).as_ref()).await;
         }
     }
     snap

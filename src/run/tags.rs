@@ -1,7 +1,8 @@
-//! `check --fix` only: the tags that say whether code owns the target, where the describe
-//! call does not carry them (a Serverless workgroup's; a provisioned cluster's come with
-//! DescribeClusters). A plain check does not read them, so its permissions do not need this
-//! call; `iam-policy --fix` grants it.
+//! `check --fix` only: the tags that say whether code owns a resource the fix may change,
+//! where the describe call does not carry them (a Serverless workgroup's, a customer managed
+//! KMS key's; a cluster's come with DescribeDBClusters and DescribeClusters). A plain check
+//! does not read them, so its permissions do not need these calls; `iam-policy --fix`
+//! grants them.
 
 use crate::fetch::calls;
 use crate::fetch::error::call_error;
@@ -35,4 +36,37 @@ pub async fn attach_workgroup_tags(snap: &mut Snapshot, c: &TargetClients) {
                 .collect()
         });
     s.tags = Some(read.into());
+}
+
+/// The integration's customer managed KMS key's tags (whether code owns its key policy).
+pub async fn attach_key_tags(snap: &mut Snapshot, kms: Option<&aws_sdk_kms::Client>) {
+    let Some(key) = &mut snap.kms_key else {
+        return;
+    };
+    let Fact::Ok(d) = &key.description else {
+        return; // no key to ask about: its rules are unverified already
+    };
+    let Some(kms) = kms else {
+        key.tags = Some(Fact::Error(CallError::new(
+            calls::LIST_RESOURCE_TAGS,
+            None,
+            "no AWS configuration to read with",
+        )));
+        return;
+    };
+    // A key holds at most 50 tags: one page of 50 is all of them.
+    let read = kms
+        .list_resource_tags()
+        .key_id(&d.arn)
+        .limit(50)
+        .send()
+        .await
+        .map_err(|e| call_error(calls::LIST_RESOURCE_TAGS, e))
+        .map(|o| {
+            o.tags()
+                .iter()
+                .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
+                .collect()
+        });
+    key.tags = Some(read.into());
 }

@@ -467,6 +467,7 @@ impl World {
             description,
             policy,
             encryption_context: context.clone(),
+            tags: None,
         };
         // Not a fact AWS holds yet: nothing to read live.
         let unknown = |call: &str, what: &str| {
