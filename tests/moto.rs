@@ -469,9 +469,12 @@ async fn ci_examples_run_as_written_against_moto() {
             "README does not show examples/ci/{file} as it is"
         );
         let repo = common::scratch_dir(&format!("ci-{file}-{}", moto.port));
+        // Two pairs (the same one twice is enough): the examples save one snapshot per pair
+        // and render every format from the folder.
         std::fs::write(
             repo.join("zetl-preflight.toml"),
-            "[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n",
+            "[[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n\n\
+             [[pair]]\nsource = \"shop-db\"\ntarget = \"warehouse\"\n",
         )
         .unwrap();
         let summary = repo.join("step-summary.md");
