@@ -173,6 +173,16 @@ fn many_snapshots_are_a_fleet_and_bad_sets_are_exit_2() {
     ]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["checks"].as_array().unwrap().len(), 2);
+    // Snapshots `audit` saved read as the audit did: the fleet's table first.
+    let o = zetl(&[
+        "check",
+        "--snapshot",
+        &fixture("integration-healthy.json"),
+        "--snapshot",
+        &fixture("integration-lagging.json"),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("Fleet: 2 integrations"), "{out}");
 
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -50,7 +50,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
             if let [one] = files.as_slice() {
                 out.frame().artifact = Some(super::output::shown(one));
             }
-            for path in &files {
+            for (i, path) in files.iter().enumerate() {
                 let mut snap = load_snapshot(path)?;
                 with_saved(&mut snap)?;
                 confirm_pair(&snap, args.source.as_ref(), args.target.as_ref())?;
@@ -70,6 +70,11 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                          offline",
                         path.display()
                     )));
+                }
+                // A fleet `audit` saved (its first snapshot tells) is reported as the audit
+                // was: the fleet's summary first, details for the troubled.
+                if i == 0 && files.len() > 1 && audited(&snap).is_some() {
+                    out.frame().fleet = true;
                 }
                 // A snapshot `audit` saved is reported as the integration it was.
                 let info = audited(&snap).map(|i| {
