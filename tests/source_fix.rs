@@ -720,3 +720,76 @@ fn an_unsafe_edit_of_an_existing_resource_waits_for_unsafe_fixes() {
         text(&o)
     );
 }
+
+/// ZT008 in Terraform: an integration whose `target_arn` is the workgroup's ARN gets the
+/// namespace's reference instead (a resource of its own module), and ZT009's name is made
+/// one CreateIntegration accepts; the rest of the file stays. The plan replaces that
+/// integration already (it exists), so the new target waits for `--unsafe-fixes`: a new
+/// target seeds every table again.
+#[test]
+fn an_integration_pointed_at_the_workgroup_gets_the_namespace() {
+    const INTEGRATION_TF: &str = r#"resource "aws_rds_integration" "this" {
+  integration_name = "orders_to_analytics"
+  source_arn       = aws_rds_cluster.source.arn
+  target_arn       = aws_redshiftserverless_workgroup.target.arn # the workgroup, by mistake
+  data_filter      = "include: orders.*"
+}
+
+resource "aws_redshiftserverless_namespace" "target" {
+  namespace_name = "analytics"
+}
+
+resource "aws_redshiftserverless_workgroup" "target" {
+  workgroup_name = "analytics"
+  namespace_name = aws_redshiftserverless_namespace.target.namespace_name
+}
+"#;
+    let dir = project("source-fix-arns");
+    std::fs::write(dir.join("integration.tf"), INTEGRATION_TF).unwrap();
+    let held = zetl_in(
+        Some(&dir),
+        &[
+            "check",
+            "--terraform-plan",
+            "plan.json",
+            "--fix",
+            "--yes",
+            "--offline",
+        ],
+    );
+    assert!(
+        text(&held).contains(
+            "# by hand, ZT008: held back: a new source or target replaces the integration"
+        ),
+        "{}",
+        text(&held)
+    );
+    let named = std::fs::read_to_string(dir.join("integration.tf")).unwrap();
+    assert_eq!(
+        named,
+        INTEGRATION_TF.replace("\"orders_to_analytics\"", "\"orders-to-analytics\""),
+        "the name is safe to change in place: {}",
+        text(&held)
+    );
+    let o = fix(&dir, "--yes");
+    let written = std::fs::read_to_string(dir.join("integration.tf")).unwrap();
+    assert_eq!(
+        written,
+        named.replace(
+            "target_arn       = aws_redshiftserverless_workgroup.target.arn #",
+            "target_arn       = aws_redshiftserverless_namespace.target.arn #"
+        ),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("ZT008"), "{}", text(&o));
+    let doc = hcl2(&dir.join("integration.tf"));
+    let integration = &doc["resource"][0]["aws_rds_integration"]["this"];
+    assert_eq!(
+        integration["target_arn"]
+            .as_str()
+            .unwrap()
+            .trim_matches(['$', '{', '}']),
+        "aws_redshiftserverless_namespace.target.arn"
+    );
+}

@@ -175,7 +175,7 @@ fn attribute(
                 false => Node::Text(a.value.clone()),
             };
             (
-                set_attribute(text, resource, &a.terraform, &value),
+                set_attribute(text, resource, &a.terraform, &value, a.reference),
                 Meant::Attribute(
                     (resource.0.to_string(), resource.1.to_string()),
                     a.terraform.clone(),

@@ -98,19 +98,23 @@ pub struct AttributeSetting {
     pub value: String,
     /// A bool or number, written bare; else a string.
     pub typed: bool,
+    /// A Terraform reference (written bare), which replaces whatever expression the
+    /// attribute has (`target_arn = aws_redshiftserverless_namespace.x.arn`).
+    pub reference: bool,
 }
 
 /// The attribute a failing rule wants, and the role of the resource that holds it.
 fn attribute_wanted(
     rule: &crate::rules::Rule,
     deployment: &crate::model::DeploymentFacts,
-) -> Option<(&'static str, AttributeSetting)> {
+) -> Option<(&'static str, Vec<AttributeSetting>)> {
     use crate::rules::checks::attribute::On;
     let setting = |terraform: &str, template: &str, value: String, typed: bool| AttributeSetting {
         terraform: terraform.into(),
         template: template.into(),
         value,
         typed,
+        reference: false,
     };
     match &rule.check {
         Check::Attribute(a) if a.on == On::TargetCluster => {
@@ -122,18 +126,90 @@ fn attribute_wanted(
                 "EnhancedVpcRouting" => ("enhanced_vpc_routing", "EnhancedVpcRouting"),
                 _ => return None,
             };
-            Some(("target", setting(terraform, template, v.to_string(), true)))
+            Some((
+                "target",
+                vec![setting(terraform, template, v.to_string(), true)],
+            ))
         }
         Check::Deployment(d) if d.problem == DeploymentProblem::IntegrationName => {
             let name = deployment.integration.as_ref()?.name.as_ref()?;
             let valid = crate::rules::checks::deployment::valid_name(name);
             Some((
                 "integration",
-                setting("integration_name", "IntegrationName", valid, false),
+                vec![setting("integration_name", "IntegrationName", valid, false)],
             ))
+        }
+        Check::Deployment(d)
+            if d.problem == DeploymentProblem::Arns && deployment.tool == "terraform" =>
+        {
+            let fixes = arn_references(deployment);
+            (!fixes.is_empty()).then_some(("integration", fixes))
         }
         _ => None,
     }
+}
+
+/// ZT008 in Terraform: `source_arn` / `target_arn` that refer to the right resource's wrong
+/// attribute, or to the workgroup where the namespace is meant, made the reference the
+/// integration takes (a resource of the integration's own module, not indexed).
+fn arn_references(deployment: &crate::model::DeploymentFacts) -> Vec<AttributeSetting> {
+    use crate::model::deployment::Edge;
+    let Some(i) = &deployment.integration else {
+        return Vec::new();
+    };
+    let module = |address: &str| address.rsplitn(3, '.').nth(2).map(str::to_string);
+    let local = |address: &str| {
+        (!address.contains('[') && module(address) == module(&i.address))
+            .then(|| kind_and_name(address))
+            .flatten()
+    };
+    let reference = |value: String| AttributeSetting {
+        terraform: String::new(),
+        template: String::new(),
+        value,
+        typed: true,
+        reference: true,
+    };
+    let mut out = Vec::new();
+    if let Some(Edge::Attribute(res, attr)) = &i.target_arn {
+        let wanted = match local(res) {
+            Some((kind, name)) if kind == "aws_redshift_cluster" => (attr
+                != "cluster_namespace_arn")
+                .then(|| format!("{kind}.{name}.cluster_namespace_arn")),
+            Some((kind, name)) if kind == "aws_redshiftserverless_namespace" => {
+                (attr != "arn").then(|| format!("{kind}.{name}.arn"))
+            }
+            // The workgroup (or anything else) where the namespace is meant.
+            Some(_) => deployment
+                .locations
+                .get("namespace")
+                .and_then(|ns| local(&ns.address))
+                .filter(|(kind, _)| kind == "aws_redshiftserverless_namespace")
+                .map(|(kind, name)| format!("{kind}.{name}.arn")),
+            None => None,
+        };
+        if let Some(w) = wanted {
+            out.push(AttributeSetting {
+                terraform: "target_arn".into(),
+                ..reference(w)
+            });
+        }
+    }
+    if let Some(Edge::Attribute(res, attr)) = &i.source_arn {
+        let source = matches!(
+            local(res).map(|(kind, _)| kind).as_deref(),
+            Some("aws_rds_cluster" | "aws_db_instance")
+        );
+        if source && attr != "arn" {
+            if let Some((kind, name)) = local(res) {
+                out.push(AttributeSetting {
+                    terraform: "source_arn".into(),
+                    ..reference(format!("{kind}.{name}.arn"))
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Plan the edits for one deployment snapshot's failing findings. An unsafe edit (its rule's
@@ -187,13 +263,20 @@ pub fn plan(
         let Some(rule) = rules.find(&f.rule) else {
             continue;
         };
-        if let Some((role, a)) = attribute_wanted(rule, deployment) {
-            let what = match a.typed {
-                true => format!("{} = {}", a.terraform, a.value),
-                false => format!("{} = \"{}\"", a.terraform, a.value),
-            };
-            if let (Some(why), false) = (unsafe_edit(rule, role, Some(&a), snap), unsafe_fixes) {
-                held.push((f, role, Vec::new(), vec![a], why));
+        if let Some((role, attributes)) = attribute_wanted(rule, deployment) {
+            let what = attributes
+                .iter()
+                .map(|a| match a.typed {
+                    true => format!("{} = {}", a.terraform, a.value),
+                    false => format!("{} = \"{}\"", a.terraform, a.value),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let unsafe_why = attributes
+                .iter()
+                .find_map(|a| unsafe_edit(rule, role, Some(a), snap));
+            if let (Some(why), false) = (unsafe_why, unsafe_fixes) {
+                held.push((f, role, Vec::new(), attributes, why));
                 continue;
             }
             match place(deployment, role, &what, terraform) {
@@ -209,7 +292,7 @@ pub fn plan(
                     resource,
                     address,
                     settings: Vec::new(),
-                    attributes: vec![a],
+                    attributes,
                     policy: None,
                     rules: vec![f.rule.clone()],
                 }),
@@ -388,12 +471,20 @@ fn unsafe_edit(
     let d = snap.deployment.as_ref()?;
     let exists = match role {
         "source_group" | "source" => d.source_exists,
+        // Anything but a plain create (an update, a no-op, a replacement) finds it there.
+        "integration" => d
+            .integration
+            .as_ref()
+            .is_some_and(|i| i.actions != ["create"]),
         _ => d.target_exists,
     };
     if !exists {
         return None;
     }
     match attribute {
+        Some(a) if a.reference => Some(
+            "a new source or target replaces the integration, which seeds every table again".into(),
+        ),
         Some(a) if a.template == "Encrypted" => Some(
             "encrypting an existing cluster is a migration during which it is read-only \
              (hours on a large one)"

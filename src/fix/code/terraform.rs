@@ -105,12 +105,14 @@ pub fn set_nested(
 
 /// `text` with the attribute `attr` of `resource "kind" "name"` made `value` (a literal
 /// replaced, or a line added after the resource's last attribute, its `=` in their column);
-/// or why not (a value that comes from an expression).
+/// or why not (a value that comes from an expression, unless `over_expression`: a reference
+/// that replaces a wrong one).
 pub fn set_attribute(
     text: &str,
     (kind, name): (&str, &str),
     attr: &str,
     value: &Node,
+    over_expression: bool,
 ) -> Result<String, Refusal> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
     let resource = find_resource(&body, kind, name)
@@ -126,7 +128,7 @@ pub fn set_attribute(
         if text[at.clone()].trim() == written {
             return Ok(out);
         }
-        if literal(&a.value).is_none() {
+        if literal(&a.value).is_none() && !over_expression {
             return Err(format!(
                 "its {attr} comes from an expression: set it where that is defined"
             ));
@@ -168,15 +170,15 @@ pub fn set_attribute(
     Ok(out)
 }
 
-/// The literal value of a resource's attribute, read back (for checking an edit).
+/// A resource's attribute, read back (for checking an edit): its literal value, or the
+/// expression as written.
 pub fn read_attribute(text: &str, (kind, name): (&str, &str), attr: &str) -> Option<String> {
     let body = hcl_edit::parser::parse_body(text).ok()?;
-    literal(
-        &find_resource(&body, kind, name)?
-            .body
-            .get_attribute(attr)?
-            .value,
-    )
+    let value = &find_resource(&body, kind, name)?
+        .body
+        .get_attribute(attr)?
+        .value;
+    literal(value).or_else(|| Some(text[value.span()?].trim().to_string()))
 }
 
 /// `text` with `statements` appended to the `Statement` list of `policy = jsonencode({…})`
@@ -708,7 +710,8 @@ resource "aws_rds_cluster" "source" {
     fn an_attribute_is_replaced_or_added_in_the_column_of_the_one_above() {
         let cluster = "resource \"aws_redshift_cluster\" \"w\" {\n  cluster_identifier = \"w\"\n  node_type          = \"ra3.xlplus\" # sized for 2026\n\n  logging {\n    enable = true\n  }\n}\n";
         let r = ("aws_redshift_cluster", "w");
-        let out = set_attribute(cluster, r, "encrypted", &Node::Expr("true".into())).unwrap();
+        let out =
+            set_attribute(cluster, r, "encrypted", &Node::Expr("true".into()), false).unwrap();
         assert_eq!(
             out,
             cluster.replace(
@@ -720,21 +723,24 @@ resource "aws_rds_cluster" "source" {
             read_attribute(&out, r, "encrypted").as_deref(),
             Some("true")
         );
-        let off = set_attribute(&out, r, "encrypted", &Node::Expr("false".into())).unwrap();
+        let off = set_attribute(&out, r, "encrypted", &Node::Expr("false".into()), false).unwrap();
         assert_eq!(
             off,
             out.replace("= true\n  logging", "= false\n  logging")
                 .replace("encrypted          = true", "encrypted          = false")
         );
         assert_eq!(
-            set_attribute(&out, r, "encrypted", &Node::Expr("true".into())).unwrap(),
+            set_attribute(&out, r, "encrypted", &Node::Expr("true".into()), false).unwrap(),
             out
         );
-        let named = set_attribute(cluster, r, "node_type", &Node::text("ra3.4xlarge")).unwrap();
+        let named =
+            set_attribute(cluster, r, "node_type", &Node::text("ra3.4xlarge"), false).unwrap();
         assert!(named.contains("node_type          = \"ra3.4xlarge\" # sized for 2026"));
         let expression = cluster.replace("\"ra3.xlplus\"", "var.node_type");
-        assert!(set_attribute(&expression, r, "node_type", &Node::text("x"))
-            .unwrap_err()
-            .contains("expression"));
+        assert!(
+            set_attribute(&expression, r, "node_type", &Node::text("x"), false)
+                .unwrap_err()
+                .contains("expression")
+        );
     }
 }
