@@ -60,18 +60,20 @@ fn project(name: &str) -> std::path::PathBuf {
 /// `check --terraform-plan plan.json --fix --unsafe-fixes --offline` in `dir`, with `flag`
 /// (`--dry-run`, `--yes`).
 fn fix(dir: &std::path::Path, flag: &str) -> std::process::Output {
-    zetl_in(
-        Some(dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            flag,
-            "--unsafe-fixes",
-            "--offline",
-        ],
-    )
+    fix_with(dir, &[flag, "--unsafe-fixes"])
+}
+
+/// `check --terraform-plan plan.json --fix --offline` in `dir`, with `flags`.
+fn fix_with(dir: &std::path::Path, flags: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "check",
+        "--terraform-plan",
+        "plan.json",
+        "--fix",
+        "--offline",
+    ];
+    args.extend_from_slice(flags);
+    zetl_in(Some(dir), &args)
 }
 
 /// A fixture's text (`fixtures/…`).
@@ -692,17 +694,7 @@ fn an_unsafe_edit_of_an_existing_resource_waits_for_unsafe_fixes() {
     );
     assert_ne!(main, MAIN_TF);
     std::fs::write(dir.join("main.tf"), &main).unwrap();
-    let held = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let held = fix_with(&dir, &["--yes"]);
     assert!(
         text(&held).contains(
             "# by hand, ZM004: held back: ZM004 is an unsafe fix and the resource exists"
@@ -746,17 +738,7 @@ resource "aws_redshiftserverless_workgroup" "target" {
 "#;
     let dir = project("source-fix-arns");
     std::fs::write(dir.join("integration.tf"), INTEGRATION_TF).unwrap();
-    let held = zetl_in(
-        Some(&dir),
-        &[
-            "check",
-            "--terraform-plan",
-            "plan.json",
-            "--fix",
-            "--yes",
-            "--offline",
-        ],
-    );
+    let held = fix_with(&dir, &["--yes"]);
     assert!(
         text(&held).contains(
             "# by hand, ZT008: held back: a new source or target replaces the integration"
