@@ -100,7 +100,8 @@ fn main() {
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     let mut s = base.clone();
-                    s.source.cluster.db_cluster_arn = metrics::integration(&name(i)).source_arn;
+                    s.source.rds_mut().unwrap().cluster.db_cluster_arn =
+                        metrics::integration(&name(i)).source_arn;
                     s.integrations = Fact::Ok(list.clone());
                     health::attach(
                         &mut s,
@@ -153,7 +154,7 @@ fn main() {
                         let problems = watch::problems(&findings);
                         fails |= !problems.is_empty();
                         round.insert(
-                            s.source.cluster.db_cluster_arn.clone(),
+                            s.source.arn().to_string(),
                             Seen {
                                 status: "active".into(),
                                 problems,

@@ -309,7 +309,7 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
         .join("fixtures/rds-mysql-multi-az-ok.json");
     let mut snap: zetl_preflight::model::Snapshot =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    for m in &mut snap.source.cluster.db_cluster_members {
+    for m in &mut snap.source.rds_mut().unwrap().cluster.db_cluster_members {
         m.db_cluster_parameter_group_status = Some("pending-reboot".into());
     }
     let rules = RuleSet::embedded().unwrap();
@@ -325,7 +325,13 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
         .filter(|a| a.op.call() != "manual")
         .collect();
     assert_eq!(automated.len(), 1, "{:#?}", plan.actions);
-    let cluster = snap.source.cluster.db_cluster_identifier.clone();
+    let cluster = snap
+        .source
+        .rds()
+        .unwrap()
+        .cluster
+        .db_cluster_identifier
+        .clone();
 
     let rebooted = Log::default();
     let log = rebooted.clone();

@@ -91,7 +91,7 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     for (i, r) in results.iter().enumerate() {
         let snap = r.as_ref().unwrap();
         assert_eq!(
-            snap.source.cluster.db_cluster_identifier,
+            snap.source.rds().unwrap().cluster.db_cluster_identifier,
             format!("events-pg-{}", i + 1)
         );
     }
@@ -116,10 +116,24 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     // What pairs have in common is held once, not copied into every snapshot.
     let (a, b) = (results[0].as_ref().unwrap(), results[11].as_ref().unwrap());
     let group = |s: &zetl_preflight::model::Snapshot| {
-        s.source.parameter_group.ok().unwrap().parameters.clone()
+        s.source
+            .rds()
+            .unwrap()
+            .parameter_group
+            .ok()
+            .unwrap()
+            .parameters
+            .clone()
     };
     let defaults = |s: &zetl_preflight::model::Snapshot| {
-        s.source.engine_defaults.ok().unwrap().parameters.clone()
+        s.source
+            .rds()
+            .unwrap()
+            .engine_defaults
+            .ok()
+            .unwrap()
+            .parameters
+            .clone()
     };
     assert!(!group(a).is_empty());
     assert!(Arc::ptr_eq(&group(a), &group(b)));
@@ -679,7 +693,10 @@ async fn a_plans_pairs_share_their_live_reads() {
     assert_eq!(defaults.num_calls(), 1);
     let snap = done.into_iter().next().unwrap().unwrap();
     assert!(snap.integrations.ok().is_some(), "read from AWS");
-    assert!(snap.source.engine_defaults.ok().is_some(), "read from AWS");
+    assert!(
+        snap.source.rds().unwrap().engine_defaults.ok().is_some(),
+        "read from AWS"
+    );
 }
 
 /// The engine defaults of aurora-mysql8.0, as far as the plans' checks need them.

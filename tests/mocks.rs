@@ -43,7 +43,7 @@ async fn serverless_target_is_found_by_workgroup_name_and_passes() {
     assert_eq!(snap.integrations.ok().unwrap().len(), 1);
     assert!(not_passing(&snap).is_empty(), "{:?}", statuses(&snap));
     // The parameter group came from three pages; all four values made it.
-    let group = snap.source.parameter_group.ok().unwrap();
+    let group = snap.source.rds().unwrap().parameter_group.ok().unwrap();
     assert_eq!(group.parameters.len(), 4, "{:?}", group.parameters.keys());
     assert_eq!(group.family.as_deref(), Some("aurora-postgresql16"));
     for (i, rule) in side.rds[2..5].iter().enumerate() {
@@ -113,7 +113,13 @@ async fn throttling_past_the_retries_is_an_error_naming_the_call() {
         .build();
     let snap = side.fetch("analytics-wg").await.unwrap();
     assert_eq!(side.rds[5].num_calls(), 3, "the SDK's retries were used");
-    let err = snap.source.engine_defaults.as_result().unwrap_err();
+    let err = snap
+        .source
+        .rds()
+        .unwrap()
+        .engine_defaults
+        .as_result()
+        .unwrap_err();
     assert_eq!(err.code.as_deref(), Some("Throttling"));
     // ZP006 needs rds.babelfish_status, which only the engine defaults had. The documented
     // default would pass, but after a failed read it is unverified, naming the call.
@@ -270,7 +276,13 @@ async fn a_parameters_page_without_its_list_is_a_failed_read() {
         }),
     );
     let snap = side.fetch("analytics-wg").await.unwrap();
-    let err = snap.source.parameter_group.as_result().unwrap_err();
+    let err = snap
+        .source
+        .rds()
+        .unwrap()
+        .parameter_group
+        .as_result()
+        .unwrap_err();
     assert_eq!(err.call, "rds:DescribeDBClusterParameters");
     assert!(err.message.contains("Parameters"), "{}", err.message);
     assert_eq!(statuses(&snap)["ZP001"], Status::Error);

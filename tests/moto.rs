@@ -45,6 +45,8 @@ async fn moto_quirks_become_facts_not_guesses() {
     // group holds engine defaults only, so it is recorded as such, not as an error.
     let group = snap
         .source
+        .rds()
+        .unwrap()
         .parameter_group
         .ok()
         .expect("default group is known");
@@ -52,7 +54,13 @@ async fn moto_quirks_become_facts_not_guesses() {
     assert!(group.defaults_only);
     assert_eq!(group.family.as_deref(), Some("aurora-mysql8.0"));
     // moto has no DescribeEngineDefaultClusterParameters: an error naming the call.
-    let err = snap.source.engine_defaults.as_result().unwrap_err();
+    let err = snap
+        .source
+        .rds()
+        .unwrap()
+        .engine_defaults
+        .as_result()
+        .unwrap_err();
     assert_eq!(err.call, "rds:DescribeEngineDefaultClusterParameters");
     // ... nor DescribeIntegrations.
     assert_eq!(
@@ -67,7 +75,7 @@ async fn moto_quirks_become_facts_not_guesses() {
     assert!(t.resource_policy.as_result().is_err());
     assert_eq!(t.cluster.node_type, "dc2.large");
     assert_eq!(t.cluster.encrypted, Some(false));
-    let members = &snap.source.cluster.db_cluster_members;
+    let members = &snap.source.rds().unwrap().cluster.db_cluster_members;
     assert_eq!(members.len(), 1);
     assert!(members[0].is_cluster_writer);
 }

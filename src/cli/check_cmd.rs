@@ -78,7 +78,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<bool, CliError> {
                 }
                 // A snapshot `audit` saved is reported as the integration it was.
                 let info = audited(&snap).map(|i| {
-                    let region = snap.source.region.clone();
+                    let region = snap.source.region().to_string();
                     let tables = snap.health.as_ref().and_then(|h| h.tables.clone());
                     let causes = &settings.rules.causes;
                     move |findings: &[crate::model::Finding]| {

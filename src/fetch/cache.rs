@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OnceCell;
 
-use crate::model::snapshot::{Integrations, Parameters};
+use crate::model::snapshot::Integrations;
+use crate::model::Parameters;
 use crate::model::{
     BlueGreenDeployment, CallError, EngineDefaults, Fact, GlobalCluster, KeyDescription, Namespace,
     ParameterGroup, Simulated,

@@ -81,7 +81,7 @@ pub async fn simulate(
     }
     let source = snap.source.arn().to_string();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
-    let region = snap.source.region.clone();
+    let region = snap.source.region().to_string();
     let partition = crate::model::arn::partition_of(&source);
     let mut asks = vec![Ask::create_integration(vec![
         source.clone(),

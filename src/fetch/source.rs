@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use aws_sdk_rds::types as rds;
 
-use crate::model::snapshot::{Integrations, Parameters};
+use crate::model::snapshot::Integrations;
+use crate::model::Parameters;
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
     GlobalCluster, GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
-    PendingModifiedValues, ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
+    PendingModifiedValues, RdsSource, ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
     SUPPORTED_SOURCES,
 };
 
@@ -131,7 +132,7 @@ async fn fetch_cluster(
         defaults_only,
         parameters,
     });
-    Ok(SourceSnapshot {
+    Ok(SourceSnapshot::Rds(RdsSource {
         region,
         cluster,
         parameter_group: parameter_group.into(),
@@ -139,7 +140,7 @@ async fn fetch_cluster(
         global_cluster: global_cluster.map(Fact::from),
         blue_green_deployments: Some(blue_green.into()),
         instance: None,
-    })
+    }))
 }
 
 /// The global database the cluster belongs to, if any.
@@ -655,7 +656,7 @@ async fn instance_snapshot(
         defaults_only,
         parameters,
     });
-    Ok(SourceSnapshot {
+    Ok(SourceSnapshot::Rds(RdsSource {
         region,
         cluster,
         parameter_group: parameter_group.into(),
@@ -663,7 +664,7 @@ async fn instance_snapshot(
         global_cluster: None,
         blue_green_deployments: Some(blue_green.into()),
         instance: Some(instance),
-    })
+    }))
 }
 
 /// The instance as the snapshot holds it, if it is an RDS source the rules cover.

@@ -5,7 +5,7 @@
 use crate::fetch::calls;
 use crate::fetch::error::{call_error, is_not_found};
 use crate::fetch::{SourceClients, TargetClients};
-use crate::model::{CallError, Fact, Snapshot, TargetSnapshot};
+use crate::model::{CallError, Fact, RdsSource, Snapshot, TargetSnapshot};
 
 /// Marks the groups this tool creates, so a later run can reuse an unused one.
 pub const MARK: &str = "(zetl-preflight)";
@@ -48,10 +48,14 @@ impl FixContext {
                 reuse: false,
             })
         };
-        let c = &snap.source.cluster;
+        let current = snap
+            .source
+            .rds()
+            .map(|r| r.cluster.db_cluster_parameter_group.as_str())
+            .unwrap_or_default();
         FixContext {
             source_group_users: Fact::Ok(vec![]),
-            source_new_group: new(&c.db_cluster_identifier, &c.db_cluster_parameter_group),
+            source_new_group: new(snap.source.id(), current),
             target_group_users: Fact::Ok(vec![]),
             target_new_group: new(snap.target.display_id(), ""),
             alarm_actions: Vec::new(),
@@ -118,9 +122,17 @@ fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
 }
 
 pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) -> FixContext {
-    let (source_group_users, source_new_group) = match &snap.source.instance {
-        Some(_) => db_parameter_group(src, snap).await,
-        None => cluster_parameter_group(src, snap).await,
+    let (source_group_users, source_new_group) = match snap.source.rds() {
+        Some(rds) if rds.instance.is_some() => db_parameter_group(src, rds).await,
+        Some(rds) => cluster_parameter_group(src, rds).await,
+        // A table has no parameter group: nothing is shared, and no group is created.
+        None => (
+            Fact::Ok(Vec::new()),
+            Fact::Ok(NewGroup {
+                name: String::new(),
+                reuse: false,
+            }),
+        ),
     };
     let (target_group_users, target_new_group) = match &snap.target {
         TargetSnapshot::Provisioned(p) => {
@@ -185,9 +197,9 @@ pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) ->
 /// Who else uses the source cluster's DB cluster parameter group, and a free name for a copy.
 async fn cluster_parameter_group(
     src: &SourceClients,
-    snap: &Snapshot,
+    rds: &RdsSource,
 ) -> (Fact<Vec<String>>, Fact<NewGroup>) {
-    let c = &snap.source.cluster;
+    let c = &rds.cluster;
     let usage: Usage = crate::fetch::source::all_clusters(src).await.map(|all| {
         all.iter()
             .map(|x| {
@@ -229,9 +241,9 @@ async fn cluster_parameter_group(
 /// included, may name it), and a free name for a copy.
 async fn db_parameter_group(
     src: &SourceClients,
-    snap: &Snapshot,
+    rds: &RdsSource,
 ) -> (Fact<Vec<String>>, Fact<NewGroup>) {
-    let c = &snap.source.cluster;
+    let c = &rds.cluster;
     let usage: Usage = crate::fetch::source::all_instances(src).await.map(|all| {
         all.iter()
             .flat_map(|x| {

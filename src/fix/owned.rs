@@ -45,7 +45,7 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
     if ctx.allow_drift {
         return;
     }
-    let source = owner(&snap.source.cluster.tags, &ctx.managed_tags).map(Owner::Code);
+    let source = owner(snap.source.tags(), &ctx.managed_tags).map(Owner::Code);
     let target = match &snap.target {
         TargetSnapshot::Provisioned(p) => {
             owner(&p.cluster.tags, &ctx.managed_tags).map(Owner::Code)

@@ -56,15 +56,12 @@ pub fn actionable<'a>(findings: &'a [Finding], rules: &'a RuleSet) -> Vec<(&'a F
 /// `immediate` for dynamic parameters, else `pending-reboot` (also when unknown: it is
 /// accepted for every parameter).
 pub fn apply_method(snap: &Snapshot, name: &str) -> String {
-    let from_group = snap
-        .source
-        .parameter_group
-        .ok()
+    let rds = snap.source.rds();
+    let from_group = rds
+        .and_then(|r| r.parameter_group.ok())
         .and_then(|g| g.parameters.get(name)?.apply_type.clone());
     let from_defaults = || {
-        snap.source
-            .engine_defaults
-            .ok()
+        rds.and_then(|r| r.engine_defaults.ok())
             .and_then(|d| d.parameters.get(name)?.apply_type.clone())
     };
     match from_group.or_else(from_defaults).as_deref() {
@@ -89,6 +86,7 @@ fn desired(expect: &Condition, documented: Option<&str>) -> Option<Option<String
 /// The engine's default value of a parameter, as read (DescribeEngineDefault*Parameters).
 fn engine_default(snap: &Snapshot, name: &str) -> Option<String> {
     snap.source
+        .rds()?
         .engine_defaults
         .ok()?
         .parameters
@@ -165,7 +163,7 @@ pub fn source_params(snap: &Snapshot, findings: &[Finding], rules: &RuleSet) -> 
             Check::SourceParametersUnset(crate::rules::checks::source_parameters_unset::Spec {
                 parameters,
             }) => {
-                let Some(group) = snap.source.parameter_group.ok() else {
+                let Some(group) = snap.source.rds().and_then(|r| r.parameter_group.ok()) else {
                     continue;
                 };
                 for name in parameters {

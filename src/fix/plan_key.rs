@@ -44,7 +44,7 @@ pub(super) fn key_actions(
     }
     // The creator's statement names it: without a known creator, a person writes it.
     if let (Some(c), false) = (&snap.creator, creator.is_empty()) {
-        statements.push(kms_key::creator_statement(&c.arn, &snap.source.region));
+        statements.push(kms_key::creator_statement(&c.arn, snap.source.region()));
         what.push(format!("the creator's grant ({})", c.arn));
     }
     if statements.is_empty() {

@@ -3,7 +3,7 @@
 //! and reboots its writer; a Multi-AZ DB cluster holds one too, and reboots as a whole
 //! (RebootDBCluster); an RDS DB instance holds a DB parameter group and reboots itself.
 
-use crate::model::{Finding, Snapshot, SourceShape};
+use crate::model::{Finding, RdsSource, Snapshot, SourceShape};
 use crate::rules::spec::{Applicability, Check};
 use crate::rules::RuleSet;
 
@@ -24,8 +24,8 @@ enum Holder {
 }
 
 impl Holder {
-    fn of(snap: &Snapshot) -> Holder {
-        if snap.source.instance.is_some() {
+    fn of(rds: &RdsSource) -> Holder {
+        if rds.instance.is_some() {
             Holder::Instance
         } else {
             Holder::Cluster
@@ -112,9 +112,13 @@ pub(super) fn source_actions(
     rules: &RuleSet,
     ctx: &FixContext,
 ) {
-    let c = &snap.source.cluster;
-    let holder = Holder::of(snap);
-    let multi_az = snap.source.shape() == SourceShape::MultiAzCluster;
+    // A table has no parameter group, members or backups of this kind.
+    let Some(rds) = snap.source.rds() else {
+        return;
+    };
+    let c = &rds.cluster;
+    let holder = Holder::of(rds);
+    let multi_az = rds.shape() == SourceShape::MultiAzCluster;
     let arn = c.db_cluster_arn.as_str();
     let group = c.db_cluster_parameter_group.as_str();
     let wants = params::source_params(snap, findings, rules);
@@ -166,12 +170,11 @@ pub(super) fn source_actions(
             }
             Strategy::Copy { group: new, why } => {
                 let name = new.name.clone();
-                let family = snap
-                    .source
+                let family = rds
                     .parameter_group
                     .ok()
                     .and_then(|g| g.family.clone())
-                    .or_else(|| snap.source.engine_defaults.ok().map(|d| d.family.clone()))
+                    .or_else(|| rds.engine_defaults.ok().map(|d| d.family.clone()))
                     .unwrap_or_else(|| crate::model::family_for(&c.engine, &c.engine_version));
                 // AWS copies a custom DB parameter group with every value it sets, but
                 // never a default one; a cluster group is created and filled.
@@ -289,7 +292,7 @@ pub(super) fn source_actions(
     }
     if reboot && multi_az {
         plan.push(reboot_cluster(
-            snap,
+            rds,
             group,
             swapped.as_deref(),
             &reboot_rules,
@@ -369,12 +372,12 @@ pub(super) fn source_actions(
 /// A Multi-AZ DB cluster's reboot: the writer and both readers at once, as RDS documents
 /// for a changed DB cluster parameter group.
 fn reboot_cluster(
-    snap: &Snapshot,
+    rds: &RdsSource,
     group: &str,
     swapped: Option<&str>,
     reboot_rules: &[String],
 ) -> super::action::Action {
-    let c = &snap.source.cluster;
+    let c = &rds.cluster;
     let id = &c.db_cluster_identifier;
     let mut a = with_reason(
         action(
@@ -410,7 +413,7 @@ fn backup_actions(
     findings: &[Finding],
     rules: &RuleSet,
 ) {
-    let Some(instance) = &snap.source.instance else {
+    let Some(instance) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
         return;
     };
     let off = failing(
@@ -451,7 +454,7 @@ fn backup_actions(
 
 /// The current group's user-set values that the new group carries over (minus resets).
 fn copy_of(snap: &Snapshot, wants: &SourceParams) -> Vec<ParamSet> {
-    let Some(group) = snap.source.parameter_group.ok() else {
+    let Some(group) = snap.source.rds().and_then(|r| r.parameter_group.ok()) else {
         return Vec::new();
     };
     params::user_values(group)
@@ -529,7 +532,11 @@ fn modify_source_group(
                 .iter()
                 .map(|p| {
                     let from_wants = wants.changes.iter().find(|c| c.field == p.name);
-                    let before = if new { None } else { current(snap, &p.name) };
+                    let before = if new {
+                        None
+                    } else {
+                        snap.source.rds().and_then(|r| current(r, &p.name))
+                    };
                     match from_wants {
                         Some(c) if !new => c.clone(),
                         _ => Change::new(
@@ -549,9 +556,8 @@ fn modify_source_group(
     }
 }
 
-fn current(snap: &Snapshot, name: &str) -> Option<String> {
-    snap.source
-        .parameter_group
+fn current(rds: &RdsSource, name: &str) -> Option<String> {
+    rds.parameter_group
         .ok()?
         .parameters
         .get(name)?

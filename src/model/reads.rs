@@ -3,8 +3,11 @@
 //! cluster itself is left out only when no selected rule reads anything of the source; the
 //! target is always identified.
 
+use super::dynamodb::TableSource;
 use super::fact::{CallError, Fact};
-use super::snapshot::{DbCluster, Snapshot, SourceSnapshot, TargetSnapshot};
+use super::rds::{DbCluster, RdsSource};
+use super::snapshot::{Snapshot, TargetSnapshot};
+use super::source::SourceSnapshot;
 
 /// A read that can be left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +110,10 @@ pub fn unread_source(
     calls: &dyn Fn(Optional) -> &'static str,
 ) -> SourceSnapshot {
     let err = |r: Optional| not_read(calls(r));
-    SourceSnapshot {
+    if let Some(table) = arn.filter(|a| a.starts_with("arn:") && a.contains(":dynamodb:")) {
+        return SourceSnapshot::Table(TableSource::named(table, region, not_read));
+    }
+    SourceSnapshot::Rds(RdsSource {
         region: region.to_string(),
         cluster: DbCluster::named(identifier, arn.unwrap_or_default()),
         parameter_group: Fact::Error(err(Optional::SourceParameters)),
@@ -115,7 +121,7 @@ pub fn unread_source(
         global_cluster: None,
         blue_green_deployments: Some(Fact::Error(err(Optional::BlueGreen))),
         instance: None,
-    }
+    })
 }
 
 /// The note a snapshot carries when its source was not read.
@@ -134,19 +140,23 @@ pub fn narrowed(
     let err = |r: Optional| not_read(calls(r));
     if gone(Optional::SourceCluster) {
         // What the run knows of an unread source: the name it was given (not its ARN).
-        s.source = unread_source(snap.source.id(), None, &snap.source.region, calls);
+        // A table is named by its ARN, the only way `--source` names one.
+        let arn = snap.source.table().map(|t| t.table.table_arn.as_str());
+        s.source = unread_source(snap.source.id(), arn, snap.source.region(), calls);
     }
-    if gone(Optional::SourceParameters) {
-        s.source.parameter_group = Fact::Error(err(Optional::SourceParameters));
-    }
-    if gone(Optional::EngineDefaults) {
-        s.source.engine_defaults = Fact::Error(err(Optional::EngineDefaults));
-    }
-    if gone(Optional::GlobalCluster) && s.source.global_cluster.is_some() {
-        s.source.global_cluster = Some(Fact::Error(err(Optional::GlobalCluster)));
-    }
-    if gone(Optional::BlueGreen) {
-        s.source.blue_green_deployments = Some(Fact::Error(err(Optional::BlueGreen)));
+    if let Some(rds) = s.source.rds_mut() {
+        if gone(Optional::SourceParameters) {
+            rds.parameter_group = Fact::Error(err(Optional::SourceParameters));
+        }
+        if gone(Optional::EngineDefaults) {
+            rds.engine_defaults = Fact::Error(err(Optional::EngineDefaults));
+        }
+        if gone(Optional::GlobalCluster) && rds.global_cluster.is_some() {
+            rds.global_cluster = Some(Fact::Error(err(Optional::GlobalCluster)));
+        }
+        if gone(Optional::BlueGreen) {
+            rds.blue_green_deployments = Some(Fact::Error(err(Optional::BlueGreen)));
+        }
     }
     if gone(Optional::Integrations) {
         s.integrations = Fact::Error(err(Optional::Integrations));

@@ -1,4 +1,4 @@
-//! Words for people: a count with its noun in the right number.
+//! Words for people: a count with its noun in the right number, a list in a sentence.
 
 /// `0 warnings`, `1 warning`, `2 warnings`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -9,9 +9,27 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// `a`, `a and b`, `a, b and c`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, list};
+
+    #[test]
+    fn a_list_is_joined_by_commas_and_a_last_and() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(list(&words(&[])), "");
+        assert_eq!(list(&words(&["1"])), "1");
+        assert_eq!(list(&words(&["1", "2"])), "1 and 2");
+        assert_eq!(list(&words(&["1", "2", "3"])), "1, 2 and 3");
+    }
 
     #[test]
     fn one_is_singular_and_every_other_count_plural() {

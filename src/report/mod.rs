@@ -49,13 +49,12 @@ impl SourceInfo {
             };
             return format!("{name} (not read, {})", region_shown(&self.region));
         }
-        format!(
-            "{} ({} {}, {})",
-            self.arn,
-            self.engine,
-            self.engine_version,
-            region_shown(&self.region)
-        )
+        let engine = if self.engine_version.is_empty() {
+            self.engine.clone()
+        } else {
+            format!("{} {}", self.engine, self.engine_version)
+        };
+        format!("{} ({engine}, {})", self.arn, region_shown(&self.region))
     }
 }
 
@@ -149,13 +148,17 @@ impl IntegrationInfo {
 
 impl Report {
     pub fn new(snap: &Snapshot, findings: Vec<Finding>) -> Report {
-        let c = &snap.source.cluster;
         let source = SourceInfo {
-            id: c.db_cluster_identifier.clone(),
-            arn: c.db_cluster_arn.clone(),
-            engine: c.engine.clone(),
-            engine_version: c.engine_version.clone(),
-            region: snap.source.region.clone(),
+            id: snap.source.id().to_string(),
+            arn: snap.source.arn().to_string(),
+            // Empty for a source the run did not read.
+            engine: if snap.source.was_read() {
+                snap.source.engine().to_string()
+            } else {
+                String::new()
+            },
+            engine_version: snap.source.version().to_string(),
+            region: snap.source.region().to_string(),
         };
         let arn = match &snap.target {
             TargetSnapshot::Provisioned(_) => None,

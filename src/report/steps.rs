@@ -120,9 +120,9 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
                 report
                     .snapshot
                     .source
-                    .cluster
-                    .db_cluster_parameter_group
-                    .clone()
+                    .rds()
+                    .map(|r| r.cluster.db_cluster_parameter_group.clone())
+                    .unwrap_or_default()
             });
         let mut commands = vec![format!("# in {group}:")];
         for (_, name, value) in &set_in_group {

@@ -21,9 +21,11 @@ pub fn applies(rule: &Rule, snap: &Snapshot) -> bool {
         return false;
     }
     let a = &rule.applies_to;
-    (a.engines.is_empty() || a.engines.iter().any(|e| e == snap.source.engine()))
+    let shape = snap.source.shape();
+    rule.check.kind().sources().contains(&shape)
+        && (a.engines.is_empty() || a.engines.iter().any(|e| e == snap.source.engine()))
         && (a.targets.is_empty() || a.targets.contains(&snap.target.kind()))
-        && (a.sources.is_empty() || a.sources.contains(&snap.source.shape()))
+        && (a.sources.is_empty() || a.sources.contains(&shape))
         && (a.regions.is_empty() || a.regions.iter().any(|r| r == snap.target.region()))
 }
 

@@ -42,7 +42,12 @@ fn in_plan(rule: &Rule, plan: &crate::model::DeploymentFacts, snap: &Snapshot) -
             ..
         }) => Some(format!(
             "# in {}:\n{}",
-            at("source_group", &snap.source.cluster.db_cluster_parameter_group),
+            at(
+                "source_group",
+                snap.source
+                    .rds()
+                    .map_or("", |r| r.cluster.db_cluster_parameter_group.as_str())
+            ),
             plan_parameter(&plan.tool, parameter, &v.to_string())
         )),
         Check::TargetParameter(crate::rules::checks::target_parameter::Spec {
@@ -159,13 +164,15 @@ fn judged_shapes(rule: &Rule) -> Vec<SourceShape> {
 /// Fill `{placeholders}` in `template`. A command that would modify a `default.*` parameter
 /// group (which AWS refuses) names a custom group instead, after the steps that create it.
 pub fn fill(template: &str, snap: &Snapshot) -> String {
-    let c = &snap.source.cluster;
-    let id = c.db_cluster_identifier.as_str();
-    let writer = c
-        .writer()
+    let rds = snap.source.rds();
+    let id = snap.source.id();
+    let writer = rds
+        .and_then(|r| r.cluster.writer())
         .map(|w| w.db_instance_identifier.as_str())
         .unwrap_or("<writer-instance>");
-    let group = c.db_cluster_parameter_group.as_str();
+    let group = rds.map_or("<parameter-group>", |r| {
+        r.cluster.db_cluster_parameter_group.as_str()
+    });
     let mut preamble = Vec::new();
     let writes_group = [
         "{writable_parameter_group}",
@@ -196,6 +203,7 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         SourceShape::AuroraCluster => {
             format!("aws rds reboot-db-instance --db-instance-identifier {writer}")
         }
+        SourceShape::DynamodbTable => String::new(),
     };
     let target_group = target_group(snap).unwrap_or("<parameter-group>");
     let writable_target_group =
@@ -210,16 +218,14 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         TargetSnapshot::Serverless(s) => s.workgroup.namespace_name.as_str(),
         TargetSnapshot::Provisioned(_) => "<namespace>",
     };
-    let source_account = account_of(&c.db_cluster_arn).unwrap_or_else(|| "<source-account>".into());
+    let source_arn = snap.source.arn();
+    let source_account = account_of(source_arn).unwrap_or_else(|| "<source-account>".into());
     let pairs = [
         ("{source_id}", id.to_string()),
-        ("{source_arn}", c.db_cluster_arn.clone()),
+        ("{source_arn}", source_arn.to_string()),
         ("{source_account}", source_account),
-        (
-            "{partition}",
-            crate::model::arn::partition_of(&c.db_cluster_arn),
-        ),
-        ("{engine}", c.engine.clone()),
+        ("{partition}", crate::model::arn::partition_of(source_arn)),
+        ("{engine}", snap.source.engine().to_string()),
         ("{parameter_group}", group.to_string()),
         ("{modify_parameter_group}", group_call("modify")),
         ("{reset_parameter_group}", group_call("reset")),
@@ -227,7 +233,7 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
         ("{parameter_group_family}", source_family(snap)),
         ("{writable_parameter_group}", writable_group.clone()),
         ("{writer}", writer.to_string()),
-        ("{region}", snap.source.region.clone()),
+        ("{region}", snap.source.region().to_string()),
         ("{target_id}", snap.target.display_id().to_string()),
         ("{target_region}", snap.target.region().to_string()),
         (
@@ -325,7 +331,9 @@ fn source_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {
 /// (`default.FAMILY`); another's is as read, else the engine defaults' family, else derived
 /// from the engine and version.
 fn source_family(snap: &Snapshot) -> String {
-    let src = &snap.source;
+    let Some(src) = snap.source.rds() else {
+        return String::new();
+    };
     if let Some(family) = src
         .cluster
         .db_cluster_parameter_group

@@ -180,7 +180,7 @@ pub fn snapshot_file_name(snap: &Snapshot) -> String {
     };
     format!(
         "{}--{}--{}.json",
-        clean(&snap.source.region),
+        clean(snap.source.region()),
         clean(snap.source.id()),
         clean(snap.target.display_id())
     )
@@ -272,7 +272,8 @@ pub fn parse_snapshot(text: &str, path: &Path) -> Result<Snapshot, Error> {
     })?;
     let engine = snap.source.engine();
     let unread = engine.is_empty() && snap.notes.iter().any(|n| n == SOURCE_NOT_READ);
-    if !SUPPORTED_ENGINES.contains(&engine) && !unread {
+    let table = snap.source.table().is_some();
+    if !SUPPORTED_ENGINES.contains(&engine) && !table && !unread {
         return Err(bad(format!(
             "its source {} runs engine '{engine}', which no rule covers; zetl-preflight checks {}",
             snap.source.id(),
@@ -287,9 +288,7 @@ fn version_message(found: u32) -> String {
         "has schema_version {found}, but this zetl-preflight {} reads versions {}; save the \
          snapshot again with this version",
         env!("CARGO_PKG_VERSION"),
-        READABLE_SCHEMA_VERSIONS
-            .map(|v| v.to_string())
-            .join(" and ")
+        crate::model::words::list(&READABLE_SCHEMA_VERSIONS.map(|v| v.to_string()))
     )
 }
 
@@ -303,11 +302,11 @@ pub fn offline_flags(
     region: Option<&str>,
     (key, creator, tables): (bool, bool, bool),
 ) -> Result<(), Error> {
-    if let Some(r) = region.filter(|r| *r != snap.source.region) {
+    if let Some(r) = region.filter(|r| *r != snap.source.region()) {
         return Err(Error::Usage(format!(
             "--region {r} does not match the snapshot, which was read in {}: a saved snapshot is \
              checked as it was read; leave --region out",
-            snap.source.region
+            snap.source.region()
         )));
     }
     let saved = |flag: &str, what: &str| {
@@ -337,12 +336,11 @@ pub fn confirm_pair(
     source: Option<&String>,
     target: Option<&String>,
 ) -> Result<(), Error> {
-    let c = &snap.source.cluster;
     if let Some(s) = source {
-        if s != &c.db_cluster_identifier && s != &c.db_cluster_arn {
+        if s != snap.source.id() && s != snap.source.arn() {
             return Err(Error::Usage(format!(
                 "--source '{s}' does not match the snapshot's source '{}'",
-                c.db_cluster_identifier
+                snap.source.id()
             )));
         }
     }

@@ -32,11 +32,11 @@ pub fn read(paths: &[PathBuf]) -> Result<Vec<Output>, Error> {
 /// The saved catalog as `snap`'s schema, in the scope of `filter` (else the existing
 /// integration's filter, else every table), as `--data` would read it.
 pub fn attach(snap: &mut Snapshot, outputs: &[Output], filter: Option<&str>) -> Result<(), Error> {
-    let c = &snap.source.cluster;
-    let dialect = Dialect::of_engine(&c.engine).ok_or_else(|| {
+    let dialect = Dialect::of_engine(snap.source.engine()).ok_or_else(|| {
         Error::Usage(format!(
             "--data-from: the source {} runs engine '{}', which has no catalog rules",
-            c.db_cluster_identifier, c.engine
+            snap.source.id(),
+            snap.source.engine()
         ))
     })?;
     let scope = fetch::sql::scope_filter(snap, filter);

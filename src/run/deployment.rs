@@ -5,7 +5,7 @@
 
 use crate::fetch::{self, SourceRef, TargetRef};
 use crate::inputs::planned::{PlannedPair, Side, Unchecked};
-use crate::model::{Fact, Snapshot};
+use crate::model::{Fact, Snapshot, SourceSnapshot};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -251,7 +251,7 @@ pub async fn complete<C: Clients>(
         // Nowhere to read: what no plan holds stays unverified, saying why.
         return Ok(snap);
     }
-    let src = sources(&snap.source.region);
+    let src = sources(snap.source.region());
     if planned_existing {
         live_state(&src, &mut snap).await;
     }
@@ -280,13 +280,14 @@ pub async fn complete<C: Clients>(
     }
     let iam = clients.iam();
     fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
-    let defaults_missing = matches!(
-        &snap.source.engine_defaults,
-        Fact::Error(e) if e.is_not_in_plan()
-    );
-    if defaults_missing {
-        let c = &snap.source.cluster;
-        let family = crate::model::family_for(&c.engine, &c.engine_version);
+    let missing_family = snap.source.rds().and_then(|r| match &r.engine_defaults {
+        Fact::Error(e) if e.is_not_in_plan() => Some(crate::model::family_for(
+            &r.cluster.engine,
+            &r.cluster.engine_version,
+        )),
+        _ => None,
+    });
+    if let Some(family) = missing_family {
         // The same key as a live read of the source uses: read once whichever asks first.
         let key = format!("{}/{family}", src.region());
         let defaults = memo(
@@ -296,7 +297,9 @@ pub async fn complete<C: Clients>(
             || fetch::source::engine_defaults(&src, &family),
         )
         .await;
-        snap.source.engine_defaults = defaults.into();
+        if let Some(r) = snap.source.rds_mut() {
+            r.engine_defaults = defaults.into();
+        }
     }
     snap.captured_at = Some(crate::model::now_rfc3339());
     Ok(snap)
@@ -318,15 +321,18 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
             return;
         }
     };
-    let c = &mut snap.source.cluster;
+    let (Some(mine), SourceSnapshot::Rds(live)) = (snap.source.rds_mut(), live) else {
+        return;
+    };
+    let c = &mut mine.cluster;
     c.cross_account_clone = live.cluster.cross_account_clone;
     c.status = live.cluster.status;
     c.db_cluster_members = live.cluster.db_cluster_members;
     c.earliest_backtrack_time = live.cluster.earliest_backtrack_time;
     c.backtrack_consumed_change_records = live.cluster.backtrack_consumed_change_records;
-    snap.source.blue_green_deployments = live.blue_green_deployments;
-    if snap.source.global_cluster.is_some() {
-        snap.source.global_cluster = live.global_cluster;
+    mine.blue_green_deployments = live.blue_green_deployments;
+    if mine.global_cluster.is_some() {
+        mine.global_cluster = live.global_cluster;
     }
     let Some(plan) = &mut snap.deployment else {
         return;

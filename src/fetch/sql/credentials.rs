@@ -145,7 +145,10 @@ pub async fn login(
         let user = db_user
             .map(str::to_string)
             .or(url_user)
-            .or(snap.source.cluster.master_username.clone())
+            .or(snap
+                .source
+                .rds()
+                .and_then(|r| r.cluster.master_username.clone()))
             .ok_or_else(|| {
                 CallError::new(calls::RDS_DB_CONNECT, None, "--iam-auth needs --db-user")
             })?;
@@ -157,7 +160,11 @@ pub async fn login(
             source: format!("an IAM authentication token for {user}"),
         });
     }
-    if let (Some(arn), Some(sdk)) = (&snap.source.cluster.master_user_secret_arn, sdk) {
+    let secret_arn = snap
+        .source
+        .rds()
+        .and_then(|r| r.cluster.master_user_secret_arn.as_ref());
+    if let (Some(arn), Some(sdk)) = (secret_arn, sdk) {
         let (username, password) = secret(sdk, arn).await?;
         return Ok(Login {
             username: db_user.map(str::to_string).or(username),

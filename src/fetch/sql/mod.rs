@@ -93,7 +93,16 @@ pub struct DataOptions {
 /// The default when no `--database-url` is given: the writer endpoint, the master user, and
 /// the client's usual password variable.
 fn default_url(snap: &Snapshot) -> Result<String, CallError> {
-    let c = &snap.source.cluster;
+    let Some(c) = snap.source.rds().map(|r| &r.cluster) else {
+        return Err(CallError::new(
+            "sql:connect",
+            Some("NotADatabase"),
+            format!(
+                "{} is a DynamoDB table: it has no SQL catalog",
+                snap.source.id()
+            ),
+        ));
+    };
     let (Some(host), Some(port)) = (&c.endpoint, c.port) else {
         return Err(CallError::new(
             "sql:connect",

@@ -496,7 +496,7 @@ impl World {
             )),
             Resolved::InPlan(k) => {
                 let account = match source {
-                    Side::Planned(s) => crate::model::arn::account_of(&s.cluster.db_cluster_arn),
+                    Side::Planned(s) => s.account(),
                     Side::Outside(v) => crate::model::arn::account_of(v),
                 }
                 .unwrap_or_else(|| "ACCOUNT".into());

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::model::{
     ClusterMember, DbCluster, DbInstance, DeploymentFacts, Fact, Parameter, ParameterGroup,
-    PlannedGroup, PlannedParameter, ServerlessV2Scaling, SourceSnapshot,
+    PlannedGroup, PlannedParameter, RdsSource, ServerlessV2Scaling, SourceSnapshot,
 };
 
 /// Where a source names its parameter group, and how that group is read.
@@ -159,7 +159,7 @@ impl World {
             // A plan is fixed in its source, never live: who owns it is not asked.
             tags: Default::default(),
         };
-        Ok(SourceSnapshot {
+        Ok(SourceSnapshot::Rds(RdsSource {
             region,
             cluster,
             parameter_group,
@@ -186,7 +186,7 @@ impl World {
                 Fact::Ok(Vec::new())
             }),
             instance: None,
-        })
+        }))
     }
 
     /// An RDS DB instance as the source (RDS for MySQL, PostgreSQL, Oracle): the instance's
@@ -280,7 +280,7 @@ impl World {
             }],
             ..DbCluster::named(&id, &arn)
         };
-        Ok(SourceSnapshot {
+        Ok(SourceSnapshot::Rds(RdsSource {
             region,
             cluster,
             parameter_group,
@@ -301,7 +301,7 @@ impl World {
                 Fact::Ok(Vec::new())
             }),
             instance: Some(instance),
-        })
+        }))
     }
 
     /// The source's parameter group: its name and what the plan puts in it.

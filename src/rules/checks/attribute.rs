@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Evidence, Fact, Snapshot, TargetSnapshot, ValueSource};
+use crate::model::{Evidence, Fact, Snapshot, SourceShape, TargetSnapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,8 @@ pub enum On {
     SourceCluster,
     /// An RDS source's DB instance (DescribeDBInstances).
     SourceInstance,
+    /// A DynamoDB source table (DescribeTable).
+    SourceTable,
     /// The Redshift provisioned cluster (DescribeClusters).
     TargetCluster,
     /// The Redshift Serverless workgroup (GetWorkgroup).
@@ -46,7 +48,15 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn needs_source(&self) -> bool {
-        matches!(self.on, On::SourceCluster | On::SourceInstance)
+        matches!(self.on, On::SourceCluster | On::SourceInstance | On::SourceTable)
+    }
+
+    fn sources(&self) -> &'static [SourceShape] {
+        match self.on {
+            On::SourceCluster | On::SourceInstance => &SourceShape::RDS,
+            On::SourceTable => &[SourceShape::DynamodbTable],
+            On::TargetCluster | On::Workgroup | On::Namespace => &super::ALL_SOURCES,
+        }
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
@@ -55,7 +65,9 @@ impl Kind for Spec {
 
     fn resource(&self, snap: &Snapshot) -> String {
         match self.on {
-            On::SourceCluster | On::SourceInstance => super::source_resource(snap),
+            On::SourceCluster | On::SourceInstance | On::SourceTable => {
+                super::source_resource(snap)
+            }
             On::Workgroup => super::workgroup_resource(snap),
             On::TargetCluster | On::Namespace => super::target_resource(snap),
         }
@@ -65,6 +77,7 @@ impl Kind for Spec {
         let side = match self.on {
             On::SourceCluster => "source.cluster",
             On::SourceInstance => "source.instance",
+            On::SourceTable => "source.table",
             On::TargetCluster => "target.cluster",
             On::Workgroup => "target.workgroup",
             On::Namespace => "target.namespace",
@@ -75,7 +88,7 @@ impl Kind for Spec {
 
     fn roles(&self) -> &'static [&'static str] {
         match self.on {
-            On::SourceCluster | On::SourceInstance => &["source"],
+            On::SourceCluster | On::SourceInstance | On::SourceTable => &["source"],
             On::TargetCluster | On::Workgroup => &["target"],
             On::Namespace => &["namespace", "target"],
         }
@@ -136,12 +149,27 @@ fn check(
 
 /// The object a field is read from, as JSON with AWS's field names, and a name for messages.
 fn resolve_object(snap: &Snapshot, on: On) -> Result<(String, Value), String> {
+    let rds = snap.source.rds();
     match (on, &snap.target) {
-        (On::SourceCluster, _) => {
-            let c = &snap.source.cluster;
-            Ok((format!("cluster {}", c.db_cluster_identifier), json(c)))
-        }
-        (On::SourceInstance, _) => match &snap.source.instance {
+        (On::SourceTable, _) => match snap.source.table() {
+            Some(t) => Ok((format!("table {}", t.table.table_name), json(&t.table))),
+            None => Err(format!(
+                "this rule reads a DynamoDB table, and the source {} is not one; fix its applies_to",
+                snap.source.id()
+            )),
+        },
+        (On::SourceCluster | On::SourceInstance, _) if rds.is_none() => Err(format!(
+            "this rule reads an RDS source, and the source {} is a DynamoDB table; fix its applies_to",
+            snap.source.id()
+        )),
+        (On::SourceCluster, _) => match rds {
+            Some(r) => Ok((
+                format!("cluster {}", r.cluster.db_cluster_identifier),
+                json(&r.cluster),
+            )),
+            None => Err(format!("the source {} is not an RDS source", snap.source.id())),
+        },
+        (On::SourceInstance, _) => match rds.and_then(|r| r.instance.as_ref()) {
             Some(i) => Ok((format!("DB instance {}", i.db_instance_identifier), json(i))),
             None => Err(format!(
                 "this rule reads a DB instance, and the source {} is an Aurora cluster; fix its applies_to",

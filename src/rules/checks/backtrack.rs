@@ -2,7 +2,7 @@
 
 use crate::model::reads::{Optional, Wanted};
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, ValueSource};
 use crate::rules::effective;
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
@@ -24,7 +24,7 @@ impl Kind for Spec {
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
-        backtrack(snap)
+        super::on_rds(snap, backtrack)
     }
 
     fn reads(&self) -> Reads {
@@ -33,8 +33,8 @@ impl Kind for Spec {
 }
 
 /// Enhanced binlog cannot be turned on where backtrack is, or ever was, enabled.
-fn backtrack(snap: &Snapshot) -> Outcome {
-    let c = &snap.source.cluster;
+fn backtrack(rds: &RdsSource) -> Outcome {
+    let c = &rds.cluster;
     let mut ev = Evidence {
         field: Some("BacktrackWindow".into()),
         expected: Some("0, and no backtrack history".into()),
@@ -72,7 +72,7 @@ fn backtrack(snap: &Snapshot) -> Outcome {
             ev,
         );
     }
-    if enhanced_binlog_live(snap) {
+    if enhanced_binlog_live(rds) {
         return Outcome::new(
             Verdict::Pass,
             "no backtrack on record, and aurora_enhanced_binlog is already 1 and live on the writer",
@@ -96,8 +96,8 @@ const PUSHED_BY: &str = "AWS Config's aurora-mysql-backtracking-enabled rule and
 const UNKNOWN_HISTORY_FIX: &str = "# Nothing to change if {source_id} was never restored from a cluster or snapshot with backtrack: set the enhanced binlog parameters (ZM001) and this check passes once they are live.
 # If it was, enhanced binlog cannot be turned on: move the data into a new cluster that never had backtrack (logical dump and restore).";
 
-fn enhanced_binlog_live(snap: &Snapshot) -> bool {
-    let src = &snap.source;
+fn enhanced_binlog_live(rds: &RdsSource) -> bool {
+    let src = rds;
     let in_sync = src
         .cluster
         .writer()

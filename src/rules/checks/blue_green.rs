@@ -2,7 +2,7 @@
 
 use crate::model::reads::{Optional, Wanted};
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Fact, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
 
@@ -22,7 +22,7 @@ impl Kind for Spec {
     }
 
     fn run(&self, snap: &Snapshot) -> Outcome {
-        blue_green(snap)
+        super::on_rds(snap, blue_green)
     }
 
     fn reads(&self) -> Reads {
@@ -35,13 +35,13 @@ impl Kind for Spec {
 const BLUE_GREEN_DONE: [&str; 2] = ["SWITCHOVER_COMPLETED", "DELETING"];
 
 /// AUR-T8: no blue/green deployment of the source is in progress.
-fn blue_green(snap: &Snapshot) -> Outcome {
+fn blue_green(rds: &RdsSource) -> Outcome {
     let mut ev = Evidence {
         field: Some("BlueGreenDeployments[].Status".into()),
         expected: Some("none in progress".into()),
         ..Default::default()
     };
-    let list = match &snap.source.blue_green_deployments {
+    let list = match &rds.blue_green_deployments {
         None => {
             ev.actual_source = Some(ValueSource::Unknown);
             return Outcome::unknown(
@@ -60,7 +60,7 @@ fn blue_green(snap: &Snapshot) -> Outcome {
         Some(Fact::Ok(list)) => list,
     };
     ev.actual_source = Some(ValueSource::User);
-    let what = if snap.source.instance.is_some() {
+    let what = if rds.instance.is_some() {
         "instance"
     } else {
         "cluster"

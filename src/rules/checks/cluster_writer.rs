@@ -1,7 +1,7 @@
 //! `kind = "cluster_writer"`: the cluster has members and exactly one writer.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
 
@@ -17,7 +17,7 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        cluster_writer(snap)
+        super::on_rds(snap, cluster_writer)
     }
 
     fn reads(&self) -> Reads {
@@ -25,8 +25,8 @@ impl Kind for Spec {
     }
 }
 
-fn cluster_writer(snap: &Snapshot) -> Outcome {
-    let c = &snap.source.cluster;
+fn cluster_writer(rds: &RdsSource) -> Outcome {
+    let c = &rds.cluster;
     let writers: Vec<&str> = c
         .db_cluster_members
         .iter()

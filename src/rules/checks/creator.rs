@@ -81,7 +81,7 @@ impl Kind for Spec {
                 let integrations = format!(
                     "arn:{}:rds:{}:{}:integration:*",
                     partition_of(&source),
-                    snap.source.region,
+                    snap.source.region(),
                     account_of(&source).unwrap_or_default()
                 );
                 judge(c, CREATE_INTEGRATION, &[source, integrations])

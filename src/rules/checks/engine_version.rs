@@ -1,7 +1,7 @@
 //! `kind = "engine_version"`: the source engine version is at least the minimum (Aurora MySQL: the `3.MM.PP` part).
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -30,12 +30,14 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        engine_version(
-            snap,
-            self.minimum.as_deref(),
-            &self.minimum_by_major,
-            self.as_of.as_deref(),
-        )
+        super::on_rds(snap, |rds| {
+            engine_version(
+                rds,
+                self.minimum.as_deref(),
+                &self.minimum_by_major,
+                self.as_of.as_deref(),
+            )
+        })
     }
 
     fn reads(&self) -> Reads {
@@ -128,12 +130,12 @@ fn upgrade_fix(engine: &str, have: &[u64], minimum: &str) -> String {
 }
 
 fn engine_version(
-    snap: &Snapshot,
+    rds: &RdsSource,
     minimum: Option<&str>,
     by_major: &BTreeMap<String, String>,
     as_of: Option<&str>,
 ) -> Outcome {
-    let c = &snap.source.cluster;
+    let c = &rds.cluster;
     let mut ev = Evidence {
         field: Some("EngineVersion".into()),
         actual: Some(c.engine_version.clone()),

@@ -1,7 +1,7 @@
 //! `kind = "global_database"`: the source is not a secondary cluster of a global database.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Fact, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
 
@@ -17,7 +17,7 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        global_database(snap)
+        super::on_rds(snap, global_database)
     }
 
     fn reads(&self) -> Reads {
@@ -26,8 +26,8 @@ impl Kind for Spec {
 }
 
 /// AUR-T9: a secondary cluster of a global database is not documented as a source.
-fn global_database(snap: &Snapshot) -> Outcome {
-    let c = &snap.source.cluster;
+fn global_database(rds: &RdsSource) -> Outcome {
+    let c = &rds.cluster;
     let mut ev = Evidence {
         field: Some("GlobalClusterMembers[].IsWriter".into()),
         expected: Some("not a global database member, or its writer (primary)".into()),
@@ -45,7 +45,7 @@ fn global_database(snap: &Snapshot) -> Outcome {
             ev,
         );
     };
-    let Some(fact) = &snap.source.global_cluster else {
+    let Some(fact) = &rds.global_cluster else {
         ev.actual_source = Some(ValueSource::Unknown);
         return Outcome::unknown(
             format!(

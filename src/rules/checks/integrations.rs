@@ -117,7 +117,7 @@ fn check(snap: &Snapshot, which: IntegrationCheck, limit: Option<usize>) -> Outc
         IntegrationCheck::AccountQuota => quota(
             list.iter().filter(live).count(),
             limit.unwrap_or(100),
-            format!("the account in {}", snap.source.region),
+            format!("the account in {}", snap.source.region()),
         ),
         IntegrationCheck::TargetQuota => {
             let Some(t) = target else {
@@ -196,7 +196,7 @@ fn instance_of(arn: &str) -> Option<&str> {
 /// RDS for MySQL: AWS does not support integrations on both a primary and its read replica
 /// in the same Region. The other members are the instance's primary and its replicas.
 fn replica_conflict(snap: &Snapshot, list: &[Integration], mut ev: Evidence) -> Outcome {
-    let Some(me) = &snap.source.instance else {
+    let Some(me) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
         return Outcome::new(
             Verdict::NotApplicable,
             "the source is not an RDS DB instance",
@@ -254,7 +254,7 @@ fn major_upgrade(snap: &Snapshot) -> Outcome {
         actual_source: Some(ValueSource::User),
         ..Default::default()
     };
-    let Some(me) = &snap.source.instance else {
+    let Some(me) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
         return Outcome::new(
             Verdict::NotApplicable,
             "the source is not an RDS DB instance",

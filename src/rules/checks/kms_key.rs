@@ -114,7 +114,7 @@ fn usable(snap: &Snapshot, key: &KmsKey) -> Outcome {
         Fact::Error(e) => return unread("the description", key, e),
     };
     let source_region = region_of(snap.source.arn())
-        .unwrap_or_else(|| snap.source.region.clone());
+        .unwrap_or_else(|| snap.source.region().to_string());
     let key_region = region_of(&d.arn).unwrap_or_default();
     let mut problems = Vec::new();
     if d.key_state != "Enabled" {
@@ -210,7 +210,7 @@ fn integration_arn(snap: &Snapshot) -> String {
         format!(
             "arn:{}:rds:{}:{}:integration:new-integration",
             partition_of(source),
-            snap.source.region,
+            snap.source.region(),
             account_of(source).unwrap_or_default()
         )
     })
@@ -264,7 +264,7 @@ pub fn redshift_statement(snap: &Snapshot, key: &KmsKey) -> serde_json::Value {
         "ArnLike": {"aws:SourceArn": format!(
             "arn:{}:*:{}:{account}:integration:*",
             partition_of(snap.source.arn()),
-            snap.source.region
+            snap.source.region()
         )},
     });
     for (k, v) in &key.encryption_context {
@@ -419,7 +419,7 @@ fn creator_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
                 .fix(format!(
                     "# allow the role that creates the integration in the key policy of {}:\n{}",
                     d.key_id,
-                    creator_statement("<creator role ARN>", &snap.source.region)
+                    creator_statement("<creator role ARN>", snap.source.region())
                 ))
             }
             Decision::Uncertain { reason, .. } => {
@@ -493,7 +493,7 @@ fn creator_request<'a>(
 
 /// `rds.REGION.amazonaws.com`: the service the creator's calls go through.
 fn via_service(snap: &Snapshot) -> String {
-    format!("rds.{}.amazonaws.com", snap.source.region)
+    format!("rds.{}.amazonaws.com", snap.source.region())
 }
 
 /// The creator is known: the key policy evaluated for its own ARN with the request's whole
@@ -592,7 +592,7 @@ fn known_creator_grant(
                     (Grant::Nothing, _) | (Grant::Delegated { .. }, true) => out.fix(format!(
                         "# allow the role that creates the integration in the key policy of {}:\n{}",
                         d.key_id,
-                        creator_statement(&c.arn, &snap.source.region)
+                        creator_statement(&c.arn, snap.source.region())
                     )),
                     _ => out,
                 };

@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::reads::{Optional, Wanted};
-use crate::model::{Snapshot, TargetSnapshot};
+use crate::model::{Evidence, RdsSource, Snapshot, SourceShape, TargetSnapshot};
 
-use super::outcome::Outcome;
+use super::outcome::{Outcome, Verdict};
 
 /// What the engine asks of a check kind.
 pub trait Kind {
@@ -39,6 +39,13 @@ pub trait Kind {
             Reads::Paths(p) => wanted_by_paths(&p),
             Reads::Facts => Wanted::NONE,
         }
+    }
+
+    /// The kinds of source the check can judge. By default the RDS shapes: a kind that
+    /// reads a parameter group, members or engine versions reaches them through [`rds`].
+    /// Kinds that judge the target, the pair or the namespace policy name every shape.
+    fn sources(&self) -> &'static [SourceShape] {
+        &SourceShape::RDS
     }
 
     /// Does the check read anything of the source? (Only a few target checks do not.)
@@ -145,7 +152,32 @@ kinds! {
     Deployment => deployment,
 }
 
-/// The source cluster's ARN.
+/// Every kind of source: what a kind that judges the target or the pair names.
+pub const ALL_SOURCES: [SourceShape; 4] = [
+    SourceShape::AuroraCluster,
+    SourceShape::Instance,
+    SourceShape::MultiAzCluster,
+    SourceShape::DynamodbTable,
+];
+
+/// Judge an RDS source's own facts with `judge`. A DynamoDB table has none: not applicable
+/// (the engine gives such a kind no table, so this is the compiler's guard, not a verdict
+/// anyone sees).
+pub fn on_rds(snap: &Snapshot, judge: impl FnOnce(&RdsSource) -> Outcome) -> Outcome {
+    match snap.source.rds() {
+        Some(rds) => judge(rds),
+        None => Outcome::new(
+            Verdict::NotApplicable,
+            format!(
+                "{} is a DynamoDB table: this check judges RDS sources",
+                snap.source.id()
+            ),
+            Evidence::default(),
+        ),
+    }
+}
+
+/// The source's ARN.
 pub fn source_resource(snap: &Snapshot) -> String {
     snap.source.arn().to_string()
 }

@@ -1,7 +1,7 @@
 //! `kind = "parameters_applied"`: the writer's `DBClusterParameterGroupStatus` is `in-sync`.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, SourceShape, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, SourceShape, ValueSource};
 use crate::rules::effective::IN_SYNC;
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
@@ -18,7 +18,7 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        applied(snap)
+        super::on_rds(snap, applied)
     }
 
     fn reads(&self) -> Reads {
@@ -27,8 +27,8 @@ impl Kind for Spec {
 }
 
 /// The writer's DBClusterParameterGroupStatus is `in-sync`.
-fn applied(snap: &Snapshot) -> Outcome {
-    let c = &snap.source.cluster;
+fn applied(rds: &RdsSource) -> Outcome {
+    let c = &rds.cluster;
     let mut ev = Evidence {
         field: Some("DBClusterParameterGroupStatus".into()),
         expected: Some(IN_SYNC.into()),
@@ -60,7 +60,7 @@ fn applied(snap: &Snapshot) -> Outcome {
     };
     if status != IN_SYNC {
         // A Multi-AZ DB cluster reboots as a whole (RebootDBCluster), not its writer alone.
-        let rebooted = if snap.source.shape() == SourceShape::MultiAzCluster {
+        let rebooted = if rds.shape() == SourceShape::MultiAzCluster {
             "the DB cluster is rebooted"
         } else {
             "it is rebooted"

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use crate::model::arn::region_of;
-use crate::model::{Evidence, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
 
@@ -27,7 +27,9 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        region_available(snap, &self.as_of, &self.page, &self.available, &self.not_available)
+        super::on_rds(snap, |rds| {
+            region_available(rds, &self.as_of, &self.page, &self.available, &self.not_available)
+        })
     }
 
     fn reads(&self) -> Reads {
@@ -43,14 +45,14 @@ impl Kind for Spec {
 }
 
 fn region_available(
-    snap: &Snapshot,
+    rds: &RdsSource,
     as_of: &str,
     page: &str,
     available: &[String],
     not_available: &[String],
 ) -> Outcome {
-    let c = &snap.source.cluster;
-    let region = region_of(&c.db_cluster_arn).unwrap_or_else(|| snap.source.region.clone());
+    let c = &rds.cluster;
+    let region = region_of(&c.db_cluster_arn).unwrap_or_else(|| rds.region.clone());
     let ev = Evidence {
         field: Some("Region".into()),
         expected: Some(format!(

@@ -28,7 +28,7 @@ impl Kind for Spec {
 
 fn same_region(snap: &Snapshot) -> Outcome {
     let source = region_of(snap.source.arn())
-        .unwrap_or_else(|| snap.source.region.clone());
+        .unwrap_or_else(|| snap.source.region().to_string());
     let target = snap
         .target
         .namespace_arn()

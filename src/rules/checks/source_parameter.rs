@@ -1,7 +1,7 @@
 //! `kind = "source_parameter"`: the effective value of a parameter in the source's DB cluster parameter group, and whether it is live on the writer.
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Snapshot, SourceShape};
+use crate::model::{RdsSource, Evidence, Snapshot, SourceShape};
 use crate::rules::condition::{Condition, DocumentedDefault};
 use crate::rules::effective::{judge, IN_SYNC, REBOOT_DB_CLUSTER, REBOOT_WRITER};
 use crate::rules::effective::{self};
@@ -26,7 +26,7 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        source(snap, &self.parameter, &self.expect, self.documented_default.as_ref())
+        super::on_rds(snap, |rds| source(rds, &self.parameter, &self.expect, self.documented_default.as_ref()))
     }
 
     fn reads(&self) -> Reads {
@@ -43,12 +43,12 @@ impl Kind for Spec {
 
 /// A parameter of the source's DB cluster parameter group.
 fn source(
-    snap: &Snapshot,
+    rds: &RdsSource,
     name: &str,
     expect: &Condition,
     documented: Option<&DocumentedDefault>,
 ) -> Outcome {
-    let src = &snap.source;
+    let src = rds;
     let group = &src.cluster.db_cluster_parameter_group;
     let writer = src.cluster.writer();
     let apply_status = writer.and_then(|w| w.db_cluster_parameter_group_status.clone());

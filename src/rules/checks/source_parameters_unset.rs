@@ -1,7 +1,7 @@
 //! `kind = "source_parameters_unset"`: none of these source parameters has a value (binlog filtering and the like).
 
 use serde::{Deserialize, Serialize};
-use crate::model::{Evidence, Fact, Snapshot, ValueSource};
+use crate::model::{RdsSource, Evidence, Fact, Snapshot, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 use super::{About, Kind, Reads};
 
@@ -20,7 +20,7 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        source_unset(snap, &self.parameters)
+        super::on_rds(snap, |rds| source_unset(rds, &self.parameters))
     }
 
     fn reads(&self) -> Reads {
@@ -39,8 +39,8 @@ impl Kind for Spec {
 }
 
 /// None of these source parameters may have a value (binlog filtering and the like).
-fn source_unset(snap: &Snapshot, names: &[String]) -> Outcome {
-    let src = &snap.source;
+fn source_unset(rds: &RdsSource, names: &[String]) -> Outcome {
+    let src = rds;
     let group_name = &src.cluster.db_cluster_parameter_group;
     let ev = Evidence {
         parameter: Some(names.join(", ")),

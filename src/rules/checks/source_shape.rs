@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Evidence, Snapshot, SourceShape, ValueSource};
+use crate::model::{RdsSource, Evidence, Snapshot, SourceShape, ValueSource};
 use crate::rules::outcome::{Outcome, Verdict};
 
 use super::{About, Kind, Reads};
@@ -23,11 +23,32 @@ pub const ABOUT: About = About {
 
 impl Kind for Spec {
     fn run(&self, snap: &Snapshot) -> Outcome {
-        let shape = snap.source.shape();
+        super::on_rds(snap, |rds| self.judge(rds))
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::paths([
+            "source.cluster.Engine".to_string(),
+            "source.instance".to_string(),
+        ])
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.expect.is_empty() {
+            return Err("a source_shape check needs at least one shape in expect".into());
+        }
+        Ok(())
+    }
+}
+
+impl Spec {
+    fn judge(&self, rds: &RdsSource) -> Outcome {
+        let shape = rds.shape();
         let name = |s: SourceShape| match s {
             SourceShape::AuroraCluster => "an Aurora DB cluster",
             SourceShape::Instance => "a DB instance",
             SourceShape::MultiAzCluster => "a Multi-AZ DB cluster",
+            SourceShape::DynamodbTable => "a DynamoDB table",
         };
         let ev = Evidence {
             field: Some("source".into()),
@@ -42,7 +63,7 @@ impl Kind for Spec {
             actual_source: Some(ValueSource::User),
             ..Default::default()
         };
-        let c = &snap.source.cluster;
+        let c = &rds.cluster;
         if self.expect.contains(&shape) {
             Outcome::new(
                 Verdict::Pass,
@@ -62,19 +83,5 @@ impl Kind for Spec {
                 ev,
             )
         }
-    }
-
-    fn reads(&self) -> Reads {
-        Reads::paths([
-            "source.cluster.Engine".to_string(),
-            "source.instance".to_string(),
-        ])
-    }
-
-    fn validate(&self) -> Result<(), String> {
-        if self.expect.is_empty() {
-            return Err("a source_shape check needs at least one shape in expect".into());
-        }
-        Ok(())
     }
 }
