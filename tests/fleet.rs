@@ -676,6 +676,8 @@ async fn a_plans_pairs_share_their_live_reads() {
             aws_smithy_mocks::RuleMode::MatchAny,
             [&integrations, &defaults]
         ),
+        dynamodb: no_table_clients().0,
+        redshift: no_table_clients().1,
         cache: None,
         wanted: Default::default(),
     };
@@ -836,6 +838,8 @@ async fn plan_read_live(file: &str, rds: &[&Rule]) -> zetl_preflight::model::Sna
     use zetl_preflight::inputs::terraform;
     let src = SourceClients {
         rds: aws_smithy_mocks::mock_client!(aws_sdk_rds, aws_smithy_mocks::RuleMode::MatchAny, rds),
+        dynamodb: no_table_clients().0,
+        redshift: no_table_clients().1,
         cache: None,
         wanted: Default::default(),
     };
@@ -1009,6 +1013,8 @@ async fn a_plans_key_outside_it_is_read_live_and_the_creator_simulated() {
             aws_smithy_mocks::RuleMode::MatchAny,
             [&integrations, &mysql_defaults()]
         ),
+        dynamodb: no_table_clients().0,
+        redshift: no_table_clients().1,
         cache: None,
         wanted: Default::default(),
     };

@@ -47,6 +47,12 @@ pub const RDS_DB_CONNECT: &str = "rds-db:connect";
 pub const LIST_METRICS: &str = "cloudwatch:ListMetrics";
 pub const GET_METRIC_DATA: &str = "cloudwatch:GetMetricData";
 pub const DESCRIBE_ALARMS: &str = "cloudwatch:DescribeAlarms";
+/// A DynamoDB table source.
+pub const DESCRIBE_TABLE: &str = "dynamodb:DescribeTable";
+pub const DESCRIBE_CONTINUOUS_BACKUPS: &str = "dynamodb:DescribeContinuousBackups";
+pub const GET_TABLE_POLICY: &str = "dynamodb:GetResourcePolicy";
+/// A DynamoDB table's integrations are Redshift's.
+pub const DESCRIBE_REDSHIFT_INTEGRATIONS: &str = "redshift:DescribeIntegrations";
 /// Used by `check --fix` only, to find a free name for a new group.
 pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
@@ -77,6 +83,10 @@ pub const READ: &[&str] = &[
     LIST_METRICS,
     GET_METRIC_DATA,
     DESCRIBE_ALARMS,
+    DESCRIBE_TABLE,
+    DESCRIBE_CONTINUOUS_BACKUPS,
+    GET_TABLE_POLICY,
+    DESCRIBE_REDSHIFT_INTEGRATIONS,
 ];
 
 /// The call behind each optional read.
@@ -122,6 +132,8 @@ pub const FIX: &[&str] = &[
     "kms:PutKeyPolicy",
     LIST_RESOURCE_TAGS,
     "cloudwatch:PutMetricAlarm",
+    "dynamodb:UpdateContinuousBackups",
+    "dynamodb:PutResourcePolicy",
 ];
 
 /// `audit --tables`: the Redshift Data API.

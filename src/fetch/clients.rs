@@ -148,6 +148,10 @@ pub async fn identity(sdk: &SdkConfig) -> Result<Identity, crate::model::CallErr
 #[derive(Debug, Clone)]
 pub struct SourceClients {
     pub rds: aws_sdk_rds::Client,
+    /// A DynamoDB table source.
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    /// A table's integrations (redshift:DescribeIntegrations), in the source's account.
+    pub redshift: aws_sdk_redshift::Client,
     pub cache: Option<Arc<ReadCache>>,
     /// The optional reads the run's rules need; the others are left out.
     pub wanted: Wanted,
@@ -174,6 +178,8 @@ impl SourceClients {
         let cfg = with_region(base, region);
         SourceClients {
             rds: aws_sdk_rds::Client::new(&cfg),
+            dynamodb: aws_sdk_dynamodb::Client::new(&cfg),
+            redshift: aws_sdk_redshift::Client::new(&cfg),
             cache: None,
             wanted: Wanted::ALL,
         }

@@ -8,6 +8,7 @@ pub mod cache;
 pub mod calls;
 pub mod clients;
 pub mod creator;
+pub mod dynamodb;
 pub mod error;
 pub mod health;
 pub mod kms;
@@ -30,9 +31,21 @@ pub async fn snapshot(
     source: &SourceRef,
     target: &TargetRef,
 ) -> Result<Snapshot, FetchError> {
+    let table = source.kind == SourceKind::Table;
     let read_source = async {
+        if table && src.wanted.wants(Optional::SourceCluster) {
+            return Ok((dynamodb::fetch(src, source).await?, Vec::new()));
+        }
         if src.wanted.wants(Optional::SourceCluster) {
             return source::fetch(src, source).await;
+        }
+        if table {
+            let arn = Some(source.identifier.as_str());
+            let id = source.identifier.rsplit('/').next().unwrap_or_default();
+            return Ok((
+                unread_source(id, arn, &src.region(), &calls::optional),
+                Vec::new(),
+            ));
         }
         let (id, arn) = match source.identifier.rsplit_once(":cluster:") {
             Some((_, id)) if source.identifier.starts_with("arn:") => {
@@ -45,16 +58,28 @@ pub async fn snapshot(
             Vec::new(),
         ))
     };
-    let (s, t, integrations) = tokio::join!(
-        read_source,
-        target::fetch(tgt, target),
-        cache::memo(
-            src.cache.as_ref(),
-            |x| &x.integrations,
-            src.region(),
-            || { source::integrations(src) }
-        )
-    );
+    let (s, t, integrations) = tokio::join!(read_source, target::fetch(tgt, target), async {
+        // A table's integrations are Redshift's; the others are RDS's. Each list is read
+        // once per Region.
+        if table {
+            let key = format!("redshift\n{}", src.region());
+            cache::memo(
+                src.cache.as_ref(),
+                |x| &x.integrations,
+                key,
+                || dynamodb::integrations(src),
+            )
+            .await
+        } else {
+            cache::memo(
+                src.cache.as_ref(),
+                |x| &x.integrations,
+                src.region(),
+                || source::integrations(src),
+            )
+            .await
+        }
+    });
     // The source's error first: it is the one the user named first.
     let (source, source_notes) = s?;
     let (target, mut notes) = t?;

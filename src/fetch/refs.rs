@@ -19,6 +19,8 @@ pub enum SourceKind {
     Instance,
     /// A plain identifier: looked up as a cluster, then as a DB instance.
     Either,
+    /// A DynamoDB table, named by its ARN (`arn:aws:dynamodb:R:A:table/NAME`).
+    Table,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +58,12 @@ impl SourceRef {
         if s.starts_with("arn:") {
             let arn = Arn::parse(s)?;
             let (kind, id) = arn.resource_parts();
+            if arn.service == "dynamodb" {
+                return table(s, &arn);
+            }
             if arn.service != "rds" {
                 return Err(RefError::Invalid(format!(
-                    "--source '{s}' is a {} ARN; give a DB cluster or DB instance ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME, …:db:NAME) or identifier",
+                    "--source '{s}' is a {} ARN; give a DB cluster or DB instance ARN (arn:aws:rds:REGION:ACCOUNT:cluster:NAME, …:db:NAME) or identifier, or a DynamoDB table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)",
                     arn.service
                 )));
             }
@@ -90,6 +95,37 @@ impl SourceRef {
             kind: SourceKind::Either,
         })
     }
+}
+
+/// A DynamoDB table ARN: `table/NAME`, the name 3–255 of letters, digits, `_`, `-`, `.`
+/// (DynamoDB's naming rules), and a Region and account (an integration's source is one
+/// table in one place).
+fn table(s: &str, arn: &Arn) -> Result<SourceRef, RefError> {
+    let bad = |why: &str| {
+        RefError::Invalid(format!(
+            "--source '{s}' is not a DynamoDB table ARN (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME): {why}"
+        ))
+    };
+    let Some(name) = arn.resource.strip_prefix("table/") else {
+        return Err(bad("its resource is not table/NAME"));
+    };
+    let valid = (3..=255).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !valid {
+        return Err(bad(
+            "a table name is 3 to 255 letters, digits, underscores, hyphens and dots (an index or stream ARN is not a table)",
+        ));
+    }
+    if arn.region.is_empty() || arn.account.is_empty() {
+        return Err(bad("it names no Region or no account"));
+    }
+    Ok(SourceRef {
+        identifier: s.to_string(),
+        region: Some(arn.region.clone()),
+        kind: SourceKind::Table,
+    })
 }
 
 impl TargetRef {

@@ -40,6 +40,7 @@ pub async fn fetch(
             Err(e) => Err(unreadable(&source.identifier, "RDS DB instance", e)),
         },
         SourceKind::Cluster => Ok((fetch_cluster(c, source).await?, Vec::new())),
+        SourceKind::Table => Ok((super::dynamodb::fetch(c, source).await?, Vec::new())),
         SourceKind::Either => {
             let (cluster, instance) =
                 tokio::join!(fetch_cluster(c, source), describe_instance(c, source));

@@ -65,6 +65,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../rules/deployment.toml"),
     ),
     ("rules/health.toml", include_str!("../../rules/health.toml")),
+    (
+        "rules/dynamodb.toml",
+        include_str!("../../rules/dynamodb.toml"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -354,6 +354,7 @@ pub async fn read_pair<C: Clients>(
         }
         let kms = || clients.kms(&src.region());
         fetch::kms::attach(s, key, kms, src.wanted, cache.as_ref()).await;
+        fetch::dynamodb::attach_key(s, kms, src.wanted, cache.as_ref()).await;
         let iam = clients.iam();
         let creator = extras.creator.as_ref();
         fetch::creator::attach(s, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;

@@ -31,6 +31,16 @@ pub fn meta(code: &str, message: &str) -> ErrorMetadata {
     ErrorMetadata::builder().code(code).message(message).build()
 }
 
+/// DynamoDB and Redshift clients for the source side that answer nothing: an RDS source
+/// never calls them.
+pub fn no_table_clients() -> (aws_sdk_dynamodb::Client, aws_sdk_redshift::Client) {
+    let none: [&Rule; 0] = [];
+    (
+        mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, none),
+        mock_client!(aws_sdk_redshift, RuleMode::MatchAny, none),
+    )
+}
+
 pub fn fast_retries() -> RetryConfig {
     RetryConfig::standard()
         .with_max_attempts(3)
@@ -299,9 +309,12 @@ impl Side {
     }
 
     pub fn clients(&self) -> (SourceClients, TargetClients) {
+        let (dynamodb, redshift) = no_table_clients();
         let src = SourceClients {
             rds: mock_client!(aws_sdk_rds, RuleMode::MatchAny, &self.rds, |c| c
                 .retry_config(fast_retries())),
+            dynamodb,
+            redshift,
             cache: None,
             wanted: Default::default(),
         };

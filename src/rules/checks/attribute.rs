@@ -42,7 +42,7 @@ pub struct Spec {
 
 pub const ABOUT: About = About {
     name: "attribute",
-    fields: "`on` (`source_cluster`, `source_instance`, `target_cluster`, `workgroup`, `namespace`), `field` (AWS name, dotted for nesting), `expect`, `when_absent`",
+    fields: "`on` (`source_cluster`, `source_instance`, `source_table`, `target_cluster`, `workgroup`, `namespace`), `field` (AWS name, dotted for nesting), `expect`, `when_absent`",
     checks: "a field of the fetched resource",
 };
 

@@ -44,6 +44,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &super::ALL_SOURCES
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         let Some(h) = &snap.health else {
             return Outcome::new(

@@ -37,6 +37,17 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    /// A DynamoDB table's integrations are Redshift's: their health and a creation under way
+    /// are judged as any source's; the quotas counted here are RDS's.
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        match self.check {
+            IntegrationCheck::ExistingHealth | IntegrationCheck::NoConcurrentCreation => {
+                &super::ALL_SOURCES
+            }
+            _ => &crate::model::SourceShape::RDS,
+        }
+    }
+
     fn optional_reads(&self) -> Wanted {
         Wanted::of(&[Optional::Integrations])
     }

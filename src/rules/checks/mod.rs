@@ -147,6 +147,7 @@ kinds! {
     KmsKey => kms_key,
     Creator => creator,
     Health => health,
+    Table => table,
     /// Written `plan` by rules files before 0.2: still read.
     #[serde(alias = "plan")]
     Deployment => deployment,

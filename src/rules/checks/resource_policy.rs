@@ -46,6 +46,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &super::ALL_SOURCES
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         check(snap, self.statement)
     }

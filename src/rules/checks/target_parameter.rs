@@ -25,6 +25,10 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &super::ALL_SOURCES
+    }
+
     fn needs_source(&self) -> bool {
         false
     }
