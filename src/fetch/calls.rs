@@ -53,6 +53,8 @@ pub const DESCRIBE_CONTINUOUS_BACKUPS: &str = "dynamodb:DescribeContinuousBackup
 pub const GET_TABLE_POLICY: &str = "dynamodb:GetResourcePolicy";
 /// A DynamoDB table's integrations are Redshift's.
 pub const DESCRIBE_REDSHIFT_INTEGRATIONS: &str = "redshift:DescribeIntegrations";
+/// Used by `check --fix` only: whether code owns the table.
+pub const LIST_TABLE_TAGS: &str = "dynamodb:ListTagsOfResource";
 /// Used by `check --fix` only, to find a free name for a new group.
 pub const DESCRIBE_CLUSTER_PARAMETER_GROUPS: &str = "redshift:DescribeClusterParameterGroups";
 
@@ -107,6 +109,18 @@ pub fn optional(r: crate::model::reads::Optional) -> &'static str {
     }
 }
 
+/// `Err(not read)` when the run's rules do not need `read`.
+pub(crate) fn left_out(
+    wanted: crate::model::reads::Wanted,
+    read: crate::model::reads::Optional,
+) -> Result<(), crate::model::CallError> {
+    if wanted.wants(read) {
+        Ok(())
+    } else {
+        Err(crate::model::reads::not_read(optional(read)))
+    }
+}
+
 /// What `check --fix` may call on top of [`READ`]: waits, and the changes themselves.
 pub const FIX: &[&str] = &[
     "rds:CreateDBClusterParameterGroup",
@@ -133,6 +147,7 @@ pub const FIX: &[&str] = &[
     LIST_RESOURCE_TAGS,
     "cloudwatch:PutMetricAlarm",
     "dynamodb:UpdateContinuousBackups",
+    LIST_TABLE_TAGS,
     "dynamodb:PutResourcePolicy",
 ];
 

@@ -47,6 +47,7 @@ pub async fn fetch(c: &SourceClients, source: &SourceRef) -> Result<SourceSnapsh
         continuous_backups: backups.into(),
         table_policy: policy.into(),
         key: None,
+        tags: None,
     }))
 }
 
@@ -87,7 +88,6 @@ async fn describe_table(c: &SourceClients, arn: &str) -> Result<Table, CallError
             })
             .collect(),
         sse_description: t.sse_description().map(sse),
-        tags: Default::default(),
     })
 }
 
@@ -151,7 +151,7 @@ async fn resource_policy(c: &SourceClients, arn: &str) -> Result<Option<TablePol
 /// Every Redshift integration in the account and Region (redshift:DescribeIntegrations,
 /// every page): where a DynamoDB table's integrations are.
 pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
-    if let Err(e) = super::source::left_out(c.wanted, crate::model::reads::Optional::Integrations) {
+    if let Err(e) = super::calls::left_out(c.wanted, crate::model::reads::Optional::Integrations) {
         return Fact::Error(e);
     }
     let all = all_pages(

@@ -18,7 +18,7 @@ use crate::model::{
 use super::cache::{memo, Listed};
 use super::calls;
 use super::clients::SourceClients;
-use crate::model::reads::{not_read, Optional, Wanted};
+use crate::model::reads::{not_read, Optional};
 
 use super::error::{
     all_page_items, all_pages, call_error, hint_for, is_not_found, unreadable, FetchError,
@@ -151,7 +151,7 @@ async fn global_cluster(
 ) -> Option<Result<GlobalCluster, CallError>> {
     // AWS gives the identifier; some emulators give the global cluster's ARN.
     let id = id?;
-    if let Err(e) = left_out(c.wanted, Optional::GlobalCluster) {
+    if let Err(e) = calls::left_out(c.wanted, Optional::GlobalCluster) {
         return Some(Err(e));
     }
     let id = id
@@ -193,7 +193,7 @@ async fn blue_green(
     region: &str,
     arn: &str,
 ) -> Result<Vec<BlueGreenDeployment>, CallError> {
-    left_out(c.wanted, Optional::BlueGreen)?;
+    calls::left_out(c.wanted, Optional::BlueGreen)?;
     let all = memo(
         c.cache.as_ref(),
         |x| &x.blue_green,
@@ -504,7 +504,7 @@ pub async fn all_instances(c: &SourceClients) -> Listed<rds::DbInstance> {
 
 /// Every integration in the account and Region, all pages.
 pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
-    if let Err(e) = left_out(c.wanted, Optional::Integrations) {
+    if let Err(e) = calls::left_out(c.wanted, Optional::Integrations) {
         return Fact::Error(e);
     }
     let all = all_pages(
@@ -546,15 +546,6 @@ pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
             .into()
     })
     .into()
-}
-
-/// `Err(not read)` when the run's rules do not need `read`.
-pub(crate) fn left_out(wanted: Wanted, read: Optional) -> Result<(), CallError> {
-    if wanted.wants(read) {
-        Ok(())
-    } else {
-        Err(not_read(calls::optional(read)))
-    }
 }
 
 fn instance_not_found(c: &SourceClients, source: &SourceRef) -> FetchError {

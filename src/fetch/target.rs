@@ -369,7 +369,7 @@ async fn cluster_parameters(
     c: &TargetClients,
     group: Option<&str>,
 ) -> Result<ParameterGroup, CallError> {
-    super::source::left_out(c.wanted, Optional::TargetParameters)?;
+    super::calls::left_out(c.wanted, Optional::TargetParameters)?;
     let key = format!("{}/{}", c.region(), group.unwrap_or(""));
     memo(
         c.cache.as_ref(),
@@ -431,7 +431,7 @@ async fn resource_policy(
     namespace_arn: Option<&str>,
     field: &str,
 ) -> Result<Option<String>, CallError> {
-    super::source::left_out(c.wanted, Optional::ResourcePolicy)?;
+    super::calls::left_out(c.wanted, Optional::ResourcePolicy)?;
     let key = format!("{}/{}", namespace_arn.unwrap_or(""), field);
     memo(
         c.cache.as_ref(),

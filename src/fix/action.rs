@@ -185,6 +185,17 @@ pub enum Op {
         tables: Vec<String>,
         sql: String,
     },
+    /// Point-in-time recovery on for a DynamoDB table.
+    #[serde(rename = "dynamodb:UpdateContinuousBackups")]
+    UpdateContinuousBackups { table: String },
+    /// A DynamoDB table's whole resource policy, put only over the revision that was read
+    /// (`NO_POLICY`: only where there is none).
+    #[serde(rename = "dynamodb:PutResourcePolicy")]
+    PutTablePolicy {
+        table: String,
+        policy: String,
+        expected_revision_id: String,
+    },
     #[serde(rename = "manual")]
     Manual,
 }
@@ -229,6 +240,8 @@ impl Op {
             Op::UpdateWorkgroup { .. } => "redshift-serverless:UpdateWorkgroup",
             Op::PutMetricAlarm(_) => "cloudwatch:PutMetricAlarm",
             Op::RefreshTables { .. } => "redshift-data:ExecuteStatement",
+            Op::UpdateContinuousBackups { .. } => "dynamodb:UpdateContinuousBackups",
+            Op::PutTablePolicy { .. } => "dynamodb:PutResourcePolicy",
             Op::Manual => "manual",
         }
     }

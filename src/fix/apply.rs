@@ -360,6 +360,35 @@ async fn run(a: &Action, reach: Reach<'_>, opts: &ApplyOptions) -> Result<(), Ca
                 .send()
                 .await,
         ),
+        Op::UpdateContinuousBackups { table } => {
+            let spec = aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                .point_in_time_recovery_enabled(true)
+                .build()
+                .map_err(|e| CallError::new(call, None, e.to_string()))?;
+            done(
+                call,
+                src.dynamodb
+                    .update_continuous_backups()
+                    .table_name(table)
+                    .point_in_time_recovery_specification(spec)
+                    .send()
+                    .await,
+            )
+        }
+        Op::PutTablePolicy {
+            table,
+            policy,
+            expected_revision_id,
+        } => done(
+            call,
+            src.dynamodb
+                .put_resource_policy()
+                .resource_arn(table)
+                .policy(policy)
+                .expected_revision_id(expected_revision_id)
+                .send()
+                .await,
+        ),
         Op::PutKeyPolicy { key_id, policy } => match kms {
             Some(kms) => done(
                 call,

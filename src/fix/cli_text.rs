@@ -159,6 +159,17 @@ pub fn command(a: &Action) -> Option<String> {
             "aws redshift put-resource-policy --resource-arn {resource_arn} --policy {}",
             sh(policy)
         ),
+        Op::UpdateContinuousBackups { table } => format!(
+            "aws dynamodb update-continuous-backups --table-name {table} --point-in-time-recovery-specification PointInTimeRecoveryEnabled=true"
+        ),
+        Op::PutTablePolicy {
+            table,
+            policy,
+            expected_revision_id,
+        } => format!(
+            "aws dynamodb put-resource-policy --resource-arn {table} --expected-revision-id {expected_revision_id} --policy {}",
+            sh(policy)
+        ),
         Op::PutKeyPolicy { key_id, policy } => format!(
             "aws kms put-key-policy --key-id {key_id} --policy-name default --policy {}",
             sh(policy)

@@ -16,6 +16,7 @@ mod plan_health;
 mod plan_key;
 mod plan_refresh;
 mod plan_source;
+mod plan_table;
 mod plan_target;
 pub mod policy;
 pub mod render;

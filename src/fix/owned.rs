@@ -45,7 +45,12 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
     if ctx.allow_drift {
         return;
     }
-    let source = owner(snap.source.tags(), &ctx.managed_tags).map(Owner::Code);
+    let source = match snap.source.tags() {
+        Some(Fact::Ok(tags)) => owner(&tags, &ctx.managed_tags).map(Owner::Code),
+        // Not known: changed live only with consent.
+        Some(Fact::Error(e)) => Some(Owner::Unknown(e.describe())),
+        None => None,
+    };
     let target = match &snap.target {
         TargetSnapshot::Provisioned(p) => {
             owner(&p.cluster.tags, &ctx.managed_tags).map(Owner::Code)
@@ -68,7 +73,7 @@ pub(super) fn guard(plan: &mut Plan, snap: &Snapshot, ctx: &FixContext) {
             continue;
         }
         let call = a.op.call();
-        let (who, what) = if call.starts_with("rds:") {
+        let (who, what) = if call.starts_with("rds:") || call.starts_with("dynamodb:") {
             (&source, snap.source.id())
         } else if call.starts_with("redshift:") || call.starts_with("redshift-serverless:") {
             (&target, snap.target.display_id())

@@ -25,6 +25,7 @@ pub fn plan(snap: &Snapshot, findings: &[Finding], rules: &RuleSet, ctx: &FixCon
     super::plan_source::source_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     super::plan_target::target_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     policy_actions(&mut plan, &mut handled, snap, findings, rules);
+    super::plan_table::table_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_key::key_actions(&mut plan, &mut handled, snap, findings, rules);
     super::plan_health::health_actions(&mut plan, &mut handled, snap, findings, rules, ctx);
     super::plan_refresh::refresh_actions(&mut plan, &mut handled, snap, findings, rules, ctx);

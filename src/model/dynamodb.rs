@@ -22,6 +22,10 @@ pub struct TableSource {
     /// kms:GetKeyPolicy. Absent: the AWS owned key, which needs nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<KmsKey>,
+    /// dynamodb:ListTagsOfResource: read by `check --fix` only, to know whether code owns
+    /// the table (its live steps then stay manual). `None`: not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Fact<std::collections::BTreeMap<String, String>>>,
 }
 
 impl TableSource {
@@ -34,6 +38,7 @@ impl TableSource {
             continuous_backups: Fact::Error(err("dynamodb:DescribeContinuousBackups")),
             table_policy: Fact::Error(err("dynamodb:GetResourcePolicy")),
             key: None,
+            tags: None,
         }
     }
 }
@@ -63,9 +68,6 @@ pub struct Table {
         skip_serializing_if = "Option::is_none"
     )]
     pub sse_description: Option<SseDescription>,
-    /// Its tags: who owns it (`aws:cloudformation:stack-name`, a config's `managed_tags`).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 impl Table {
@@ -80,7 +82,6 @@ impl Table {
             key_schema: Vec::new(),
             attribute_definitions: Vec::new(),
             sse_description: None,
-            tags: Default::default(),
         }
     }
 }

@@ -74,6 +74,7 @@ struct Repr {
     continuous_backups: Option<Fact<ContinuousBackups>>,
     table_policy: Option<Fact<Option<TablePolicy>>>,
     key: Option<KmsKey>,
+    tags: Option<Fact<std::collections::BTreeMap<String, String>>>,
 }
 
 impl TryFrom<Repr> for SourceSnapshot {
@@ -87,6 +88,7 @@ impl TryFrom<Repr> for SourceSnapshot {
                     ("continuous_backups", r.continuous_backups.is_some()),
                     ("table_policy", r.table_policy.is_some()),
                     ("key", r.key.is_some()),
+                    ("tags", r.tags.is_some()),
                 ];
                 if let Some((field, _)) = extra.iter().find(|(_, set)| *set) {
                     return Err(format!(
@@ -128,6 +130,7 @@ impl TryFrom<Repr> for SourceSnapshot {
                         .ok_or_else(|| missing("continuous_backups"))?,
                     table_policy: r.table_policy.ok_or_else(|| missing("table_policy"))?,
                     key: r.key,
+                    tags: r.tags,
                 }))
             }
             (Some(_), Some(_)) => {
@@ -220,12 +223,13 @@ impl SourceSnapshot {
         }
     }
 
-    /// Its tags, as read with it: who owns it (`aws:cloudformation:stack-name`, a config's
-    /// `managed_tags`).
-    pub fn tags(&self) -> &std::collections::BTreeMap<String, String> {
+    /// Its tags: who owns it (`aws:cloudformation:stack-name`, a config's `managed_tags`).
+    /// An RDS source's come with it; a table's are read by `check --fix` only (`None`: not
+    /// read).
+    pub fn tags(&self) -> Option<Fact<std::collections::BTreeMap<String, String>>> {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.tags,
-            SourceSnapshot::Table(t) => &t.table.tags,
+            SourceSnapshot::Rds(r) => Some(Fact::Ok(r.cluster.tags.clone())),
+            SourceSnapshot::Table(t) => t.tags.clone(),
         }
     }
 

@@ -371,6 +371,7 @@ pub async fn read_pair<C: Clients>(
         }
         if extras.owner_tags {
             tags::attach_workgroup_tags(s, &tgt).await;
+            tags::attach_table_tags(s, &src).await;
             tags::attach_key_tags(s, clients.kms(&src.region()).as_ref()).await;
         }
     }

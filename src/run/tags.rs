@@ -38,6 +38,38 @@ pub async fn attach_workgroup_tags(snap: &mut Snapshot, c: &TargetClients) {
     s.tags = Some(read.into());
 }
 
+/// A DynamoDB table source's tags (whether code owns it), every page.
+pub async fn attach_table_tags(snap: &mut Snapshot, c: &crate::fetch::SourceClients) {
+    let Some(t) = snap.source.table_mut() else {
+        return;
+    };
+    let mut tags = std::collections::BTreeMap::new();
+    let mut next: Option<String> = None;
+    let read = loop {
+        let page = c
+            .dynamodb
+            .list_tags_of_resource()
+            .resource_arn(&t.table.table_arn)
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| call_error(calls::LIST_TABLE_TAGS, e));
+        match page {
+            Err(e) => break Err(e),
+            Ok(o) => {
+                for tag in o.tags() {
+                    tags.insert(tag.key().to_string(), tag.value().to_string());
+                }
+                match o.next_token() {
+                    Some(n) if !n.is_empty() => next = Some(n.to_string()),
+                    _ => break Ok(std::mem::take(&mut tags)),
+                }
+            }
+        }
+    };
+    t.tags = Some(read.into());
+}
+
 /// The integration's customer managed KMS key's tags (whether code owns its key policy).
 pub async fn attach_key_tags(snap: &mut Snapshot, kms: Option<&aws_sdk_kms::Client>) {
     let Some(key) = &mut snap.kms_key else {
