@@ -77,7 +77,7 @@ pub struct ReadCache {
     pub global_clusters: Memo<Option<Result<GlobalCluster, CallError>>>,
     /// Region → every blue/green deployment.
     pub blue_green: Memo<Listed<BlueGreenDeployment>>,
-    /// Region → every integration.
+    /// Region → every integration (RDS's); `redshift\nRegion` → Redshift's (DynamoDB tables).
     pub integrations: Memo<Fact<Integrations>>,
     pub redshift_clusters: Memo<Result<Option<aws_sdk_redshift::types::Cluster>, CallError>>,
     pub workgroups: Memo<Result<Option<aws_sdk_redshiftserverless::types::Workgroup>, CallError>>,

@@ -1,5 +1,6 @@
-//! `audit`: find every zero-ETL integration in the chosen Regions (RDS DescribeIntegrations,
-//! all pages), and turn each into a pair to check like any other.
+//! `audit`: find every zero-ETL integration in the chosen Regions (RDS DescribeIntegrations
+//! for Aurora and RDS sources, Redshift DescribeIntegrations for DynamoDB tables; all pages),
+//! and turn each into a pair to check like any other.
 
 use std::sync::Arc;
 
@@ -108,17 +109,36 @@ async fn discover_region<C: Clients>(
     };
     let seeded = Fact::Ok(list.clone());
     cache.integrations.get(region, || async { seeded }).await;
-    let (elsewhere, unverified) = match inbound_elsewhere(clients, region, &list).await {
-        Ok(e) => (e, Vec::new()),
-        Err(e) => (
-            Vec::new(),
-            vec![format!(
+    let mut unverified = Vec::new();
+    // A DynamoDB table's integrations are Redshift's (with S3 event integrations, which the
+    // tool does not check). Listed apart: a denial leaves the RDS ones checked.
+    let tables = match crate::fetch::dynamodb::integrations(&rds).await {
+        Fact::Ok(l) => {
+            let seeded = Fact::Ok(l.clone());
+            let key = format!("redshift\n{region}");
+            cache.integrations.get(&key, || async { seeded }).await;
+            l
+        }
+        Fact::Error(e) => {
+            unverified.push(format!(
+                "DynamoDB integrations in {region} were not listed: {}",
+                e.describe()
+            ));
+            Arc::new(Vec::new())
+        }
+    };
+    let known: Vec<Integration> = list.iter().chain(tables.iter()).cloned().collect();
+    let elsewhere = match inbound_elsewhere(clients, region, &known).await {
+        Ok(e) => e,
+        Err(e) => {
+            unverified.push(format!(
                 "inbound integrations in {region} were not listed: {}",
                 e.describe()
-            )],
-        ),
+            ));
+            Vec::new()
+        }
     };
-    let found = list
+    let found = known
         .iter()
         .map(|i| {
             let pair = match (
@@ -126,9 +146,7 @@ async fn discover_region<C: Clients>(
                 TargetRef::parse(&i.target_arn),
             ) {
                 (Ok(s), Ok(t)) => Ok((s, t)),
-                (Err(e), _) => Err(format!(
-                    "its source is not an Aurora DB cluster zetl-preflight checks ({e})"
-                )),
+                (Err(e), _) => Err(format!("its source is not one zetl-preflight checks ({e})")),
                 (_, Err(e)) => Err(format!(
                     "its target is not an Amazon Redshift namespace ({e})"
                 )),

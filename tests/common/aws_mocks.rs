@@ -31,13 +31,18 @@ pub fn meta(code: &str, message: &str) -> ErrorMetadata {
     ErrorMetadata::builder().code(code).message(message).build()
 }
 
-/// DynamoDB and Redshift clients for the source side that answer nothing: an RDS source
-/// never calls them.
+/// The source side's DynamoDB and Redshift clients of an account without DynamoDB
+/// integrations: DynamoDB answers nothing (an RDS source never calls it), and Redshift's
+/// DescribeIntegrations (what `audit` lists DynamoDB integrations with) is empty.
 pub fn no_table_clients() -> (aws_sdk_dynamodb::Client, aws_sdk_redshift::Client) {
     let none: [&Rule; 0] = [];
+    let empty = mock!(aws_sdk_redshift::Client::describe_integrations).then_output(|| {
+        aws_sdk_redshift::operation::describe_integrations::DescribeIntegrationsOutput::builder()
+            .build()
+    });
     (
         mock_client!(aws_sdk_dynamodb, RuleMode::MatchAny, none),
-        mock_client!(aws_sdk_redshift, RuleMode::MatchAny, none),
+        mock_client!(aws_sdk_redshift, RuleMode::MatchAny, [&empty]),
     )
 }
 
