@@ -419,3 +419,67 @@ async fn fix_turns_on_recovery_and_writes_the_policy() {
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("Plan: nothing to change"), "{out}");
 }
+
+/// `audit --candidates TARGET --candidate-sources dynamodb` checks every table of the Region
+/// against the target (ListTables, then each table as `check` reads it); without the flag,
+/// tables are not candidates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_takes_tables_as_candidates_when_asked() {
+    let moto = Moto::start();
+    World::new(&moto).misconfigured().await;
+    let t = Tables::new(&moto);
+    t.create("events", false, None).await;
+    t.create("users", true, None).await;
+    t.put_policy("users", policy(documented("users"))).await;
+    let dir = scratch_dir(&format!("ddb-audit-{}", moto.port));
+    let audit = |extra: &[&str]| {
+        let mut args = vec![
+            "audit",
+            "--regions",
+            "us-east-1",
+            "--candidates",
+            "warehouse",
+            "--select",
+            "ZB,ZC004",
+            "--allow-unverified",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let o = run_cli_in(&moto, Some(&dir), &args);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+        doc
+    };
+    let doc = audit(&["--candidate-sources", "dynamodb"]);
+    let mut sources: Vec<(String, String)> = doc["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc:#}"))
+        .iter()
+        .map(|c| {
+            let pitr = c["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["rule"] == "ZB002")
+                .map_or("absent".to_string(), |f| {
+                    f["status"].as_str().unwrap().to_string()
+                });
+            (c["source"]["arn"].as_str().unwrap().to_string(), pitr)
+        })
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        vec![
+            (arn("events"), "fail".to_string()),
+            (arn("users"), "pass".to_string())
+        ],
+        "{doc:#}"
+    );
+    let doc = audit(&[]);
+    assert!(
+        doc.to_string().contains("shop-db") && !doc.to_string().contains(":dynamodb:"),
+        "tables are candidates only when asked: {doc:#}"
+    );
+}

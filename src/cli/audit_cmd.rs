@@ -17,6 +17,7 @@ pub fn run(global: &GlobalArgs, args: &AuditArgs) -> Result<bool, CliError> {
         regions: args.regions.clone(),
         role_arns: args.role_arn.clone(),
         candidates: args.candidates.clone(),
+        candidate_sources: args.candidate_sources.clone(),
     };
     // Connected once: a watch's rounds reuse the clients and who is acting.
     let fleet = rt.block_on(audit::connect_fleet(&settings, &scope))?;

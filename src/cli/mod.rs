@@ -242,6 +242,16 @@ pub struct AuditArgs {
     /// yet, against this target (name or namespace ARN).
     #[arg(long, value_name = "TARGET")]
     pub candidates: Option<String>,
+    /// With --candidates: the kinds of source to look for, comma-separated: `rds` (Aurora
+    /// clusters and RDS DB instances, the default) and `dynamodb` (every DynamoDB table).
+    #[arg(
+        long,
+        value_name = "KIND,…",
+        value_delimiter = ',',
+        requires = "candidates",
+        value_enum
+    )]
+    pub candidate_sources: Vec<crate::run::audit::CandidateSource>,
     /// With --candidates: the role or user that will create their integrations; its
     /// permissions are simulated for the candidates of its account (ZW001, ZW002, ZK003).
     #[arg(long, value_name = "ARN", requires = "candidates")]

@@ -51,6 +51,8 @@ pub const DESCRIBE_ALARMS: &str = "cloudwatch:DescribeAlarms";
 pub const DESCRIBE_TABLE: &str = "dynamodb:DescribeTable";
 pub const DESCRIBE_CONTINUOUS_BACKUPS: &str = "dynamodb:DescribeContinuousBackups";
 pub const GET_TABLE_POLICY: &str = "dynamodb:GetResourcePolicy";
+/// `audit --candidates … --candidate-sources dynamodb`: the Region's tables.
+pub const LIST_TABLES: &str = "dynamodb:ListTables";
 /// A DynamoDB table's integrations are Redshift's.
 pub const DESCRIBE_REDSHIFT_INTEGRATIONS: &str = "redshift:DescribeIntegrations";
 /// Used by `check --fix` only: whether code owns the table.
@@ -89,6 +91,7 @@ pub const READ: &[&str] = &[
     DESCRIBE_CONTINUOUS_BACKUPS,
     GET_TABLE_POLICY,
     DESCRIBE_REDSHIFT_INTEGRATIONS,
+    LIST_TABLES,
 ];
 
 /// The call behind each optional read.

@@ -195,6 +195,32 @@ pub async fn integrations(c: &SourceClients) -> Fact<Integrations> {
     .into()
 }
 
+/// Every table of the Region, as ARNs (`--candidates` with `--candidate-sources dynamodb`):
+/// ListTables (every page) gives names, and each name's ARN is the Region's and the account's,
+/// read from the first table's DescribeTable.
+pub async fn all_tables(c: &SourceClients) -> Result<Vec<String>, CallError> {
+    let names = all_pages(
+        c.dynamodb.list_tables().into_paginator().items().send(),
+        calls::LIST_TABLES,
+    )
+    .await?;
+    let Some(first) = names.first() else {
+        return Ok(Vec::new());
+    };
+    let arn = describe_table(c, first).await?.table_arn;
+    let Some((prefix, _)) = arn.split_once(":table/") else {
+        return Err(CallError::new(
+            calls::DESCRIBE_TABLE,
+            Some("IncompleteAnswer"),
+            format!("the table ARN '{arn}' has no :table/ part"),
+        ));
+    };
+    Ok(names
+        .iter()
+        .map(|n| format!("{prefix}:table/{n}"))
+        .collect())
+}
+
 /// Where the snapshot says a table's key was named.
 pub const KEY_ORIGIN: &str = "the table's SSEDescription.KMSMasterKeyArn";
 

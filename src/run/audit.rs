@@ -162,19 +162,88 @@ async fn discover_region<C: Clients>(
     Ok((found, elsewhere, unverified))
 }
 
+/// The kinds of source `--candidates` looks for (`--candidate-sources`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum CandidateSource {
+    /// Aurora DB clusters and RDS DB instances.
+    Rds,
+    /// DynamoDB tables.
+    Dynamodb,
+}
+
+/// `--candidates TARGET` and the kinds of source to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidates {
+    pub target: String,
+    pub sources: Vec<CandidateSource>,
+}
+
+impl Candidates {
+    /// Aurora clusters and RDS DB instances, as `--candidates` alone looks for.
+    pub fn rds(target: &str) -> Candidates {
+        Candidates {
+            target: target.to_string(),
+            sources: vec![CandidateSource::Rds],
+        }
+    }
+}
+
+/// A candidate: a source without an integration, paired with the chosen target.
+fn candidate(region: &str, arn: &str, source: SourceRef, target: (&str, &TargetRef)) -> Found {
+    Found {
+        region: region.to_string(),
+        integration: Integration {
+            integration_name: None,
+            integration_arn: None,
+            source_arn: arn.to_string(),
+            target_arn: target.0.to_string(),
+            status: "(not created)".into(),
+            data_filter: None,
+            errors: Vec::new(),
+            kms_key_id: None,
+            additional_encryption_context: Default::default(),
+        },
+        pair: Ok((source, target.1.clone())),
+        candidate: true,
+    }
+}
+
 /// `--candidates TARGET`: every Aurora cluster and every RDS DB instance (of an engine the
-/// rules cover, not a member of a cluster) of the Regions that is the source of no
-/// integration, paired with `target`.
+/// rules cover, not a member of a cluster), and with `--candidate-sources dynamodb` every
+/// DynamoDB table, of the Regions that is the source of no integration, paired with `target`.
 async fn candidates<C: Clients>(
     clients: &C,
     regions: &[String],
     cache: &Arc<ReadCache>,
     found: &[Found],
-    target: &str,
+    wanted: &Candidates,
 ) -> Result<(Vec<Found>, Vec<String>), CallError> {
+    let target = wanted.target.as_str();
     let target_ref = TargetRef::parse(target)
         .map_err(|e| CallError::new("candidates", Some("BadTarget"), e.to_string()))?;
     let (mut out, mut unverified) = (Vec::new(), Vec::new());
+    if wanted.sources.contains(&CandidateSource::Dynamodb) {
+        for region in regions {
+            let src = clients.in_region(region);
+            match crate::fetch::dynamodb::all_tables(&src).await {
+                Ok(arns) => {
+                    for arn in arns {
+                        let integrated = found.iter().any(|f| f.integration.source_arn == arn);
+                        if let (false, Ok(r)) = (integrated, SourceRef::parse(&arn)) {
+                            out.push(candidate(region, &arn, r, (target, &target_ref)));
+                        }
+                    }
+                }
+                Err(e) => unverified.push(format!(
+                    "candidate DynamoDB tables in {region} were not listed: {}",
+                    e.describe()
+                )),
+            }
+        }
+    }
+    if !wanted.sources.contains(&CandidateSource::Rds) {
+        return Ok((out, unverified));
+    }
     for region in regions {
         let rds = clients.in_region(region);
         let all = match cache
@@ -223,22 +292,7 @@ async fn candidates<C: Clients>(
             let Ok(source_ref) = SourceRef::parse(arn) else {
                 continue;
             };
-            out.push(Found {
-                region: region.clone(),
-                integration: Integration {
-                    integration_name: None,
-                    integration_arn: None,
-                    source_arn: arn.to_string(),
-                    target_arn: target.to_string(),
-                    status: "(not created)".into(),
-                    data_filter: None,
-                    errors: Vec::new(),
-                    kms_key_id: None,
-                    additional_encryption_context: Default::default(),
-                },
-                pair: Ok((source_ref, target_ref.clone())),
-                candidate: true,
-            });
+            out.push(candidate(region, arn, source_ref, (target, &target_ref)));
         }
     }
     Ok((out, unverified))
@@ -288,19 +342,27 @@ pub async fn discover_all<C: Clients + 'static>(
     accounts: Vec<Account<C>>,
     candidate_target: Option<&str>,
 ) -> Result<Discovery<C>, CallError> {
+    discover_with(accounts, candidate_target.map(Candidates::rds)).await
+}
+
+/// [`discover_all`], with the candidates' target and the kinds of source to look for.
+pub async fn discover_with<C: Clients + 'static>(
+    accounts: Vec<Account<C>>,
+    wanted: Option<Candidates>,
+) -> Result<Discovery<C>, CallError> {
     let mut tasks = tokio::task::JoinSet::new();
     let mut with_cache = Vec::new();
     for (n, a) in accounts.into_iter().enumerate() {
         let cache = Arc::new(ReadCache::default());
         let (clients, regions, c) = (a.clients.clone(), a.regions.clone(), cache.clone());
-        let target = candidate_target.map(str::to_string);
+        let target = wanted.clone();
         tasks.spawn(async move {
             let found = async {
                 let (mut found, notes, mut unverified) =
                     discover(clients.clone(), &regions, &c).await?;
-                if let Some(t) = &target {
+                if let Some(w) = &target {
                     let (more, missed) =
-                        candidates(clients.as_ref(), &regions, &c, &found, t).await?;
+                        candidates(clients.as_ref(), &regions, &c, &found, w).await?;
                     found.extend(more);
                     unverified.extend(missed);
                 }
@@ -498,6 +560,8 @@ pub struct Scope {
     pub regions: Vec<String>,
     pub role_arns: Vec<String>,
     pub candidates: Option<String>,
+    /// `--candidate-sources`: empty for Aurora and RDS only.
+    pub candidate_sources: Vec<CandidateSource>,
 }
 
 /// The fleet an audit reads: each account's clients (built once, and kept across a watch's
@@ -505,7 +569,7 @@ pub struct Scope {
 pub struct Fleet {
     accounts: Vec<Account<super::SdkClients>>,
     pub identity: Option<crate::model::Identity>,
-    candidates: Option<String>,
+    candidates: Option<Candidates>,
 }
 
 impl Clone for Account<super::SdkClients> {
@@ -579,7 +643,14 @@ pub async fn connect_fleet(settings: &Settings, scope: &Scope) -> Result<Fleet, 
     Ok(Fleet {
         accounts,
         identity,
-        candidates: scope.candidates.clone(),
+        candidates: scope.candidates.as_ref().map(|t| Candidates {
+            target: t.clone(),
+            sources: if scope.candidate_sources.is_empty() {
+                vec![CandidateSource::Rds]
+            } else {
+                scope.candidate_sources.clone()
+            },
+        }),
     })
 }
 
@@ -587,7 +658,7 @@ impl Fleet {
     /// Discover the fleet as it is now: every account's integrations (and candidates), each
     /// account with a fresh read cache, through the clients connected once.
     pub async fn discover(&self) -> Result<Discovery<super::SdkClients>, Error> {
-        discover_all(self.accounts.clone(), self.candidates.as_deref())
+        discover_with(self.accounts.clone(), self.candidates.clone())
             .await
             .map_err(|e| Error::Aws(format!("cannot list the integrations: {}", e.describe())))
     }
