@@ -389,3 +389,65 @@ async fn audit_finds_the_dynamodb_integration() {
         "{missed}"
     );
 }
+
+/// ZW001 for a table: the creator is simulated for `redshift:CreateIntegration` (what creates
+/// a DynamoDB integration) on the Region's `redshift:…:integration:*`; a role allowed only
+/// `rds:CreateIntegration` fails. (IAM: an action no statement allows is an implicit deny.)
+#[tokio::test]
+async fn the_creator_of_a_table_integration_is_asked_for_redshift_create_integration() {
+    use aws_sdk_iam::types::PolicyEvaluationDecisionType as D;
+    const ROLE: &str = "arn:aws:iam::123456789012:role/deployer";
+    let (t, p, pol, i) = (
+        table_ok(),
+        pitr_on(),
+        policy_documented(),
+        table_integrations(),
+    );
+    let rules = RuleSet::embedded().unwrap();
+    for (allowed, want) in [
+        ("redshift:CreateIntegration", Status::Pass),
+        ("rds:CreateIntegration", Status::Fail),
+    ] {
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = asked.clone();
+        let sim =
+            mock!(aws_sdk_iam::Client::simulate_principal_policy).then_compute_output(move |req| {
+                seen.lock()
+                    .unwrap()
+                    .push((req.action_names().to_vec(), req.resource_arns().to_vec()));
+                let action = req.action_names().first().cloned().unwrap_or_default();
+                simulation_answer(req, |_| {
+                    if action == allowed || action == "redshift:CreateInboundIntegration" {
+                        D::Allowed
+                    } else {
+                        D::ImplicitDeny
+                    }
+                })
+            });
+        let iam = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&sim]);
+        let mut snap = snapshot(&source(&[&t, &p, &pol], &[&i])).await;
+        let creator = (ROLE.to_string(), "--creator".to_string());
+        fetch::creator::attach(
+            &mut snap,
+            Some(&creator),
+            Some(&iam),
+            Default::default(),
+            None,
+        )
+        .await;
+        let findings = evaluate(&snap, &rules);
+        let f = finding(&findings, "ZW001");
+        assert_eq!(f.status, want, "{allowed}: {}", f.message);
+        let asked = asked.lock().unwrap();
+        assert!(
+            asked
+                .iter()
+                .any(|(a, r)| a == &["redshift:CreateIntegration".to_string()]
+                    && r == &["arn:aws:redshift:us-east-1:123456789012:integration:*".to_string()]),
+            "{asked:?}"
+        );
+        assert!(!asked
+            .iter()
+            .any(|(a, _)| a.iter().any(|x| x.starts_with("rds:"))));
+    }
+}

@@ -82,11 +82,12 @@ pub async fn simulate(
     let source = snap.source.arn().to_string();
     let account = crate::model::arn::account_of(&source).unwrap_or_default();
     let region = snap.source.region().to_string();
-    let partition = crate::model::arn::partition_of(&source);
-    let mut asks = vec![Ask::create_integration(vec![
-        source.clone(),
-        integrations_arn(&partition, &region, &account),
-    ])];
+    let (action, resources) = crate::model::creator::create_integration(&source, &region);
+    let mut asks = vec![Ask {
+        actions: vec![action],
+        resources,
+        context: Vec::new(),
+    }];
     if let Some(ns) = snap.target.namespace_arn() {
         asks.push(Ask {
             actions: vec![CREATE_INBOUND_INTEGRATION],
@@ -240,7 +241,11 @@ pub async fn prefill(
 ) {
     let mut groups: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
     for s in sources {
-        if let Ok(a) = crate::model::arn::Arn::parse(s) {
+        // RDS sources only: a table's CreateIntegration is Redshift's, asked on its own.
+        if let Some(a) = crate::model::arn::Arn::parse(s)
+            .ok()
+            .filter(|a| a.service == "rds")
+        {
             let group = groups
                 .entry((a.partition, a.region, a.account))
                 .or_default();

@@ -9,6 +9,33 @@ use super::fact::Fact;
 
 /// Actions simulated for the creator (not calls this tool makes).
 pub const CREATE_INTEGRATION: &str = "rds:CreateIntegration";
+/// What creates a DynamoDB table's integration: Redshift's own CreateIntegration.
+pub const REDSHIFT_CREATE_INTEGRATION: &str = "redshift:CreateIntegration";
+
+/// The action that creates an integration from `source` (an ARN), and the resources IAM
+/// authorizes it on: `rds:CreateIntegration` on the source and the Region's
+/// `rds:…:integration:*`, or for a DynamoDB table `redshift:CreateIntegration` on the
+/// Region's `redshift:…:integration:*` (the resource Redshift's authorization page names).
+pub fn create_integration(source: &str, region: &str) -> (&'static str, Vec<String>) {
+    let partition = super::arn::partition_of(source);
+    let account = super::arn::account_of(source).unwrap_or_default();
+    if source.contains(":dynamodb:") {
+        (
+            REDSHIFT_CREATE_INTEGRATION,
+            vec![format!(
+                "arn:{partition}:redshift:{region}:{account}:integration:*"
+            )],
+        )
+    } else {
+        (
+            CREATE_INTEGRATION,
+            vec![
+                source.to_string(),
+                format!("arn:{partition}:rds:{region}:{account}:integration:*"),
+            ],
+        )
+    }
+}
 pub const CREATE_GRANT: &str = "kms:CreateGrant";
 pub const CREATE_INBOUND_INTEGRATION: &str = "redshift:CreateInboundIntegration";
 
@@ -63,6 +90,30 @@ pub fn principal_of(arn: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{create_integration, CREATE_INTEGRATION, REDSHIFT_CREATE_INTEGRATION};
+    #[test]
+    fn a_table_is_created_through_redshift() {
+        let table = "arn:aws:dynamodb:eu-west-1:111122223333:table/orders";
+        assert_eq!(
+            create_integration(table, "eu-west-1"),
+            (
+                REDSHIFT_CREATE_INTEGRATION,
+                vec!["arn:aws:redshift:eu-west-1:111122223333:integration:*".to_string()]
+            )
+        );
+        let cluster = "arn:aws-cn:rds:cn-north-1:111122223333:cluster:orders";
+        assert_eq!(
+            create_integration(cluster, "cn-north-1"),
+            (
+                CREATE_INTEGRATION,
+                vec![
+                    cluster.to_string(),
+                    "arn:aws-cn:rds:cn-north-1:111122223333:integration:*".to_string()
+                ]
+            )
+        );
+    }
+
     #[test]
     fn a_session_acts_as_its_role() {
         assert_eq!(

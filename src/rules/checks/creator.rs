@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::arn::{account_of, partition_of};
+use crate::model::arn::account_of;
 use crate::model::reads::{Optional, Wanted};
-use crate::model::creator::{CREATE_INBOUND_INTEGRATION, CREATE_INTEGRATION};
+use crate::model::creator::CREATE_INBOUND_INTEGRATION;
 use crate::model::{Creator, Evidence, Fact, Simulated, Snapshot, ValueSource};
 use crate::rules::iam::grant::{combine, grant, Answer, Combine, Grant, Identity};
 use crate::rules::iam::{self, Principal};
@@ -53,6 +53,12 @@ impl Kind for Spec {
         }
     }
 
+    /// A DynamoDB table's integration is created with redshift:CreateIntegration, judged
+    /// the same way.
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &super::ALL_SOURCES
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         let Some(c) = &snap.creator else {
             // A live read that could not tell who acts: unverified, never a silent skip.
@@ -77,14 +83,11 @@ impl Kind for Spec {
         };
         match self.check {
             CreatorCheck::CreateIntegration => {
-                let source = snap.source.arn().to_string();
-                let integrations = format!(
-                    "arn:{}:rds:{}:{}:integration:*",
-                    partition_of(&source),
+                let (action, resources) = crate::model::creator::create_integration(
+                    snap.source.arn(),
                     snap.source.region(),
-                    account_of(&source).unwrap_or_default()
                 );
-                judge(c, CREATE_INTEGRATION, &[source, integrations])
+                judge(c, action, &resources)
             }
             CreatorCheck::CreateInboundIntegration => inbound(snap, c),
         }
