@@ -26,7 +26,9 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "aws_redshiftserverless_namespace" => Kind::Namespace,
         "aws_redshiftserverless_workgroup" => Kind::Workgroup,
         "aws_redshift_resource_policy" | "aws_redshiftserverless_resource_policy" => Kind::Policy,
-        "aws_rds_integration" => Kind::Integration,
+        "aws_rds_integration" | "aws_redshift_integration" => Kind::Integration,
+        "aws_dynamodb_table" => Kind::Table,
+        "aws_dynamodb_resource_policy" => Kind::TablePolicy,
         "aws_kms_key" => Kind::KmsKey,
         _ => return None,
     })

@@ -29,7 +29,8 @@ fn kind_of(resource_type: &str) -> Option<Kind> {
         "AWS::Redshift::ClusterParameterGroup" => Kind::RedshiftGroup,
         "AWS::RedshiftServerless::Namespace" => Kind::Namespace,
         "AWS::RedshiftServerless::Workgroup" => Kind::Workgroup,
-        "AWS::RDS::Integration" => Kind::Integration,
+        "AWS::RDS::Integration" | "AWS::Redshift::Integration" => Kind::Integration,
+        "AWS::DynamoDB::Table" => Kind::Table,
         "AWS::KMS::Key" => Kind::KmsKey,
         _ => return None,
     })
@@ -83,6 +84,12 @@ fn attribute(kind: Kind, property: &str) -> Option<&'static str> {
         (Kind::KmsKey, "KeySpec") => "customer_master_key_spec",
         (Kind::KmsKey, "KeyUsage") => "key_usage",
         (Kind::KmsKey, "Enabled") => "is_enabled",
+        (Kind::Table, "TableName") => "name",
+        (Kind::Table, "KeySchema") => "key_schema",
+        (Kind::Table, "AttributeDefinitions") => "attribute",
+        (Kind::Table, "PointInTimeRecoverySpecification") => "point_in_time_recovery",
+        (Kind::Table, "SSESpecification") => "server_side_encryption",
+        (Kind::Table, "ResourcePolicy") => "resource_policy",
         (Kind::Integration, "IntegrationName") => "integration_name",
         (Kind::Integration, "SourceArn") => "source_arn",
         (Kind::Integration, "TargetArn") => "target_arn",
@@ -258,6 +265,7 @@ impl Template<'_> {
                 (Kind::Cluster, "arn") => "DBClusterArn",
                 (Kind::Instance, "arn") => "DBInstanceArn",
                 (Kind::KmsKey, "arn") => "Arn",
+                (Kind::Table, "arn") => "Arn",
                 (Kind::RedshiftCluster, "cluster_namespace_arn") => "ClusterNamespaceArn",
                 (Kind::Namespace, "arn") => "Namespace.NamespaceArn",
                 (Kind::Workgroup, "arn") => "Workgroup.WorkgroupArn",
@@ -277,7 +285,10 @@ impl Template<'_> {
             };
             names.insert(attr.to_string(), property.to_string());
             configured.insert(attr.to_string());
-            let r = if attr == "policy" {
+            let r = if matches!(
+                attr,
+                "policy" | "server_side_encryption" | "resource_policy"
+            ) {
                 self.resolve_partial(v)
             } else {
                 self.resolve(v)

@@ -19,6 +19,7 @@ use crate::model::{
 
 mod pair;
 mod source;
+mod table;
 mod target;
 
 pub use pair::{PlannedPair, Side};
@@ -41,6 +42,10 @@ pub enum Kind {
     Integration,
     /// A KMS key (`aws_kms_key`, `AWS::KMS::Key`), with its key policy.
     KmsKey,
+    /// A DynamoDB table (`aws_dynamodb_table`, `AWS::DynamoDB::Table`).
+    Table,
+    /// A DynamoDB table's resource policy (`aws_dynamodb_resource_policy`).
+    TablePolicy,
 }
 
 /// One planned resource.
@@ -255,10 +260,10 @@ impl World {
             };
             let source = self
                 .get(s)
-                .filter(|r| matches!(r.kind, Kind::Cluster | Kind::Instance))
+                .filter(|r| matches!(r.kind, Kind::Cluster | Kind::Instance | Kind::Table))
                 .ok_or_else(|| {
                     format!(
-                        "--source {s}: no Aurora DB cluster or RDS DB instance with this address in {}",
+                        "--source {s}: no Aurora DB cluster, RDS DB instance or DynamoDB table with this address in {}",
                         self.file
                     )
                 })?;
@@ -289,7 +294,12 @@ impl World {
             return Ok((pairs, unchecked));
         }
         for i in integrations {
-            let source = self.resolve(i, "source_arn", &[Kind::Cluster, Kind::Instance], &["arn"]);
+            let source = self.resolve(
+                i,
+                "source_arn",
+                &[Kind::Cluster, Kind::Instance, Kind::Table],
+                &["arn"],
+            );
             let target = self.resolve(
                 i,
                 "target_arn",
@@ -328,7 +338,7 @@ impl World {
             unresolvable(
                 &source,
                 "source_arn",
-                "Aurora DB cluster or RDS DB instance",
+                "Aurora DB cluster, RDS DB instance or DynamoDB table",
             ),
             unresolvable(&target, "target_arn", "Redshift namespace"),
         ]
@@ -350,6 +360,7 @@ impl World {
                 plan.locations.insert("source".into(), res.location.clone());
                 Side::Planned(match res.kind {
                     Kind::Instance => self.instance_source(res, &mut plan)?,
+                    Kind::Table => self.table_source(res, &mut plan)?,
                     _ => self.source(res, &mut plan)?,
                 })
             }

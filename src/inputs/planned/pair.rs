@@ -34,7 +34,7 @@ impl PlannedPair {
         let mut v = Vec::new();
         if let Side::Outside(s) = &self.source {
             v.push(format!(
-                "its source {s} (an Aurora DB cluster or RDS DB instance)"
+                "its source {s} (an Aurora DB cluster, RDS DB instance or DynamoDB table)"
             ));
         }
         if let Side::Outside(t) = &self.target {
@@ -100,16 +100,18 @@ pub(super) fn snapshot(
     plan: DeploymentFacts,
     kms_key: Option<crate::model::KmsKey>,
 ) -> Snapshot {
+    // A table's integrations are Redshift's; the others RDS's.
+    let call = match source.table() {
+        Some(_) => crate::fetch::calls::DESCRIBE_REDSHIFT_INTEGRATIONS,
+        None => crate::fetch::calls::DESCRIBE_INTEGRATIONS,
+    };
     Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
         tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
         captured_at: None,
         source,
         target,
-        integrations: Fact::Error(not_in_plan(
-            crate::fetch::calls::DESCRIBE_INTEGRATIONS,
-            "the account's existing integrations",
-        )),
+        integrations: Fact::Error(not_in_plan(call, "the account's existing integrations")),
         schema: None,
         notes: region_note(&plan).into_iter().collect(),
         deployment: Some(plan),

@@ -54,6 +54,18 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    /// What the integration resource says is judged for any source; the parameter, data
+    /// filter and reboot problems are an RDS source's.
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        use DeploymentProblem as P;
+        match self.problem {
+            P::IntegrationReplaced | P::EncryptionContext | P::Arns | P::IntegrationName => {
+                &super::ALL_SOURCES
+            }
+            _ => &crate::model::SourceShape::RDS,
+        }
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         check(snap, self.problem, &self.parameters, self.limit)
     }
@@ -438,7 +450,13 @@ fn arns(plan: &DeploymentFacts) -> Outcome {
     let Some(i) = &plan.integration else {
         return na("the plan has no integration resource");
     };
-    let source_ok = |_: &str, a: &str| a == "arn" || a == "DBClusterArn" || a == "DBInstanceArn";
+    // A DynamoDB table's ARN: Terraform's aws_dynamodb_table.X.arn, a template's !GetAtt X.Arn.
+    let source_ok = |res: &str, a: &str| {
+        a == "arn"
+            || a == "DBClusterArn"
+            || a == "DBInstanceArn"
+            || (a == "Arn" && !res.contains('.'))
+    };
     let target_ok = |res: &str, a: &str| {
         a == "cluster_namespace_arn"
             || a == "ClusterNamespaceArn"
