@@ -664,3 +664,30 @@ fn a_workgroup_code_owns_or_may_own_is_not_changed_live() {
     )));
     assert_eq!(planned(&unowned, false), free);
 }
+
+/// A DynamoDB integration's lag alarm takes ZH006's limit (an hour: exports every 15-30
+/// minutes), not ZH001's 900 s, which would alarm on every healthy table; a table's fixes
+/// are turning on recovery and the table's policy, and nothing of an RDS source.
+#[test]
+fn a_dynamodb_integrations_lag_alarm_takes_its_own_limit() {
+    let mut s = snap("dynamodb-integration-healthy.json");
+    if let Some(h) = &mut s.health {
+        h.alarms = Fact::Ok(Default::default());
+    }
+    let p = plan_for(&s, &FixContext::assume_unshared(&s));
+    let lag = p
+        .actions
+        .iter()
+        .find_map(|a| match &a.op {
+            Op::PutMetricAlarm(alarm) if alarm.metric == "IntegrationLag" => Some(alarm),
+            _ => None,
+        })
+        .expect("a lag alarm is planned");
+    assert_eq!(lag.threshold, 3600.0);
+
+    let broken = snap("dynamodb-provisioned-broken.json");
+    let p = plan_for(&broken, &FixContext::assume_unshared(&broken));
+    let c = calls(&p);
+    assert!(c.contains(&"dynamodb:UpdateContinuousBackups"), "{c:?}");
+    assert!(!c.iter().any(|c| c.starts_with("rds:")), "{c:?}");
+}

@@ -33,10 +33,12 @@ pub(super) fn health_actions(
         .ok()
         .map(|m| m.namespace.clone())
         .unwrap_or_else(|| crate::fetch::health::DEFAULT_NAMESPACE.to_string());
-    // ZH001's limit, as this run's rules have it (`--max-lag`, `max_lag`).
+    // The limit of the lag rule that judges this pair (ZH001, or ZH006 for a DynamoDB
+    // table), as this run's rules have it (`--max-lag`, `max_lag`).
     let limit = rules
         .rules
         .iter()
+        .filter(|r| crate::rules::engine::applies(r, snap))
         .find_map(|r| match &r.check {
             Check::Health(c) if c.check == HealthCheck::Lag => c.max_seconds,
             _ => None,
