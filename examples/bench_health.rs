@@ -100,8 +100,12 @@ fn main() {
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     let mut s = base.clone();
-                    s.source.rds_mut().unwrap().cluster.db_cluster_arn =
-                        metrics::integration(&name(i)).source_arn;
+                    s.source
+                        .rds_mut()
+                        .unwrap()
+                        .cluster_mut()
+                        .unwrap()
+                        .db_cluster_arn = metrics::integration(&name(i)).source_arn;
                     s.integrations = Fact::Ok(list.clone());
                     health::attach(
                         &mut s,

@@ -206,12 +206,19 @@ async fn a_fleets_sources_are_simulated_together_and_keep_their_own_answers() {
         .retry_config(fast_retries()));
     let orders = snapshot();
     let mut billing = snapshot();
-    billing.source.rds_mut().unwrap().cluster.db_cluster_arn = BILLING.to_string();
     billing
         .source
         .rds_mut()
         .unwrap()
-        .cluster
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_arn = BILLING.to_string();
+    billing
+        .source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
         .db_cluster_identifier = "billing-db".to_string();
 
     let cache = Arc::new(ReadCache::default());
@@ -302,8 +309,12 @@ async fn the_integrations_are_named_in_the_sources_partition() {
     let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, &[&rule], |c| c
         .retry_config(fast_retries()));
     let mut snap = snapshot();
-    snap.source.rds_mut().unwrap().cluster.db_cluster_arn =
-        "arn:aws-cn:rds:cn-north-1:123456789012:cluster:orders-db".into();
+    snap.source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_arn = "arn:aws-cn:rds:cn-north-1:123456789012:cluster:orders-db".into();
     snap.source.rds_mut().unwrap().region = "cn-north-1".into();
     let deployer = "arn:aws-cn:iam::123456789012:role/deployer";
     let c = creator::simulate(

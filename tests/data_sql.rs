@@ -162,8 +162,17 @@ async fn an_rds_source_is_reached_with_its_engines_protocol() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let read = |mut snap: Snapshot| async move {
-        snap.source.rds_mut().unwrap().cluster.endpoint = Some("127.0.0.1".into());
-        snap.source.rds_mut().unwrap().cluster.port = Some(port as i32);
+        use zetl_preflight::model::RdsResource;
+        match &mut snap.source.rds_mut().unwrap().resource {
+            RdsResource::Instance(i) => {
+                i.endpoint = Some("127.0.0.1".into());
+                i.port = Some(port as i32);
+            }
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                c.endpoint = Some("127.0.0.1".into());
+                c.port = Some(port as i32);
+            }
+        }
         let opts = DataOptions {
             database_url: None,
             data_filter: Some("include: app.*.*".into()),

@@ -309,7 +309,14 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
         .join("fixtures/rds-mysql-multi-az-ok.json");
     let mut snap: zetl_preflight::model::Snapshot =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    for m in &mut snap.source.rds_mut().unwrap().cluster.db_cluster_members {
+    for m in &mut snap
+        .source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_members
+    {
         m.db_cluster_parameter_group_status = Some("pending-reboot".into());
     }
     let rules = RuleSet::embedded().unwrap();
@@ -329,7 +336,8 @@ async fn a_multi_az_db_cluster_is_rebooted_as_a_cluster_and_waited_for() {
         .source
         .rds()
         .unwrap()
-        .cluster
+        .cluster()
+        .unwrap()
         .db_cluster_identifier
         .clone();
 

@@ -270,7 +270,14 @@ fn enhanced_logical_replication_is_unsafe_even_in_place() {
 #[test]
 fn pending_reboot_only_plans_just_the_reboot() {
     let mut s = snap("mysql-provisioned-ok.json");
-    for m in &mut s.source.rds_mut().unwrap().cluster.db_cluster_members {
+    for m in &mut s
+        .source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_members
+    {
         m.db_cluster_parameter_group_status = Some("pending-reboot".into());
     }
     let p = plan_for(&s, &FixContext::assume_unshared(&s));
@@ -298,7 +305,12 @@ fn old_postgresql_readers_reboot_after_a_group_swap() {
         ["payments-pg-instance-1"],
         "16.6: the writer only"
     );
-    s.source.rds_mut().unwrap().cluster.engine_version = "15.2".into();
+    s.source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .engine_version = "15.2".into();
     assert_eq!(
         reboots(&s),
         ["payments-pg-instance-1", "payments-pg-instance-2"]
@@ -402,12 +414,13 @@ fn an_rds_instance_gets_a_db_parameter_group_and_its_own_reboot() {
 #[test]
 fn an_rds_instance_pending_reboot_plans_just_its_reboot() {
     let mut s = snap("rds-postgres-ok.json");
-    if let Some(i) = &mut s.source.rds_mut().unwrap().instance {
-        i.parameter_apply_status = Some("pending-reboot".into());
-    }
-    for m in &mut s.source.rds_mut().unwrap().cluster.db_cluster_members {
-        m.db_cluster_parameter_group_status = Some("pending-reboot".into());
-    }
+    // An instance holds its apply status once: no stand-in cluster repeats it.
+    s.source
+        .rds_mut()
+        .unwrap()
+        .instance_mut()
+        .unwrap()
+        .parameter_apply_status = Some("pending-reboot".into());
     let p = plan_for(&s, &FixContext::assume_unshared(&s));
     let automated: Vec<&str> = calls(&p).into_iter().filter(|c| *c != "manual").collect();
     assert_eq!(automated, ["rds:RebootDBInstance"], "{:#?}", p.actions);
@@ -473,7 +486,14 @@ fn a_multi_az_db_cluster_gets_a_cluster_group_and_reboots_as_a_cluster() {
 
     // The right group, waiting for a reboot: the cluster's reboot alone.
     let mut s = snap("rds-mysql-multi-az-ok.json");
-    for m in &mut s.source.rds_mut().unwrap().cluster.db_cluster_members {
+    for m in &mut s
+        .source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_members
+    {
         m.db_cluster_parameter_group_status = Some("pending-reboot".into());
     }
     let p = plan_for(&s, &FixContext::assume_unshared(&s));

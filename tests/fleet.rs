@@ -91,7 +91,12 @@ async fn each_distinct_fact_is_read_once_and_order_is_kept() {
     for (i, r) in results.iter().enumerate() {
         let snap = r.as_ref().unwrap();
         assert_eq!(
-            snap.source.rds().unwrap().cluster.db_cluster_identifier,
+            snap.source
+                .rds()
+                .unwrap()
+                .cluster()
+                .unwrap()
+                .db_cluster_identifier,
             format!("events-pg-{}", i + 1)
         );
     }

@@ -26,7 +26,12 @@ fn snapshot(name: &str) -> Snapshot {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json");
     let mut snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    snap.source.rds_mut().unwrap().cluster.db_cluster_arn = integration(name).source_arn;
+    snap.source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_arn = integration(name).source_arn;
     snap.integrations = Fact::Ok(Arc::new(NAMES.iter().map(|n| integration(n)).collect()));
     snap
 }

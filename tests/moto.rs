@@ -75,7 +75,13 @@ async fn moto_quirks_become_facts_not_guesses() {
     assert!(t.resource_policy.as_result().is_err());
     assert_eq!(t.cluster.node_type, "dc2.large");
     assert_eq!(t.cluster.encrypted, Some(false));
-    let members = &snap.source.rds().unwrap().cluster.db_cluster_members;
+    let members = &snap
+        .source
+        .rds()
+        .unwrap()
+        .cluster()
+        .unwrap()
+        .db_cluster_members;
     assert_eq!(members.len(), 1);
     assert!(members[0].is_cluster_writer);
 }

@@ -219,7 +219,12 @@ fn base() -> Snapshot {
 
 fn run(c: &Case) -> (Finding, Finding) {
     let mut snap = base();
-    snap.source.rds_mut().unwrap().cluster.db_cluster_arn = c.source.to_string();
+    snap.source
+        .rds_mut()
+        .unwrap()
+        .cluster_mut()
+        .unwrap()
+        .db_cluster_arn = c.source.to_string();
     let policy = json!({"Version": "2012-10-17", "Statement": c.statements}).to_string();
     match &mut snap.target {
         TargetSnapshot::Provisioned(p) => p.resource_policy = Fact::Ok(Some(policy)),

@@ -89,3 +89,43 @@ fn a_source_of_two_kinds_is_refused_with_the_field_named() {
         .to_string();
     assert!(err.contains("missing field `cluster`"), "{err}");
 }
+
+/// An RDS DB instance is its own kind: no cluster stands in for it, and what older versions
+/// kept only in the one-member `cluster` (endpoint, master user) is the instance's now; it
+/// is written back as they wrote it.
+#[test]
+fn a_db_instance_is_not_a_cluster() {
+    use zetl_preflight::model::RdsResource;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rds-mysql-ok.json");
+    let snap = load_snapshot(&path).unwrap();
+    let rds = snap.source.rds().unwrap();
+    assert!(rds.cluster().is_none());
+    let RdsResource::Instance(i) = &rds.resource else {
+        panic!("{:?}", rds.resource)
+    };
+    assert_eq!(
+        i.endpoint.as_deref(),
+        Some("billing-mysql.abc123.us-east-1.rds.amazonaws.com")
+    );
+    assert_eq!(i.port, Some(3306));
+    assert_eq!(
+        rds.writer().map(|w| (w.id, w.apply_status)),
+        Some(("billing-mysql", Some("in-sync")))
+    );
+    let aurora = load_snapshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/mysql-provisioned-ok.json"),
+    )
+    .unwrap();
+    assert!(matches!(
+        aurora.source.rds().unwrap().resource,
+        RdsResource::AuroraCluster(_)
+    ));
+    let multi_az = load_snapshot(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rds-mysql-multi-az-ok.json"),
+    )
+    .unwrap();
+    assert!(matches!(
+        multi_az.source.rds().unwrap().resource,
+        RdsResource::MultiAzCluster(_)
+    ));
+}

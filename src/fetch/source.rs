@@ -11,8 +11,8 @@ use crate::model::Parameters;
 use crate::model::{
     BlueGreenDeployment, CallError, ClusterMember, DbCluster, DbInstance, EngineDefaults, Fact,
     GlobalCluster, GlobalClusterMember, Integration, IntegrationError, Parameter, ParameterGroup,
-    PendingModifiedValues, RdsSource, ServerlessV2Scaling, SourceSnapshot, SUPPORTED_ENGINES,
-    SUPPORTED_SOURCES,
+    PendingModifiedValues, RdsResource, RdsSource, ServerlessV2Scaling, SourceSnapshot,
+    SUPPORTED_ENGINES, SUPPORTED_SOURCES,
 };
 
 use super::cache::{memo, Listed};
@@ -135,12 +135,11 @@ async fn fetch_cluster(
     });
     Ok(SourceSnapshot::Rds(RdsSource {
         region,
-        cluster,
+        resource: RdsResource::of_cluster(cluster),
         parameter_group: parameter_group.into(),
         engine_defaults: engine_defaults.into(),
         global_cluster: global_cluster.map(Fact::from),
         blue_green_deployments: Some(blue_green.into()),
-        instance: None,
     }))
 }
 
@@ -589,8 +588,7 @@ async fn describe_instance(
 }
 
 /// An RDS DB instance as the source: the instance, its DB parameter group (all pages), the
-/// engine defaults of its family, blue/green deployments. The snapshot's `cluster` stands for
-/// the instance (see [`SourceSnapshot::instance`]).
+/// engine defaults of its family, blue/green deployments ([`RdsResource::Instance`]).
 async fn instance_snapshot(
     c: &SourceClients,
     source: &SourceRef,
@@ -598,30 +596,6 @@ async fn instance_snapshot(
 ) -> Result<SourceSnapshot, FetchError> {
     let region = c.region();
     let instance = convert_instance(i, source)?;
-    let cluster = DbCluster {
-        engine: instance.engine.clone(),
-        engine_version: instance.engine_version.clone(),
-        status: instance.db_instance_status.clone(),
-        db_cluster_parameter_group: instance.db_parameter_group_name.clone(),
-        db_cluster_members: vec![ClusterMember {
-            db_instance_identifier: instance.db_instance_identifier.clone(),
-            is_cluster_writer: true,
-            db_cluster_parameter_group_status: instance.parameter_apply_status.clone(),
-        }],
-        endpoint: i.endpoint().and_then(|e| e.address()).map(str::to_string),
-        port: i.endpoint().and_then(|e| e.port()),
-        master_username: i.master_username().map(str::to_string),
-        master_user_secret_arn: i
-            .master_user_secret()
-            .and_then(|s| s.secret_arn())
-            .map(str::to_string),
-        tags: i
-            .tag_list()
-            .iter()
-            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-            .collect(),
-        ..DbCluster::named(&instance.db_instance_identifier, &instance.db_instance_arn)
-    };
     let family = crate::model::family_for(&instance.engine, &instance.engine_version);
     let group = instance.db_parameter_group_name.clone();
     let cache = c.cache.as_ref();
@@ -640,7 +614,7 @@ async fn instance_snapshot(
             key(&family),
             || { defaults_of(c, &family, true) }
         ),
-        blue_green(c, &region, &cluster.db_cluster_arn),
+        blue_green(c, &region, &instance.db_instance_arn),
     );
     let parameter_group = parameters.map(|(defaults_only, parameters)| ParameterGroup {
         name: group.clone(),
@@ -650,12 +624,11 @@ async fn instance_snapshot(
     });
     Ok(SourceSnapshot::Rds(RdsSource {
         region,
-        cluster,
+        resource: RdsResource::Instance(instance),
         parameter_group: parameter_group.into(),
         engine_defaults: engine_defaults.into(),
         global_cluster: None,
         blue_green_deployments: Some(blue_green.into()),
-        instance: Some(instance),
     }))
 }
 
@@ -724,5 +697,17 @@ fn convert_instance(i: &rds::DbInstance, source: &SourceRef) -> Result<DbInstanc
         pending_modified_values: i.pending_modified_values().map(|p| PendingModifiedValues {
             engine_version: p.engine_version().map(str::to_string),
         }),
+        endpoint: i.endpoint().and_then(|e| e.address()).map(str::to_string),
+        port: i.endpoint().and_then(|e| e.port()),
+        master_username: i.master_username().map(str::to_string),
+        master_user_secret_arn: i
+            .master_user_secret()
+            .and_then(|s| s.secret_arn())
+            .map(str::to_string),
+        tags: i
+            .tag_list()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .collect(),
     })
 }

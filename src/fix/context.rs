@@ -51,7 +51,7 @@ impl FixContext {
         let current = snap
             .source
             .rds()
-            .map(|r| r.cluster.db_cluster_parameter_group.as_str())
+            .map(|r| r.parameter_group_name())
             .unwrap_or_default();
         FixContext {
             source_group_users: Fact::Ok(vec![]),
@@ -123,7 +123,7 @@ fn users(usage: &Usage, group: &str, me: &str) -> Fact<Vec<String>> {
 
 pub async fn fetch(src: &SourceClients, tgt: &TargetClients, snap: &Snapshot) -> FixContext {
     let (source_group_users, source_new_group) = match snap.source.rds() {
-        Some(rds) if rds.instance.is_some() => db_parameter_group(src, rds).await,
+        Some(rds) if rds.instance().is_some() => db_parameter_group(src, rds).await,
         Some(rds) => cluster_parameter_group(src, rds).await,
         // A table has no parameter group: nothing is shared, and no group is created.
         None => (
@@ -199,7 +199,6 @@ async fn cluster_parameter_group(
     src: &SourceClients,
     rds: &RdsSource,
 ) -> (Fact<Vec<String>>, Fact<NewGroup>) {
-    let c = &rds.cluster;
     let usage: Usage = crate::fetch::source::all_clusters(src).await.map(|all| {
         all.iter()
             .map(|x| {
@@ -211,7 +210,7 @@ async fn cluster_parameter_group(
             })
             .collect()
     });
-    let new = free_name(&c.db_cluster_identifier, &usage, |name| async move {
+    let new = free_name(rds.id(), &usage, |name| async move {
         found(
             src.rds
                 .describe_db_cluster_parameter_groups()
@@ -228,11 +227,7 @@ async fn cluster_parameter_group(
     })
     .await;
     (
-        users(
-            &usage,
-            &c.db_cluster_parameter_group,
-            &c.db_cluster_identifier,
-        ),
+        users(&usage, rds.parameter_group_name(), rds.id()),
         new.into(),
     )
 }
@@ -243,7 +238,6 @@ async fn db_parameter_group(
     src: &SourceClients,
     rds: &RdsSource,
 ) -> (Fact<Vec<String>>, Fact<NewGroup>) {
-    let c = &rds.cluster;
     let usage: Usage = crate::fetch::source::all_instances(src).await.map(|all| {
         all.iter()
             .flat_map(|x| {
@@ -257,7 +251,7 @@ async fn db_parameter_group(
             })
             .collect()
     });
-    let new = free_name(&c.db_cluster_identifier, &usage, |name| async move {
+    let new = free_name(rds.id(), &usage, |name| async move {
         found(
             src.rds
                 .describe_db_parameter_groups()
@@ -274,11 +268,7 @@ async fn db_parameter_group(
     })
     .await;
     (
-        users(
-            &usage,
-            &c.db_cluster_parameter_group,
-            &c.db_cluster_identifier,
-        ),
+        users(&usage, rds.parameter_group_name(), rds.id()),
         new.into(),
     )
 }

@@ -25,7 +25,7 @@ enum Holder {
 
 impl Holder {
     fn of(rds: &RdsSource) -> Holder {
-        if rds.instance.is_some() {
+        if rds.instance().is_some() {
             Holder::Instance
         } else {
             Holder::Cluster
@@ -116,11 +116,11 @@ pub(super) fn source_actions(
     let Some(rds) = snap.source.rds() else {
         return;
     };
-    let c = &rds.cluster;
     let holder = Holder::of(rds);
     let multi_az = rds.shape() == SourceShape::MultiAzCluster;
-    let arn = c.db_cluster_arn.as_str();
-    let group = c.db_cluster_parameter_group.as_str();
+    let arn = rds.arn();
+    let group = rds.parameter_group_name();
+    let (engine, engine_version) = (rds.engine(), rds.engine_version());
     let wants = params::source_params(snap, findings, rules);
     let custom_group = failing(
         findings,
@@ -175,12 +175,11 @@ pub(super) fn source_actions(
                     .ok()
                     .and_then(|g| g.family.clone())
                     .or_else(|| rds.engine_defaults.ok().map(|d| d.family.clone()))
-                    .unwrap_or_else(|| crate::model::family_for(&c.engine, &c.engine_version));
+                    .unwrap_or_else(|| crate::model::family_for(engine, engine_version));
                 // AWS copies a custom DB parameter group with every value it sets, but
                 // never a default one; a cluster group is created and filled.
                 let copied = holder == Holder::Instance && !group.starts_with("default.");
-                let description =
-                    format!("zero-ETL parameters for {} {MARK}", c.db_cluster_identifier);
+                let description = format!("zero-ETL parameters for {} {MARK}", rds.id());
                 let (summary, op) = if copied {
                     (
                         format!("Copy {} {group} to {name}", holder.noun()),
@@ -195,7 +194,7 @@ pub(super) fn source_actions(
                         format!(
                             "Create {} {name} (family {family}) for {}",
                             holder.noun(),
-                            c.db_cluster_identifier
+                            rds.id()
                         ),
                         holder.create(&name, family, description),
                     )
@@ -247,10 +246,10 @@ pub(super) fn source_actions(
                         format!(
                             "Associate {name} with {} {} (in force after {after_reboot})",
                             holder.what(),
-                            c.db_cluster_identifier
+                            rds.id()
                         ),
                         &group_rules,
-                        holder.associate(&c.db_cluster_identifier, &name),
+                        holder.associate(rds.id(), &name),
                     ),
                     Some(format!(
                         "swaps the {}'s parameter group: {why}",
@@ -273,7 +272,7 @@ pub(super) fn source_actions(
                     format!(
                         "Set the zero-ETL parameters of {} {}",
                         holder.what(),
-                        c.db_cluster_identifier
+                        rds.id()
                     ),
                     &group_rules,
                     Op::Manual,
@@ -299,11 +298,11 @@ pub(super) fn source_actions(
         ));
         handled.extend(reboot_rules);
     } else if reboot {
-        match c.writer() {
+        match rds.writer() {
             Some(w) => {
                 let who = match holder {
-                    Holder::Cluster => format!("the writer {}", w.db_instance_identifier),
-                    Holder::Instance => format!("the instance {}", w.db_instance_identifier),
+                    Holder::Cluster => format!("the writer {}", w.id),
+                    Holder::Instance => format!("the instance {}", w.id),
                 };
                 let mut a = with_reason(
                     action(
@@ -312,7 +311,7 @@ pub(super) fn source_actions(
                         format!("Reboot {who} so the parameter group is in force"),
                         &reboot_rules,
                         Op::RebootDbInstance {
-                            instance: w.db_instance_identifier.clone(),
+                            instance: w.id.to_string(),
                         },
                     ),
                     Some(format!("restarts {who}: connections drop for the reboot")),
@@ -333,8 +332,9 @@ pub(super) fn source_actions(
                     ),
                 });
                 plan.push(a);
-                if swapped.is_some() && readers_need_reboot(&c.engine, &c.engine_version) {
-                    for r in c.db_cluster_members.iter().filter(|m| !m.is_cluster_writer) {
+                let readers = rds.cluster().map_or(&[][..], |c| &c.db_cluster_members[..]);
+                if swapped.is_some() && readers_need_reboot(engine, engine_version) {
+                    for r in readers.iter().filter(|m| !m.is_cluster_writer) {
                         plan.push(with_reason(
                             action(
                                 Applicability::Unsafe,
@@ -347,7 +347,7 @@ pub(super) fn source_actions(
                             ),
                             Some(format!(
                                 "{} {} readers keep the old group until they reboot (AWS documents this for these versions)",
-                                c.engine, c.engine_version
+                                engine, engine_version
                             )),
                         ));
                     }
@@ -377,12 +377,11 @@ fn reboot_cluster(
     swapped: Option<&str>,
     reboot_rules: &[String],
 ) -> super::action::Action {
-    let c = &rds.cluster;
-    let id = &c.db_cluster_identifier;
+    let id = rds.id().to_string();
     let mut a = with_reason(
         action(
             Applicability::Unsafe,
-            &c.db_cluster_arn,
+            rds.arn(),
             format!("Reboot the Multi-AZ DB cluster {id} so the parameter group is in force"),
             reboot_rules,
             Op::RebootDbCluster {
@@ -413,7 +412,7 @@ fn backup_actions(
     findings: &[Finding],
     rules: &RuleSet,
 ) {
-    let Some(instance) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
+    let Some(instance) = snap.source.rds().and_then(|r| r.instance()) else {
         return;
     };
     let off = failing(

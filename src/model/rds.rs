@@ -8,32 +8,253 @@ use serde::{Deserialize, Serialize};
 use super::fact::Fact;
 use super::parameters::{EngineDefaults, ParameterGroup};
 
-/// An RDS source: an Aurora DB cluster, an RDS DB instance or a Multi-AZ DB cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// An RDS source: an Aurora DB cluster, an RDS DB instance or a Multi-AZ DB cluster, each
+/// with its own facts, and the parameter group and defaults every kind has. Serialized as
+/// snapshots have always written it: a DB instance also as a one-member `cluster` beside its
+/// `instance` (what older versions read), so versions 1 to 3 read each other's files.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RdsSource {
-    /// The Region the cluster was read in.
+    /// The Region the source was read in.
     pub region: String,
-    /// rds:DescribeDBClusters.
-    pub cluster: DbCluster,
-    /// rds:DescribeDBClusterParameters on the cluster's parameter group.
+    /// The cluster or instance itself.
+    pub resource: RdsResource,
+    /// The source's parameter group: rds:DescribeDBClusterParameters (a cluster's) or
+    /// rds:DescribeDBParameters (a DB instance's).
     pub parameter_group: Fact<ParameterGroup>,
-    /// rds:DescribeEngineDefaultClusterParameters for the group's family.
+    /// rds:DescribeEngineDefaultClusterParameters (or DescribeEngineDefaultParameters for a
+    /// DB instance) for the group's family.
     pub engine_defaults: Fact<EngineDefaults>,
     /// rds:DescribeGlobalClusters, when the cluster belongs to a global database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub global_cluster: Option<Fact<GlobalCluster>>,
-    /// rds:DescribeBlueGreenDeployments whose source is this cluster. `None` in snapshots
+    /// rds:DescribeBlueGreenDeployments whose source is this one. `None` in snapshots
     /// written before this was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blue_green_deployments: Option<Fact<Vec<BlueGreenDeployment>>>,
-    /// An RDS source (a DB instance): rds:DescribeDBInstances. `cluster` then stands for the
-    /// instance as a one-member "cluster" (its identifier, ARN, engine, version, status, DB
-    /// parameter group, and itself as the writer with its ParameterApplyStatus), and
-    /// `parameter_group` / `engine_defaults` are DescribeDBParameters and
-    /// DescribeEngineDefaultParameters. `None` for an Aurora cluster.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance: Option<DbInstance>,
+}
+
+/// The kinds of RDS source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RdsResource {
+    /// An Aurora DB cluster (rds:DescribeDBClusters); also a source known only by name.
+    AuroraCluster(DbCluster),
+    /// A Multi-AZ DB cluster (rds:DescribeDBClusters): RDS for MySQL or PostgreSQL, a writer
+    /// and two readers.
+    MultiAzCluster(DbCluster),
+    /// An RDS DB instance (rds:DescribeDBInstances).
+    Instance(DbInstance),
+}
+
+impl RdsResource {
+    /// A DB cluster as the kind its engine says: Aurora for an `aurora-*` engine (or a
+    /// cluster known only by name), else a Multi-AZ DB cluster.
+    pub fn of_cluster(cluster: DbCluster) -> RdsResource {
+        if cluster.engine.is_empty() || cluster.engine.starts_with("aurora-") {
+            RdsResource::AuroraCluster(cluster)
+        } else {
+            RdsResource::MultiAzCluster(cluster)
+        }
+    }
+}
+
+impl RdsSource {
+    /// The DB cluster, Aurora or Multi-AZ; `None` for a DB instance.
+    pub fn cluster(&self) -> Option<&DbCluster> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => Some(c),
+            RdsResource::Instance(_) => None,
+        }
+    }
+
+    pub fn cluster_mut(&mut self) -> Option<&mut DbCluster> {
+        match &mut self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => Some(c),
+            RdsResource::Instance(_) => None,
+        }
+    }
+
+    /// The DB instance; `None` for a cluster.
+    pub fn instance(&self) -> Option<&DbInstance> {
+        match &self.resource {
+            RdsResource::Instance(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn instance_mut(&mut self) -> Option<&mut DbInstance> {
+        match &mut self.resource {
+            RdsResource::Instance(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The cluster or instance identifier.
+    pub fn id(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                &c.db_cluster_identifier
+            }
+            RdsResource::Instance(i) => &i.db_instance_identifier,
+        }
+    }
+
+    pub fn arn(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => &c.db_cluster_arn,
+            RdsResource::Instance(i) => &i.db_instance_arn,
+        }
+    }
+
+    pub fn engine(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => &c.engine,
+            RdsResource::Instance(i) => &i.engine,
+        }
+    }
+
+    pub fn engine_version(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => &c.engine_version,
+            RdsResource::Instance(i) => &i.engine_version,
+        }
+    }
+
+    /// `Status` of a cluster, `DBInstanceStatus` of an instance.
+    pub fn status(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => &c.status,
+            RdsResource::Instance(i) => &i.db_instance_status,
+        }
+    }
+
+    /// The name of the source's parameter group (a DB cluster parameter group, or a DB
+    /// instance's DB parameter group).
+    pub fn parameter_group_name(&self) -> &str {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                &c.db_cluster_parameter_group
+            }
+            RdsResource::Instance(i) => &i.db_parameter_group_name,
+        }
+    }
+
+    /// Where the parameter group is in force: a cluster's writer (its
+    /// DBClusterParameterGroupStatus), or the instance itself (its ParameterApplyStatus).
+    /// `None`: a cluster without a writer.
+    pub fn writer(&self) -> Option<Writer<'_>> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                c.writer().map(|w| Writer {
+                    id: &w.db_instance_identifier,
+                    apply_status: w.db_cluster_parameter_group_status.as_deref(),
+                })
+            }
+            RdsResource::Instance(i) => Some(Writer {
+                id: &i.db_instance_identifier,
+                apply_status: i.parameter_apply_status.as_deref(),
+            }),
+        }
+    }
+
+    /// The writer endpoint and port: where `--data` connects by default.
+    pub fn endpoint(&self) -> (Option<&str>, Option<i32>) {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                (c.endpoint.as_deref(), c.port)
+            }
+            RdsResource::Instance(i) => (i.endpoint.as_deref(), i.port),
+        }
+    }
+
+    pub fn master_username(&self) -> Option<&str> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                c.master_username.as_deref()
+            }
+            RdsResource::Instance(i) => i.master_username.as_deref(),
+        }
+    }
+
+    /// `MasterUserSecret.SecretArn` when RDS manages the master password.
+    pub fn master_user_secret_arn(&self) -> Option<&str> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                c.master_user_secret_arn.as_deref()
+            }
+            RdsResource::Instance(i) => i.master_user_secret_arn.as_deref(),
+        }
+    }
+
+    pub fn tags(&self) -> &BTreeMap<String, String> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => &c.tags,
+            RdsResource::Instance(i) => &i.tags,
+        }
+    }
+
+    /// The cluster as snapshots have always written it: a DB instance as a one-member
+    /// cluster of itself.
+    pub fn written_cluster(&self) -> std::borrow::Cow<'_, DbCluster> {
+        match &self.resource {
+            RdsResource::AuroraCluster(c) | RdsResource::MultiAzCluster(c) => {
+                std::borrow::Cow::Borrowed(c)
+            }
+            RdsResource::Instance(i) => std::borrow::Cow::Owned(DbCluster {
+                engine: i.engine.clone(),
+                engine_version: i.engine_version.clone(),
+                status: i.db_instance_status.clone(),
+                db_cluster_parameter_group: i.db_parameter_group_name.clone(),
+                db_cluster_members: vec![ClusterMember {
+                    db_instance_identifier: i.db_instance_identifier.clone(),
+                    is_cluster_writer: true,
+                    db_cluster_parameter_group_status: i.parameter_apply_status.clone(),
+                }],
+                endpoint: i.endpoint.clone(),
+                port: i.port,
+                master_username: i.master_username.clone(),
+                master_user_secret_arn: i.master_user_secret_arn.clone(),
+                tags: i.tags.clone(),
+                ..DbCluster::named(&i.db_instance_identifier, &i.db_instance_arn)
+            }),
+        }
+    }
+}
+
+/// Where a source's parameter group is in force, and whether it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Writer<'a> {
+    /// The DB instance.
+    pub id: &'a str,
+    /// `in-sync`, `pending-reboot`, `applying`; `None`: not reported.
+    pub apply_status: Option<&'a str>,
+}
+
+/// How an RDS source is written: the fields snapshots have always had.
+#[derive(Serialize)]
+struct Written<'a> {
+    region: &'a str,
+    cluster: std::borrow::Cow<'a, DbCluster>,
+    parameter_group: &'a Fact<ParameterGroup>,
+    engine_defaults: &'a Fact<EngineDefaults>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global_cluster: &'a Option<Fact<GlobalCluster>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blue_green_deployments: &'a Option<Fact<Vec<BlueGreenDeployment>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instance: Option<&'a DbInstance>,
+}
+
+impl Serialize for RdsSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Written {
+            region: &self.region,
+            cluster: self.written_cluster(),
+            parameter_group: &self.parameter_group,
+            engine_defaults: &self.engine_defaults,
+            global_cluster: &self.global_cluster,
+            blue_green_deployments: &self.blue_green_deployments,
+            instance: self.instance(),
+        }
+        .serialize(s)
+    }
 }
 
 /// An RDS DB instance as DescribeDBInstances reports it (the fields the rules read).
@@ -77,6 +298,18 @@ pub struct DbInstance {
     /// Changes waiting for the maintenance window or a reboot (RPG-E3: a major upgrade).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_modified_values: Option<PendingModifiedValues>,
+    /// `Endpoint.Address` and `Endpoint.Port`, `MasterUsername`, `MasterUserSecret.SecretArn`
+    /// and the tags: written with the one-member `cluster` snapshots carry for an instance.
+    #[serde(skip)]
+    pub endpoint: Option<String>,
+    #[serde(skip)]
+    pub port: Option<i32>,
+    #[serde(skip)]
+    pub master_username: Option<String>,
+    #[serde(skip)]
+    pub master_user_secret_arn: Option<String>,
+    #[serde(skip)]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// `DescribeDBInstances.PendingModifiedValues`, the part the rules read.
@@ -163,7 +396,7 @@ pub struct DbCluster {
 
 impl DbCluster {
     /// A cluster known only by name: every other field empty. What a source that was not read
-    /// holds, and the base an RDS DB instance's stand-in is built on.
+    /// holds, and the base of the one-member cluster an instance is written with.
     pub fn named(identifier: &str, arn: &str) -> DbCluster {
         DbCluster {
             db_cluster_identifier: identifier.to_string(),

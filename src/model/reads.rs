@@ -5,7 +5,7 @@
 
 use super::dynamodb::TableSource;
 use super::fact::{CallError, Fact};
-use super::rds::{DbCluster, RdsSource};
+use super::rds::{DbCluster, RdsResource, RdsSource};
 use super::snapshot::{Snapshot, TargetSnapshot};
 use super::source::SourceSnapshot;
 
@@ -115,12 +115,11 @@ pub fn unread_source(
     }
     SourceSnapshot::Rds(RdsSource {
         region: region.to_string(),
-        cluster: DbCluster::named(identifier, arn.unwrap_or_default()),
+        resource: RdsResource::AuroraCluster(DbCluster::named(identifier, arn.unwrap_or_default())),
         parameter_group: Fact::Error(err(Optional::SourceParameters)),
         engine_defaults: Fact::Error(err(Optional::EngineDefaults)),
         global_cluster: None,
         blue_green_deployments: Some(Fact::Error(err(Optional::BlueGreen))),
-        instance: None,
     })
 }
 

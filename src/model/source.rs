@@ -11,7 +11,9 @@ use super::dynamodb::{ContinuousBackups, Table, TablePolicy, TableSource};
 use super::fact::Fact;
 use super::kms::KmsKey;
 use super::parameters::{EngineDefaults, ParameterGroup};
-use super::rds::{BlueGreenDeployment, DbCluster, DbInstance, GlobalCluster, RdsSource};
+use super::rds::{
+    BlueGreenDeployment, DbCluster, DbInstance, GlobalCluster, RdsResource, RdsSource,
+};
 
 /// The source engines zetl-preflight checks. A snapshot of any other engine is refused:
 /// every engine rule would skip it, and an empty report must never read as READY. Every
@@ -97,7 +99,7 @@ impl TryFrom<Repr> for SourceSnapshot {
                 }
                 Ok(SourceSnapshot::Rds(RdsSource {
                     region: r.region,
-                    cluster,
+                    resource: rds_resource(cluster, r.instance),
                     parameter_group: r
                         .parameter_group
                         .ok_or_else(|| missing("parameter_group"))?,
@@ -106,7 +108,6 @@ impl TryFrom<Repr> for SourceSnapshot {
                         .ok_or_else(|| missing("engine_defaults"))?,
                     global_cluster: r.global_cluster,
                     blue_green_deployments: r.blue_green_deployments,
-                    instance: r.instance,
                 }))
             }
             (None, Some(table)) => {
@@ -140,6 +141,24 @@ impl TryFrom<Repr> for SourceSnapshot {
                 Err("missing field `cluster` (an RDS source) or `table` (a DynamoDB table)".into())
             }
         }
+    }
+}
+
+/// The kind of RDS source a snapshot's `cluster` and `instance` describe: a DB instance when
+/// one is there (its one-member `cluster` carries only its endpoint, master user and tags),
+/// else an Aurora cluster for an `aurora-*` engine (or a source known only by name), else a
+/// Multi-AZ DB cluster.
+fn rds_resource(cluster: DbCluster, instance: Option<DbInstance>) -> RdsResource {
+    match instance {
+        Some(mut i) => {
+            i.endpoint = cluster.endpoint;
+            i.port = cluster.port;
+            i.master_username = cluster.master_username;
+            i.master_user_secret_arn = cluster.master_user_secret_arn;
+            i.tags = cluster.tags;
+            RdsResource::Instance(i)
+        }
+        None => RdsResource::of_cluster(cluster),
     }
 }
 
@@ -185,7 +204,7 @@ impl SourceSnapshot {
     /// The source's ARN: the integration's `SourceArn`, whatever kind of source it is.
     pub fn arn(&self) -> &str {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.db_cluster_arn,
+            SourceSnapshot::Rds(r) => r.arn(),
             SourceSnapshot::Table(t) => &t.table.table_arn,
         }
     }
@@ -194,7 +213,7 @@ impl SourceSnapshot {
     /// name).
     pub fn id(&self) -> &str {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.db_cluster_identifier,
+            SourceSnapshot::Rds(r) => r.id(),
             SourceSnapshot::Table(t) => &t.table.table_name,
         }
     }
@@ -202,7 +221,7 @@ impl SourceSnapshot {
     /// The engine (`aurora-mysql`, `postgres`, `oracle-se2`, …), or `dynamodb` for a table.
     pub fn engine(&self) -> &str {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.engine,
+            SourceSnapshot::Rds(r) => r.engine(),
             SourceSnapshot::Table(_) => DYNAMODB,
         }
     }
@@ -218,7 +237,7 @@ impl SourceSnapshot {
     /// Its status as its service reports it (`available`, `ACTIVE`, …); empty when unread.
     pub fn status(&self) -> &str {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.status,
+            SourceSnapshot::Rds(r) => r.status(),
             SourceSnapshot::Table(t) => &t.table.table_status,
         }
     }
@@ -228,7 +247,7 @@ impl SourceSnapshot {
     /// read).
     pub fn tags(&self) -> Option<Fact<std::collections::BTreeMap<String, String>>> {
         match self {
-            SourceSnapshot::Rds(r) => Some(Fact::Ok(r.cluster.tags.clone())),
+            SourceSnapshot::Rds(r) => Some(Fact::Ok(r.tags().clone())),
             SourceSnapshot::Table(t) => t.tags.clone(),
         }
     }
@@ -236,7 +255,7 @@ impl SourceSnapshot {
     /// The engine version; empty for a table, which has none.
     pub fn version(&self) -> &str {
         match self {
-            SourceSnapshot::Rds(r) => &r.cluster.engine_version,
+            SourceSnapshot::Rds(r) => r.engine_version(),
             SourceSnapshot::Table(_) => "",
         }
     }
@@ -244,7 +263,7 @@ impl SourceSnapshot {
     /// Whether the source was read (a run that needs nothing of it names it only).
     pub fn was_read(&self) -> bool {
         match self {
-            SourceSnapshot::Rds(r) => !r.cluster.engine.is_empty(),
+            SourceSnapshot::Rds(r) => !r.engine().is_empty(),
             SourceSnapshot::Table(t) => !t.table.table_status.is_empty(),
         }
     }
@@ -294,16 +313,13 @@ impl SourceSnapshot {
 }
 
 impl RdsSource {
-    /// The shape of this RDS source: a DB instance when one was read, else an Aurora
-    /// cluster for an `aurora-*` engine, else a Multi-AZ DB cluster. (A source that was not
-    /// read counts as an Aurora cluster: no shape-specific rule runs on it anyway.)
+    /// The shape of this RDS source. (A source that was not read counts as an Aurora
+    /// cluster: no shape-specific rule runs on it anyway.)
     pub fn shape(&self) -> SourceShape {
-        if self.instance.is_some() {
-            SourceShape::Instance
-        } else if self.cluster.engine.is_empty() || self.cluster.engine.starts_with("aurora-") {
-            SourceShape::AuroraCluster
-        } else {
-            SourceShape::MultiAzCluster
+        match self.resource {
+            RdsResource::AuroraCluster(_) => SourceShape::AuroraCluster,
+            RdsResource::MultiAzCluster(_) => SourceShape::MultiAzCluster,
+            RdsResource::Instance(_) => SourceShape::Instance,
         }
     }
 }

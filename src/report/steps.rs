@@ -121,7 +121,7 @@ fn plan_steps(report: &Report, rules: &[Rule], plan: &crate::model::DeploymentFa
                     .snapshot
                     .source
                     .rds()
-                    .map(|r| r.cluster.db_cluster_parameter_group.clone())
+                    .map(|r| r.parameter_group_name().to_string())
                     .unwrap_or_default()
             });
         let mut commands = vec![format!("# in {group}:")];

@@ -46,7 +46,7 @@ fn in_plan(rule: &Rule, plan: &crate::model::DeploymentFacts, snap: &Snapshot) -
                 "source_group",
                 snap.source
                     .rds()
-                    .map_or("", |r| r.cluster.db_cluster_parameter_group.as_str())
+                    .map_or("", |r| r.parameter_group_name())
             ),
             plan_parameter(&plan.tool, parameter, &v.to_string())
         )),
@@ -167,12 +167,10 @@ pub fn fill(template: &str, snap: &Snapshot) -> String {
     let rds = snap.source.rds();
     let id = snap.source.id();
     let writer = rds
-        .and_then(|r| r.cluster.writer())
-        .map(|w| w.db_instance_identifier.as_str())
+        .and_then(|r| r.writer())
+        .map(|w| w.id)
         .unwrap_or("<writer-instance>");
-    let group = rds.map_or("<parameter-group>", |r| {
-        r.cluster.db_cluster_parameter_group.as_str()
-    });
+    let group = rds.map_or("<parameter-group>", |r| r.parameter_group_name());
     let mut preamble = Vec::new();
     let writes_group = [
         "{writable_parameter_group}",
@@ -334,20 +332,14 @@ fn source_family(snap: &Snapshot) -> String {
     let Some(src) = snap.source.rds() else {
         return String::new();
     };
-    if let Some(family) = src
-        .cluster
-        .db_cluster_parameter_group
-        .strip_prefix("default.")
-    {
+    if let Some(family) = src.parameter_group_name().strip_prefix("default.") {
         return family.to_string();
     }
     src.parameter_group
         .ok()
         .and_then(|g| g.family.clone())
         .or_else(|| src.engine_defaults.ok().map(|d| d.family.clone()))
-        .unwrap_or_else(|| {
-            crate::model::family_for(&src.cluster.engine, &src.cluster.engine_version)
-        })
+        .unwrap_or_else(|| crate::model::family_for(src.engine(), src.engine_version()))
 }
 
 fn target_group_steps(snap: &Snapshot, group: &str, new: &str) -> Vec<String> {

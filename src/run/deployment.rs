@@ -281,10 +281,9 @@ pub async fn complete<C: Clients>(
     let iam = clients.iam();
     fetch::creator::attach(&mut snap, creator, iam.as_ref(), src.wanted, cache.as_ref()).await;
     let missing_family = snap.source.rds().and_then(|r| match &r.engine_defaults {
-        Fact::Error(e) if e.is_not_in_plan() => Some(crate::model::family_for(
-            &r.cluster.engine,
-            &r.cluster.engine_version,
-        )),
+        Fact::Error(e) if e.is_not_in_plan() => {
+            Some(crate::model::family_for(r.engine(), r.engine_version()))
+        }
         _ => None,
     });
     if let Some(family) = missing_family {
@@ -324,12 +323,24 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
     let (Some(mine), SourceSnapshot::Rds(live)) = (snap.source.rds_mut(), live) else {
         return;
     };
-    let c = &mut mine.cluster;
-    c.cross_account_clone = live.cluster.cross_account_clone;
-    c.status = live.cluster.status;
-    c.db_cluster_members = live.cluster.db_cluster_members;
-    c.earliest_backtrack_time = live.cluster.earliest_backtrack_time;
-    c.backtrack_consumed_change_records = live.cluster.backtrack_consumed_change_records;
+    use crate::model::RdsResource as R;
+    match (&mut mine.resource, live.resource) {
+        (
+            R::AuroraCluster(c) | R::MultiAzCluster(c),
+            R::AuroraCluster(l) | R::MultiAzCluster(l),
+        ) => {
+            c.cross_account_clone = l.cross_account_clone;
+            c.status = l.status;
+            c.db_cluster_members = l.db_cluster_members;
+            c.earliest_backtrack_time = l.earliest_backtrack_time;
+            c.backtrack_consumed_change_records = l.backtrack_consumed_change_records;
+        }
+        (R::Instance(i), R::Instance(l)) => {
+            i.db_instance_status = l.db_instance_status;
+            i.parameter_apply_status = l.parameter_apply_status;
+        }
+        _ => {}
+    }
     mine.blue_green_deployments = live.blue_green_deployments;
     if mine.global_cluster.is_some() {
         mine.global_cluster = live.global_cluster;
@@ -351,8 +362,13 @@ async fn live_state(src: &crate::fetch::SourceClients, snap: &mut Snapshot) {
     if !plan.reboot_needed.is_empty() {
         // A new parameter group is live only after the writer reboots, which the apply
         // does not do: that is what the writer will report after it.
-        for m in &mut c.db_cluster_members {
-            m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+        match &mut mine.resource {
+            R::AuroraCluster(c) | R::MultiAzCluster(c) => {
+                for m in &mut c.db_cluster_members {
+                    m.db_cluster_parameter_group_status = Some("pending-reboot".into());
+                }
+            }
+            R::Instance(i) => i.parameter_apply_status = Some("pending-reboot".into()),
         }
         plan.unknown.remove("source.cluster.DBClusterMembers");
     } else if plan.changed_parameters.is_empty() {

@@ -148,7 +148,7 @@ pub async fn login(
             .or(snap
                 .source
                 .rds()
-                .and_then(|r| r.cluster.master_username.clone()))
+                .and_then(|r| r.master_username().map(str::to_string)))
             .ok_or_else(|| {
                 CallError::new(calls::RDS_DB_CONNECT, None, "--iam-auth needs --db-user")
             })?;
@@ -160,10 +160,7 @@ pub async fn login(
             source: format!("an IAM authentication token for {user}"),
         });
     }
-    let secret_arn = snap
-        .source
-        .rds()
-        .and_then(|r| r.cluster.master_user_secret_arn.as_ref());
+    let secret_arn = snap.source.rds().and_then(|r| r.master_user_secret_arn());
     if let (Some(arn), Some(sdk)) = (secret_arn, sdk) {
         let (username, password) = secret(sdk, arn).await?;
         return Ok(Login {

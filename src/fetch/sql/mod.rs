@@ -93,7 +93,7 @@ pub struct DataOptions {
 /// The default when no `--database-url` is given: the writer endpoint, the master user, and
 /// the client's usual password variable.
 fn default_url(snap: &Snapshot) -> Result<String, CallError> {
-    let Some(c) = snap.source.rds().map(|r| &r.cluster) else {
+    let Some(c) = snap.source.rds() else {
         return Err(CallError::new(
             "sql:connect",
             Some("NotADatabase"),
@@ -103,15 +103,15 @@ fn default_url(snap: &Snapshot) -> Result<String, CallError> {
             ),
         ));
     };
-    let (Some(host), Some(port)) = (&c.endpoint, c.port) else {
+    let (Some(host), Some(port)) = c.endpoint() else {
         return Err(CallError::new(
             "sql:connect",
             Some("NoEndpoint"),
             "DescribeDBClusters reported no writer endpoint; pass --database-url",
         ));
     };
-    let user = c.master_username.as_deref().unwrap_or("admin");
-    Ok(match Dialect::of_engine(&c.engine) {
+    let user = c.master_username().unwrap_or("admin");
+    Ok(match Dialect::of_engine(c.engine()) {
         Some(Dialect::Postgres) => format!("postgres://{user}@{host}:{port}/postgres"),
         Some(Dialect::Mysql) => format!("mysql://{user}@{host}:{port}/"),
         Some(Dialect::Oracle) | None => {
@@ -122,7 +122,7 @@ fn default_url(snap: &Snapshot) -> Result<String, CallError> {
                     "--data reads MySQL and PostgreSQL catalogs; for {} print the catalog query \
                      with `zetl-preflight data-query`, run it with your client, and pass its \
                      output with `check --data-from FILE`",
-                    c.engine
+                    c.engine()
                 ),
             ))
         }

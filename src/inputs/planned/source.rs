@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::model::{
     ClusterMember, DbCluster, DbInstance, DeploymentFacts, Fact, Parameter, ParameterGroup,
-    PlannedGroup, PlannedParameter, RdsSource, ServerlessV2Scaling, SourceSnapshot,
+    PlannedGroup, PlannedParameter, RdsResource, RdsSource, ServerlessV2Scaling, SourceSnapshot,
 };
 
 /// Where a source names its parameter group, and how that group is read.
@@ -161,7 +161,7 @@ impl World {
         };
         Ok(SourceSnapshot::Rds(RdsSource {
             region,
-            cluster,
+            resource: RdsResource::AuroraCluster(cluster),
             parameter_group,
             engine_defaults: Fact::Error(not_in_plan(
                 "rds:DescribeEngineDefaultClusterParameters",
@@ -185,13 +185,11 @@ impl World {
                 // A cluster this apply creates has none.
                 Fact::Ok(Vec::new())
             }),
-            instance: None,
         }))
     }
 
     /// An RDS DB instance as the source (RDS for MySQL, PostgreSQL, Oracle): the instance's
-    /// planned settings and its DB parameter group. It stands for itself as the snapshot's
-    /// `cluster` too, as a live read of an instance does.
+    /// planned settings and its DB parameter group.
     pub(super) fn instance_source(
         &self,
         i: &Res,
@@ -267,22 +265,16 @@ impl World {
             multi_az: i.bool("multi_az"),
             read_replicas: Vec::new(),
             pending_modified_values: None,
-        };
-        let cluster = DbCluster {
-            engine: engine.clone(),
-            engine_version: engine_version.clone(),
-            status,
-            db_cluster_parameter_group: group_name,
-            db_cluster_members: vec![ClusterMember {
-                db_instance_identifier: id.clone(),
-                is_cluster_writer: true,
-                db_cluster_parameter_group_status: Some("in-sync".into()),
-            }],
-            ..DbCluster::named(&id, &arn)
+            endpoint: None,
+            port: None,
+            master_username: None,
+            master_user_secret_arn: None,
+            // A plan is fixed in its source, never live: who owns it is not asked.
+            tags: Default::default(),
         };
         Ok(SourceSnapshot::Rds(RdsSource {
             region,
-            cluster,
+            resource: RdsResource::Instance(instance),
             parameter_group,
             engine_defaults: Fact::Error(not_in_plan(
                 crate::fetch::calls::DESCRIBE_ENGINE_DEFAULT_PARAMETERS,
@@ -300,7 +292,6 @@ impl World {
             } else {
                 Fact::Ok(Vec::new())
             }),
-            instance: Some(instance),
         }))
     }
 

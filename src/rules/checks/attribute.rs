@@ -162,14 +162,14 @@ fn resolve_object(snap: &Snapshot, on: On) -> Result<(String, Value), String> {
             "this rule reads an RDS source, and the source {} is a DynamoDB table; fix its applies_to",
             snap.source.id()
         )),
-        (On::SourceCluster, _) => match rds {
-            Some(r) => Ok((
-                format!("cluster {}", r.cluster.db_cluster_identifier),
-                json(&r.cluster),
+        (On::SourceCluster, _) => match rds.and_then(|r| r.cluster()) {
+            Some(c) => Ok((format!("cluster {}", c.db_cluster_identifier), json(c))),
+            None => Err(format!(
+                "this rule reads a DB cluster, and the source {} is a DB instance; fix its applies_to",
+                snap.source.id()
             )),
-            None => Err(format!("the source {} is not an RDS source", snap.source.id())),
         },
-        (On::SourceInstance, _) => match rds.and_then(|r| r.instance.as_ref()) {
+        (On::SourceInstance, _) => match rds.and_then(|r| r.instance()) {
             Some(i) => Ok((format!("DB instance {}", i.db_instance_identifier), json(i))),
             None => Err(format!(
                 "this rule reads a DB instance, and the source {} is an Aurora cluster; fix its applies_to",

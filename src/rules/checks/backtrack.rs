@@ -18,6 +18,13 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &[
+            crate::model::SourceShape::AuroraCluster,
+            crate::model::SourceShape::MultiAzCluster,
+        ]
+    }
+
     /// Whether enhanced binlog is already live settles a clean history.
     fn optional_reads(&self) -> Wanted {
         Wanted::of(&[Optional::SourceParameters, Optional::EngineDefaults])
@@ -34,7 +41,13 @@ impl Kind for Spec {
 
 /// Enhanced binlog cannot be turned on where backtrack is, or ever was, enabled.
 fn backtrack(rds: &RdsSource) -> Outcome {
-    let c = &rds.cluster;
+    let Some(c) = rds.cluster() else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            format!("{} is a DB instance, not a DB cluster", rds.id()),
+            Evidence::default(),
+        );
+    };
     let mut ev = Evidence {
         field: Some("BacktrackWindow".into()),
         expected: Some("0, and no backtrack history".into()),
@@ -98,11 +111,7 @@ const UNKNOWN_HISTORY_FIX: &str = "# Nothing to change if {source_id} was never 
 
 fn enhanced_binlog_live(rds: &RdsSource) -> bool {
     let src = rds;
-    let in_sync = src
-        .cluster
-        .writer()
-        .and_then(|w| w.db_cluster_parameter_group_status.as_deref())
-        == Some("in-sync");
+    let in_sync = src.writer().and_then(|w| w.apply_status) == Some("in-sync");
     let value = effective::resolve(
         &src.parameter_group,
         Some(&src.engine_defaults),

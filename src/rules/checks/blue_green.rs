@@ -60,7 +60,7 @@ fn blue_green(rds: &RdsSource) -> Outcome {
         Some(Fact::Ok(list)) => list,
     };
     ev.actual_source = Some(ValueSource::User);
-    let what = if rds.instance.is_some() {
+    let what = if rds.instance().is_some() {
         "instance"
     } else {
         "cluster"

@@ -16,6 +16,13 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &[
+            crate::model::SourceShape::AuroraCluster,
+            crate::model::SourceShape::MultiAzCluster,
+        ]
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         super::on_rds(snap, cluster_writer)
     }
@@ -26,7 +33,13 @@ impl Kind for Spec {
 }
 
 fn cluster_writer(rds: &RdsSource) -> Outcome {
-    let c = &rds.cluster;
+    let Some(c) = rds.cluster() else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            format!("{} is a DB instance, not a DB cluster", rds.id()),
+            Evidence::default(),
+        );
+    };
     let writers: Vec<&str> = c
         .db_cluster_members
         .iter()

@@ -16,6 +16,13 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &[
+            crate::model::SourceShape::AuroraCluster,
+            crate::model::SourceShape::MultiAzCluster,
+        ]
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         super::on_rds(snap, global_database)
     }
@@ -27,7 +34,13 @@ impl Kind for Spec {
 
 /// AUR-T9: a secondary cluster of a global database is not documented as a source.
 fn global_database(rds: &RdsSource) -> Outcome {
-    let c = &rds.cluster;
+    let Some(c) = rds.cluster() else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            format!("{} is a DB instance, not a DB cluster", rds.id()),
+            Evidence::default(),
+        );
+    };
     let mut ev = Evidence {
         field: Some("GlobalClusterMembers[].IsWriter".into()),
         expected: Some("not a global database member, or its writer (primary)".into()),

@@ -207,7 +207,7 @@ fn instance_of(arn: &str) -> Option<&str> {
 /// RDS for MySQL: AWS does not support integrations on both a primary and its read replica
 /// in the same Region. The other members are the instance's primary and its replicas.
 fn replica_conflict(snap: &Snapshot, list: &[Integration], mut ev: Evidence) -> Outcome {
-    let Some(me) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
+    let Some(me) = snap.source.rds().and_then(|r| r.instance()) else {
         return Outcome::new(
             Verdict::NotApplicable,
             "the source is not an RDS DB instance",
@@ -265,7 +265,7 @@ fn major_upgrade(snap: &Snapshot) -> Outcome {
         actual_source: Some(ValueSource::User),
         ..Default::default()
     };
-    let Some(me) = snap.source.rds().and_then(|r| r.instance.as_ref()) else {
+    let Some(me) = snap.source.rds().and_then(|r| r.instance()) else {
         return Outcome::new(
             Verdict::NotApplicable,
             "the source is not an RDS DB instance",

@@ -17,6 +17,13 @@ pub const ABOUT: About = About {
 };
 
 impl Kind for Spec {
+    fn sources(&self) -> &'static [crate::model::SourceShape] {
+        &[
+            crate::model::SourceShape::AuroraCluster,
+            crate::model::SourceShape::MultiAzCluster,
+        ]
+    }
+
     fn run(&self, snap: &Snapshot) -> Outcome {
         super::on_rds(snap, applied)
     }
@@ -28,7 +35,13 @@ impl Kind for Spec {
 
 /// The writer's DBClusterParameterGroupStatus is `in-sync`.
 fn applied(rds: &RdsSource) -> Outcome {
-    let c = &rds.cluster;
+    let Some(c) = rds.cluster() else {
+        return Outcome::new(
+            Verdict::NotApplicable,
+            format!("{} is a DB instance, not a DB cluster", rds.id()),
+            Evidence::default(),
+        );
+    };
     let mut ev = Evidence {
         field: Some("DBClusterParameterGroupStatus".into()),
         expected: Some(IN_SYNC.into()),

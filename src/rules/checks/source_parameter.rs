@@ -49,13 +49,13 @@ fn source(
     documented: Option<&DocumentedDefault>,
 ) -> Outcome {
     let src = rds;
-    let group = &src.cluster.db_cluster_parameter_group;
-    let writer = src.cluster.writer();
-    let apply_status = writer.and_then(|w| w.db_cluster_parameter_group_status.clone());
+    let group = src.parameter_group_name();
+    let writer = src.writer();
+    let apply_status = writer.and_then(|w| w.apply_status.map(str::to_string));
     let ev = Evidence {
         parameter: Some(name.to_string()),
         expected: Some(expect.describe()),
-        parameter_group: Some(group.clone()),
+        parameter_group: Some(group.to_string()),
         apply_status: apply_status.clone(),
         ..Default::default()
     };
@@ -67,7 +67,7 @@ fn source(
     );
     // Without a writer the apply status cannot be judged here; ZC002 reports the missing writer.
     // An RDS source is its own writer: it is named as the instance it is.
-    let (who, field) = match src.instance {
+    let (who, field) = match src.instance() {
         Some(_) => ("instance", "ParameterApplyStatus"),
         None => ("writer", "DBClusterParameterGroupStatus"),
     };
@@ -80,12 +80,9 @@ fn source(
     let not_live = match (writer, apply_status.as_deref()) {
         (Some(w), Some(s)) if s != IN_SYNC => Some(format!(
             "{who} {} is {s}; {reboot} to apply the group",
-            w.db_instance_identifier
+            w.id
         )),
-        (Some(w), None) => Some(format!(
-            "{who} {} reports no {field}",
-            w.db_instance_identifier
-        )),
+        (Some(w), None) => Some(format!("{who} {} reports no {field}", w.id)),
         _ => None,
     };
     judge(

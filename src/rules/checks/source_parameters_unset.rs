@@ -41,11 +41,11 @@ impl Kind for Spec {
 /// None of these source parameters may have a value (binlog filtering and the like).
 fn source_unset(rds: &RdsSource, names: &[String]) -> Outcome {
     let src = rds;
-    let group_name = &src.cluster.db_cluster_parameter_group;
+    let group_name = src.parameter_group_name();
     let ev = Evidence {
         parameter: Some(names.join(", ")),
         expected: Some("(empty)".into()),
-        parameter_group: Some(group_name.clone()),
+        parameter_group: Some(group_name.to_string()),
         ..Default::default()
     };
     let group = match &src.parameter_group {

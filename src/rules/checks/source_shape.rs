@@ -63,11 +63,10 @@ impl Spec {
             actual_source: Some(ValueSource::User),
             ..Default::default()
         };
-        let c = &rds.cluster;
         if self.expect.contains(&shape) {
             Outcome::new(
                 Verdict::Pass,
-                format!("{} is {}", c.db_cluster_identifier, name(shape)),
+                format!("{} is {}", rds.id(), name(shape)),
                 ev,
             )
         } else {
@@ -75,9 +74,9 @@ impl Spec {
                 Verdict::Violation,
                 format!(
                     "{} is {}; zero-ETL from {} takes {}",
-                    c.db_cluster_identifier,
+                    rds.id(),
                     name(shape),
-                    c.engine,
+                    rds.engine(),
                     ev.expected.clone().unwrap_or_default()
                 ),
                 ev,
