@@ -280,32 +280,25 @@ async fn every_new_call_that_fails_is_named() {
     );
 
     // DescribeTable throttled after retries, and not found: the check cannot go on.
-    let throttled = mock!(aws_sdk_dynamodb::Client::describe_table)
-        .then_http_response(|| ddb_error(400, "ThrottlingException"));
-    let err = fetch::snapshot(
-        &source(&[&throttled, &p, &pol], &[&i]),
-        &target(),
-        &SourceRef::parse(TABLE).unwrap(),
-        &TargetRef::parse("analytics-wg").unwrap(),
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    async fn refused(answer: &'static str, p: &Rule, pol: &Rule, i: &Rule) -> String {
+        let rule = mock!(aws_sdk_dynamodb::Client::describe_table)
+            .then_http_response(move || ddb_error(400, answer));
+        fetch::snapshot(
+            &source(&[&rule, p, pol], &[i]),
+            &target(),
+            &SourceRef::parse(TABLE).unwrap(),
+            &TargetRef::parse("analytics-wg").unwrap(),
+        )
+        .await
+        .unwrap_err()
+        .to_string()
+    }
+    let err = refused("ThrottlingException", &p, &pol, &i).await;
     assert!(
         err.contains("dynamodb:DescribeTable") && err.contains("orders"),
         "{err}"
     );
-    let missing = mock!(aws_sdk_dynamodb::Client::describe_table)
-        .then_http_response(|| ddb_error(400, "ResourceNotFoundException"));
-    let err = fetch::snapshot(
-        &source(&[&missing, &p, &pol], &[&i]),
-        &target(),
-        &SourceRef::parse(TABLE).unwrap(),
-        &TargetRef::parse("analytics-wg").unwrap(),
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let err = refused("ResourceNotFoundException", &p, &pol, &i).await;
     assert!(
         err.contains("DynamoDB table") && err.contains("not found"),
         "{err}"

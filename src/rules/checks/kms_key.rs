@@ -336,12 +336,7 @@ fn redshift_grant(snap: &Snapshot, key: &KmsKey) -> Outcome {
             ev,
         ),
         Decision::ImplicitDeny => {
-            let why: Vec<String> = stmts
-                .iter()
-                .zip(&applies)
-                .filter(|(_, a)| !a.misses.is_empty())
-                .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
-                .collect();
+            let why = iam::evaluate::misses(&stmts, &applies);
             let detail = if why.is_empty() {
                 "no statement allows redshift.amazonaws.com kms:CreateGrant".to_string()
             } else {

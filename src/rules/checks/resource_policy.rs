@@ -13,6 +13,7 @@ use crate::rules::iam::condition::{
 use crate::rules::iam::document::ConditionEntry;
 use crate::rules::iam::matching::has_wildcard;
 use crate::rules::iam::{self, Context, Decision, Principal, Request, Statement};
+use crate::rules::iam::evaluate::misses;
 use crate::rules::outcome::{Outcome, Verdict};
 use serde::{Deserialize, Serialize};
 
@@ -269,16 +270,6 @@ fn doubt(reason: String, mut ev: Evidence, question: &str) -> Outcome {
         format!("cannot tell whether {question}: {reason}"),
         ev,
     )
-}
-
-/// Why the statements that name this principal and action do not apply.
-fn misses(stmts: &[Statement], all: &[iam::evaluate::Applies]) -> Vec<String> {
-    stmts
-        .iter()
-        .zip(all)
-        .filter(|(_, a)| !a.misses.is_empty())
-        .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
-        .collect()
 }
 
 /// `None` when the allowing statement names this source exactly; otherwise how broad it is.

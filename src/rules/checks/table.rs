@@ -244,12 +244,7 @@ fn judge_calls(
                 )
             }
             Decision::ImplicitDeny => {
-                let why: Vec<String> = stmts
-                    .iter()
-                    .zip(&applies)
-                    .filter(|(_, a)| !a.misses.is_empty())
-                    .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
-                    .collect();
+                let why = iam::evaluate::misses(stmts, &applies);
                 let detail = if why.is_empty() {
                     format!("no statement allows {SERVICE} {action}")
                 } else {

@@ -75,6 +75,17 @@ pub struct Request<'a> {
     pub context: Context,
 }
 
+/// Why the statements that name the request's principal and action do not apply: each one's
+/// label and what it misses (a condition, a resource).
+pub fn misses(stmts: &[Statement], all: &[Applies]) -> Vec<String> {
+    stmts
+        .iter()
+        .zip(all)
+        .filter(|(_, a)| !a.misses.is_empty())
+        .map(|(s, a)| format!("{}: {}", s.label(), a.misses.join("; ")))
+        .collect()
+}
+
 /// Whether one statement applies, and why not or why unsure.
 #[derive(Debug, Clone)]
 pub struct Applies {
