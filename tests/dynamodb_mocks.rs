@@ -444,3 +444,140 @@ async fn the_creator_of_a_table_integration_is_asked_for_redshift_create_integra
             .any(|(a, _)| a.iter().any(|x| x.starts_with("rds:"))));
     }
 }
+
+/// `check --fix` reads the table's tags (every page) to know whether code owns it; a denial
+/// is the fact's error naming the call, never "not owned". `--candidate-sources dynamodb`
+/// with ListTables denied leaves the Region's candidates unverified.
+#[tokio::test]
+async fn the_tables_tags_and_list_are_read_or_named() {
+    use aws_sdk_dynamodb::operation::list_tags_of_resource::ListTagsOfResourceOutput;
+    use aws_sdk_dynamodb::types::Tag;
+    use zetl_preflight::model::Fact;
+    let (t, p, pol, i) = (
+        table_ok(),
+        pitr_on(),
+        policy_documented(),
+        table_integrations(),
+    );
+    let page1 = mock!(aws_sdk_dynamodb::Client::list_tags_of_resource)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            ListTagsOfResourceOutput::builder()
+                .tags(Tag::builder().key("team").value("orders").build().unwrap())
+                .next_token("2")
+                .build()
+        });
+    let page2 = mock!(aws_sdk_dynamodb::Client::list_tags_of_resource)
+        .match_requests(|r| r.next_token() == Some("2"))
+        .then_output(|| {
+            ListTagsOfResourceOutput::builder()
+                .tags(
+                    Tag::builder()
+                        .key("aws:cloudformation:stack-name")
+                        .value("orders")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let src = source(&[&t, &p, &pol, &page1, &page2], &[&i]);
+    let mut snap = snapshot(&src).await;
+    zetl_preflight::run::tags::attach_table_tags(&mut snap, &src).await;
+    let Some(Fact::Ok(tags)) = &snap.source.table().unwrap().tags else {
+        panic!("{:?}", snap.source.table().unwrap().tags)
+    };
+    assert_eq!(tags.len(), 2, "both pages: {tags:?}");
+
+    let denied = mock!(aws_sdk_dynamodb::Client::list_tags_of_resource)
+        .then_http_response(|| ddb_error(400, "AccessDeniedException"));
+    let src = source(&[&t, &p, &pol, &denied], &[&i]);
+    let mut snap = snapshot(&src).await;
+    zetl_preflight::run::tags::attach_table_tags(&mut snap, &src).await;
+    let Some(Fact::Error(e)) = &snap.source.table().unwrap().tags else {
+        panic!("{:?}", snap.source.table().unwrap().tags)
+    };
+    assert_eq!(e.call, "dynamodb:ListTagsOfResource");
+
+    use zetl_preflight::run::audit::{discover_with, Account, CandidateSource, Candidates};
+    let rds_empty = mock!(aws_sdk_rds::Client::describe_integrations).then_output(|| {
+        aws_sdk_rds::operation::describe_integrations::DescribeIntegrationsOutput::builder().build()
+    });
+    let no_list = mock!(aws_sdk_dynamodb::Client::list_tables)
+        .then_http_response(|| ddb_error(400, "AccessDeniedException"));
+    let inbound = mock!(aws_sdk_redshift::Client::describe_inbound_integrations).then_output(|| {
+        aws_sdk_redshift::operation::describe_inbound_integrations::DescribeInboundIntegrationsOutput::builder().build()
+    });
+    let mut src = source(&[&no_list], &[&i]);
+    src.rds = mock_client!(aws_sdk_rds, RuleMode::MatchAny, [&rds_empty]);
+    let mut side = Side::serverless_ok();
+    side.redshift.insert(0, inbound);
+    let account = Account {
+        role: None,
+        clients: Arc::new(Shared(src, side.clients().1)),
+        regions: vec!["us-east-1".into()],
+    };
+    let wanted = Candidates {
+        target: "analytics-wg".into(),
+        sources: vec![CandidateSource::Dynamodb],
+    };
+    let found = discover_with(vec![account], Some(wanted)).await.unwrap();
+    let missed = found.unverified.join("\n");
+    assert!(
+        missed.contains("candidate DynamoDB tables in us-east-1 were not listed")
+            && missed.contains("dynamodb:ListTables"),
+        "{missed}"
+    );
+}
+
+/// Applying a table's steps: UpdateContinuousBackups with recovery on; a PutResourcePolicy
+/// DynamoDB refuses (the policy changed since it was read: a revision mismatch) fails naming
+/// the call, and nothing after it runs.
+#[tokio::test]
+async fn a_refused_table_policy_write_fails_naming_the_call() {
+    use aws_sdk_dynamodb::operation::update_continuous_backups::UpdateContinuousBackupsOutput;
+    use zetl_preflight::fix::apply::{apply, ApplyOptions, Outcome, Reach};
+    use zetl_preflight::fix::journal::Journal;
+    use zetl_preflight::fix::FixContext;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/dynamodb-provisioned-broken.json");
+    let snap: Snapshot = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let rules = RuleSet::embedded().unwrap();
+    let mut plan = zetl_preflight::fix::plan(
+        &snap,
+        &evaluate(&snap, &rules),
+        &rules,
+        &FixContext::assume_unshared(&snap),
+    );
+    plan.actions
+        .retain(|a| a.op.call().starts_with("dynamodb:"));
+    assert_eq!(plan.actions.len(), 2, "{:#?}", plan.actions);
+    let asked = Arc::new(std::sync::Mutex::new(None));
+    let seen = asked.clone();
+    let pitr = mock!(aws_sdk_dynamodb::Client::update_continuous_backups).then_compute_output(
+        move |req| {
+            *seen.lock().unwrap() = req
+                .point_in_time_recovery_specification()
+                .map(|s| s.point_in_time_recovery_enabled());
+            UpdateContinuousBackupsOutput::builder().build()
+        },
+    );
+    let stale = mock!(aws_sdk_dynamodb::Client::put_resource_policy)
+        .then_http_response(|| ddb_error(400, "PolicyNotFoundException"));
+    let src = source(&[&pitr, &stale], &[]);
+    let tgt = target();
+    let dir = common::scratch_dir("ddb-apply");
+    let opts = ApplyOptions {
+        unsafe_fixes: true,
+        wait_timeout: std::time::Duration::from_secs(5),
+        poll: std::time::Duration::from_millis(1),
+    };
+    let mut journal = Journal::new(&dir.join("journal.jsonl"));
+    let out = apply(&plan, Reach::new(&src, &tgt), &opts, &mut journal).await;
+    assert_eq!(out[0], Outcome::Applied, "{out:#?}");
+    assert_eq!(*asked.lock().unwrap(), Some(true));
+    let Outcome::Failed { error } = &out[1] else {
+        panic!("{out:#?}")
+    };
+    assert_eq!(error.call, "dynamodb:PutResourcePolicy");
+    assert_eq!(error.code.as_deref(), Some("PolicyNotFoundException"));
+}

@@ -711,3 +711,63 @@ fn a_dynamodb_integrations_lag_alarm_takes_its_own_limit() {
     assert!(c.contains(&"dynamodb:UpdateContinuousBackups"), "{c:?}");
     assert!(!c.iter().any(|c| c.starts_with("rds:")), "{c:?}");
 }
+
+/// A DynamoDB table's tags (read by `check --fix` with ListTagsOfResource): a table a
+/// CloudFormation stack owns keeps its live steps (recovery, its policy) manual, naming the
+/// stack; tags that could not be read keep them manual, saying so; `--allow-drift` plans them.
+#[test]
+fn a_table_code_owns_or_may_own_is_not_changed_live() {
+    use zetl_preflight::model::CallError;
+    let base = snap("dynamodb-provisioned-broken.json");
+    let with_tags = |tags: Option<Fact<std::collections::BTreeMap<String, String>>>| {
+        let mut s = base.clone();
+        s.source.table_mut().unwrap().tags = tags;
+        s
+    };
+    let table_steps = |s: &Snapshot, allow_drift: bool| -> Vec<(Applicability, Option<String>)> {
+        let mut ctx = FixContext::assume_unshared(s);
+        ctx.allow_drift = allow_drift;
+        plan_for(s, &ctx)
+            .actions
+            .into_iter()
+            .filter(|a| a.rules.iter().any(|r| r == "ZB002" || r == "ZB003"))
+            .map(|a| (a.applicability, a.reason))
+            .collect()
+    };
+    let free = table_steps(&with_tags(None), false);
+    assert_eq!(free.len(), 2, "{free:?}");
+    assert!(
+        free.iter().all(|(a, _)| *a != Applicability::Manual),
+        "{free:?}"
+    );
+
+    let stack = [(
+        "aws:cloudformation:stack-name".to_string(),
+        "clicks".to_string(),
+    )];
+    let owned = with_tags(Some(Fact::Ok(stack.into_iter().collect())));
+    let steps = table_steps(&owned, false);
+    assert!(
+        steps.iter().all(|(a, why)| *a == Applicability::Manual
+            && why
+                .as_deref()
+                .is_some_and(|w| w.contains("CloudFormation stack clicks"))),
+        "{steps:?}"
+    );
+    assert_eq!(table_steps(&owned, true), free);
+
+    let denied = with_tags(Some(Fact::Error(CallError::new(
+        "dynamodb:ListTagsOfResource",
+        Some("AccessDeniedException"),
+        "not authorized",
+    ))));
+    let steps = table_steps(&denied, false);
+    assert!(
+        steps.iter().all(|(a, why)| *a == Applicability::Manual
+            && why
+                .as_deref()
+                .is_some_and(|w| w.contains("its tags could not be read")
+                    && w.contains("ListTagsOfResource"))),
+        "{steps:?}"
+    );
+}
