@@ -775,3 +775,121 @@ resource "aws_redshiftserverless_workgroup" "target" {
         "aws_redshiftserverless_namespace.target.arn"
     );
 }
+
+/// A DynamoDB table in a template: point-in-time recovery written into its
+/// `PointInTimeRecoverySpecification`, the namespace's policy added naming the table
+/// (`!GetAtt Clicks.Arn`), and the workgroup below it still found and corrected after the
+/// lines the policy added above it; cfn-lint finds no error, and the checks that can be
+/// judged before the stack exists pass again.
+#[test]
+fn a_templates_table_gets_recovery_and_the_namespace_authorizes_it() {
+    let dir = common::scratch_dir("source-fix-dynamodb");
+    let broken = fixture("cloudformation/dynamodb-serverless.yaml");
+    let (o, written) = fix_template(&dir, "stack.yaml", &broken);
+    assert!(
+        written.contains("        PointInTimeRecoveryEnabled: true\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("aws:SourceArn: !GetAtt Clicks.Arn"),
+        "{written}"
+    );
+    assert!(
+        written.contains(
+            "        - ParameterKey: enable_case_sensitive_identifier\n          ParameterValue: \"true\""
+        ),
+        "{written}"
+    );
+    for code in ["ZB002", "ZR007"] {
+        assert!(
+            text(&o).contains(&format!("# checked again: {code} pass")),
+            "{code}: {}",
+            text(&o)
+        );
+    }
+    // The statement names the table by !GetAtt, known only while the stack is created: the
+    // policy rules are unverified until then, never passed on a placeholder.
+    assert!(
+        text(&o).contains("# checked again: ZA001 error"),
+        "{}",
+        text(&o)
+    );
+    assert_lints_clean(&dir, "stack.yaml");
+}
+
+/// In Terraform, point-in-time recovery is the table's nested block: added when missing, its
+/// `enabled` corrected when false; python-hcl2 reads the result.
+#[test]
+fn a_terraform_tables_recovery_block_is_written() {
+    use zetl_preflight::fix::code::terraform::{read_attribute, set_attribute};
+    use zetl_preflight::fix::code::tree::Node;
+    let dir = common::scratch_dir("source-fix-dynamodb-tf");
+    let table = "resource \"aws_dynamodb_table\" \"orders\" {\n  name     = \"orders\"\n  hash_key = \"id\"\n\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n";
+    let r = ("aws_dynamodb_table", "orders");
+    let on = Node::Expr("true".into());
+    let added = set_attribute(table, r, "point_in_time_recovery.enabled", &on, false).unwrap();
+    assert!(
+        added.contains("  point_in_time_recovery {\n    enabled = true\n  }\n}\n"),
+        "{added}"
+    );
+    assert_eq!(
+        read_attribute(&added, r, "point_in_time_recovery.enabled").as_deref(),
+        Some("true")
+    );
+    let off = added.replace("enabled = true", "enabled = false");
+    let corrected = set_attribute(&off, r, "point_in_time_recovery.enabled", &on, false).unwrap();
+    assert_eq!(corrected, added);
+    std::fs::write(dir.join("main.tf"), &added).unwrap();
+    let parsed = hcl2(&dir.join("main.tf"));
+    let block = &parsed["resource"][0]["aws_dynamodb_table"]["orders"]["point_in_time_recovery"];
+    assert_eq!(block[0]["enabled"], true, "{parsed}");
+    let dynamic = table.replace(
+        "  attribute {",
+        "  dynamic \"point_in_time_recovery\" {\n    for_each = [1]\n    content { enabled = var.pitr }\n  }\n  attribute {",
+    );
+    let refused = set_attribute(&dynamic, r, "point_in_time_recovery.enabled", &on, false);
+    assert!(refused.unwrap_err().contains("dynamic block"));
+}
+
+/// `check --terraform-plan --fix` on a plan whose table has point-in-time recovery off:
+/// `enabled = true` is written into the table's `point_in_time_recovery` block in `main.tf`,
+/// its comment kept, and read back.
+#[test]
+fn a_planned_tables_recovery_is_written_into_its_file() {
+    let dir = common::scratch_dir("source-fix-dynamodb-plan");
+    let plan_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/terraform/dynamodb-serverless-new.json");
+    let mut plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(plan_path).unwrap()).unwrap();
+    for rc in plan["resource_changes"].as_array_mut().unwrap() {
+        if rc["address"] == "aws_dynamodb_table.orders" {
+            rc["change"]["after"]["point_in_time_recovery"] =
+                serde_json::json!([{ "enabled": false }]);
+        }
+    }
+    std::fs::write(dir.join("plan.json"), plan.to_string()).unwrap();
+    let main = "# The orders table: the zero-ETL source.\nresource \"aws_dynamodb_table\" \"orders\" {\n  name         = \"orders\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"customer_id\"\n  range_key    = \"order_id\"\n\n  attribute {\n    name = \"customer_id\"\n    type = \"S\"\n  }\n  attribute {\n    name = \"order_id\"\n    type = \"S\"\n  }\n\n  point_in_time_recovery {\n    enabled = false # to be decided\n  }\n}\n";
+    std::fs::write(dir.join("main.tf"), main).unwrap();
+    let o = fix_with(&dir, &["--yes", "--select", "ZB002"]);
+    let written = std::fs::read_to_string(dir.join("main.tf")).unwrap();
+    assert_eq!(
+        written,
+        main.replace(
+            "enabled = false # to be decided",
+            "enabled = true # to be decided"
+        ),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("read back, every setting as intended"),
+        "{}",
+        text(&o)
+    );
+    // A plan is made again only by Terraform: the tool says so, and judges nothing anew.
+    assert!(
+        text(&o).contains("run terraform plan again"),
+        "{}",
+        text(&o)
+    );
+}

@@ -45,6 +45,23 @@ pub enum Meant {
 }
 
 impl Meant {
+    /// The same setting after lines were inserted or removed in its file: a template
+    /// resource below `from` moved by `delta` lines.
+    fn shifted(self, (from, delta): (usize, isize)) -> Meant {
+        let moved = |line: usize| {
+            if line > from {
+                line.saturating_add_signed(delta)
+            } else {
+                line
+            }
+        };
+        match self {
+            Meant::Template(l, s) => Meant::Template(moved(l), s),
+            Meant::TemplateList(l, s) => Meant::TemplateList(moved(l), s),
+            other => other,
+        }
+    }
+
     fn holds(&self, text: &str) -> bool {
         match self {
             Meant::Terraform((kind, name), s) => {
@@ -184,9 +201,16 @@ fn attribute(
             )
         }
         Some(l) => {
+            // `Outer.Inner`: a property of a nested property map.
+            let mut path = vec!["Properties".to_string()];
+            let mut names: Vec<&str> = a.template.split('.').collect();
+            let key = names.pop().unwrap_or_default();
+            path.extend(names.iter().map(|n| n.to_string()));
             let m = MapSetting {
+                path,
+                key: key.to_string(),
+                value: a.value.clone(),
                 typed: a.typed,
-                ..MapSetting::property(&a.template, &a.value)
             };
             let r = match json_text(text) {
                 true => json::set_in_map(text, l as usize, std::slice::from_ref(&m)),
@@ -195,6 +219,19 @@ fn attribute(
             (r, Meant::Template(l as usize, m))
         }
     }
+}
+
+/// The first line (1-based) where `after` differs from `before`, and how many lines it has
+/// more (or fewer).
+fn line_shift(before: &str, after: &str) -> (usize, isize) {
+    let first = before
+        .lines()
+        .zip(after.lines())
+        .take_while(|(a, b)| a == b)
+        .count()
+        + 1;
+    let delta = after.lines().count() as isize - before.lines().count() as isize;
+    (first, delta)
 }
 
 /// A template written in JSON (it opens with `{`), not YAML.
@@ -212,6 +249,9 @@ pub struct SourceFix {
 /// Plan the edits for every pair of a deployment, reading the files they touch.
 pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet, unsafe_fixes: bool) -> SourceFix {
     let mut out = SourceFix::default();
+    // (file index, (line, lines added)) of each edit made, in order: a template resource
+    // below an edit above it has moved.
+    let mut shifts: Vec<(usize, (usize, isize))> = Vec::new();
     for (snap, findings) in checked {
         let p = plan_edits(snap, findings, rules, unsafe_fixes);
         for m in p.manual {
@@ -246,6 +286,20 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet, unsafe_fixes: 
                 },
             };
             let c = &mut out.changes[at];
+            // A template resource's line, after what earlier edits inserted above it.
+            let mut e = e;
+            e.line = e.line.map(|l| {
+                shifts.iter().filter(|(file, _)| *file == at).fold(
+                    l as usize,
+                    |l, (_, (from, delta))| {
+                        if l > *from {
+                            l.saturating_add_signed(*delta)
+                        } else {
+                            l
+                        }
+                    },
+                ) as u32
+            });
             let resource = (e.resource.0.as_str(), e.resource.1.as_str());
             let mut meant = Vec::new();
             let mut edited = Ok(c.after.clone());
@@ -276,6 +330,13 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet, unsafe_fixes: 
             }
             match edited {
                 Ok(text) => {
+                    // What this edit moved: the resources below its first changed line.
+                    let shift = line_shift(&c.after, &text);
+                    c.settings = std::mem::take(&mut c.settings)
+                        .into_iter()
+                        .map(|m| m.shifted(shift))
+                        .collect();
+                    shifts.push((at, shift));
                     c.after = text;
                     c.rules.extend(e.rules.iter().cloned());
                     c.settings.extend(meant);

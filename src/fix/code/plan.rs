@@ -90,7 +90,8 @@ impl EditPlan {
 }
 
 /// A resource's own attribute: `encrypted = true` in Terraform, `Encrypted: true` under a
-/// template resource's `Properties`.
+/// template resource's `Properties`. A dotted name is an attribute of a nested block
+/// (`point_in_time_recovery.enabled`) or property (`PointInTimeRecoverySpecification.…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttributeSetting {
     pub terraform: String,
@@ -129,6 +130,21 @@ fn attribute_wanted(
             Some((
                 "target",
                 vec![setting(terraform, template, v.to_string(), true)],
+            ))
+        }
+        // A DynamoDB table's point-in-time recovery: a nested block in Terraform, a nested
+        // property in a template.
+        Check::Table(t)
+            if t.problem == crate::rules::checks::table::TableProblem::PointInTimeRecovery =>
+        {
+            Some((
+                "source",
+                vec![setting(
+                    "point_in_time_recovery.enabled",
+                    "PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled",
+                    "true".into(),
+                    true,
+                )],
             ))
         }
         Check::Deployment(d) if d.problem == DeploymentProblem::IntegrationName => {

@@ -114,7 +114,8 @@ pub fn plan(
                 s.address.clone(),
                 match snap.source.shape() {
                     SourceShape::Instance => "DBInstanceArn",
-                    _ => "DBClusterArn",
+                    SourceShape::DynamodbTable => "Arn",
+                    SourceShape::AuroraCluster | SourceShape::MultiAzCluster => "DBClusterArn",
                 }
                 .into(),
             ),

@@ -114,6 +114,9 @@ pub fn set_attribute(
     value: &Node,
     over_expression: bool,
 ) -> Result<String, Refusal> {
+    if let Some((block, inner)) = attr.split_once('.') {
+        return set_in_block(text, (kind, name), (block, inner), value);
+    }
     let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
     let resource = find_resource(&body, kind, name)
         .ok_or_else(|| format!("it has no resource \"{kind}\" \"{name}\""))?;
@@ -170,14 +173,82 @@ pub fn set_attribute(
     Ok(out)
 }
 
+/// `attr` of the resource's single nested block `block` (`point_in_time_recovery { enabled
+/// = true }`): the value replaced, the attribute added to the block, or the block added
+/// before the resource's closing brace. A `dynamic` block of that name, or a value from an
+/// expression, is refused.
+fn set_in_block(
+    text: &str,
+    (kind, name): (&str, &str),
+    (block, attr): (&str, &str),
+    value: &Node,
+) -> Result<String, Refusal> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| format!("it does not parse: {e}"))?;
+    let resource = find_resource(&body, kind, name)
+        .ok_or_else(|| format!("it has no resource \"{kind}\" \"{name}\""))?;
+    if resource
+        .body
+        .get_blocks("dynamic")
+        .any(|d| d.labels.iter().any(|l| l.as_str() == block))
+    {
+        return Err(format!(
+            "its {block} is a dynamic block: set {attr} where its content is built"
+        ));
+    }
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let written = hcl(value, "", eol);
+    let mut out = text.to_string();
+    match resource.body.get_blocks(block).next() {
+        Some(b) => {
+            if let Some(a) = b.body.get_attribute(attr) {
+                let at = a
+                    .value
+                    .span()
+                    .ok_or("the parser gave no position for a value")?;
+                if text[at.clone()].trim() == written {
+                    return Ok(out);
+                }
+                if literal(&a.value).is_none() {
+                    return Err(format!(
+                        "its {block}.{attr} comes from an expression: set it where that is defined"
+                    ));
+                }
+                out.replace_range(at, &written);
+            } else {
+                let span = b.span().ok_or("the parser gave no position")?;
+                let (at, indent, eol) = insertion(text, &b.body, span)?;
+                out.insert_str(at, &format!("{indent}{attr} = {written}{eol}"));
+            }
+        }
+        None => {
+            let span = resource.span().ok_or("the parser gave no position")?;
+            let (at, indent, eol) = insertion(text, &resource.body, span)?;
+            out.insert_str(
+                at,
+                &format!("{indent}{block} {{{eol}{indent}  {attr} = {written}{eol}{indent}}}{eol}"),
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// A resource's attribute, read back (for checking an edit): its literal value, or the
-/// expression as written.
+/// expression as written. `block.attr` reads an attribute of a nested block.
 pub fn read_attribute(text: &str, (kind, name): (&str, &str), attr: &str) -> Option<String> {
     let body = hcl_edit::parser::parse_body(text).ok()?;
-    let value = &find_resource(&body, kind, name)?
-        .body
-        .get_attribute(attr)?
-        .value;
+    let resource = find_resource(&body, kind, name)?;
+    let value = match attr.split_once('.') {
+        Some((block, inner)) => {
+            &resource
+                .body
+                .get_blocks(block)
+                .next()?
+                .body
+                .get_attribute(inner)?
+                .value
+        }
+        None => &resource.body.get_attribute(attr)?.value,
+    };
     literal(value).or_else(|| Some(text[value.span()?].trim().to_string()))
 }
 
