@@ -110,11 +110,10 @@ const UNKNOWN_HISTORY_FIX: &str = "# Nothing to change if {source_id} was never 
 # If it was, enhanced binlog cannot be turned on: move the data into a new cluster that never had backtrack (logical dump and restore).";
 
 fn enhanced_binlog_live(rds: &RdsSource) -> bool {
-    let src = rds;
-    let in_sync = src.writer().and_then(|w| w.apply_status) == Some("in-sync");
+    let in_sync = rds.writer().and_then(|w| w.apply_status) == Some("in-sync");
     let value = effective::resolve(
-        &src.parameter_group,
-        Some(&src.engine_defaults),
+        &rds.parameter_group,
+        Some(&rds.engine_defaults),
         "aurora_enhanced_binlog",
         None,
     );

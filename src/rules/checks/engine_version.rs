@@ -135,19 +135,18 @@ fn engine_version(
     by_major: &BTreeMap<String, String>,
     as_of: Option<&str>,
 ) -> Outcome {
-    let c = (rds,);
     let mut ev = Evidence {
         field: Some("EngineVersion".into()),
-        actual: Some(c.0.engine_version().to_string()),
+        actual: Some(rds.engine_version().to_string()),
         actual_source: Some(ValueSource::User),
         ..Default::default()
     };
-    let Some(have) = parse_version(c.0.engine_version()) else {
+    let Some(have) = parse_version(rds.engine_version()) else {
         ev.actual_source = Some(ValueSource::Unknown);
         return Outcome::unknown(
             format!(
                 "cannot read a version number in EngineVersion '{}' of {} {}",
-                c.0.engine_version(), c.0.engine(), c.0.id()
+                rds.engine_version(), rds.engine(), rds.id()
             ),
             ev,
         );
@@ -172,17 +171,17 @@ fn engine_version(
                     Verdict::Violation,
                     format!(
                         "{} {} is major version {major}; zero-ETL supports {} only from {lowest}",
-                        c.0.engine(), c.0.engine_version(), c.0.engine()
+                        rds.engine(), rds.engine_version(), rds.engine()
                     ),
                     ev,
                 )
-                .fix(upgrade_fix(c.0.engine(), &have, lowest));
+                .fix(upgrade_fix(rds.engine(), &have, lowest));
             }
             return Outcome::new(
                 Verdict::Advisory,
                 format!(
                     "{} major version {major} is not in {data} (it lists {}); check the Region and version page before relying on it",
-                    c.0.engine(),
+                    rds.engine(),
                     listed.join(", ")
                 ),
                 ev,
@@ -200,7 +199,7 @@ fn engine_version(
     if compare(&have, &want).is_ge() {
         Outcome::new(
             Verdict::Pass,
-            format!("{} {} is at least {min}", c.0.engine(), c.0.engine_version()),
+            format!("{} {} is at least {min}", rds.engine(), rds.engine_version()),
             ev,
         )
     } else {
@@ -208,11 +207,11 @@ fn engine_version(
             Verdict::Violation,
             format!(
                 "{} {} is older than {min}, the oldest version that supports zero-ETL",
-                c.0.engine(), c.0.engine_version()
+                rds.engine(), rds.engine_version()
             ),
             ev,
         )
-        .fix(upgrade_fix(c.0.engine(), &have, &min))
+        .fix(upgrade_fix(rds.engine(), &have, &min))
     }
 }
 

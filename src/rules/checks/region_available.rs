@@ -51,13 +51,12 @@ fn region_available(
     available: &[String],
     not_available: &[String],
 ) -> Outcome {
-    let c = (rds,);
-    let region = region_of(c.0.arn()).unwrap_or_else(|| rds.region.clone());
+    let region = region_of(rds.arn()).unwrap_or_else(|| rds.region.clone());
     let ev = Evidence {
         field: Some("Region".into()),
         expected: Some(format!(
             "a Region where zero-ETL is available for {}",
-            c.0.engine()
+            rds.engine()
         )),
         actual: Some(region.clone()),
         actual_source: Some(ValueSource::User),
@@ -69,14 +68,14 @@ fn region_available(
             Verdict::Violation,
             format!(
                 "zero-ETL integrations with Amazon Redshift are not available for {} in {region} ({page}, read {as_of})",
-                c.0.engine()
+                rds.engine()
             ),
             ev,
         )
     } else if listed(available) {
         Outcome::new(
             Verdict::Pass,
-            format!("zero-ETL is available for {} in {region}", c.0.engine()),
+            format!("zero-ETL is available for {} in {region}", rds.engine()),
             ev,
         )
     } else {
@@ -84,7 +83,7 @@ fn region_available(
             Verdict::Advisory,
             format!(
                 "{region} is not in the Region data for {} (read {as_of}): a newer Region, or one added since; check {page}",
-                c.0.engine()
+                rds.engine()
             ),
             ev,
         )

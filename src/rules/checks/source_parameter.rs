@@ -48,9 +48,8 @@ fn source(
     expect: &Condition,
     documented: Option<&DocumentedDefault>,
 ) -> Outcome {
-    let src = rds;
-    let group = src.parameter_group_name();
-    let writer = src.writer();
+    let group = rds.parameter_group_name();
+    let writer = rds.writer();
     let apply_status = writer.and_then(|w| w.apply_status.map(str::to_string));
     let ev = Evidence {
         parameter: Some(name.to_string()),
@@ -60,19 +59,19 @@ fn source(
         ..Default::default()
     };
     let resolved = effective::resolve(
-        &src.parameter_group,
-        Some(&src.engine_defaults),
+        &rds.parameter_group,
+        Some(&rds.engine_defaults),
         name,
         documented,
     );
     // Without a writer the apply status cannot be judged here; ZC002 reports the missing writer.
     // An RDS source is its own writer: it is named as the instance it is.
-    let (who, field) = match src.instance() {
+    let (who, field) = match rds.instance() {
         Some(_) => ("instance", "ParameterApplyStatus"),
         None => ("writer", "DBClusterParameterGroupStatus"),
     };
     // A Multi-AZ DB cluster reboots as a whole (RebootDBCluster), not its writer alone.
-    let (reboot, command) = if src.shape() == SourceShape::MultiAzCluster {
+    let (reboot, command) = if rds.shape() == SourceShape::MultiAzCluster {
         ("reboot the DB cluster", REBOOT_DB_CLUSTER)
     } else {
         ("reboot it", REBOOT_WRITER)

@@ -40,15 +40,14 @@ impl Kind for Spec {
 
 /// None of these source parameters may have a value (binlog filtering and the like).
 fn source_unset(rds: &RdsSource, names: &[String]) -> Outcome {
-    let src = rds;
-    let group_name = src.parameter_group_name();
+    let group_name = rds.parameter_group_name();
     let ev = Evidence {
         parameter: Some(names.join(", ")),
         expected: Some("(empty)".into()),
         parameter_group: Some(group_name.to_string()),
         ..Default::default()
     };
-    let group = match &src.parameter_group {
+    let group = match &rds.parameter_group {
         Fact::Ok(g) => g,
         Fact::Error(e) => {
             let ev = Evidence {
@@ -59,8 +58,8 @@ fn source_unset(rds: &RdsSource, names: &[String]) -> Outcome {
             return Outcome::unknown(format!("cannot read {group_name}: {}", e.describe()), ev);
         }
     };
-    let defaults = src.engine_defaults.ok();
-    let unread: Vec<&String> = match &src.engine_defaults {
+    let defaults = rds.engine_defaults.ok();
+    let unread: Vec<&String> = match &rds.engine_defaults {
         Fact::Error(_) => names
             .iter()
             .filter(|n| {
@@ -84,7 +83,7 @@ fn source_unset(rds: &RdsSource, names: &[String]) -> Outcome {
             (!v.trim().is_empty()).then(|| format!("{n}={v}"))
         })
         .collect();
-    if let (true, Fact::Error(e)) = (set.is_empty() && !unread.is_empty(), &src.engine_defaults) {
+    if let (true, Fact::Error(e)) = (set.is_empty() && !unread.is_empty(), &rds.engine_defaults) {
         return Outcome::unknown(
             format!(
                 "no binlog filtering parameter is set in {group_name}, but the engine defaults of {} could not be read ({}); grant {} to verify",
