@@ -47,17 +47,10 @@ pub enum Meant {
 impl Meant {
     /// The same setting after lines were inserted or removed in its file: a template
     /// resource below `from` moved by `delta` lines.
-    fn shifted(self, (from, delta): (usize, isize)) -> Meant {
-        let moved = |line: usize| {
-            if line > from {
-                line.saturating_add_signed(delta)
-            } else {
-                line
-            }
-        };
+    fn shifted(self, shift: (usize, isize)) -> Meant {
         match self {
-            Meant::Template(l, s) => Meant::Template(moved(l), s),
-            Meant::TemplateList(l, s) => Meant::TemplateList(moved(l), s),
+            Meant::Template(l, s) => Meant::Template(moved(l, shift), s),
+            Meant::TemplateList(l, s) => Meant::TemplateList(moved(l, shift), s),
             other => other,
         }
     }
@@ -221,6 +214,16 @@ fn attribute(
     }
 }
 
+/// Where `line` is after an edit that changed the file from line `from` on and added `delta`
+/// lines: a line below it moved.
+fn moved(line: usize, (from, delta): (usize, isize)) -> usize {
+    if line > from {
+        line.saturating_add_signed(delta)
+    } else {
+        line
+    }
+}
+
 /// The first line (1-based) where `after` differs from `before`, and how many lines it has
 /// more (or fewer).
 fn line_shift(before: &str, after: &str) -> (usize, isize) {
@@ -289,16 +292,10 @@ pub fn plan(checked: &[(&Snapshot, &[Finding])], rules: &RuleSet, unsafe_fixes: 
             // A template resource's line, after what earlier edits inserted above it.
             let mut e = e;
             e.line = e.line.map(|l| {
-                shifts.iter().filter(|(file, _)| *file == at).fold(
-                    l as usize,
-                    |l, (_, (from, delta))| {
-                        if l > *from {
-                            l.saturating_add_signed(*delta)
-                        } else {
-                            l
-                        }
-                    },
-                ) as u32
+                shifts
+                    .iter()
+                    .filter(|(file, _)| *file == at)
+                    .fold(l as usize, |l, (_, shift)| moved(l, *shift)) as u32
             });
             let resource = (e.resource.0.as_str(), e.resource.1.as_str());
             let mut meant = Vec::new();
